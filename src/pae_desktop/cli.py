@@ -1,0 +1,71 @@
+"""`pae-desktop`: the window by default, subcommands for scripts and IT staff (specs/cli.md).
+
+Each subcommand lives in `pae_desktop.commands.<name>` with `add_parser(subparsers, parents)` and
+`run(args) -> int`; the UI is imported only on the path that opens the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from pae_desktop import __version__
+
+# Subcommand modules of `pae_desktop.commands`, in the order of `--help`.
+COMMANDS = ("demo",)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """argparse with its usage errors in French, exit status 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's signature
+        self.print_usage(sys.stderr)
+        translated = (
+            message.replace("the following arguments are required", "arguments obligatoires manquants")
+            .replace("unrecognized arguments", "arguments inconnus")
+            .replace("invalid choice", "choix invalide")
+            .replace("expected one argument", "une valeur est attendue")
+            .replace("argument", "option")
+        )
+        self.exit(2, f"{self.prog} : erreur : {translated}\n")
+
+
+def global_options(suppress: bool) -> argparse.ArgumentParser:
+    """`--data-dir` and `--database-url`, accepted before or after the subcommand."""
+    parent = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress else None
+    parent.add_argument("--data-dir", metavar="DOSSIER", default=default, help="dossier des données")
+    parent.add_argument(
+        "--database-url", metavar="URL", default=default, help="URL de la base (PostgreSQL partagé)"
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = FrenchParser(
+        prog="pae-desktop",
+        description="PAE Desktop : suivi du Parcours Ambition Emploi.",
+        parents=[global_options(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"pae-desktop {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
+    after = [global_options(suppress=True)]
+    for name in COMMANDS:
+        importlib.import_module(f"pae_desktop.commands.{name}").add_parser(subparsers, after)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from pae_desktop.ui.app import run_app
+
+        return run_app(data_dir=args.data_dir, database_url=args.database_url)
+    from pae_desktop.commands import run_command
+
+    return run_command(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

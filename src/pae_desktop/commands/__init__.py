@@ -1,0 +1,31 @@
+"""The subcommands of `pae-desktop`, one module each; `run_command` turns refusals into exit status 1."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from pae_desktop.core.errors import UserError
+
+
+def run_command(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    module = importlib.import_module(f"pae_desktop.commands.{args.command}")
+    try:
+        return module.run(args)
+    except UserError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: standard error, standard output stays for data."""
+    print(message, file=sys.stderr)
+
+
+def progress(message: str) -> None:
+    """Progress, shown only when standard error is a terminal (specs/cli.md, Conventions)."""
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr, end="\r", flush=True)

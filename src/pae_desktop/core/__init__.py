@@ -1,0 +1,1 @@
+"""The domain of PAE Desktop: models, vocabulary, rules and services; never imports Qt."""

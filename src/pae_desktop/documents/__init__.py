@@ -1,0 +1,1 @@
+"""The PDF documents, built with reportlab on one shared layout."""

@@ -1,0 +1,1 @@
+"""Storage: the data folder, the database engine and lock, migrations and backups."""

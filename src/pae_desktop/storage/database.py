@@ -1,0 +1,204 @@
+"""The database: engine and sessions, SQLite pragmas, the writer lock, and migrations at start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from pae_desktop.core.errors import UserError
+from pae_desktop.storage import paths
+from pae_desktop.storage.lock import WriterLock
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def known_revisions() -> list[str]:
+    """Revision ids of the migrations shipped with this version, oldest first (files `NNNN_*.py`)."""
+    return sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    """An open database: its data folder, engine and session factory, and the writer lock when taken."""
+
+    data_dir: Path
+    url: str
+    engine: Engine
+    lock: WriterLock | None = None
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def file(self) -> Path | None:
+        return Path(self.engine.url.database) if self.is_sqlite and self.engine.url.database else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed whole at the end, rolled back whole on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def read(self) -> Session:
+        """A session for reading; the caller closes it (use it as a context manager)."""
+        return self.sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+
+
+def database_url(data_dir: Path, explicit_url: str | None = None) -> str:
+    if explicit_url:
+        return explicit_url
+    configured = read_config_url(data_dir)
+    if configured:
+        return configured
+    return f"sqlite:///{data_dir / paths.DATABASE_FILE}"
+
+
+def read_config_url(data_dir: Path) -> str | None:
+    config = data_dir / paths.CONFIG_FILE
+    if not config.is_file():
+        return None
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(config, encoding="utf-8")
+    return parser.get("database", "url", fallback=None) or None
+
+
+def open_database(
+    data_dir: str | Path | None = None,
+    url: str | None = None,
+    *,
+    write: bool = True,
+    create: bool = True,
+) -> Database:
+    """Open (and create or upgrade) the database of a data folder.
+
+    `write` takes the writer lock first. A database newer than this application is refused; an older one is
+    copied into `sauvegardes/` before it is upgraded.
+    """
+    folder = paths.ensure_private_dir(paths.resolve_data_dir(data_dir))
+    lock = WriterLock(folder / paths.LOCK_FILE) if write else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        resolved_url = database_url(folder, url)
+        if resolved_url.startswith("sqlite"):
+            db_file = Path(resolved_url.split("///", 1)[1]) if "///" in resolved_url else None
+            if db_file is not None and not db_file.exists() and not create:
+                raise UserError(f"Aucune base de données dans {folder}.")
+        engine = make_engine(resolved_url)
+        db = Database(folder, resolved_url, engine, lock)
+        migrate(db, allow_write=write)
+        if db.file is not None:
+            paths.make_private(db.file)
+        return db
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            has_tables = bool(inspect(conn).get_table_names())
+            return "unknown" if has_tables else None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(db: Database, *, allow_write: bool = True) -> None:
+    revision = current_revision(db.engine)
+    known = known_revisions()
+    head = known[-1]
+    if revision == head:
+        return
+    if revision == "unknown":
+        raise UserError(
+            "Ce fichier n'est pas une base PAE Desktop reconnue : il contient des tables mais aucune version de schéma."
+        )
+    if revision is not None and revision not in known:
+        raise UserError(
+            f"Cette base de données a été créée par une version plus récente de PAE Desktop (schéma {revision}). "
+            "Installez la dernière version de l'application pour l'ouvrir ; la base n'a pas été modifiée."
+        )
+    if not allow_write:
+        raise UserError("La base de données doit être mise à jour : ouvrez-la une fois avec l'application.")
+    if revision is not None and db.file is not None:
+        copy = backup_before_migration(db.file, db.data_dir, revision)
+        log.info("Copie avant migration : %s", copy)
+    upgrade(db.engine)
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run Alembic's migrations up to `target` (imported here only: start-up does not pay for it)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)
+
+
+def backup_before_migration(db_file: Path, data_dir: Path, revision: str) -> Path:
+    folder = paths.ensure_private_dir(data_dir / paths.BACKUP_DIR)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"avant-migration-{revision}-{stamp}.db"
+    sqlite_copy(db_file, target)
+    return target
+
+
+def sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite database through SQLite's backup API."""
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    paths.make_private(target)

@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh temporary database per test, a school and a campaign when asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pae_desktop.core.services.campaigns import ensure_campaign  # noqa: E402
+from pae_desktop.core.services.school import SchoolForm, save_school  # noqa: E402
+from pae_desktop.storage.database import open_database  # noqa: E402
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    folder = tmp_path / "donnees"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def db(data_dir):
+    database = open_database(data_dir)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def school_db(db):
+    """A database with a school (UAI 0759999L) and the campaign 2025."""
+    with db.transaction() as session:
+        save_school(session, SchoolForm(name="Lycée professionnel Test", uai="0759999L", city="Nancy"))
+        ensure_campaign(session, 2025)
+    return db
+
+
+@pytest.fixture
+def demo_db(db):
+    """The demonstration school (150 youths, campaign 2025, seed 0)."""
+    from pae_desktop.core.services.demo import generate_demo
+
+    with db.transaction() as session:
+        generate_demo(session, students=150, seed=0, year=2025, today=TODAY)
+    return db
