@@ -1,0 +1,130 @@
+"""Background work through one helper (Picard's run_task): off the GUI thread, with progress and cancel.
+
+A task is a plain function `work(progress) -> result` that opens its own short-lived session.
+`progress(done, total, message)` reports and raises `Cancelled` once the user cancelled, so a task stops
+at its next report and its transaction rolls back. Tests swap the runner for `run_now` with `use_runner`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside a task when the user pressed «Annuler»."""
+
+
+Progress = Callable[[int, int, str], None]
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    finished = Signal(object, object)  # result, error
+
+    def __init__(self, work: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self._work = work
+        self.cancel_event = threading.Event()
+
+    def _progress(self, done: int, total: int, message: str = "") -> None:
+        if self.cancel_event.is_set():
+            raise Cancelled()
+        self.progressed.emit(done, total, message)
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._progress)
+        except BaseException as error:  # handed to the GUI thread, which shows it
+            self.finished.emit(None, error)
+        else:
+            self.finished.emit(result, None)
+
+
+_running: set[QThread] = set()
+
+
+def run_in_thread(
+    parent: QWidget | None,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run `work` on a worker thread behind a modal progress dialog with a cancel button."""
+    dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
+    dialog.setWindowTitle("PAE Desktop")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    thread = QThread()
+    worker = _Worker(work)
+    worker.moveToThread(thread)
+
+    def show_progress(done: int, total: int, message: str) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+        if message:
+            dialog.setLabelText(message)
+
+    def finish(result: Any, error: BaseException | None) -> None:
+        dialog.close()
+        thread.quit()
+        thread.wait()
+        _running.discard(thread)
+        if error is None:
+            on_done(result)
+        elif isinstance(error, Cancelled):
+            log.info("Tâche annulée : %s", title)
+        elif on_error is not None:
+            on_error(error)
+        else:
+            raise error
+
+    worker.progressed.connect(show_progress)
+    worker.finished.connect(finish)
+    dialog.canceled.connect(worker.cancel_event.set)
+    thread.started.connect(worker.run)
+    thread.worker = worker  # keep the worker alive as long as its thread
+    _running.add(thread)
+    thread.start()
+
+
+def run_now(
+    parent: QWidget | None,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+) -> None:
+    """The same contract, synchronously: for tests."""
+    try:
+        result = work(lambda done, total, message="": None)
+    except Cancelled:
+        return
+    except BaseException as error:
+        if on_error is None:
+            raise
+        on_error(error)
+        return
+    on_done(result)
+
+
+_runner = run_in_thread
+
+
+def run_task(*args, **kwargs) -> None:
+    _runner(*args, **kwargs)
+
+
+def use_runner(runner) -> None:
+    global _runner
+    _runner = runner
