@@ -1,7 +1,7 @@
 """`pae-desktop`: the window by default, subcommands for scripts and IT staff (specs/cli.md).
 
-Each subcommand lives in `pae_desktop.commands.<name>` with `add_parser(subparsers, parents)` and
-`run(args) -> int`; the UI is imported only on the path that opens the window.
+Each subcommand lives in a module of `pae_desktop.commands` with `add_parser(subparsers, parents)` (which
+names the subcommand) and `run(args) -> int`; the UI is imported only on the path that opens the window.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 from pae_desktop import __version__
 
-# Subcommand modules of `pae_desktop.commands`, in the order of `--help`.
+# Modules of `pae_desktop.commands`, in the order of `--help` (`import` is a keyword: its module is `import_`).
 COMMANDS = ("demo",)
 
 
@@ -52,7 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     after = [global_options(suppress=True)]
     for name in COMMANDS:
-        importlib.import_module(f"pae_desktop.commands.{name}").add_parser(subparsers, after)
+        module = importlib.import_module(f"pae_desktop.commands.{name}")
+        before = set(subparsers.choices)
+        module.add_parser(subparsers, after)
+        for command in set(subparsers.choices) - before:
+            subparsers.choices[command].set_defaults(command_module=module.__name__)
     return parser
 
 

@@ -12,7 +12,7 @@ from pae_desktop.core.errors import UserError
 
 def run_command(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    module = importlib.import_module(f"pae_desktop.commands.{args.command}")
+    module = importlib.import_module(args.command_module)
     try:
         return module.run(args)
     except UserError as error:
