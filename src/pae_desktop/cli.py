@@ -23,10 +23,10 @@ class FrenchParser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         translated = (
             message.replace("the following arguments are required", "arguments obligatoires manquants")
-            .replace("unrecognized arguments", "arguments inconnus")
+            .replace("unrecognized arguments", "arguments non reconnus")
             .replace("invalid choice", "choix invalide")
             .replace("expected one argument", "une valeur est attendue")
-            .replace("argument", "option")
+            .replace("invalid int value", "nombre entier invalide")
         )
         self.exit(2, f"{self.prog} : erreur : {translated}\n")
 
