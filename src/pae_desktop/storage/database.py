@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +13,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from pae_desktop.core.errors import UserError
-from pae_desktop.storage import paths
+from pae_desktop.storage import encryption, paths
+from pae_desktop.storage.backup import sqlite_copy
 from pae_desktop.storage.lock import WriterLock
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, passphrase: str | None = None) -> Engine:
+    """The engine of a database URL; a passphrase keys every connection of an encrypted SQLite file."""
+    if url.startswith("sqlite") and passphrase is not None:
+        return encryption.encrypted_engine(url, passphrase, _sqlite_pragmas)
     if url.startswith("sqlite"):
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -57,6 +60,8 @@ class Database:
     engine: Engine
     lock: WriterLock | None = None
     sessions: sessionmaker[Session] = field(init=False)
+    # The SQLCipher passphrase of an encrypted database (None: a plain file); backups are keyed alike.
+    passphrase: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -111,11 +116,13 @@ def open_database(
     *,
     write: bool = True,
     create: bool = True,
+    passphrase: str | None = None,
 ) -> Database:
     """Open (and create or upgrade) the database of a data folder.
 
     `write` takes the writer lock first. A database newer than this application is refused; an older one is
-    copied into `sauvegardes/` before it is upgraded.
+    copied into `sauvegardes/` before it is upgraded. An encrypted file is opened with `passphrase`, else with
+    the one `storage.encryption`'s provider gives (the environment or a prompt; the window's dialog).
     """
     folder = paths.ensure_private_dir(paths.resolve_data_dir(data_dir))
     lock = WriterLock(folder / paths.LOCK_FILE) if write else None
@@ -127,8 +134,10 @@ def open_database(
             db_file = Path(resolved_url.split("///", 1)[1]) if "///" in resolved_url else None
             if db_file is not None and not db_file.exists() and not create:
                 raise UserError(f"Aucune base de données dans {folder}.")
-        engine = make_engine(resolved_url)
-        db = Database(folder, resolved_url, engine, lock)
+            if passphrase is None:
+                passphrase = encryption.passphrase_for(db_file)
+        engine = make_engine(resolved_url, passphrase)
+        db = Database(folder, resolved_url, engine, lock, passphrase=passphrase)
         migrate(db, allow_write=write)
         if db.file is not None:
             paths.make_private(db.file)
@@ -165,7 +174,7 @@ def migrate(db: Database, *, allow_write: bool = True) -> None:
     if not allow_write:
         raise UserError("La base de données doit être mise à jour : ouvrez-la une fois avec l'application.")
     if revision is not None and db.file is not None:
-        copy = backup_before_migration(db.file, db.data_dir, revision)
+        copy = backup_before_migration(db.file, db.data_dir, revision, db.passphrase)
         log.info("Copie avant migration : %s", copy)
     upgrade(db.engine)
 
@@ -182,23 +191,9 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         command.upgrade(config, target)
 
 
-def backup_before_migration(db_file: Path, data_dir: Path, revision: str) -> Path:
+def backup_before_migration(db_file: Path, data_dir: Path, revision: str, passphrase: str | None = None) -> Path:
     folder = paths.ensure_private_dir(data_dir / paths.BACKUP_DIR)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"avant-migration-{revision}-{stamp}.db"
-    sqlite_copy(db_file, target)
+    sqlite_copy(db_file, target, passphrase)
     return target
-
-
-def sqlite_copy(source: Path, target: Path) -> None:
-    """A consistent copy of a live SQLite database through SQLite's backup API."""
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    paths.make_private(target)
