@@ -162,3 +162,34 @@ def test_unwritable_target_is_a_french_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(UserError, match="Impossible d'écrire"):
         L.build_pdf(blocker / "sous" / "doc.pdf", SCHOOL, "Test", [L.paragraph("x")], options=OPTIONS)
+
+
+def test_batch_parts_restart_header_and_page_numbers(tmp_path):
+    long_notes = long_text(6000)
+    parts = [
+        L.Part("Fiche d'entretien", [*L.text_block(long_notes)], subtitle="Première"),
+        L.Part("Convocation à un entretien", [L.paragraph("Courte")], subtitle="Deuxième"),
+    ]
+    data = L.build_pdf_parts(tmp_path / "lot.pdf", SCHOOL, "Lot", parts, options=OPTIONS)
+    reader = PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() for page in reader.pages]
+    first_pages = len(texts) - 1
+    assert first_pages >= 2
+    assert f"Page 1 / {first_pages}" in texts[0] and "Fiche d'entretien — édité le 17 septembre 2024" in texts[0]
+    last = texts[-1]
+    assert "Page 1 / 1" in last and "Deuxième" in last and "UAI 0540042X" in last
+    assert "Convocation à un entretien — édité le 17 septembre 2024" in last
+
+
+def test_record_print_writes_document_row_and_audit(db):
+    from sqlalchemy import select
+
+    from pae_desktop.core.models import AuditEvent, GeneratedDocument
+
+    with db.transaction() as session:
+        L.record_print(session, "notice-rgpd", None, b"%PDF-1.4", "/tmp/x.pdf")
+    with db.read() as session:
+        row = session.scalars(select(GeneratedDocument)).one()
+        event = session.scalars(select(AuditEvent)).one()
+    assert row.kind == "notice-rgpd" and len(row.sha256) == 64 and row.path == "/tmp/x.pdf"
+    assert event.action == "print" and event.detail == "notice-rgpd"

@@ -62,6 +62,8 @@ from reportlab.platypus import (
     HRFlowable,
     Image,
     KeepTogether,
+    NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -107,6 +109,9 @@ __all__ = [
     "gdpr_mention",
     "gdpr_block",
     "build_pdf",
+    "build_pdf_parts",
+    "Part",
+    "record_print",
     "french_date",
     "french_datetime",
     "french_time",
@@ -669,6 +674,9 @@ def gdpr_block(school: Any, options: DocumentOptions | None = None, *, minor: bo
 # --- the document -------------------------------------------------------------------------------------------
 
 
+StoryBuilder = Callable[["DocContext"], list[Flowable]]
+
+
 @dataclass
 class DocContext:
     """Handed to a document's story builder: the school, options, styles and the usable width."""
@@ -751,29 +759,65 @@ def school_header(school: SchoolInfo, title: str, subtitle: str = "") -> list[Fl
     return parts
 
 
+class _PartStart(Flowable):
+    """Zero-size marker at the start of each part of a PDF: the canvas learns which part a page belongs to."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._pae_part = self.index
+
+
 class _NumberedCanvas(rl_canvas.Canvas):
-    """A canvas that knows the page count when it saves, to print «Page n / N» on every page."""
+    """A canvas that knows the page counts when it saves: «Page n / N» within each part, and its title."""
+
+    part_titles: list[str] = []
+    printed_on: dt.date | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         super().__init__(*args, **kwargs)
         self._page_states: list[dict] = []
+        self._pae_part = 0
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._page_states.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._page_states)
-        for state in self._page_states:
+        parts = [state.get("_pae_part", 0) for state in self._page_states]
+        totals = {part: parts.count(part) for part in set(parts)}
+        seen: dict[int, int] = {}
+        printed = french_date(self.printed_on or dt.date.today())
+        for state, part in zip(self._page_states, parts, strict=True):
             self.__dict__.update(state)
-            self.setFont(FONT, 8)
+            seen[part] = seen.get(part, 0) + 1
+            self.setFont(FONT, 7)
             self.setFillColor(GREY)
+            title = self.part_titles[part] if part < len(self.part_titles) else ""
+            left = f"{title} — édité le {printed}" if title else f"Édité le {printed}"
+            self.drawString(MARGIN_LEFT, FOOTER_BOTTOM, _fit(left, FONT, 7, FRAME_WIDTH - 30 * mm))
+            self.setFont(FONT, 8)
             self.drawRightString(
-                PAGE_WIDTH - MARGIN_RIGHT, FOOTER_BOTTOM, f"Page {self._pageNumber} / {total}"
+                PAGE_WIDTH - MARGIN_RIGHT, FOOTER_BOTTOM, f"Page {seen[part]} / {totals[part]}"
             )
             super().showPage()
         super().save()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` shortened with «…» to fit `width` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _footer_paragraph(text: str, width: float, max_height: float) -> Paragraph:
@@ -790,31 +834,26 @@ def _footer_paragraph(text: str, width: float, max_height: float) -> Paragraph:
 
 
 def _draw_frame(
-    canvas: rl_canvas.Canvas, doc: Any, school: SchoolInfo, title: str, options: DocumentOptions, first: bool
+    canvas: rl_canvas.Canvas, school: SchoolInfo, titles: Sequence[str], options: DocumentOptions, first: bool
 ) -> None:
     canvas.saveState()
-    if not first:  # running header
+    if not first:  # running header: school name and the current part's title
+        part = getattr(canvas, "_pae_part", 0)
+        title = titles[part] if part < len(titles) else ""
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
         y = PAGE_HEIGHT - 12 * mm
-        right = title
-        max_left = FRAME_WIDTH - pdfmetrics.stringWidth(right, FONT, 8) - 8 * mm
-        left = school.name
-        while left and pdfmetrics.stringWidth(left, FONT, 8) > max_left:
-            left = left[:-2] + "…" if len(left) > 2 else ""
+        right = _fit(title, FONT, 8, FRAME_WIDTH / 2)
+        left = _fit(school.name, FONT, 8, FRAME_WIDTH - pdfmetrics.stringWidth(right, FONT, 8) - 8 * mm)
         canvas.drawString(MARGIN_LEFT, y, left)
         canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, right)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_LEFT, y - 2.5 * mm, PAGE_WIDTH - MARGIN_RIGHT, y - 2.5 * mm)
-    # footer: rule, GDPR mention, edition date (the page number is drawn by _NumberedCanvas)
+    # footer: rule and GDPR mention (title, edition date and page number are drawn by _NumberedCanvas)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN_LEFT, FOOTER_TOP, PAGE_WIDTH - MARGIN_RIGHT, FOOTER_TOP)
-    canvas.setFont(FONT, 7)
-    canvas.setFillColor(GREY)
-    printed = options.printed_on or dt.date.today()
-    canvas.drawString(MARGIN_LEFT, FOOTER_BOTTOM, f"{title} — édité le {french_date(printed)}")
     if options.gdpr_footer:
         text_width = FRAME_WIDTH
         box_height = FOOTER_TOP - FOOTER_BOTTOM - 5 * mm
@@ -824,7 +863,13 @@ def _draw_frame(
     canvas.restoreState()
 
 
-StoryBuilder = Callable[[DocContext], list[Flowable]]
+@dataclass
+class Part:
+    """One document of a batch PDF: it starts on a new page with the school header and has its own page count."""
+
+    title: str
+    story: StoryBuilder | Sequence[Flowable]
+    subtitle: str = ""
 
 
 def build_pdf(
@@ -843,12 +888,35 @@ def build_pdf(
     follow the header and title (or pass the list itself). `target`: a path (written atomically), a binary
     file object, or None. Raises UserError (French) when the file cannot be written.
     """
+    return build_pdf_parts(
+        target, school, title, [Part(title, story_builder, subtitle)], options=options, subject=subject
+    )
+
+
+def build_pdf_parts(
+    target: str | os.PathLike | BinaryIO | None,
+    school: Any,
+    title: str,
+    parts: Sequence[Part],
+    *,
+    options: DocumentOptions | None = None,
+    subject: str = "",
+) -> bytes:
+    """Several documents in one PDF (a day's interview records, say): each part starts on a new page with the
+    school header, and is numbered «Page n / N» on its own. `title` is the file's metadata title."""
+    if not parts:
+        raise UserError("Aucun document à imprimer.")
     register_fonts()
     info = SchoolInfo.of(school)
     options = options or DocumentOptions()
-    ctx = DocContext(info, title, options)
-    body = story_builder(ctx) if callable(story_builder) else list(story_builder)
-    story: list[Flowable] = [*school_header(info, title, subtitle), *body]
+    story: list[Flowable] = []
+    for index, part in enumerate(parts):
+        if index:
+            story += [NextPageTemplate("first"), PageBreak()]
+        ctx = DocContext(info, part.title, options)
+        body = part.story(ctx) if callable(part.story) else list(part.story)
+        story += [_PartStart(index), *school_header(info, part.title, part.subtitle), *body]
+    titles = [part.title for part in parts]
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -883,17 +951,20 @@ def build_pdf(
             PageTemplate(
                 id="first",
                 frames=[frame()],
-                onPage=lambda c, d: _draw_frame(c, d, info, title, options, True),
+                onPage=lambda c, d: _draw_frame(c, info, titles, options, True),
                 autoNextPageTemplate="later",
             ),
             PageTemplate(
                 id="later",
                 frames=[frame()],
-                onPage=lambda c, d: _draw_frame(c, d, info, title, options, False),
+                onPage=lambda c, d: _draw_frame(c, info, titles, options, False),
             ),
         ]
     )
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    canvas_class = type(
+        "_Canvas", (_NumberedCanvas,), {"part_titles": titles, "printed_on": options.printed_on}
+    )
+    doc.build(story, canvasmaker=canvas_class)
     data = buffer.getvalue()
     if target is not None:
         write_bytes(target, data)
@@ -930,3 +1001,30 @@ def page_break_if_less_than(height: float) -> Flowable:
 
 
 ALIGN_LEFT = TA_LEFT
+
+
+def record_print(
+    session: Any, kind: str, youth_id: int | None, data: bytes, path: str | os.PathLike = ""
+) -> Any:
+    """Record a printed document in `GeneratedDocument` and the audit log («print»); returns the row.
+
+    Call it inside the transaction of the print, once per youth (a batch records one row per youth).
+    """
+    import hashlib
+
+    from pae_desktop.core import audit
+    from pae_desktop.core.models import GeneratedDocument
+
+    row = GeneratedDocument(
+        youth_id=youth_id, kind=str(kind), path=str(path or ""), sha256=hashlib.sha256(data).hexdigest()
+    )
+    session.add(row)
+    audit.record(
+        session,
+        "print",
+        "youth" if youth_id else "document",
+        youth_id,
+        nominative=youth_id is not None,
+        detail=str(kind),
+    )
+    return row
