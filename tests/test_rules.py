@@ -86,7 +86,11 @@ def test_four_months_inclusive(start, end, too_long):
 
 @pytest.mark.parametrize(
     ("start", "end", "days"),
-    [(D(2025, 9, 1), D(2025, 9, 1), 1), (D(2025, 9, 1), D(2025, 12, 31), 122), (D(2025, 9, 2), D(2025, 9, 1), 0)],
+    [
+        (D(2025, 9, 1), D(2025, 9, 1), 1),
+        (D(2025, 9, 1), D(2025, 12, 31), 122),
+        (D(2025, 9, 2), D(2025, 9, 1), 0),
+    ],
 )
 def test_inclusive_days(start, end, days):
     assert rules.inclusive_days(start, end) == days
@@ -114,7 +118,11 @@ def test_inclusive_days(start, end, days):
             False,
         ),
         # other module types never count, even over the whole pathway
-        ((D(2025, 9, 1), D(2025, 9, 30)), [other(D(2025, 9, 1), D(2025, 9, 30), kind=ModuleType.PMSMP)], True),
+        (
+            (D(2025, 9, 1), D(2025, 9, 30)),
+            [other(D(2025, 9, 1), D(2025, 9, 30), kind=ModuleType.PMSMP)],
+            True,
+        ),
     ],
 )
 def test_pfmp_two_thirds(pathway, modules, allowed):
@@ -284,7 +292,9 @@ def test_pathway_problems_each_at_its_field():
         pfmp(D(2025, 10, 10), D(2025, 10, 1)),
         pfmp(D(2025, 12, 1), D(2026, 1, 10)),
     ]
-    problems = rules.pathway_problems(D(2025, 8, 25), D(2026, 1, 5), modules, LIMITS_2025, exit_on=D(2025, 8, 1))
+    problems = rules.pathway_problems(
+        D(2025, 8, 25), D(2026, 1, 5), modules, LIMITS_2025, exit_on=D(2025, 8, 1)
+    )
     fields = {p.field for p in problems}
     assert fields == {
         rules.F_START,

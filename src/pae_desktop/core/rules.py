@@ -100,7 +100,9 @@ def mef_level(diploma: str | None) -> str | None:
     return None
 
 
-def mef_for_diploma(diploma: str | None, mef_n3: str = DEFAULT_MEF_N3, mef_n4: str = DEFAULT_MEF_N4) -> str | None:
+def mef_for_diploma(
+    diploma: str | None, mef_n3: str = DEFAULT_MEF_N3, mef_n4: str = DEFAULT_MEF_N4
+) -> str | None:
     """The PAE MEF code for the diploma prepared (codes from settings MEF_N3 / MEF_N4), None if not eligible."""
     level = mef_level(diploma)
     if level is None:
@@ -220,9 +222,7 @@ def module_outside_error(
     """A module outside the pathway's dates (from its start to its planned end, both included)."""
     name = f"Module « {label} » : " if label else ""
     if start < pathway_start:
-        return (
-            f"{name}la date de début du module ({_d(start)}) précède le début du parcours ({_d(pathway_start)})."
-        )
+        return f"{name}la date de début du module ({_d(start)}) précède le début du parcours ({_d(pathway_start)})."
     if end > pathway_end:
         return f"{name}la date de fin du module ({_d(end)}) dépasse la fin prévue du parcours ({_d(pathway_end)})."
     return None
@@ -257,7 +257,9 @@ def after_latest_end_error(end: dt.date, latest_end: dt.date) -> str | None:
     """End after the campaign's latest end (default 31 December N)."""
     if end <= latest_end:
         return None
-    return f"Date de fin prévue : le parcours doit finir au plus tard le {_d(latest_end)} (fin de la campagne)."
+    return (
+        f"Date de fin prévue : le parcours doit finir au plus tard le {_d(latest_end)} (fin de la campagne)."
+    )
 
 
 def pfmp_share_error(modules: Iterable[Any], start: dt.date, end: dt.date) -> str | None:
