@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 QT_LIBS := libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 \
 	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
-TEST_TOOLS := poppler-utils
+TEST_TOOLS := poppler-utils libreoffice-calc-nogui
 APT_PACKAGES := $(QT_LIBS) $(TEST_TOOLS) python3-venv
 
 .PHONY: run test lint setup system-deps demo clean bench

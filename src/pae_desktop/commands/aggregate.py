@@ -1,0 +1,49 @@
+"""`pae-desktop aggregate`: the network's consolidation of its schools' FOQUALE files (spec §5)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+
+def _date(value: str) -> dt.date:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date « {value} » invalide : format AAAA-MM-JJ attendu") from None
+
+
+def add_parser(subparsers, parents) -> None:
+    parser = subparsers.add_parser(
+        "aggregate", parents=parents, help="consolide les fichiers FOQUALE des établissements d'un réseau"
+    )
+    parser.add_argument("files", nargs="+", metavar="FICHIER.csv", help="fichiers FOQUALE, un par établissement")
+    parser.add_argument("--format", required=True, choices=("json", "pdf", "xlsx"), help="format du bilan")
+    parser.add_argument("-o", "--output", default=None, metavar="FICHIER", help="fichier à écrire")
+    parser.add_argument(
+        "--deadline", type=_date, default=None, metavar="AAAA-MM-JJ", help="date cible des entretiens imposée"
+    )
+    parser.set_defaults(usage_error=parser.error)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pae_desktop.commands import say
+    from pae_desktop.commands.report import write_report
+    from pae_desktop.core.services.consolidation import InvalidFiles, consolidate
+
+    if args.format != "json" and args.output is None:
+        args.usage_error(f"le format {args.format} demande -o FICHIER")
+    try:
+        report = consolidate(args.files, deadline=args.deadline)
+    except InvalidFiles as error:
+        say(f"Consolidation refusée, rien n'a été écrit : {len(error.problems)} problème(s).")
+        for problem in error.problems:
+            print(f"{problem.file}, ligne {problem.line}, colonne {problem.column or '-'} : {problem.message}", file=sys.stderr)
+        return 1
+    write_report(report, args.format, args.output)
+    if args.output:
+        say(f"Consolidation de {len(args.files)} fichier(s) écrite : {args.output}")
+    return 0

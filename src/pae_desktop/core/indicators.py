@@ -1,0 +1,262 @@
+"""Every indicator of the FOQUALE spec §4, defined once over spec-conformant rows (dicts of CSV columns).
+
+The database path (`core.services.reporting`) builds these same rows, so the screen, the PDF, the XLSX,
+the JSON and the network's consolidation all go through `compute`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+Row = Mapping[str, str]
+
+EXIT_CATEGORIES = ("RETOUR_FORMATION", "EMPLOI", "ACCOMPAGNEMENT_ML", "AUTRE")
+
+
+def _yes(row: Row, column: str) -> bool:
+    return row.get(column, "") == "O"
+
+
+def _filled(row: Row, column: str) -> bool:
+    return bool((row.get(column) or "").strip())
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return 0
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def has_pathway(row: Row) -> bool:
+    return _filled(row, "date_debut_parcours")
+
+
+def before_deadline(row: Row, deadline: dt.date | None = None) -> bool:
+    """An interview held on or before the row's target date (or the `aggregate --deadline` override)."""
+    if not _yes(row, "entretien_realise"):
+        return False
+    held = _date(row.get("date_entretien"))
+    limit = deadline or _date(row.get("date_limite_entretiens"))
+    return held is not None and limit is not None and held <= limit
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    """A named set of rows: what a count counts, and what a user sees when they click it."""
+
+    key: str
+    label: str
+    test: Callable[[Row, dt.date | None], bool]
+
+
+def _p(key: str, label: str, test: Callable[[Row], bool]) -> Population:
+    return Population(key, label, lambda row, _deadline: test(row))
+
+
+POPULATIONS: tuple[Population, ...] = (
+    _p("effectif", "Jeunes recensés", lambda r: True),
+    _p("informes", "Jeunes informés", lambda r: _yes(r, "informe")),
+    _p("contactes", "Jeunes contactés", lambda r: _yes(r, "contacte")),
+    _p("entretiens_acceptes", "Entretiens acceptés", lambda r: _yes(r, "entretien_accepte")),
+    _p("entretiens_realises", "Entretiens réalisés", lambda r: _yes(r, "entretien_realise")),
+    _p("engages", "Jeunes engagés", lambda r: r.get("decision", "") == "ENGAGE"),
+    _p("parcours", "Parcours", has_pathway),
+    _p("parcours_diplomes", "Parcours de jeunes diplômés", lambda r: has_pathway(r) and r.get("resultat_examen") == "ADMIS"),
+    _p(
+        "entretiens_avec_ml",
+        "Entretiens avec la Mission locale",
+        lambda r: _yes(r, "entretien_realise") and _yes(r, "ml_presente"),
+    ),
+    Population("entretiens_avant_echeance", "Entretiens avant la date cible", before_deadline),
+    _p("parcours_partenariaux", "Parcours partenariaux", lambda r: has_pathway(r) and _yes(r, "partenarial")),
+    _p("parcours_mono_module", "Parcours à un seul module", lambda r: has_pathway(r) and _int(r.get("nb_modules")) == 1),
+    _p("abandons", "Abandons", lambda r: has_pathway(r) and _yes(r, "abandon")),
+    _p("sorties_connues", "Sorties connues", lambda r: has_pathway(r) and _filled(r, "sortie")),
+    *(
+        _p(f"sortie_{category}", label, lambda r, c=category: has_pathway(r) and r.get("sortie") == c)
+        for category, label in zip(
+            EXIT_CATEGORIES,
+            ("Retour en formation", "Emploi", "Accompagnement Mission locale", "Autre"),
+            strict=True,
+        )
+    ),
+)
+POPULATION = {p.key: p for p in POPULATIONS}
+
+# (rate key, numerator population, denominator population) in the order of spec §4.
+RATES: tuple[tuple[str, str, str], ...] = (
+    ("taux_information", "informes", "effectif"),
+    ("taux_contact", "contactes", "effectif"),
+    ("taux_acceptation_entretien", "entretiens_acceptes", "contactes"),
+    ("taux_engagement", "engages", "entretiens_realises"),
+    ("taux_couverture", "parcours", "effectif"),
+    ("part_diplomes_parcours", "parcours_diplomes", "parcours"),
+    ("part_entretiens_avec_ml", "entretiens_avec_ml", "entretiens_realises"),
+    ("part_entretiens_avant_echeance", "entretiens_avant_echeance", "entretiens_realises"),
+    ("part_parcours_partenariaux", "parcours_partenariaux", "parcours"),
+    ("part_parcours_mono_module", "parcours_mono_module", "parcours"),
+    ("taux_abandon", "abandons", "parcours"),
+)
+RATE = {key: (num, den) for key, num, den in RATES}
+
+# The keys of spec §4 in its order; `sorties` nests the four exit shares (spec §5).
+INDICATOR_KEYS = (
+    "effectif",
+    "informes",
+    "contactes",
+    "entretiens_acceptes",
+    "entretiens_realises",
+    "engages",
+    "parcours",
+    "taux_information",
+    "taux_contact",
+    "taux_acceptation_entretien",
+    "taux_engagement",
+    "taux_couverture",
+    "part_diplomes_parcours",
+    "part_entretiens_avec_ml",
+    "missions_locales",
+    "part_entretiens_avant_echeance",
+    "part_parcours_partenariaux",
+    "part_parcours_mono_module",
+    "taux_abandon",
+    "sorties_connues",
+    "sorties",
+)
+
+# French labels for people (screen, PDF, XLSX); the JSON keeps the spec's keys.
+LABELS = {
+    "effectif": "Jeunes recensés",
+    "informes": "Jeunes informés",
+    "contactes": "Jeunes contactés",
+    "entretiens_acceptes": "Entretiens acceptés",
+    "entretiens_realises": "Entretiens réalisés",
+    "engages": "Jeunes engagés",
+    "parcours": "Parcours",
+    "taux_information": "Taux d'information",
+    "taux_contact": "Taux de contact",
+    "taux_acceptation_entretien": "Acceptation de l'entretien (sur les contactés)",
+    "taux_engagement": "Engagement (sur les entretiens réalisés)",
+    "taux_couverture": "Couverture (parcours sur les recensés)",
+    "part_diplomes_parcours": "Part de diplômés dans les parcours",
+    "part_entretiens_avec_ml": "Entretiens avec la Mission locale",
+    "missions_locales": "Missions locales présentes aux entretiens",
+    "part_entretiens_avant_echeance": "Entretiens avant la date cible",
+    "part_parcours_partenariaux": "Parcours partenariaux",
+    "part_parcours_mono_module": "Parcours à un seul module",
+    "taux_abandon": "Taux d'abandon",
+    "sorties_connues": "Sorties connues",
+    "sorties.RETOUR_FORMATION": "Sorties : retour en formation",
+    "sorties.EMPLOI": "Sorties : emploi",
+    "sorties.ACCOMPAGNEMENT_ML": "Sorties : accompagnement Mission locale",
+    "sorties.AUTRE": "Sorties : autre",
+}
+
+# The académie's 2023 figures (domain.md §8), to show beside a campaign's own.
+ACADEMIE_2023: dict[str, float] = {
+    "taux_acceptation_entretien": 0.50,
+    "taux_engagement": 0.66,
+    "part_diplomes_parcours": 0.70,
+    "part_parcours_partenariaux": 0.20,
+    "taux_abandon": 0.41,
+    "taux_couverture": round(300 / 16000, 4),
+    "sorties.RETOUR_FORMATION": 0.45,
+    "sorties.EMPLOI": 0.30,
+    "sorties.ACCOMPAGNEMENT_ML": 0.15,
+    "sorties.AUTRE": 0.10,
+}
+ACADEMIE_2023_COUNTS = {"effectif": 16000, "parcours": 300}
+# «50 % des missions locales ont participé aux entretiens»: a share of the area's Missions locales, shown
+# beside the count `missions_locales` (there is no 2023 figure for `part_entretiens_avec_ml`).
+ACADEMIE_2023_ML_SHARE = 0.50
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A decimal between 0 and 1 rounded to 4 places, None when the denominator is 0 (spec §4)."""
+    if denominator == 0:
+        return None
+    return round(numerator / denominator, 4)
+
+
+def population_counts(rows: Iterable[Row], deadline: dt.date | None = None) -> dict[str, int]:
+    """How many rows each population holds."""
+    counts = dict.fromkeys(POPULATION, 0)
+    for row in rows:
+        for population in POPULATIONS:
+            if population.test(row, deadline):
+                counts[population.key] += 1
+    return counts
+
+
+def members(rows: Iterable[Row], key: str, deadline: dt.date | None = None) -> list[Row]:
+    """The rows behind a count (the drill-down of the «Bilan» tab), by population key."""
+    population = POPULATION[key]
+    return [row for row in rows if population.test(row, deadline)]
+
+
+def compute(rows: Iterable[Row], deadline: dt.date | None = None) -> dict:
+    """The indicators of spec §4 over the rows of one campaign (one school or several combined).
+
+    `deadline` replaces each row's `date_limite_entretiens` (the `aggregate --deadline` option).
+    """
+    rows = list(rows)
+    counts = population_counts(rows, deadline)
+    missions = {
+        (row.get("mission_locale") or "").strip()
+        for row in rows
+        if _yes(row, "ml_presente") and _filled(row, "mission_locale")
+    }
+    result: dict = {}
+    for key in INDICATOR_KEYS:
+        if key in RATE:
+            numerator, denominator = RATE[key]
+            result[key] = rate(counts[numerator], counts[denominator])
+        elif key == "missions_locales":
+            result[key] = len(missions)
+        elif key == "sorties":
+            result[key] = {
+                category: rate(counts[f"sortie_{category}"], counts["sorties_connues"])
+                for category in EXIT_CATEGORIES
+            }
+        else:
+            result[key] = counts[key]
+    return result
+
+
+def flat(indicators: Mapping) -> dict[str, float | int | None]:
+    """The indicators with `sorties` spelled `sorties.X`, in the order of spec §4 (tables, XLSX)."""
+    out: dict[str, float | int | None] = {}
+    for key, value in indicators.items():
+        if key == "sorties":
+            for category in EXIT_CATEGORIES:
+                out[f"sorties.{category}"] = value.get(category)
+        else:
+            out[key] = value
+    return out
+
+
+def is_rate(key: str) -> bool:
+    return key in RATE or key.startswith("sorties.")
+
+
+def document(campagne: int, etablissements: Iterable[str], indicators: dict, per_school: dict | None = None) -> dict:
+    """The JSON document of spec §5; `per_school` (UAI → indicators) only for a consolidation."""
+    doc = {
+        "format": "PAE-INDICATEURS-1",
+        "campagne": int(campagne),
+        "etablissements": sorted(set(etablissements)),
+        "indicateurs": indicators,
+    }
+    if per_school is not None:
+        doc["par_etablissement"] = {uai: per_school[uai] for uai in sorted(per_school)}
+    return doc

@@ -1,0 +1,83 @@
+"""The network's consolidation (spec §5): several schools' FOQUALE files validated, combined, school by school."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from pae_desktop.core import indicators
+from pae_desktop.core.errors import UserError
+from pae_desktop.core.services.reporting import Report, exit_breakdown
+from pae_desktop.io.foquale import FoqualeFile, Problem, read_files
+
+
+class InvalidFiles(UserError):
+    """Files refused by the consolidation; `problems` lists every one (file, line, column, message)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = [str(p) for p in problems]
+        super().__init__(
+            f"Consolidation refusée : {len(problems)} problème{'s' if len(problems) > 1 else ''}.\n" + "\n".join(lines)
+        )
+
+
+def check_files(files: list[FoqualeFile]) -> list[Problem]:
+    """Every problem of the files, then those between files: different campaigns, one UAI twice."""
+    problems = [p for f in files for p in f.problems]
+    valid = [f for f in files if f.rows]
+    campaigns = {f.campagne for f in valid}
+    if len(campaigns) > 1:
+        listing = ", ".join(f"{f.path} : {f.campagne}" for f in valid)
+        for f in valid:
+            problems.append(
+                Problem(
+                    f.path,
+                    2,
+                    "campagne",
+                    f"Les fichiers portent sur des campagnes différentes ({listing}) : consolidez une campagne à la fois.",
+                )
+            )
+    by_uai: dict[str, list[FoqualeFile]] = {}
+    for f in valid:
+        by_uai.setdefault(f.uai, []).append(f)
+    for uai, same in by_uai.items():
+        if len(same) > 1:
+            others = ", ".join(f.path for f in same)
+            for f in same:
+                problems.append(
+                    Problem(f.path, 2, "uai", f"Plusieurs fichiers pour l'établissement {uai} ({others}) : gardez-en un.")
+                )
+    return problems
+
+
+def consolidate(paths: Iterable[str | Path], deadline: dt.date | None = None) -> Report:
+    """The network report of the files; any problem refuses the whole (InvalidFiles lists them all)."""
+    paths = list(paths)
+    if not paths:
+        raise UserError("Choisissez au moins un fichier FOQUALE à consolider.")
+    files = read_files(paths)
+    problems = check_files(files)
+    if problems:
+        raise InvalidFiles(problems)
+    return consolidate_files(files, deadline)
+
+
+def consolidate_files(files: list[FoqualeFile], deadline: dt.date | None = None) -> Report:
+    rows = [row for f in files for row in f.rows]
+    per_school = {f.uai: indicators.compute(f.rows, deadline) for f in files}
+    per_school_counts = {f.uai: indicators.population_counts(f.rows, deadline) for f in files}
+    campagne = int(files[0].campagne)
+    return Report(
+        title=f"Consolidation du réseau FOQUALE — campagne {campagne}",
+        campagne=campagne,
+        etablissements=sorted(per_school),
+        indicators=indicators.compute(rows, deadline),
+        counts=indicators.population_counts(rows, deadline),
+        exits=exit_breakdown(rows),
+        per_school=per_school,
+        per_school_counts=per_school_counts,
+        deadline=deadline,
+        files=[f.path for f in files],
+    )

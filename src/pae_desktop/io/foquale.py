@@ -1,0 +1,453 @@
+"""The PAE-FOQUALE exchange file (specs/foquale-csv-v1.md): writer, and reader that reports every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pae_desktop.core.errors import UserError
+from pae_desktop.core.identity import uai_error
+from pae_desktop.core.services.reporting import COLUMNS, NOMINATIVE_COLUMNS
+from pae_desktop.core.vocabulary import (
+    EXIT_DETAILS,
+    Decision,
+    Diploma,
+    ExamResult,
+    ExitCategory,
+    ModuleType,
+    Role,
+)
+
+BOM = "\ufeff"
+SEPARATOR = ";"
+CRLF = "\r\n"
+
+# Spec §2 «required» column: present in the header (whether the value may be empty is said per column).
+REQUIRED: tuple[str, ...] = (
+    "uai",
+    "campagne",
+    "id_jeune",
+    "sexe",
+    "annee_naissance",
+    "diplome_prepare",
+    "resultat_examen",
+    "informe",
+    "nb_tentatives_contact",
+    "contacte",
+    "entretien_accepte",
+    "entretien_realise",
+    "date_entretien",
+    "ml_presente",
+    "mission_locale",
+    "decision",
+    "date_debut_parcours",
+    "nb_modules",
+    "partenarial",
+    "jours_pfmp",
+    "abandon",
+    "sortie",
+    "date_limite_entretiens",
+)
+# Text columns 4–9, 13, 14, 24, 27 and 37 get the spreadsheet formula protection (spec §1).
+PROTECTED: tuple[str, ...] = (
+    "ine",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "telephone",
+    "email",
+    "specialite",
+    "division",
+    "mission_locale",
+    "motif_refus",
+    "motif_abandon",
+)
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+_YES_NO = ("informe", "contacte", "entretien_accepte", "entretien_realise", "ml_presente", "partenarial", "abandon")
+_COUNTS = ("nb_tentatives_contact", "nb_modules", "jours_pfmp")
+_DATES = (
+    "date_naissance",
+    "date_premier_contact",
+    "date_entretien",
+    "date_debut_parcours",
+    "date_fin_prevue",
+    "date_abandon",
+    "date_sortie",
+    "date_limite_entretiens",
+)
+_SHARED = ("uai", "campagne", "date_limite_entretiens")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID_JEUNE = re.compile(r"^[0-9a-f]{16}$")
+
+
+# --- writing ----------------------------------------------------------------------------------------------
+
+
+def needs_protection(value: str) -> bool:
+    """Begins with `=`, `+`, `-`, `@`, a tab, a CR, or with `'` followed by one of those (spec §1)."""
+    return value.startswith(_DANGEROUS) or (value.startswith("'") and value[1:2] != "" and value[1] in _DANGEROUS)
+
+
+def protect(value: str) -> str:
+    """One more leading `'` on a value a spreadsheet would read as a formula (spec §1)."""
+    return "'" + value if needs_protection(value) else value
+
+
+def unprotect(value: str) -> str:
+    """Remove the one leading `'` that `protect` added: a `'` followed by what needs protection (spec §1)."""
+    return value[1:] if value.startswith("'") and needs_protection(value[1:]) else value
+
+
+def quote(value: str) -> str:
+    """RFC 4180: a field holding `;`, `"`, CR or LF is enclosed in `"`, with inner `"` doubled."""
+    if any(c in value for c in (SEPARATOR, '"', "\r", "\n")):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def encode(rows: Iterable[Mapping[str, str]]) -> bytes:
+    """The whole file: BOM, header, one CRLF-terminated line per row, UTF-8."""
+    lines = [SEPARATOR.join(COLUMNS)]
+    for row in rows:
+        fields = []
+        for column in COLUMNS:
+            value = str(row.get(column, "") or "")
+            if column in PROTECTED:
+                value = protect(value)
+            fields.append(quote(value))
+        lines.append(SEPARATOR.join(fields))
+    return (BOM + CRLF.join(lines) + CRLF).encode("utf-8")
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write through a temporary file in the same folder: a failure leaves no half-written file behind."""
+    target = Path(path)
+    if target.parent and not target.parent.is_dir():
+        raise UserError(f"Le dossier « {target.parent} » n'existe pas.")
+    handle, temporary = tempfile.mkstemp(prefix=".pae-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def file_name(uai: str, campagne: int, today: dt.date | None = None) -> str:
+    """`PAE_<UAI>_<campagne>_<AAAAMMJJ>.csv` (spec §1)."""
+    return f"PAE_{uai}_{campagne}_{(today or dt.date.today()):%Y%m%d}.csv"
+
+
+def write_rows(path: str | Path, rows: Iterable[Mapping[str, str]]) -> Path:
+    return write_atomic(path, encode(rows))
+
+
+def export_campaign(session, campaign, path: str | Path, *, nominative: bool = False) -> int:
+    """Write the campaign's FOQUALE file; a nominative export is recorded in the audit log. Returns the rows."""
+    from pae_desktop.core import audit
+    from pae_desktop.core.services.reporting import foquale_rows
+
+    rows = [row for _id, row in foquale_rows(session, campaign, nominative=nominative)]
+    if not nominative:
+        for row in rows:
+            for column in NOMINATIVE_COLUMNS:
+                row[column] = ""
+    target = write_rows(path, rows)
+    if nominative:
+        audit.record(
+            session,
+            "export",
+            "campaign",
+            campaign.id,
+            nominative=True,
+            detail=f"Fichier FOQUALE nominatif, campagne {campaign.year}, {len(rows)} jeunes : {target.name}",
+        )
+    return len(rows)
+
+
+# --- reading ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One problem of a file: where (file, line — the header is line 1 —, column) and what, in French."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, ligne {self.line}"
+        if self.column:
+            where += f", colonne {self.column}"
+        return f"{where} : {self.message}"
+
+
+@dataclass
+class FoqualeFile:
+    path: str
+    rows: list[dict[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def uai(self) -> str:
+        return self.rows[0]["uai"] if self.rows else ""
+
+    @property
+    def campagne(self) -> str:
+        return self.rows[0]["campagne"] if self.rows else ""
+
+
+def split_records(text: str) -> list[list[str]]:
+    """RFC 4180 records separated by `;` (CRLF or LF line ends; quoted fields may hold both)."""
+    records: list[list[str]] = []
+    record: list[str] = []
+    value: list[str] = []
+    i, n = 0, len(text)
+    quoted = False
+    at_field_start = True
+    while i < n:
+        c = text[i]
+        if quoted:
+            if c == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    value.append('"')
+                    i += 1
+                else:
+                    quoted = False
+            else:
+                value.append(c)
+        elif c == '"' and at_field_start:
+            quoted = True
+            at_field_start = False
+        elif c == SEPARATOR:
+            record.append("".join(value))
+            value = []
+            at_field_start = True
+        elif c in "\r\n":
+            if c == "\r" and i + 1 < n and text[i + 1] == "\n":
+                i += 1
+            record.append("".join(value))
+            records.append(record)
+            record, value = [], []
+            at_field_start = True
+        else:
+            value.append(c)
+            at_field_start = False
+        i += 1
+    if value or record or not at_field_start:
+        record.append("".join(value))
+        records.append(record)
+    return records
+
+
+def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
+    """Read and validate one file; every problem is listed, none raises."""
+    path = Path(path)
+    name = label or str(path)
+    result = FoqualeFile(str(path))
+
+    def problem(line: int, column: str, message: str) -> None:
+        result.problems.append(Problem(name, line, column, message))
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problem(1, "", f"Fichier illisible : {error.strerror or error}.")
+        return result
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problem(line, "", "Le fichier n'est pas encodé en UTF-8.")
+        return result
+    records = split_records(text)
+    if not records or not any(records[0]):
+        problem(1, "", "Fichier vide : l'en-tête des colonnes est absent.")
+        return result
+    header = records[0]
+    if len(header) == 1 and ("," in header[0] or "\t" in header[0]):
+        problem(1, "", "Le séparateur des colonnes doit être le point-virgule « ; ».")
+        return result
+    position: dict[str, int] = {}
+    for index, column in enumerate(header):
+        if column in position and column in COLUMNS:
+            problem(1, column, f"La colonne « {column} » figure deux fois dans l'en-tête.")
+        position.setdefault(column, index)
+    missing = [column for column in REQUIRED if column not in position]
+    for column in missing:
+        problem(1, column, f"Colonne obligatoire absente : « {column} ».")
+    if missing:
+        return result
+    data_records = [(number, record) for number, record in enumerate(records[1:], start=2) if record != [""]]
+    if not data_records:
+        problem(1, "", "Le fichier ne contient aucune ligne de données.")
+        return result
+    seen_ids: dict[str, int] = {}
+    first: dict[str, str] | None = None
+    first_line = 2
+    for line, record in data_records:
+        if len(record) != len(header):
+            problem(
+                line, "", f"La ligne compte {len(record)} champs au lieu de {len(header)} (les colonnes de l'en-tête)."
+            )
+        row = {}
+        for column in COLUMNS:
+            index = position.get(column)
+            value = record[index] if index is not None and index < len(record) else ""
+            row[column] = unprotect(value) if column in PROTECTED else value
+        for column, message in validate_row(row):
+            problem(line, column, message)
+        identifier = row["id_jeune"]
+        if identifier in seen_ids:
+            problem(line, "id_jeune", f"Identifiant « {identifier} » déjà présent ligne {seen_ids[identifier]}.")
+        else:
+            seen_ids[identifier] = line
+        if first is None:
+            first, first_line = row, line
+        else:
+            for column in _SHARED:
+                if row[column] != first[column]:
+                    problem(
+                        line,
+                        column,
+                        f"Toutes les lignes d'un fichier doivent avoir la même valeur de « {column} » "
+                        f"(« {row[column]} » ici, « {first[column]} » ligne {first_line}).",
+                    )
+        result.rows.append(row)
+    return result
+
+
+def _codes_error(value: str, codes: list[str], what: str) -> str:
+    parts = value.split("|")
+    unknown = [p for p in parts if p not in codes]
+    if unknown:
+        return f"Code{'s' if len(unknown) > 1 else ''} {what} inconnu{'s' if len(unknown) > 1 else ''} : " + ", ".join(
+            f"« {u} »" for u in unknown
+        ) + "."
+    order = [codes.index(p) for p in parts]
+    if len(set(order)) != len(order):
+        return f"Code {what} répété dans « {value} »."
+    if order != sorted(order):
+        return f"Les codes {what} doivent suivre l'ordre de la liste du format : « {value} »."
+    return ""
+
+
+def validate_row(row: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(column, French message) for every problem of one row: values, codes, dates, consistency (spec §2)."""
+    out: list[tuple[str, str]] = []
+
+    def bad(column: str, message: str) -> None:
+        out.append((column, message))
+
+    if row["uai"] == "":
+        bad("uai", "L'UAI est obligatoire.")
+    elif error := uai_error(row["uai"]):
+        bad("uai", error)
+    elif row["uai"] != row["uai"].strip().upper():
+        bad("uai", f"L'UAI « {row['uai']} » doit s'écrire en majuscules, sans espace.")
+    if not re.fullmatch(r"\d{4}", row["campagne"]):
+        bad("campagne", f"L'année de campagne « {row['campagne']} » doit compter quatre chiffres.")
+    if not _ID_JEUNE.fullmatch(row["id_jeune"]):
+        bad("id_jeune", f"« {row['id_jeune']} » n'est pas un identifiant de 16 caractères hexadécimaux minuscules.")
+    if row["sexe"] not in ("", "F", "M"):
+        bad("sexe", f"Sexe « {row['sexe']} » inconnu : F, M ou vide.")
+    if row["annee_naissance"] and not re.fullmatch(r"\d{4}", row["annee_naissance"]):
+        bad("annee_naissance", f"L'année de naissance « {row['annee_naissance']} » doit compter quatre chiffres.")
+    if Diploma.from_code(row["diplome_prepare"]) is None:
+        bad("diplome_prepare", f"Diplôme « {row['diplome_prepare']} » inconnu : {', '.join(d.value for d in Diploma)}.")
+    if ExamResult.from_code(row["resultat_examen"]) is None:
+        bad(
+            "resultat_examen",
+            f"Résultat « {row['resultat_examen']} » inconnu : {', '.join(r.value for r in ExamResult)}.",
+        )
+    for column in _YES_NO:
+        if row[column] not in ("O", "N"):
+            bad(column, f"Valeur « {row[column]} » : O ou N attendu.")
+    for column in _COUNTS:
+        if not re.fullmatch(r"\d+", row[column]):
+            bad(column, f"Valeur « {row[column]} » : un nombre entier positif ou nul est attendu.")
+    for column in _DATES:
+        value = row[column]
+        if not value:
+            if column == "date_limite_entretiens":
+                bad(column, "La date limite des entretiens est obligatoire.")
+            continue
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError
+            dt.date.fromisoformat(value)
+        except ValueError:
+            bad(column, f"Date « {value} » invalide : format AAAA-MM-JJ attendu.")
+    if row["participants"] and (error := _codes_error(row["participants"], [r.value for r in Role], "participant")):
+        bad("participants", error)
+    if row["modules"] and (error := _codes_error(row["modules"], [m.value for m in ModuleType], "module")):
+        bad("modules", error)
+    if row["decision"] and Decision.from_code(row["decision"]) is None:
+        bad("decision", f"Décision « {row['decision']} » inconnue : {', '.join(d.value for d in Decision)}.")
+    if row["mef_pae"] and not re.fullmatch(r"\d{10,11}", row["mef_pae"]):
+        bad("mef_pae", f"Code MEF « {row['mef_pae']} » invalide : 10 ou 11 chiffres attendus.")
+    category = ExitCategory.from_code(row["sortie"])
+    if row["sortie"] and category is None:
+        bad("sortie", f"Sortie « {row['sortie']} » inconnue : {', '.join(c.value for c in ExitCategory)}.")
+    if row["sortie_detail"]:
+        if not row["sortie"]:
+            bad("sortie_detail", "Un détail de sortie sans catégorie de sortie (colonne « sortie » vide).")
+        elif category is not None:
+            allowed = [d.value for d in EXIT_DETAILS[category]]
+            if error := _codes_error(row["sortie_detail"], allowed, f"de sortie sous {category.value}"):
+                bad("sortie_detail", error)
+
+    # Consistency (spec §2).
+    if row["entretien_realise"] == "O" and row["entretien_accepte"] != "O":
+        bad("entretien_accepte", "Un entretien réalisé doit avoir été accepté (entretien_accepte = O).")
+    if "O" in (row["entretien_accepte"], row["entretien_realise"]) and row["contacte"] != "O":
+        bad("contacte", "Un entretien accepté suppose un jeune contacté (contacte = O).")
+    if row["decision"] and row["entretien_realise"] != "O":
+        bad("decision", "Une décision suppose un entretien réalisé (entretien_realise = O).")
+    if row["date_entretien"] and row["entretien_realise"] != "O":
+        bad("date_entretien", "Une date d'entretien suppose un entretien réalisé (entretien_realise = O).")
+    if not row["date_entretien"] and row["entretien_realise"] == "O":
+        bad("date_entretien", "Un entretien réalisé doit avoir sa date (date_entretien).")
+    has_ml = "ML" in row["participants"].split("|")
+    if row["ml_presente"] == "O" and not has_ml:
+        bad("participants", "ml_presente = O : les participants doivent comprendre ML.")
+    if row["ml_presente"] == "N" and has_ml:
+        bad("ml_presente", "Les participants comprennent ML : ml_presente doit valoir O.")
+    return out
+
+
+def read_files(paths: Iterable[str | Path]) -> list[FoqualeFile]:
+    return [read_file(p) for p in paths]
+
+
+def encode_table(headers: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
+    """Any table in the same CSV conventions (BOM, `;`, CRLF, RFC 4180), every text cell formula-protected."""
+    lines = [SEPARATOR.join(quote(protect(h)) for h in headers)]
+    for values in rows:
+        fields = []
+        for value in values:
+            if value is None:
+                text = ""
+            elif isinstance(value, dt.datetime):
+                text = value.strftime("%Y-%m-%d %H:%M")
+            elif isinstance(value, dt.date):
+                text = value.isoformat()
+            else:
+                text = protect(str(value))
+            fields.append(quote(text))
+        lines.append(SEPARATOR.join(fields))
+    return (BOM + CRLF.join(lines) + CRLF).encode("utf-8")

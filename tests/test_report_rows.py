@@ -1,0 +1,182 @@
+"""The FOQUALE rows built from the database: each derived column on a hand-built campaign."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from pae_desktop.core.models import (
+    ContactAttempt,
+    Exit,
+    InformationAction,
+    InformationTarget,
+    Interview,
+    InterviewParticipant,
+    InterviewSlot,
+    OriginalSchooling,
+    Partner,
+    Pathway,
+    PathwayModule,
+    Person,
+    School,
+    SlotBooking,
+    Youth,
+)
+from pae_desktop.core.services.campaigns import require_campaign
+from pae_desktop.core.services.reporting import COLUMNS, campaign_report, foquale_rows
+from pae_desktop.core.services.youths import pseudonym
+from pae_desktop.io import foquale
+
+
+def d(day: int, month: int = 9) -> dt.date:
+    return dt.date(2025, month, day)
+
+
+def at(day: int, month: int = 9, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2025, month, day, hour)
+
+
+def build(db):
+    with db.transaction() as session:
+        school = session.scalars(select(School)).one()
+        campaign = require_campaign(session, 2025)
+        ml_sud = Partner(name="Mission locale Sud", type="MISSION_LOCALE")
+        ml_nord = Partner(name="Mission locale Nord", type="MISSION_LOCALE")
+        garage = Partner(name="Garage =Dupont", type="ENTREPRISE")
+        advisor = Person(last_name="Conseil", first_name="Anne", role="ML", partner=ml_sud)
+        session.add_all([ml_sud, ml_nord, garage, advisor])
+
+        def youth(name, division, **kw):
+            y = Youth(
+                campaign=campaign, pseudonym="", last_name=name, first_names="Léa Marie", sex="F",
+                birth_date=dt.date(2006, 5, 4), schooling=OriginalSchooling(diploma="CAP", division=division,
+                                                                            speciality="Cuisine", exam_result="ADMIS"),
+                **kw,
+            )
+            session.add(y)
+            session.flush()
+            y.pseudonym = pseudonym(school.secret, y.ine, y.id)
+            return y
+
+        full = youth("DURAND", "T1", ine="123456789AB", phone="03 83 00 00 00", phone_raw="03 83 00 00 00",
+                     phone2="06 12 34 56 78", phone2_raw="0612345678", email="lea@example.org")
+        booked_only = youth("MARTIN", "T1")
+        class_informed = youth("PETIT", "T2")
+        school_pathway = youth("NOËL", "T9")
+
+        session.add(InformationAction(campaign=campaign, on=d(10, 6), kind="INFORMATION_COLLECTIVE", division="T2"))
+        action = InformationAction(campaign=campaign, on=d(4, 7), kind="REMISE_RESULTATS")
+        session.add(action)
+        session.flush()
+        session.add(InformationTarget(action_id=action.id, youth_id=full.id))
+
+        session.add_all([
+            ContactAttempt(youth=full, at=at(25, 8), channel="TELEPHONE", result="PAS_DE_REPONSE"),
+            ContactAttempt(youth=full, at=at(27, 8), channel="TELEPHONE", result="JOINT"),
+            ContactAttempt(youth=class_informed, at=at(28, 8), channel="TELEPHONE", result="REFUS_ECHANGER"),
+        ])
+        slot1 = InterviewSlot(campaign=campaign, starts_at=at(3), partner=ml_sud, advisor=advisor)
+        slot2 = InterviewSlot(campaign=campaign, starts_at=at(4), partner=ml_sud, advisor=advisor)
+        session.add_all([slot1, slot2])
+        session.add_all([
+            SlotBooking(slot=slot1, youth=full, booked_at=at(27, 8), cancelled_at=at(1)),
+            SlotBooking(slot=slot2, youth=booked_only, booked_at=at(29, 8), cancelled_at=at(2)),
+        ])
+        first = Interview(youth=full, held_on=d(5), decision="REFLEXION")
+        first.participants = [InterviewParticipant(role="RDS"), InterviewParticipant(role="PP")]
+        latest = Interview(youth=full, held_on=d(19), decision="ENGAGE")
+        latest.participants = [
+            InterviewParticipant(role="ML", person=advisor),
+            InterviewParticipant(role="CPE"),
+            InterviewParticipant(role="RDS"),
+        ]
+        other = Interview(youth=school_pathway, held_on=d(22), decision="ENGAGE")
+        other.participants = [InterviewParticipant(role="RDS")]
+        session.add_all([first, latest, other])
+
+        pathway = Pathway(youth=full, mef_code="7034150211", start_date=d(1), planned_end=d(31, 12),
+                          abandoned_on=d(20, 10), abandon_reason="-Ne vient plus", mission_locale=ml_nord)
+        pathway.modules = [
+            # Mon 8 → Fri 19 September: 10 weekdays; then 15 → Tue 23: adds Mon 22 and Tue 23 → 12.
+            PathwayModule(module_type="PFMP", carrier=garage, start_date=d(8), end_date=d(19)),
+            PathwayModule(module_type="PFMP", carrier=garage, start_date=d(15), end_date=d(23)),
+            PathwayModule(module_type="ACCOMPAGNEMENT_ML", carrier=ml_sud, start_date=d(1), end_date=d(31, 12)),
+        ]
+        lone = Pathway(youth=school_pathway, mef_code="7034150211", start_date=d(29), planned_end=d(31, 12),
+                       mission_locale=ml_nord)
+        lone.modules = [PathwayModule(module_type="IMMERSION_CLASSE", start_date=d(29), end_date=d(10, 10))]
+        session.add_all([pathway, lone])
+        session.add(Exit(youth=full, on=d(20, 10), category="EMPLOI", detail="CDD_MOINS_6M"))
+        return full.id, booked_only.id, class_informed.id, school_pathway.id
+
+
+def test_rows_from_the_database(school_db):
+    full_id, booked_id, informed_id, lone_id = build(school_db)
+    with school_db.read() as session:
+        rows = dict(foquale_rows(session, require_campaign(session, 2025)))
+    full = rows[full_id]
+    assert list(full) == list(COLUMNS)
+    assert full["uai"] == "0759999L" and full["campagne"] == "2025" and len(full["id_jeune"]) == 16
+    assert full["nom"] == "" and full["ine"] == ""  # pseudonymised by default
+    assert (full["informe"], full["nb_tentatives_contact"], full["contacte"]) == ("O", "2", "O")
+    assert full["date_premier_contact"] == "2025-08-27"
+    assert (full["entretien_accepte"], full["entretien_realise"], full["date_entretien"]) == ("O", "O", "2025-09-05")
+    # The roles of every interview held, in the order of spec §3.1; the latest interview's decision.
+    assert full["participants"] == "RDS|PP|CPE|ML"
+    assert full["ml_presente"] == "O" and full["decision"] == "ENGAGE"
+    assert full["mission_locale"] == "Mission locale Sud"  # the advisor's, not the pathway's «Nord»
+    assert full["modules"] == "PFMP|ACCOMPAGNEMENT_ML" and full["nb_modules"] == "3"
+    assert full["partenarial"] == "O"  # company + Mission locale
+    assert full["jours_pfmp"] == "12"
+    assert (full["abandon"], full["date_abandon"], full["motif_abandon"]) == ("O", "2025-10-20", "-Ne vient plus")
+    assert (full["sortie"], full["sortie_detail"], full["date_sortie"]) == ("EMPLOI", "CDD_MOINS_6M", "2025-10-20")
+    assert full["date_limite_entretiens"] == "2025-09-17"
+
+    booked = rows[booked_id]  # a cancelled booking still counts as accepted, hence contacted
+    assert (booked["informe"], booked["contacte"], booked["entretien_accepte"], booked["entretien_realise"]) == (
+        "N", "O", "O", "N",
+    )
+    assert booked["date_premier_contact"] == "2025-08-29" and booked["decision"] == "" and booked["date_entretien"] == ""
+
+    informed = rows[informed_id]  # class information; «Refus d'échanger» is a contact
+    assert (informed["informe"], informed["contacte"], informed["entretien_accepte"]) == ("O", "O", "N")
+
+    lone = rows[lone_id]
+    assert lone["mission_locale"] == "Mission locale Nord"  # no advisor present: the pathway's reference
+    assert (lone["ml_presente"], lone["partenarial"], lone["nb_modules"], lone["jours_pfmp"]) == ("N", "N", "1", "0")
+    assert lone["sortie"] == "" and lone["abandon"] == "N"
+
+
+def test_nominative_columns_and_protection(school_db, tmp_path):
+    full_id, *_ = build(school_db)
+    with school_db.transaction() as session:
+        campaign = require_campaign(session, 2025)
+        rows = dict(foquale_rows(session, campaign, nominative=True))
+        foquale.export_campaign(session, campaign, tmp_path / "n.csv", nominative=True)
+    full = rows[full_id]
+    assert (full["ine"], full["nom"], full["prenom"], full["date_naissance"]) == (
+        "123456789AB", "DURAND", "Léa", "2006-05-04",
+    )
+    assert full["telephone"] == "06 12 34 56 78"  # the mobile first, though it is the second number
+    assert full["email"] == "lea@example.org"
+    text = (tmp_path / "n.csv").read_bytes().decode("utf-8-sig")
+    assert ";'-Ne vient plus;" in text  # motif_abandon protected
+    assert ";NOËL;" in text  # accents kept
+    back = foquale.read_file(tmp_path / "n.csv")
+    assert back.problems == [] and back.rows == [rows[k] for k in sorted(rows)]
+
+
+def test_campaign_report_of_the_hand_built_campaign(school_db):
+    build(school_db)
+    with school_db.read() as session:
+        report, keyed = campaign_report(session, 2025)
+    values = report.indicators
+    assert (values["effectif"], values["contactes"], values["entretiens_acceptes"], values["entretiens_realises"]) == (
+        4, 4, 3, 2,  # NOËL's interview makes her contacted and accepted too
+    )
+    assert values["parcours"] == 2 and values["taux_abandon"] == 0.5 and values["part_parcours_partenariaux"] == 0.5
+    assert values["part_entretiens_avant_echeance"] == 0.5  # 5 September yes, 22 September no
+    assert values["missions_locales"] == 1
+    assert report.exits["EMPLOI"] == {"CDD_MOINS_6M": 1}
+    assert report.previous == [] and report.document()["etablissements"] == ["0759999L"]
