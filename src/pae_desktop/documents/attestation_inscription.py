@@ -1,0 +1,72 @@
+"""«Attestation d'inscription en {nom du dispositif}»: enrolment under school status, signed by the head of school."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, BinaryIO
+
+from pae_desktop.core.services.pathways import PathwayDocument
+from pae_desktop.core.vocabulary import DocumentKind
+from pae_desktop.documents import layout as L
+from pae_desktop.documents.plan_parcours import head_signer, period, render_kind
+
+KIND = DocumentKind.ATTESTATION_INSCRIPTION
+
+
+def title(scheme_name: str) -> str:
+    return f"Attestation d'inscription en {scheme_name}"
+
+
+def build(
+    target: str | os.PathLike | BinaryIO | None,
+    school: Any,
+    data: PathwayDocument,
+    options: L.DocumentOptions | None = None,
+) -> bytes:
+    options = options or L.DocumentOptions(scheme_name=data.scheme_name)
+    doc_title = title(options.scheme_name)
+
+    def story(ctx: L.DocContext) -> list:
+        school_info = ctx.school
+        signer_title, signer_name = head_signer(ctx)
+        who = ", ".join(p for p in (signer_name, signer_title.lower() if signer_name else signer_title) if p)
+        ended = data.actual_end is not None and data.actual_end < data.planned_end
+        verb = f"a été {data.enrolled}" if ended else f"est {data.enrolled}"
+        end = data.actual_end if ended else data.planned_end
+        person = " ".join(p for p in (data.civility, data.full_name) if p)
+        born = f", {data.born} le {L.french_date(data.birth_date)}" if data.birth_date else ""
+        ine = f", INE {data.ine}" if data.ine else ""
+        uai = f" (UAI {school_info.uai})" if school_info.uai else ""
+        sentence = (
+            f"Je soussigné(e), {who} de l'établissement {school_info.name}{uai}, atteste que {person}{born}{ine}, "
+            f"{verb} sous statut scolaire dans l'établissement au titre du dispositif « {options.scheme_name} », "
+            f"sous le MEF {data.mef_code} ({data.mef_label}), {period(data.start_date, end)}."
+        )
+        return [
+            L.paragraph(sentence),
+            L.paragraph(
+                "Pendant ce parcours, le jeune conserve le statut scolaire et les droits qui y sont attachés : "
+                "bourses nationales, demi-pension et internat."
+            ),
+            L.label_value_table(
+                [
+                    ("Dispositif", options.scheme_name),
+                    ("MEF", f"{data.mef_code} — {data.mef_label}"),
+                    ("Période", period(data.start_date, end)),
+                    ("Boursier", "Oui" if data.boursier else "Non"),
+                ]
+            ),
+            L.paragraph("Attestation délivrée à l'intéressé(e) pour servir et valoir ce que de droit."),
+            L.signature_block(
+                [(signer_title, signer_name)], place_date=L.done_at(school_info, ctx.printed_on)
+            ),
+        ]
+
+    return L.build_pdf(target, school, doc_title, story, options=options)
+
+
+def render(
+    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
+):
+    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)

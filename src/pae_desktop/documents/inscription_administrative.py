@@ -1,0 +1,81 @@
+"""«Fiche d'inscription administrative»: what the school office enters in SIECLE under the PAE MEF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, BinaryIO
+
+from pae_desktop.core.services.pathways import PathwayDocument
+from pae_desktop.core.vocabulary import DocumentKind, Sex
+from pae_desktop.documents import layout as L
+from pae_desktop.documents.plan_parcours import address, identity_rows, render_kind, yes_no
+
+TITLE = "Fiche d'inscription administrative"
+KIND = DocumentKind.INSCRIPTION_ADMINISTRATIVE
+
+
+def build(
+    target: str | os.PathLike | BinaryIO | None,
+    school: Any,
+    data: PathwayDocument,
+    options: L.DocumentOptions | None = None,
+) -> bytes:
+    options = options or L.DocumentOptions(scheme_name=data.scheme_name)
+
+    def story(ctx: L.DocContext) -> list:
+        entered = (
+            f"Saisie faite le {L.french_date(data.siecle_entered_on)}"
+            if data.siecle_entered_on
+            else "Saisie faite le : ____ / ____ / ________      par : ______________________"
+        )
+        return [
+            L.section("Élève"),
+            L.label_value_table(
+                identity_rows(data)
+                + [
+                    ("Sexe", Sex.label_of(data.sex)),
+                    ("Adresse", address(data)),
+                    ("Boursier", yes_no(data.boursier)),
+                ]
+            ),
+            L.section("Inscription à saisir dans SIECLE"),
+            L.label_value_table(
+                [
+                    ("Code MEF", data.mef_code),
+                    ("Libellé MEF", f"{data.mef_label} — {options.scheme_name}"),
+                    ("Statut", "Scolaire"),
+                    ("Date d'entrée", L.french_date(data.start_date)),
+                    ("Fin prévue", L.french_date(data.planned_end)),
+                    ("Durée de la formation", "4 mois maximum"),
+                ]
+            ),
+            L.section("Scolarité d'origine"),
+            L.label_value_table(
+                [
+                    ("Diplôme préparé", " — ".join(p for p in (data.diploma, data.speciality) if p)),
+                    ("Classe", data.division),
+                    ("MEF d'origine", data.origin_mef_code),
+                ]
+            ),
+            L.notice_box(entered, title="Saisie SIECLE"),
+            L.signature_block(
+                [("Le référent du parcours", data.referent), ("Le secrétariat", "")],
+                place_date=L.done_at(ctx.school, ctx.printed_on),
+            ),
+        ]
+
+    return L.build_pdf(
+        target,
+        school,
+        TITLE,
+        story,
+        subtitle=f"{options.scheme_name} — {data.full_name}",
+        options=options,
+    )
+
+
+def render(
+    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
+):
+    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)

@@ -1,0 +1,202 @@
+"""«Plan de parcours et d'engagement» (domain.md §7), and the helpers the pathway's other PDFs share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, BinaryIO
+
+from pae_desktop.core.services.pathways import PathwayDocument, pathway_document
+from pae_desktop.core.vocabulary import DocumentKind
+from pae_desktop.documents import layout as L
+
+TITLE = "Plan de parcours et d'engagement"
+KIND = DocumentKind.PLAN_PARCOURS
+
+
+# --- shared by the pathway's documents ------------------------------------------------------------------
+
+
+def yes_no(value: bool) -> str:
+    return "Oui" if value else "Non"
+
+
+def period(start: dt.date, end: dt.date | None) -> str:
+    """«du 1er septembre 2025 au 31 décembre 2025»."""
+    if end is None:
+        return f"à partir du {L.french_date(start)}"
+    return f"du {L.french_date(start)} au {L.french_date(end)}"
+
+
+def hours(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{text} h"
+
+
+def identity_rows(data: PathwayDocument) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = [
+        ("Nom", data.last_name.upper()),
+        ("Prénom(s)", data.first_names),
+    ]
+    if data.usage_name:
+        rows.append(("Nom d'usage", data.usage_name))
+    rows += [
+        ("Date de naissance", L.french_date(data.birth_date)),
+        ("INE", data.ine),
+    ]
+    return rows
+
+
+def address(data: PathwayDocument) -> str:
+    town = " ".join(p for p in (data.postal_code, data.city) if p)
+    return ", ".join(p for p in (data.address, town) if p)
+
+
+def module_rows(data: PathwayDocument, *, done: bool = False) -> list[list[object]]:
+    rows = []
+    for m in data.modules:
+        name = m.label if m.label == m.type_label else f"{m.label}\n({m.type_label})"
+        dates = f"du {L.french_date(m.start_date)}\nau {L.french_date(m.end_date)}"
+        if done:
+            rows.append([name, m.carrier_name, dates, "" if m.days_done is None else str(m.days_done)])
+        else:
+            tutor = "\n".join(
+                p for p in (m.tutor, f"Convention {m.convention_ref}" if m.convention_ref else "") if p
+            )
+            rows.append(
+                [name, f"{m.carrier_name}\n{m.carrier_kind}", m.place, dates, hours(m.weekly_hours), tutor]
+            )
+    return rows
+
+
+def head_signer(ctx: L.DocContext) -> tuple[str, str]:
+    return ctx.school.head_title or "Chef d'établissement", ctx.school.head_name
+
+
+def render_kind(
+    build_fn,
+    kind: DocumentKind,
+    session: Any,
+    youth_id: int,
+    target: str | os.PathLike | BinaryIO | None = None,
+    *,
+    printed_on: dt.date | None = None,
+    record: bool = True,
+) -> bytes:
+    """Load the youth's pathway, build the PDF with `build_fn`, and record the print (audit, history)."""
+    from pae_desktop.core.services.school import get_school
+
+    data = pathway_document(session, youth_id, today=printed_on)
+    options = L.DocumentOptions.from_session(session, printed_on=printed_on)
+    pdf = build_fn(target, get_school(session), data, options)
+    if record:
+        path = target if isinstance(target, str | os.PathLike) else ""
+        L.record_print(session, kind.value, youth_id, pdf, path)
+    return pdf
+
+
+# --- the plan -------------------------------------------------------------------------------------------
+
+
+def build(
+    target: str | os.PathLike | BinaryIO | None,
+    school: Any,
+    data: PathwayDocument,
+    options: L.DocumentOptions | None = None,
+) -> bytes:
+    options = options or L.DocumentOptions(scheme_name=data.scheme_name)
+
+    def story(ctx: L.DocContext) -> list:
+        parts: list = [L.section("Le jeune")]
+        rows = identity_rows(data) + [
+            ("Diplôme préparé", " — ".join(p for p in (data.diploma, data.speciality) if p)),
+            ("Classe d'origine", data.division),
+            ("Boursier", yes_no(data.boursier)),
+            ("Téléphone", data.phone),
+            ("Courriel", data.email),
+            ("Adresse", address(data)),
+        ]
+        parts.append(L.label_value_table(rows))
+        if data.minor:
+            parts.append(L.section("Représentants légaux"))
+            parts.append(
+                L.data_table(
+                    ["Nom", "Lien", "Téléphone", "Adresse"],
+                    [[r.name, r.link, r.phone, r.address] for r in data.representatives],
+                    col_widths=[3, 2, 2, 4],
+                    empty="Aucun représentant légal enregistré : à compléter avant signature.",
+                )
+            )
+        parts.append(L.section("Le parcours"))
+        parts.append(
+            L.label_value_table(
+                [
+                    ("Dispositif", ctx.options.scheme_name),
+                    ("MEF", f"{data.mef_code} — {data.mef_label}"),
+                    ("Dates", period(data.start_date, data.planned_end)),
+                    ("Référent du parcours", data.referent),
+                    ("Mission locale de référence", data.mission_locale),
+                    ("Parcours partenarial", yes_no(data.partnership)),
+                    ("Nombre de modules", str(len(data.modules))),
+                    ("Jours de PFMP prévus", str(data.pfmp_days)),
+                ]
+            )
+        )
+        parts.append(L.section("Modules"))
+        parts.append(
+            L.data_table(
+                ["Module", "Porteur", "Lieu", "Dates", "h / sem.", "Tuteur, convention"],
+                module_rows(data),
+                col_widths=[3.2, 2.8, 2.2, 2.8, 1.3, 2.4],
+                empty="Aucun module n'est encore inscrit au parcours.",
+            )
+        )
+        parts.append(L.section("Engagements"))
+        commitments = [
+            "Le jeune s'engage à suivre chacun des modules avec assiduité et à prévenir son référent de toute "
+            "absence. La bourse est versée selon l'assiduité : toute absence doit être justifiée.",
+            "L'établissement maintient le statut scolaire du jeune pendant tout le parcours, désigne un référent "
+            "et organise des points d'étape réguliers avec lui et les partenaires.",
+            "La Mission locale accompagne le jeune dans la construction et la réalisation de son projet "
+            "d'insertion professionnelle.",
+        ]
+        if any(m.is_pfmp for m in data.modules):
+            commitments.append(
+                "Chaque période en entreprise (PFMP) fait l'objet d'une convention tripartite signée avant son "
+                "début" + (" par le jeune et ses représentants légaux." if data.minor else " par le jeune.")
+            )
+        parts += L.bullet_list(commitments)
+        first_row = [("Le jeune", data.full_name)]
+        if data.minor:
+            first_row.append(
+                ("Le représentant légal", data.representatives[0].name if data.representatives else "")
+            )
+        parts.append(L.signature_block(first_row, place_date=L.done_at(ctx.school, ctx.printed_on)))
+        parts.append(
+            L.signature_block(
+                [
+                    ("Le référent du parcours", data.referent),
+                    ("La Mission locale", data.mission_locale),
+                    head_signer(ctx),
+                ]
+            )
+        )
+        return parts
+
+    return L.build_pdf(
+        target,
+        school,
+        TITLE,
+        story,
+        subtitle=f"{options.scheme_name} — {data.full_name} — campagne {data.campaign_year}",
+        options=options,
+    )
+
+
+def render(
+    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
+):
+    """The plan of a youth's pathway: loaded, built, recorded; returns the PDF's bytes."""
+    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
