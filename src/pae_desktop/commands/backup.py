@@ -1,0 +1,35 @@
+"""`pae-desktop backup [-o FILE]`: a consistent copy of the database (SQLite's backup API), encrypted alike."""
+
+from __future__ import annotations
+
+import argparse
+
+from pae_desktop.commands import say
+
+
+def add_parser(subparsers, parents) -> None:
+    parser = subparsers.add_parser("backup", parents=parents, help="sauvegarde la base de données")
+    parser.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="FICHIER",
+        help="fichier ou dossier de la sauvegarde (par défaut : sauvegardes/ du dossier des données)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pae_desktop.storage.backup import inspect_backup, manual_backup
+    from pae_desktop.storage.database import open_database
+
+    # A backup only reads the database: no lock (the backup API gives a consistent copy anyway).
+    db = open_database(args.data_dir, args.database_url, write=False, create=False)
+    try:
+        target = manual_backup(db, args.output)
+        preview = inspect_backup(target, db.passphrase)
+    finally:
+        db.close()
+    say(f"Sauvegarde écrite : {target}")
+    for line in preview.lines()[1:]:
+        say(f"  {line}")
+    return 0
