@@ -184,3 +184,35 @@ def test_export_nominative_is_audited(demo_db, tmp_path):
     with demo_db.read() as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.nominative.is_(True))).all()
     assert len(events) == 1 and events[0].action == "export" and "nominatif.csv" in events[0].detail
+
+
+def test_libreoffice_reads_quotes_separators_newlines_and_no_formula(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if not os.environ.get("CI"):
+            pytest.skip("LibreOffice absent (installé par « make test » : paquet libreoffice-calc-nogui)")
+        pytest.fail("LibreOffice est requis en intégration continue (CI)")
+    rows = [
+        row(n="1", nom="=1+1", prenom='Zoé; "la"\r\nsuite', specialite="Ébénisterie", motif_abandon="@SUM(A1)"),
+        row(n="2", nom="Œdipe-Ça", prenom="Anaïs"),
+    ]
+    path = write(tmp_path, rows, "noms.csv")
+    subprocess.run(
+        [soffice, "--headless", "--infilter=CSV:59,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(tmp_path)),
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "noms.xlsx").active
+    assert sheet.max_column == 41 and sheet.max_row == 3
+    by_name = {sheet.cell(1, c).value: c for c in range(1, 42)}
+    cell = lambda r, name: sheet.cell(r, by_name[name])  # noqa: E731
+    assert cell(2, "nom").value == "'=1+1" and cell(2, "nom").data_type == "s"  # text, never a formula
+    assert cell(2, "motif_abandon").value == "'@SUM(A1)"
+    assert cell(2, "prenom").value.replace("\r", "") == 'Zoé; "la"\nsuite'
+    assert cell(2, "specialite").value == "Ébénisterie"
+    assert (cell(3, "nom").value, cell(3, "prenom").value) == ("Œdipe-Ça", "Anaïs")
