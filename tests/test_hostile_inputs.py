@@ -1,0 +1,183 @@
+"""Hostile inputs across the youth form, the exports and the PDFs: a French refusal, or a safe output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from pae_desktop.core.errors import UserError
+from pae_desktop.core.models import Pathway, Youth
+from pae_desktop.core.services.campaigns import require_campaign
+from pae_desktop.core.services.youths import RepresentativeForm, YouthForm, save_youth
+from pae_desktop.io import foquale
+from pae_desktop.io.report_xlsx import table_workbook
+from pdf_text import pdf_text
+
+TODAY = dt.date(2026, 11, 26)
+LONG = "A" * 10_000
+
+
+def form(**changes) -> YouthForm:
+    values = {"last_name": "Martin", "first_names": "Léa", "birth_date": dt.date(2007, 3, 4)}
+    values.update(changes)
+    return YouthForm(**values)
+
+
+# (case, form fields, expected French message)
+REFUSED = [
+    ("nom de 10 000 caractères", {"last_name": LONG}, "Ce champ est limité à 100 caractères."),
+    ("prénom de 10 000 caractères", {"first_names": LONG}, "Ce champ est limité à 100 caractères."),
+    ("nom d'usage de 10 000 caractères", {"usage_name": LONG}, "Ce champ est limité à 100 caractères."),
+    ("notes de 10 001 caractères", {"notes": "x" * 10_001}, "Les notes sont limitées à"),
+    ("caractère de contrôle dans le nom", {"last_name": "Mar\x07tin"}, "caractères de contrôle"),
+    ("retour chariot dans le prénom", {"first_names": "Léa\r\nBis"}, "caractères de contrôle"),
+    ("octet nul dans le nom", {"last_name": "Mar\x00tin"}, "caractères de contrôle"),
+    ("octet nul dans les notes", {"notes": "a\x00b"}, "caractère nul"),
+    (
+        "naissance dans le futur",
+        {"birth_date": dt.date(2030, 1, 1)},
+        "La date de naissance est dans le futur.",
+    ),
+    ("naissance en l'an 9999", {"birth_date": dt.date.max}, "La date de naissance est dans le futur."),
+    ("naissance en l'an 1", {"birth_date": dt.date.min}, "La date de naissance est antérieure à 1900."),
+    ("nom vide", {"last_name": "   "}, "Le nom de famille est obligatoire."),
+    ("téléphone formule", {"phone": "=1+2"}, "n'est pas un numéro de téléphone valide"),
+    ("téléphone de 10 000 chiffres", {"phone": "0" * 10_000}, "n'est pas un numéro de téléphone valide"),
+    (
+        "courriel avec saut de ligne",
+        {"email": "a@b.fr\nBcc: x@y.fr"},
+        "n'est pas une adresse électronique valide",
+    ),
+    ("sexe inconnu", {"sex": "<script>"}, "Sexe inconnu."),
+    ("diplôme inconnu", {"diploma": "'; DROP TABLE youth; --"}, "Choisissez le diplôme préparé."),
+    (
+        "représentant sans nom",
+        {"representatives": [RepresentativeForm(last_name="", phone="0612345678")]},
+        "Représentant légal 1 : le nom est obligatoire.",
+    ),
+]
+
+
+@pytest.mark.parametrize("case, fields, message", REFUSED, ids=[c[0] for c in REFUSED])
+def test_the_youth_form_refuses_with_a_french_message(school_db, case, fields, message):
+    with school_db.read() as session:
+        campaign = require_campaign(session, 2025)
+    with pytest.raises(UserError) as refused:
+        with school_db.transaction() as session:
+            save_youth(session, campaign, form(**fields), today=TODAY)
+    assert message in str(refused.value)
+    assert str(refused.value).strip()
+    with school_db.read() as session:  # nothing written
+        assert session.scalar(select(func.count()).select_from(Youth)) == 0
+
+
+ACCEPTED_LITERALLY = [
+    ("balises dans le nom", {"last_name": "<b>Dupont</b> & <font size=40>Cie</font>"}),
+    ("entités HTML", {"first_names": "&lt;Léa&gt; &amp; &#65;"}),
+    ("injection SQL", {"last_name": "O'Brien'); DROP TABLE youth;--"}),
+    ("formule dans le nom", {"last_name": '=HYPERLINK("http://x")'}),
+    ("emoji et écritures", {"first_names": "Zoë 😀 Łukasz Ñandú"}),
+    ("notes de 10 000 caractères", {"notes": "é" * 10_000}),
+]
+
+
+@pytest.mark.parametrize("case, fields", ACCEPTED_LITERALLY, ids=[c[0] for c in ACCEPTED_LITERALLY])
+def test_odd_but_legal_text_is_stored_literally(school_db, case, fields):
+    with school_db.transaction() as session:
+        campaign = require_campaign(session, 2025)
+        youth_id = save_youth(session, campaign, form(**fields), today=TODAY).youth_id
+    with school_db.read() as session:
+        youth = session.get(Youth, youth_id)
+        for name, value in fields.items():
+            assert getattr(youth, name) == value.strip()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="YouthForm sets no length limit on address, city, postal code, speciality, division (String(300) "
+    "and less in the model: PostgreSQL would refuse the row); owner: core/services/youths.py",
+)
+@pytest.mark.parametrize("name", ["address", "city", "postal_code", "speciality", "division"])
+def test_other_long_fields_are_refused(school_db, name):
+    with school_db.read() as session:
+        campaign = require_campaign(session, 2025)
+    with pytest.raises(UserError, match="limité"):
+        with school_db.transaction() as session:
+            save_youth(session, campaign, form(**{name: LONG}), today=TODAY)
+
+
+# --- exports ------------------------------------------------------------------------------------------------------
+
+FORMULAS = ["=1+1", "+33612345678", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", "'=1+1"]
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_the_foquale_csv_neutralises_formulas(value):
+    row = {column: "" for column in foquale.COLUMNS}
+    row.update(nom=value, division=value, specialite=value, motif_refus=value, mission_locale=value)
+    text = foquale.encode([row]).decode("utf-8")
+    body = text.split("\r\n", 1)[1]
+    for field in body.rstrip("\r\n").split(";"):
+        unquoted = field[1:-1].replace('""', '"') if field.startswith('"') else field
+        assert not unquoted.startswith(("=", "+", "-", "@", "\t", "\r")), repr(field)
+    read_back = foquale.unprotect(foquale.protect(value))
+    assert read_back == value  # the reader gets the original text back
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_xlsx_exports_store_formulas_as_text(value):
+    from openpyxl import load_workbook
+
+    data = table_workbook("Jeunes", ["Nom", "Classe"], [[value, "TBP-MV"]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    cell = sheet.cell(2, 1)
+    assert cell.data_type == "s" and not str(cell.value).startswith("=")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="openpyxl raises IllegalCharacterError on control characters, which free-text notes may hold "
+    "(the form refuses only NUL there); owner: io/report_xlsx.py",
+)
+def test_xlsx_exports_survive_control_characters():
+    data = table_workbook("Jeunes", ["Notes"], [["avant\x07après\x1b"]])
+    assert data[:2] == b"PK"
+
+
+# --- PDFs -----------------------------------------------------------------------------------------------------------
+
+
+def test_markup_control_characters_and_long_words_print_literally(tmp_path):
+    from pae_desktop.documents import layout
+
+    hostile = '<b>Dupont</b> & <font size="40">Cie</font> <para>'
+    story = [
+        layout.paragraph(hostile),
+        layout.paragraph("nul\x00 cloche\x07 échap\x1b fin"),
+        layout.paragraph("x" * 10_000),
+        *layout.text_block("é" * 10_000),
+    ]
+    target = tmp_path / "hostile.pdf"
+    layout.build_pdf(target, None, "Essai", story)
+    text = pdf_text(target)
+    assert "<b>Dupont</b> & <font" in text
+    assert "nul cloche échap fin" in text
+
+
+def test_a_real_document_prints_a_name_with_markup_literally(demo_db, tmp_path):
+    from pae_desktop.documents import plan_parcours
+
+    with demo_db.transaction() as session:
+        youth_id = session.scalars(select(Pathway.youth_id).order_by(Pathway.id).limit(1)).one()
+        youth = session.get(Youth, youth_id)
+        youth.last_name = "<i>Dupont</i> & Fils"
+        youth.first_names = "Léa<br/>"
+    target = tmp_path / "plan.pdf"
+    with demo_db.transaction() as session:
+        plan_parcours.render(session, youth_id, target, printed_on=TODAY)
+    text = pdf_text(target)
+    assert "<i>Dupont</i> & Fils".upper() in text.upper()
+    assert "Léa<br/>" in text
