@@ -209,7 +209,8 @@ def checkpoint(live: Path, passphrase: str | None) -> None:
 def change_encryption(db, new_passphrase: str | None) -> None:
     """Encrypt, re-key or decrypt the open database `db` (holding the lock); its engine follows.
 
-    The database is rewritten into a new file and swapped in atomically: a crash leaves the old file whole.
+    Turning encryption on or off rewrites the database into a new file swapped in atomically; a new passphrase
+    is `PRAGMA rekey`, one transaction. Either way a crash leaves the old file whole.
     """
     if db.file is None:
         raise UserError("Le chiffrement ne s'applique qu'à une base SQLite sur fichier.")
@@ -220,10 +221,22 @@ def change_encryption(db, new_passphrase: str | None) -> None:
     old = getattr(db, "passphrase", None)
     live = Path(db.file)
     db.engine.dispose()
-    checkpoint(live, old)
-    fresh = live.with_name(live.name + ".chiffrement")
-    export_database(live, old, fresh, new_passphrase)
-    replace_database_file(live, fresh)
+    if old is not None and new_passphrase is not None:
+        # a new passphrase: SQLCipher re-encrypts every page in one transaction
+        connection = connect(live, old)
+        try:
+            connection.execute("PRAGMA busy_timeout = 10000")
+            connection.execute(f"PRAGMA rekey = {_quoted(new_passphrase)}")
+        finally:
+            connection.close()
+    else:
+        checkpoint(live, old)
+        fresh = live.with_name(live.name + ".chiffrement")
+        try:
+            export_database(live, old, fresh, new_passphrase)
+            replace_database_file(live, fresh)
+        finally:
+            fresh.unlink(missing_ok=True)
     from pae_desktop.storage.database import make_engine
 
     db.engine = make_engine(db.url, passphrase=new_passphrase)
