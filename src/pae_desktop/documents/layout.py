@@ -38,6 +38,7 @@ import datetime as dt
 import io
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -112,6 +113,7 @@ __all__ = [
     "build_pdf_parts",
     "Part",
     "record_print",
+    "document_file_name",
     "french_date",
     "french_datetime",
     "french_time",
@@ -354,7 +356,7 @@ class _SectionTitle(Flowable):
         self._table.drawOn(self.canv, 0, 0)
 
 
-def section(title: str, *, min_after: float = 30 * mm) -> Flowable:
+def section(title: str, *, min_after: float = 22 * mm) -> Flowable:
     """A section title: bold blue with a rule under it; it starts a new page rather than end one alone
     (when less than `min_after` points would remain under it)."""
     return _SectionTitle(title, min_after)
@@ -1028,3 +1030,17 @@ def record_print(
         detail=str(kind),
     )
     return row
+
+
+_UNSAFE = str.maketrans({c: "-" for c in '<>:"/\\|?*'})
+
+
+def document_file_name(kind: str, last_name: str, first_names: str, id_jeune: str) -> str:
+    """«<kind>_<NOM>_<Prénom>_<id_jeune>.pdf» (specs/cli.md), safe on every file system; accents are kept."""
+
+    def clean(text: str) -> str:
+        text = "".join(c for c in text if ord(c) >= 32).translate(_UNSAFE)
+        return re.sub(r"-{2,}", "-", "-".join(text.split())).strip(".-") or "x"
+
+    first = first_names.split()[0] if first_names.split() else ""
+    return f"{clean(str(kind))}_{clean(last_name.upper())}_{clean(first)}_{clean(id_jeune)}.pdf"
