@@ -1,0 +1,257 @@
+"""The pathway builder in the real window widgets: build a three-module pathway, see the rules speak, save it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton, QWidget
+from sqlalchemy import func, select
+
+from pae_desktop.core.models import Exit, FollowUpEvent, Interview, InterviewBarrier, Partner, Pathway
+from pae_desktop.core.services import pathways as svc
+from pae_desktop.core.services.campaigns import get_campaign
+from pae_desktop.core.services.youths import YouthForm, save_youth
+from pae_desktop.core.vocabulary import Barrier, Decision, ModuleType, PartnerType, Project
+from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.pathway_editor import PathwaysView
+from pae_desktop.ui.timeline import TimelineModule, TimelineWidget
+
+D = dt.date
+
+
+def qd(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+@pytest.fixture
+def setup(school_db, monkeypatch):
+    db = school_db
+    with db.transaction() as session:
+        campaign = get_campaign(session, 2025)
+        youth_id = save_youth(
+            session, campaign, YouthForm(last_name="Durand", first_names="Léa", diploma="CAP", sex="F")
+        ).youth_id
+        interview = Interview(
+            youth_id=youth_id,
+            held_on=D(2025, 9, 5),
+            project=Project.APPRENTISSAGE.value,
+            decision=Decision.ENGAGE.value,
+        )
+        interview.barriers = [InterviewBarrier(barrier=Barrier.MOBILITE.value)]
+        session.add(interview)
+        session.add_all(
+            [
+                Partner(name="Boulangerie Martin", type=PartnerType.ENTREPRISE.value),
+                Partner(name="Mission locale du Grand Nancy", type=PartnerType.MISSION_LOCALE.value),
+                Partner(name="Association Mobilité 54", type=PartnerType.ASSOCIATION.value),
+            ]
+        )
+        campaign_id = campaign.id
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a, **k: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    context = AppContext(db, campaign_id)
+    return db, context, youth_id, warnings
+
+
+RENTREE = D(2025, 9, 1)
+
+
+def open_editor(qtbot, context, youth_id, today=RENTREE):
+    view = PathwaysView(context)
+    qtbot.addWidget(view)
+    view.resize(1300, 900)
+    view.editor.today = today
+    view.show_youth(youth_id)
+    return view, view.editor
+
+
+def pathway_count(db) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(Pathway))
+
+
+def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    view, editor = open_editor(qtbot, context, youth_id)
+    assert view.table.rowCount() == 1  # the youth who engaged is listed
+    assert editor.mef.currentText().startswith("PAE N3")  # CAP → N3
+    assert (editor.start.date(), editor.end.date()) == (qd(D(2025, 9, 1)), qd(D(2025, 12, 31)))
+
+    # the interview proposes an apprenticeship preparation and barrier removal: one click each
+    proposals = editor.proposals_box.findChildren(QWidget, "proposal_LEVEE_FREINS")
+    assert editor.proposals_box.isVisibleTo(editor) and proposals
+    qtbot.mouseClick(proposals[0].findChild(QPushButton, "accept"), Qt.MouseButton.LeftButton)
+    assert [c.form().module_type for c in editor.cards] == ["LEVEE_FREINS"]
+    dismiss = editor.proposals_box.findChild(QWidget, "proposal_PREPA_APPRENTISSAGE")
+    qtbot.mouseClick(dismiss.findChild(QPushButton, "dismiss"), Qt.MouseButton.LeftButton)
+    assert not editor.proposals_box.isVisibleTo(editor)
+
+    # a class immersion, typed by hand
+    qtbot.mouseClick(editor.add_module_button, Qt.MouseButton.LeftButton)
+    immersion = editor.cards[-1]
+    immersion.end.setDate(qd(D(2025, 9, 12)))
+    qtbot.keyClicks(immersion.place, "Salle 104")
+
+    # a PFMP in a company
+    qtbot.mouseClick(editor.add_module_button, Qt.MouseButton.LeftButton)
+    pfmp = editor.cards[-1]
+    pfmp.kind.setCurrentIndex(pfmp.kind.findText(ModuleType.PFMP.label))
+    assert pfmp.carrier.currentText().startswith("Boulangerie Martin")  # the default carrier kind: a company
+    assert pfmp.label.text() == ModuleType.PFMP.label
+
+    # ending before it starts: said under the module, save disabled; fixed: gone
+    pfmp.start.setDate(qd(D(2025, 9, 15)))
+    pfmp.end.setDate(qd(D(2025, 9, 10)))
+    assert pfmp.messages.isVisibleTo(editor) and "précède sa date de début" in pfmp.messages.text()
+    assert not editor.save_button.isEnabled()
+    # over two thirds of the pathway
+    pfmp.end.setDate(qd(D(2025, 12, 20)))
+    assert not pfmp.messages.isVisibleTo(editor)
+    assert (
+        editor.messages["modules"].isVisibleTo(editor) and "deux tiers" in editor.messages["modules"].text()
+    )
+    assert not editor.save_button.isEnabled()
+    pfmp.end.setDate(qd(D(2025, 11, 14)))
+    assert not editor.messages["modules"].isVisibleTo(editor)
+
+    # a five-month pathway, then a start before the rentrée
+    editor.end.setDate(qd(D(2026, 1, 31)))
+    assert "4 mois" in editor.messages["planned_end"].text() and editor.messages["planned_end"].isVisibleTo(
+        editor
+    )
+    editor.end.setDate(qd(D(2025, 12, 31)))
+    assert not editor.messages["planned_end"].isVisibleTo(editor)
+    editor.start.setDate(qd(D(2025, 8, 28)))
+    assert "rentrée" in editor.messages["start_date"].text()
+    editor.start.setDate(qd(D(2025, 9, 1)))
+    assert not editor.messages["start_date"].isVisibleTo(editor)
+
+    # a module outside the pathway
+    immersion.end.setDate(qd(D(2026, 1, 5)))
+    assert "dépasse la fin prévue du parcours" in immersion.messages.text()
+    immersion.end.setDate(qd(D(2025, 9, 12)))
+    assert not immersion.messages.isVisibleTo(editor)
+
+    assert "Parcours partenarial" in editor.partnership.text() and "non" not in editor.partnership.text()
+    assert "3 module(s)" in editor.derived.text() and "45 jour(s) de PFMP" in editor.derived.text()
+    assert editor.save_button.isEnabled()
+    assert len(editor.timeline.modules) == 3 and editor.timeline.pfmp_weeks
+
+    with qtbot.waitSignal(context.data_changed) as signal:
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "pathways" in signal.args[0]
+    assert warnings == []
+    with db.read() as session:
+        pathway = svc.get_pathway(session, youth_id)
+        assert sorted(m.module_type for m in pathway.modules) == ["IMMERSION_CLASSE", "LEVEE_FREINS", "PFMP"]
+        pfmp_row = next(m for m in pathway.modules if m.module_type == "PFMP")
+        assert (pfmp_row.start_date, pfmp_row.end_date) == (D(2025, 9, 15), D(2025, 11, 14))
+        assert pfmp_row.carrier.name == "Boulangerie Martin"
+        assert svc.summary(pathway).partnership
+    assert "parcours enregistré" in editor.title.text() and not editor.dirty
+    assert editor.print_buttons[next(iter(editor.print_buttons))].isEnabled()
+
+
+def test_not_engaged_youth_is_asked_why_then_saved_with_the_note(qtbot, setup, monkeypatch):
+    db, context, youth_id, warnings = setup
+    with db.transaction() as session:
+        session.scalars(select(Interview)).one().decision = Decision.REFLEXION.value
+    view, editor = open_editor(qtbot, context, youth_id)
+    assert view.table.rowCount() == 1  # show_youth lists every youth for one who did not engage
+    assert "Souhaite réfléchir" in editor.decision_message.text() and editor.decision_message.isVisibleTo(
+        editor
+    )
+    editor.add_module()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("", False))
+    editor.save()
+    assert pathway_count(db) == 0 and "note" in editor.status.text()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Confirmé par téléphone", True))
+    assert editor.save()
+    with db.read() as session:
+        assert svc.get_pathway(session, youth_id).non_engaged_note == "Confirmé par téléphone"
+
+
+def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
+    db, context, youth_id, warnings = setup
+    with db.transaction() as session:
+        form = svc.PathwayForm(
+            "7034150211",
+            D(2025, 9, 8),
+            D(2025, 12, 31),
+            modules=[svc.ModuleForm(ModuleType.IMMERSION_CLASSE.value, D(2025, 9, 8), D(2025, 12, 31))],
+        )
+        svc.save_pathway(session, youth_id, form)
+    view, editor = open_editor(qtbot, context, youth_id, today=D(2025, 10, 10))
+
+    # an absence of 31 unjustified half-days raises the attendance alert
+    editor.tabs.setCurrentIndex(1)
+    editor.event_on.setDate(qd(D(2025, 10, 6)))
+    editor.event_kind.setCurrentIndex(editor.event_kind.findData("ABSENCE"))
+    editor.event_half_days.setValue(31)
+    editor.add_follow_up()
+    assert "31 demi-journées" in editor.attendance.text()
+    assert warnings and "bourse" in warnings[-1]
+    # a visit with a next action and its due date
+    editor.event_kind.setCurrentIndex(editor.event_kind.findData("VISITE_ENTREPRISE"))
+    qtbot.keyClicks(editor.event_next, "Rappeler le tuteur")
+    editor.event_has_due.setChecked(True)
+    editor.event_due.setDate(qd(D(2025, 10, 17)))
+    editor.add_follow_up()
+    assert editor.events.rowCount() == 2
+    with db.read() as session:
+        assert session.scalars(
+            select(FollowUpEvent.due_on).where(FollowUpEvent.due_on.is_not(None))
+        ).all() == [D(2025, 10, 17)]
+
+    # an exit before the pathway's start: said next to the field and refused
+    editor.tabs.setCurrentIndex(2)
+    editor.exit_on.setDate(qd(D(2025, 9, 1)))
+    assert editor.exit_message.isVisibleTo(editor) and "Date de sortie" in editor.exit_message.text()
+    editor.record_exit()
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Exit)) == 0
+    editor.exit_on.setDate(qd(D(2025, 10, 20)))
+    assert not editor.exit_message.isVisibleTo(editor)
+    editor.exit_category.setCurrentIndex(editor.exit_category.findData("EMPLOI"))
+    editor.exit_detail.setCurrentIndex(editor.exit_detail.findData("CDI"))
+    editor.record_exit()
+    with db.read() as session:
+        assert session.scalars(select(Exit.detail)).all() == ["CDI"]
+    assert "Sortie enregistrée" in editor.exit_state.text()
+
+    target = tmp_path / "fin.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    button = editor.print_buttons[
+        next(k for k in editor.print_buttons if k.value == "attestation-fin-parcours")
+    ]
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_timeline_paints(qtbot):
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(800, 140)
+    widget.set_pathway(
+        D(2025, 9, 1),
+        D(2025, 12, 31),
+        [
+            TimelineModule("Accompagnement", "ACCOMPAGNEMENT_ML", D(2025, 9, 1), D(2025, 12, 31)),
+            TimelineModule("Stage", "PFMP", D(2025, 9, 22), D(2025, 10, 3)),
+        ],
+        today=D(2025, 10, 1),
+        campaign_year=2025,
+    )
+    assert widget.pfmp_weeks == {D(2025, 9, 22), D(2025, 9, 29)}
+    assert (widget.first_day, widget.last_day) == (D(2025, 9, 1), D(2025, 12, 31))
+    image = widget.grab().toImage()
+    assert not image.isNull()
+    # today's line is red, drawn at 1 October
+    x = int(widget._x(D(2025, 10, 1)) + (widget._x(D(2025, 9, 2)) - widget._x(D(2025, 9, 1))) / 2)
+    colours = {image.pixelColor(x + dx, 25).name() for dx in (-1, 0, 1)}
+    assert "#c00000" in colours
