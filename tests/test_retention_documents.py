@@ -1,0 +1,129 @@
+"""The information notice (RGPD) from the settings, and the whole file of one youth (right of access)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from pae_desktop.core import settings
+from pae_desktop.core.models import AuditEvent, GeneratedDocument, Interview, Pathway, School, Youth
+from pae_desktop.documents import dossier, notice_rgpd
+from pdf_text import pdf_text
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_notice_states_the_settings(school_db, tmp_path):
+    with school_db.transaction() as session:
+        settings.put(session, settings.DPO_CONTACT, "dpo@ac-nancy-metz.fr")
+        settings.put(session, settings.RETENTION_PATHWAY_MONTHS, 8)
+        settings.put(session, settings.AUDIT_RETENTION_DAYS, 400)
+        school = session.scalars(select(School)).one()
+        school.head_name = "Mme Claire Durand"
+        school.head_title = "Proviseure"
+    target = tmp_path / "notice.pdf"
+    with school_db.transaction() as session:
+        notice_rgpd.render(session, target, printed_on=TODAY)
+    text = flat(pdf_text(target))
+    for expected in (
+        "Notice d'information sur le traitement des données personnelles",
+        "Lycée professionnel Test",
+        "Proviseure Mme Claire Durand",
+        "dpo@ac-nancy-metz.fr",
+        "mission d'intérêt public",
+        "article 6.1.e",
+        "Mission locale",
+        "31 août de l'année suivant la rentrée",
+        "31 décembre de l'année de la campagne",
+        "400 jours",
+        "rectifier",
+        "CNIL",
+    ):
+        assert expected in text, expected
+    with school_db.read() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "print")).one()
+        assert (event.detail, event.nominative, event.entity_id) == ("notice-rgpd", False, None)
+
+
+def test_the_notice_follows_other_periods(school_db, tmp_path):
+    with school_db.transaction() as session:
+        settings.put(session, settings.RETENTION_NO_PATHWAY, False)
+        settings.put(session, settings.RETENTION_PATHWAY_MONTHS, 0)
+        data = notice_rgpd.render(session, printed_on=TODAY, record=False)
+    target = tmp_path / "n.pdf"
+    target.write_bytes(data)
+    text = flat(pdf_text(target))
+    assert "31 décembre de l'année de la rentrée" in text
+    assert "ne sont pas entrés dans le parcours" not in text
+
+
+def test_the_dossier_holds_everything_on_the_youth(demo_db, tmp_path):
+    with demo_db.transaction() as session:
+        youth_id = session.scalars(
+            select(Pathway.youth_id)
+            .join(Interview, Interview.youth_id == Pathway.youth_id)
+            .order_by(Pathway.id)
+        ).first()
+        youth = session.get(Youth, youth_id)
+        youth.notes = "Préfère être appelé le soir"
+        interview = session.scalars(select(Interview).where(Interview.youth_id == youth_id)).first()
+        interview.situation = "Cherche un apprentissage en cuisine"
+        facts = {
+            "name": youth.last_name.upper(),
+            "ine": youth.ine,
+            "representative": youth.representatives[0].last_name.upper() if youth.representatives else "",
+            "mef": youth.pathway.mef_code,
+            "modules": len(youth.pathway.modules),
+        }
+    target = tmp_path / "dossier.pdf"
+    with demo_db.transaction() as session:
+        dossier.render(session, youth_id, target, printed_on=TODAY)
+    text = flat(pdf_text(target))
+    for section in (
+        "Dossier complet du jeune",
+        "Identité",
+        "Scolarité d'origine",
+        "Représentants légaux",
+        "Tentatives de contact",
+        "Entretiens",
+        "Parcours",
+        "Suivi",
+        "Sortie",
+        "Documents imprimés",
+        "Journal des accès",
+    ):
+        assert section in text, section
+    assert facts["name"] in text.upper()
+    assert facts["ine"] and facts["ine"] in text
+    assert facts["mef"] in text
+    assert "Préfère être appelé le soir" in text
+    assert "Cherche un apprentissage en cuisine" in text
+    if facts["representative"]:
+        assert facts["representative"] in text.upper()
+    with demo_db.read() as session:
+        printed = session.scalars(
+            select(GeneratedDocument).where(GeneratedDocument.youth_id == youth_id)
+        ).all()
+        assert [d.kind for d in printed] == ["dossier"]
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "print")).one()
+        assert (event.entity_id, event.nominative) == (youth_id, True)
+    # a second print lists the first one in its history
+    with demo_db.transaction() as session:
+        data = dossier.render(session, youth_id, printed_on=TODAY)
+    second = tmp_path / "second.pdf"
+    second.write_bytes(data)
+    assert "Dossier complet du jeune" in flat(pdf_text(second)).split("Documents imprimés", 1)[1]
+
+
+def test_the_dossier_of_an_unknown_youth_is_refused(demo_db):
+    import pytest
+
+    from pae_desktop.core.errors import UserError
+
+    with demo_db.read() as session, pytest.raises(UserError, match="n'existe plus"):
+        dossier.render(session, 999_999, record=False)
