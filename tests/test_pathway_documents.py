@@ -213,3 +213,31 @@ def test_office_list_xlsx_and_pdf(printed, tmp_path):
             export_office_list(session, campaign_id, tmp_path / "liste.csv")
         exports = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
         assert len(exports) == 3 and all(e.nominative for e in exports)
+
+
+def test_who_the_documents_concern_and_the_command_entry_point(printed, tmp_path):
+    from pae_desktop.documents.layout import DocumentOptions
+
+    db, youth_id = printed
+    with db.transaction() as session:
+        campaign = get_campaign(session, 2025)
+        other = save_youth(session, campaign, YouthForm(last_name="Abel", first_names="Tom")).youth_id
+        assert svc.youths_with_pathway(session, campaign) == [youth_id]
+        assert svc.youths_with_ended_pathway(session, campaign) == []
+        svc.record_abandonment(session, youth_id, D(2025, 10, 1), "Ne vient plus")
+        assert svc.youths_with_ended_pathway(session, campaign) == [youth_id]
+        assert other not in svc.youths_with_pathway(session, campaign)
+        options = DocumentOptions.from_session(session, printed_on=PRINTED)
+        for module in (
+            plan_parcours,
+            attestation_inscription,
+            attestation_fin_parcours,
+            inscription_administrative,
+        ):
+            target = tmp_path / f"{module.KIND.value}.pdf"
+            module.build_for_youth(session, youth_id, target, options=options, record=True)
+            assert "7034150211" in text_of(target.read_bytes()) or module is attestation_fin_parcours
+        kinds = session.scalars(select(GeneratedDocument.kind)).all()
+    assert sorted(kinds) == sorted(
+        ["plan-parcours", "attestation-inscription", "attestation-fin-parcours", "inscription-administrative"]
+    )

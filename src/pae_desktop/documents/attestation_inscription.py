@@ -70,3 +70,10 @@ def render(
     session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
 ):
     return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
+
+
+def build_for_youth(
+    session: Any, youth_id: int, target, options: L.DocumentOptions | None = None, record: bool = True
+):
+    """The `pae-desktop document` entry point: one youth's PDF written to `target`, the print recorded."""
+    return render_kind(build, KIND, session, youth_id, target, options=options, record=record)

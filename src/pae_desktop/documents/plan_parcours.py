@@ -83,13 +83,15 @@ def render_kind(
     target: str | os.PathLike | BinaryIO | None = None,
     *,
     printed_on: dt.date | None = None,
+    options: L.DocumentOptions | None = None,
     record: bool = True,
 ) -> bytes:
     """Load the youth's pathway, build the PDF with `build_fn`, and record the print (audit, history)."""
     from pae_desktop.core.services.school import get_school
 
-    data = pathway_document(session, youth_id, today=printed_on)
-    options = L.DocumentOptions.from_session(session, printed_on=printed_on)
+    if options is None:
+        options = L.DocumentOptions.from_session(session, printed_on=printed_on)
+    data = pathway_document(session, youth_id, today=printed_on or options.printed_on)
     pdf = build_fn(target, get_school(session), data, options)
     if record:
         path = target if isinstance(target, str | os.PathLike) else ""
@@ -200,3 +202,10 @@ def render(
 ):
     """The plan of a youth's pathway: loaded, built, recorded; returns the PDF's bytes."""
     return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
+
+
+def build_for_youth(
+    session: Any, youth_id: int, target, options: L.DocumentOptions | None = None, record: bool = True
+):
+    """The `pae-desktop document` entry point: one youth's PDF written to `target`, the print recorded."""
+    return render_kind(build, KIND, session, youth_id, target, options=options, record=record)

@@ -724,6 +724,8 @@ class PathwayEditor(QWidget):
                 self.templates.addItem(f"{row.name} ({len(row.module_labels)} modules)", row.id)
             self.apply_template_button.setEnabled(bool(templates))
             self._set_modules(form.modules)
+            self.event_on.setDate(to_qdate(self.today))
+            self.event_due.setDate(to_qdate(self.today + dt.timedelta(days=7)))
             self._fill_follow_ups(events)
             self._fill_exit(exit_row, siecle, abandon, form.start_date, form.planned_end)
             self.dirty = False

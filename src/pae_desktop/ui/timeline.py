@@ -90,8 +90,10 @@ class TimelineWidget(QWidget):
         self.updateGeometry()
         self.update()
 
+    LEGEND_HEIGHT = 20
+
     def _height(self) -> int:
-        return self.HEADER_HEIGHT + max(1, len(self.modules)) * self.ROW_HEIGHT + 8
+        return self.HEADER_HEIGHT + max(1, len(self.modules)) * self.ROW_HEIGHT + 8 + self.LEGEND_HEIGHT
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(760, self._height())
@@ -112,7 +114,7 @@ class TimelineWidget(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().base())
-        bottom = self._height() - 4
+        bottom = self._height() - 4 - self.LEGEND_HEIGHT
         font = QFont(self.font())
         metrics = QFontMetrics(font)
 
@@ -213,4 +215,19 @@ class TimelineWidget(QWidget):
             painter.setPen(QPen(TODAY_COLOUR, 2))
             painter.drawLine(int(x), 16, int(x), bottom)
             painter.drawText(QRectF(x + 3, bottom - 14, 80, 14), Qt.AlignmentFlag.AlignLeft, "aujourd'hui")
+        # legend: the carrier kinds' colours and the PFMP shading
+        x = 6.0
+        y = bottom + 6
+        entries = [(KIND_COLOURS[kind], kind.label) for kind in CarrierKind] + [
+            (PFMP_SHADE, "semaines de PFMP")
+        ]
+        painter.setFont(small)
+        small_metrics = QFontMetrics(small)
+        for colour, text in entries:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRect(QRectF(x, y + 2, 10, 10))
+            painter.setPen(QPen(self.palette().text().color()))
+            painter.drawText(QRectF(x + 14, y, 400, 14), Qt.AlignmentFlag.AlignLeft, text)
+            x += 14 + small_metrics.horizontalAdvance(text) + 16
         painter.end()

@@ -1240,3 +1240,37 @@ def pathway_document(session: Session, youth_id: int, today: dt.date | None = No
         exit_category=ExitCategory.label_of(exit_row.category) if exit_row else "",
         exit_detail=ExitDetail.label_of(exit_row.detail) if exit_row and exit_row.detail else "",
     )
+
+
+# --- who the pathway's documents concern (the `document` command) -------------------------------------------
+
+
+def _ordered_youths(session: Session, query) -> list[int]:
+    rows = session.execute(query.distinct()).all()
+    rows.sort(key=lambda r: (fold(r[1]), fold(r[2]), r[0]))
+    return [r[0] for r in rows]
+
+
+def youths_with_pathway(session: Session, campaign: Campaign) -> list[int]:
+    """Youths of the campaign with a pathway (plan, enrolment certificate, office form), by name."""
+    return _ordered_youths(
+        session,
+        select(Youth.id, Youth.last_name, Youth.first_names)
+        .join(Pathway, Pathway.youth_id == Youth.id)
+        .where(Youth.campaign_id == campaign.id, Youth.anonymised_at.is_(None)),
+    )
+
+
+def youths_with_ended_pathway(session: Session, campaign: Campaign) -> list[int]:
+    """Youths of the campaign whose pathway has an exit or an abandonment (end-of-pathway certificate)."""
+    return _ordered_youths(
+        session,
+        select(Youth.id, Youth.last_name, Youth.first_names)
+        .join(Pathway, Pathway.youth_id == Youth.id)
+        .outerjoin(Exit, Exit.youth_id == Youth.id)
+        .where(
+            Youth.campaign_id == campaign.id,
+            Youth.anonymised_at.is_(None),
+            (Exit.id.is_not(None)) | (Pathway.abandoned_on.is_not(None)),
+        ),
+    )
