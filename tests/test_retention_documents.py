@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from pae_desktop.core import settings
@@ -121,9 +122,35 @@ def test_the_dossier_holds_everything_on_the_youth(demo_db, tmp_path):
 
 
 def test_the_dossier_of_an_unknown_youth_is_refused(demo_db):
-    import pytest
 
     from pae_desktop.core.errors import UserError
 
     with demo_db.read() as session, pytest.raises(UserError, match="n'existe plus"):
         dossier.render(session, 999_999, record=False)
+
+
+def test_the_document_command_prints_the_dossier_and_the_notice(data_dir, tmp_path, capsys):
+    import sqlite3
+
+    from pae_desktop.cli import main
+
+    assert main(["demo", "--students", "12", "--data-dir", str(data_dir)]) == 0
+    connection = sqlite3.connect(data_dir / "pae-desktop.db")
+    ine, last_name = connection.execute("SELECT ine, last_name FROM youth WHERE ine != '' ORDER BY id").fetchone()
+    connection.close()
+
+    target = tmp_path / "dossier.pdf"
+    assert main(["document", "dossier", "--ine", ine, "-o", str(target), "--data-dir", str(data_dir)]) == 0
+    assert last_name.upper() in pdf_text(target).upper() and ine in pdf_text(target)
+
+    folder = tmp_path / "tous"
+    assert main(["document", "dossier", "--all", "-o", str(folder), "--data-dir", str(data_dir)]) == 0
+    assert len(list(folder.glob("dossier_*.pdf"))) == 12
+
+    notice = tmp_path / "notice.pdf"
+    assert main(["document", "notice-rgpd", "-o", str(notice), "--data-dir", str(data_dir)]) == 0
+    assert "Notice d'information" in pdf_text(notice)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as usage:
+        main(["document", "notice-rgpd", "--all", "-o", str(notice), "--data-dir", str(data_dir)])
+    assert usage.value.code == 2

@@ -60,6 +60,59 @@ register(
         outside="Ce jeune n'a aucun entretien réservé : pas de convocation.",
     )
 )
+register(
+    DocumentKindSpec(
+        kind="plan-parcours",
+        help="plan de parcours et d'engagement",
+        concerned="pae_desktop.core.services.pathways:youths_with_pathway",
+        build="pae_desktop.documents.plan_parcours:build_for_youth",
+        outside="Ce jeune n'a pas de parcours : pas de plan de parcours.",
+    )
+)
+register(
+    DocumentKindSpec(
+        kind="attestation-inscription",
+        help="attestation d'inscription dans le dispositif, signée du chef d'établissement",
+        concerned="pae_desktop.core.services.pathways:youths_with_pathway",
+        build="pae_desktop.documents.attestation_inscription:build_for_youth",
+        outside="Ce jeune n'a pas de parcours : pas d'attestation d'inscription.",
+    )
+)
+register(
+    DocumentKindSpec(
+        kind="attestation-fin-parcours",
+        help="attestation de fin de parcours (après une sortie ou un abandon)",
+        concerned="pae_desktop.core.services.pathways:youths_with_ended_pathway",
+        build="pae_desktop.documents.attestation_fin_parcours:build_for_youth",
+        outside="Ni sortie ni abandon n'est enregistré pour ce jeune : pas d'attestation de fin de parcours.",
+    )
+)
+register(
+    DocumentKindSpec(
+        kind="inscription-administrative",
+        help="fiche d'inscription administrative (saisie SIECLE)",
+        concerned="pae_desktop.core.services.pathways:youths_with_pathway",
+        build="pae_desktop.documents.inscription_administrative:build_for_youth",
+        outside="Ce jeune n'a pas de parcours : pas de fiche d'inscription administrative.",
+    )
+)
+register(
+    DocumentKindSpec(
+        kind="dossier",
+        help="dossier complet du jeune : tout ce que l'établissement détient sur lui (droit d'accès)",
+        concerned="pae_desktop.documents.dossier:concerned",
+        build="pae_desktop.documents.dossier:build_for_youth",
+        outside="Ce dossier est anonymisé : il ne contient plus de données personnelles.",
+    )
+)
+register(
+    DocumentKindSpec(
+        kind="notice-rgpd",
+        help="notice d'information (RGPD) de l'établissement",
+        build="pae_desktop.documents.notice_rgpd:build_for_school",
+        per_youth=False,
+    )
+)
 
 
 # --- who is concerned ----------------------------------------------------------------------------------------

@@ -432,3 +432,29 @@ def render(
         path = target if isinstance(target, str | os.PathLike) else ""
         L.record_print(session, KIND.value, youth_id, pdf, path)
     return pdf
+
+
+# --- `pae-desktop document dossier` (commands/document.py's registry) ------------------------------------------
+
+
+def concerned(session: Any, campaign: Any) -> list[int]:
+    """Every youth of the campaign whose file is not anonymised (the right of access covers them all)."""
+    from pae_desktop.core.text import fold
+
+    rows = session.execute(
+        select(Youth.id, Youth.last_name, Youth.first_names).where(
+            Youth.campaign_id == campaign.id, Youth.anonymised_at.is_(None)
+        )
+    ).all()
+    rows.sort(key=lambda r: (fold(r[1]), fold(r[2]), r[0]))
+    return [r[0] for r in rows]
+
+
+def build_for_youth(
+    session: Any, youth_id: int, target: Any, options: L.DocumentOptions | None = None, record: bool = True
+) -> bytes:
+    pdf = build(target, session, youth_id, options)
+    if record:
+        path = target if isinstance(target, str | os.PathLike) else ""
+        L.record_print(session, KIND.value, youth_id, pdf, path)
+    return pdf

@@ -180,3 +180,17 @@ def render(
         path = target if isinstance(target, str | os.PathLike) else ""
         L.record_print(session, KIND.value, None, pdf, path)
     return pdf
+
+
+def build_for_school(
+    session: Any, target: Any, options: L.DocumentOptions | None = None, record: bool = True
+) -> bytes:
+    """`pae-desktop document notice-rgpd -o FILE` (commands/document.py's registry)."""
+    from pae_desktop.core.services.school import get_school
+
+    options = options or L.DocumentOptions.from_session(session)
+    pdf = build(target, get_school(session), options, RetentionRules.from_session(session))
+    if record:
+        path = target if isinstance(target, str | os.PathLike) else ""
+        L.record_print(session, KIND.value, None, pdf, path)
+    return pdf
