@@ -247,6 +247,17 @@ def test_startup_check_without_any_backup_says_so(demo_db):
     assert "Aucune sauvegarde valide" in message
 
 
+def test_a_damaged_database_never_rotates_the_good_backups_out(demo_db):
+    start = dt.datetime(2026, 11, 1, 8, 0)
+    for day in range(3):
+        automatic_backup(demo_db, now=start + dt.timedelta(days=day))
+    before = automatic_backups(demo_db.data_dir)
+    demo_db.engine.dispose()
+    corrupt(demo_db.file)
+    assert automatic_backup(demo_db, now=dt.datetime(2027, 6, 1, 8, 0)) is None
+    assert automatic_backups(demo_db.data_dir) == before
+
+
 def test_damaged_backups_are_not_offered(demo_db):
     damaged = automatic_backup(demo_db, now=dt.datetime(2026, 11, 25, 8, 0))
     corrupt(damaged)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption, paths
+
+log = logging.getLogger(__name__)
 
 INFO_TABLE = "pae_backup_info"
 AUTO_PREFIX = "pae-desktop-"
@@ -182,8 +185,8 @@ def automatic_backup(
     rotation: Rotation = Rotation(),
 ) -> Path | None:
     """The start-up and closing backup into `sauvegardes/`, then the rotation. None when the latest automatic
-    backup is younger than `min_interval` (or the database is not a SQLite file). The window only calls this:
-    commands make no automatic backup."""
+    backup is younger than `min_interval`, when the copy fails `quick_check` (the rotation is then left alone),
+    or when the database is not a SQLite file. The window only calls this: commands make no automatic backup."""
     if db.file is None or not Path(db.file).exists():
         return None
     now = (now or dt.datetime.now()).replace(microsecond=0)
@@ -192,6 +195,11 @@ def automatic_backup(
         return None
     target = backup_dir(db.data_dir) / f"{AUTO_PREFIX}{now:{STAMP}}.db"
     sqlite_copy(db.file, target, db.passphrase, kind="automatique", taken_at=now)
+    problems = integrity_problems(target, db.passphrase)
+    if problems:  # a damaged database: never let its copies push the good backups out of the rotation
+        target.unlink(missing_ok=True)
+        log.warning("Sauvegarde automatique abandonnée, base endommagée : %s", "; ".join(problems[:3]))
+        return None
     stamps = [stamp for stamp, _ in existing] + [now]
     drop = obsolete(stamps, now.date(), rotation)
     for stamp, file in existing:
