@@ -452,3 +452,18 @@ def test_demo_pathways_pass_the_rules(demo_db):
             context = svc.pathway_context(session, pathway.youth_id)
             evaluation = svc.evaluate(svc.pathway_form(pathway), context)
             assert evaluation.problems == [], evaluation.problems
+
+
+def test_a_saved_mef_code_stays_valid_after_the_settings_change(case):
+    db, ids = case
+    with db.transaction() as session:
+        svc.save_pathway(session, ids["youth"], good_form(ids))
+        settings.put(session, settings.MEF_N3, "7034150299")
+    with db.transaction() as session:
+        form = svc.pathway_form(svc.get_pathway(session, ids["youth"]))
+        form.notes = "Code d'origine conservé"
+        svc.save_pathway(session, ids["youth"], form)
+        assert svc.get_pathway(session, ids["youth"]).mef_code == "7034150211"
+        form.mef_code = "1234567890"
+        with pytest.raises(UserError, match="Code MEF"):
+            svc.save_pathway(session, ids["youth"], form)

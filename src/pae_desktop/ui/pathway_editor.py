@@ -699,6 +699,8 @@ class PathwayEditor(QWidget):
             self.mef.clear()
             for code, label in choices:
                 self.mef.addItem(label, code)
+            if self.mef.findData(form.mef_code) < 0 and form.mef_code:
+                self.mef.addItem(f"{form.mef_code} (code enregistré, absent des paramètres)", form.mef_code)
             self.mef.setCurrentIndex(max(0, self.mef.findData(form.mef_code)))
             self.start.setDate(to_qdate(form.start_date))
             self.end.setDate(to_qdate(form.planned_end))

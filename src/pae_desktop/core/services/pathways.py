@@ -100,6 +100,7 @@ class PathwayContext:
     unjustified_half_days: int = 0
     barriers: tuple[str, ...] = ()
     project: str = ""
+    saved_mef: str = ""  # the saved pathway's MEF code, still valid if the settings' codes changed since
 
     @property
     def expected_mef(self) -> str | None:
@@ -143,6 +144,7 @@ def pathway_context(session: Session, youth_id: int) -> PathwayContext:
         unjustified_half_days=unjustified_half_days(youth.follow_ups),
         barriers=tuple(b.barrier for b in interview.barriers) if interview else (),
         project=interview.project if interview else "",
+        saved_mef=youth.pathway.mef_code if youth.pathway else "",
     )
 
 
@@ -220,7 +222,9 @@ def evaluate(form: PathwayForm, context: PathwayContext) -> Evaluation:
         exit_on=context.exit_on,
         abandoned_on=context.abandoned_on,
     )
-    if form.mef_code not in (context.mef_n3, context.mef_n4):
+    if form.mef_code not in (context.mef_n3, context.mef_n4) and (
+        not context.saved_mef or form.mef_code != context.saved_mef
+    ):
         problems.append(Problem("mef_code", "Code MEF : choisissez PAE N3 ou PAE N4 (codes des paramètres)."))
     if (error := _text_error("Note", form.notes, MAX_NOTES)) is not None:
         problems.append(Problem("notes", error))
