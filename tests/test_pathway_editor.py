@@ -255,3 +255,42 @@ def test_timeline_paints(qtbot):
     x = int(widget._x(D(2025, 10, 1)) + (widget._x(D(2025, 9, 2)) - widget._x(D(2025, 9, 1))) / 2)
     colours = {image.pixelColor(x + dx, 25).name() for dx in (-1, 0, 1)}
     assert "#c00000" in colours
+
+
+def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypatch, tmp_path):
+    from openpyxl import load_workbook
+
+    from pae_desktop.ui.pathway_editor import CatalogueDialog
+
+    db, context, youth_id, warnings = setup
+    view, editor = open_editor(qtbot, context, youth_id)
+    editor.start.setDate(qd(D(2025, 9, 8)))
+    editor.add_module(ModuleType.ACCOMPAGNEMENT_ML)
+    card = editor.add_module(ModuleType.PFMP)
+    card.kind.setCurrentIndex(card.kind.findText(ModuleType.PFMP.label))
+    card.start.setDate(qd(D(2025, 9, 22)))
+    card.end.setDate(qd(D(2025, 10, 17)))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("ML + stage", True))
+    editor.save_as_template()
+    assert editor.templates.count() == 1 and warnings == []
+    # a fresh form starting a week later gets the same combination, shifted
+    editor._set_modules([])
+    editor.start.setDate(qd(D(2025, 9, 15)))
+    editor.apply_template()
+    pfmp = next(c.form() for c in editor.cards if c.form().module_type == "PFMP")
+    assert (pfmp.start_date, pfmp.end_date) == (D(2025, 9, 29), D(2025, 10, 24))
+    assert editor.save()
+
+    target = tmp_path / "siecle.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Classeur (*.xlsx)"))
+    assert view.export_office_list() == str(target)
+    assert load_workbook(target).active.cell(2, 5).value == "7034150211"
+
+    dialog = CatalogueDialog(context)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.label, "Formation SST")
+    dialog.type.setCurrentIndex(dialog.type.findData("COMPLEMENT_FORMATION"))
+    dialog.add()
+    assert dialog.list.rowCount() == len(ModuleType) + 1
+    with db.read() as session:
+        assert any(item.label == "Formation SST" for item in svc.catalogue(session))
