@@ -151,7 +151,7 @@ def build(
             L.data_table(
                 ["Module", "Porteur", "Lieu", "Dates", "h / sem.", "Tuteur, convention"],
                 module_rows(data),
-                col_widths=[3.2, 2.8, 2.2, 2.8, 1.3, 2.4],
+                col_widths=[3.0, 2.7, 2.0, 3.5, 1.2, 2.3],
                 empty="Aucun module n'est encore inscrit au parcours.",
             )
         )
