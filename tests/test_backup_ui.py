@@ -1,0 +1,160 @@
+"""The window's side of data protection: audit viewer, backup dialog, start-up maintenance, idle lock screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
+from sqlalchemy import func, select
+
+from pae_desktop.core import audit
+from pae_desktop.core.models import AuditEvent, School, Youth
+from pae_desktop.storage.backup import automatic_backups
+from pae_desktop.ui import tasks
+from pae_desktop.ui.context import AppContext
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks():
+    tasks.use_runner(tasks.run_now)
+    yield
+    tasks.use_runner(tasks.run_in_thread)
+
+
+def test_the_audit_viewer_filters(school_db, qtbot):
+    from pae_desktop.ui.audit_view import AuditView
+
+    with school_db.transaction() as session:
+        audit.record(session, "print", "youth", 12, nominative=True, detail="dossier")
+        audit.record(session, "update", "youth", 7, field="division", old="TBP-A", new="TBP-B")
+        audit.record(session, "export", "campaign", 1, nominative=False, detail="foquale")
+    view = AuditView(AppContext(school_db))
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 3
+    view.nominative.setChecked(True)
+    assert [r.entity_id for r in view.model.rows] == [12]
+    view.nominative.setChecked(False)
+    qtbot.keyClicks(view.youth_id, "7")
+    assert [(r.field, r.old_value, r.new_value) for r in view.model.rows] == [("division", "TBP-A", "TBP-B")]
+    assert view.proxy.index(0, 3).data() == "Jeune n° 7"
+    view.youth_id.clear()
+    view.action.setCurrentIndex(view.action.findData("export"))
+    assert [r.action_label for r in view.model.rows] == ["Export"]
+    assert view.count.text() == "1 entrée"
+
+
+def test_backup_dialog_backs_up_and_restores_after_a_preview(demo_db, qtbot, tmp_path, monkeypatch):
+    from pae_desktop.ui import backup_dialog
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(backup_dialog.QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
+    shown: list[str] = []
+    monkeypatch.setattr(backup_dialog.QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    context = AppContext(demo_db)
+    changes: list = []
+    context.data_changed.connect(changes.append)
+    dialog = backup_dialog.BackupDialog(context)
+    qtbot.addWidget(dialog)
+    assert str(demo_db.file) in dialog.findChild(QLabel).text()
+
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    saved = list(usb.glob("*.db"))
+    assert len(saved) == 1 and str(saved[0]) in shown[-1]
+
+    with demo_db.transaction() as session:
+        session.scalars(select(Youth).order_by(Youth.id).limit(1)).one().last_name = "CHANGÉ"
+    questions: list[str] = []
+
+    def answer(_parent, _title, text, *_args):
+        questions.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(backup_dialog.QMessageBox, "question", answer)
+    monkeypatch.setattr(backup_dialog.QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved[0]), ""))
+    qtbot.mouseClick(dialog.restore_file_button, Qt.MouseButton.LeftButton)
+    assert "Campagne 2025 : 150 jeunes" in questions[0] and "sauvegardée" in questions[0]
+    with demo_db.read() as session:
+        assert session.scalar(select(func.count()).where(Youth.last_name == "CHANGÉ")) == 0
+    assert changes and "restaurée" in shown[-1]
+    # the safety copy is listed and can be chosen
+    names = [dialog.table.item(row, 2).text() for row in range(dialog.table.rowCount())]
+    assert any(name.startswith("avant-restauration-") for name in names)
+
+
+def test_startup_maintenance_backs_up_and_offers_retention(demo_db, qtbot, monkeypatch):
+    from pae_desktop.ui import backup_dialog
+
+    with demo_db.transaction() as session:
+        session.scalars(select(School)).one().is_demo = False
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(backup_dialog.QMessageBox, "question", answer)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    backup_dialog.run_startup_maintenance(window, AppContext(demo_db), today=dt.date(2026, 1, 15))
+    assert len(automatic_backups(demo_db.data_dir)) == 1
+    assert "sans parcours à anonymiser" in asked[0]
+    with demo_db.read() as session:
+        assert session.scalar(select(func.count()).where(Youth.anonymised_at.is_not(None))) == 116
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "anonymise")) == 116
+
+
+def test_startup_maintenance_reports_a_damaged_database(demo_db, qtbot, monkeypatch):
+    from pae_desktop.storage.backup import automatic_backup
+    from pae_desktop.ui import backup_dialog
+    from test_backup import corrupt
+
+    good = automatic_backup(demo_db, now=dt.datetime(2026, 11, 20, 8, 0))
+    demo_db.engine.dispose()
+    corrupt(demo_db.file)
+    texts: list[str] = []
+    monkeypatch.setattr(backup_dialog.QMessageBox, "exec", lambda box: texts.append(box.text()) or 0)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    backup_dialog.run_startup_maintenance(window, AppContext(demo_db))
+    assert texts and "endommagée" in texts[0] and str(good) in texts[0]
+    assert automatic_backups(demo_db.data_dir) == [(dt.datetime(2026, 11, 20, 8, 0), good)]
+
+
+def test_the_window_locks_when_idle_and_unlocks_with_the_passphrase(qtbot):
+    from pae_desktop.ui.lock_screen import IdleLock
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("Données confidentielles"))
+    action = QAction("Nouveau jeune", window)
+    window.addAction(action)
+    window.resize(600, 400)
+    qtbot.addWidget(window)
+    window.show()
+    lock = IdleLock(window, lambda typed: typed == "phrase-secrete", minutes=0.002)  # 120 ms
+    qtbot.waitUntil(lambda: lock.locked, timeout=5000)
+    overlay = lock.overlay
+    assert overlay.isVisible() and overlay.geometry() == window.rect()
+    assert not action.isEnabled()
+    qtbot.keyClicks(overlay.passphrase, "mauvaise")
+    qtbot.keyClick(overlay.passphrase, Qt.Key.Key_Return)
+    assert lock.locked and overlay.error.text() == "Phrase de passe incorrecte."
+    qtbot.keyClicks(overlay.passphrase, "phrase-secrete")
+    qtbot.keyClick(overlay.passphrase, Qt.Key.Key_Return)
+    assert not lock.locked and action.isEnabled()
+    qtbot.waitUntil(lambda: lock.locked, timeout=5000)  # and it locks again after the next idle period
+
+
+def test_the_idle_lock_is_only_for_encrypted_databases(school_db, qtbot):
+    from pae_desktop.ui.lock_screen import install_idle_lock
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    assert install_idle_lock(window, school_db) is None
+    school_db.passphrase = "une phrase de passe"
+    lock = install_idle_lock(window, school_db)
+    assert lock is not None and lock.timer.interval() == 10 * 60_000  # the setting's default
+    assert lock.check("une phrase de passe") and not lock.check("autre")
