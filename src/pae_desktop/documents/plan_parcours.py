@@ -65,9 +65,8 @@ def module_rows(data: PathwayDocument, *, done: bool = False) -> list[list[objec
             tutor = "\n".join(
                 p for p in (m.tutor, f"Convention {m.convention_ref}" if m.convention_ref else "") if p
             )
-            rows.append(
-                [name, f"{m.carrier_name}\n{m.carrier_kind}", m.place, dates, hours(m.weekly_hours), tutor]
-            )
+            carrier = f"{m.carrier_name}\n{m.carrier_kind}" + (f"\nLieu : {m.place}" if m.place else "")
+            rows.append([name, carrier, dates, hours(m.weekly_hours), tutor])
     return rows
 
 
@@ -149,9 +148,9 @@ def build(
         parts.append(L.section("Modules"))
         parts.append(
             L.data_table(
-                ["Module", "Porteur", "Lieu", "Dates", "h / sem.", "Tuteur, convention"],
+                ["Module", "Porteur et lieu", "Dates", "h / sem.", "Tuteur, convention"],
                 module_rows(data),
-                col_widths=[3.0, 2.7, 2.0, 3.5, 1.2, 2.3],
+                col_widths=[3.2, 3.2, 3.5, 1.1, 2.6],
                 empty="Aucun module n'est encore inscrit au parcours.",
             )
         )
