@@ -47,3 +47,26 @@ def demo_db(db):
     with db.transaction() as session:
         generate_demo(session, students=150, seed=0, year=2025, today=TODAY)
     return db
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_message_boxes(monkeypatch):
+    """A modal message box left open would hang the run: by default they answer at once and are recorded.
+
+    A test that checks a message patches the method again (monkeypatch) or reads `shown`.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def record(kind, answer):
+        def box(_parent, title, text, *args, **kwargs):
+            shown.append((kind, text))
+            return answer
+
+        return box
+
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Yes))
+    for kind in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, record(kind, QMessageBox.StandardButton.Ok))
+    return shown

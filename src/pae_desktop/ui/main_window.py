@@ -1,5 +1,362 @@
-"""The main window: campaign switcher, feature tabs and menus (being written; see FEATURE_TABS)."""
+"""The main window: welcome screen on first launch, then the campaign switcher, feature tabs and menus."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pae_desktop import __version__
+from pae_desktop.core.errors import UserError
+from pae_desktop.core.services.campaigns import campaign_label, get_campaign, list_campaigns
+from pae_desktop.core.services.school import get_school
+from pae_desktop.storage.database import Database, open_database
+from pae_desktop.ui import context as topics
+from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.tasks import run_task
+from pae_desktop.ui.widgets import show_error, show_info
+
+log = logging.getLogger(__name__)
 
 # Feature tabs, in order: (French title, "module:Class"). Each class is a QWidget built as
 # Class(context: AppContext, parent=None) that refreshes itself on context.data_changed / campaign_changed.
-FEATURE_TABS: tuple[tuple[str, str], ...] = ()
+FEATURE_TABS: tuple[tuple[str, str], ...] = (("Élèves", "pae_desktop.ui.caseload:CaseloadView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
+
+DEMO_FOLDER = "demonstration"
+
+
+class WelcomePage(QWidget):
+    """First launch: set up the school, import the students, or open the demonstration school."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        title = QLabel("Bienvenue dans PAE Desktop")
+        title.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        intro = QLabel(
+            "PAE Desktop accompagne le référent décrochage dans la campagne du Parcours Ambition Emploi : "
+            "recensement des élèves de terminale, prise de contact, entretiens avec les Missions locales, "
+            "parcours, documents et bilan. Les données restent sur ce poste."
+        )
+        intro.setWordWrap(True)
+        self.setup_button = QPushButton("&Paramétrer l'établissement")
+        self.import_button = QPushButton("&Importer les élèves (SIECLE, tableur)")
+        self.demo_button = QPushButton("Ouvrir l'établissement de &démonstration")
+        self.setup_button.setToolTip("Nom, UAI, adresse, chef d'établissement, logo")
+        self.import_button.setToolTip("Exports SIECLE (.zip, .xml), extraction « élèves complète », CSV ou XLSX")
+        self.demo_button.setToolTip("Un lycée fictif de 150 élèves pour découvrir l'application")
+        for button in (self.setup_button, self.import_button, self.demo_button):
+            button.setMinimumHeight(44)
+            button.setAccessibleName(button.text().replace("&", ""))
+        self.setup_button.clicked.connect(window.setup_school)
+        self.import_button.clicked.connect(lambda: window.import_files())
+        self.demo_button.clicked.connect(window.open_demo)
+        where = QLabel(f"Dossier des données : {window.context.db.data_dir}")
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setWordWrap(True)
+        where.setStyleSheet("color: #555;")
+
+        card = QWidget()
+        card.setMaximumWidth(640)
+        layout = QVBoxLayout(card)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(16)
+        for button in (self.setup_button, self.import_button, self.demo_button):
+            layout.addWidget(button)
+        layout.addSpacing(16)
+        layout.addWidget(where)
+        outer = QVBoxLayout(self)
+        outer.addStretch()
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.context = AppContext(db)
+        self.tabs: QTabWidget | None = None
+        self.views: dict[str, QWidget] = {}
+        self.setWindowTitle("PAE Desktop")
+        self.resize(1280, 800)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.campaign_box = QComboBox()
+        self.campaign_box.setAccessibleName("Campagne affichée")
+        self.campaign_box.setMinimumContentsLength(22)
+        self.campaign_box.currentIndexChanged.connect(self._campaign_chosen)
+        self._build_actions()
+        self.context.campaign_changed.connect(lambda _id: self._refresh_title())
+        self.context.data_changed.connect(self._data_changed)
+        self.context.open_youth.connect(self._show_caseload)
+        self.show_content()
+
+    # structure
+    def _build_actions(self) -> None:
+        def action(text: str, slot, shortcut=None, tip: str = "") -> QAction:
+            act = QAction(text, self)
+            act.triggered.connect(slot)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            if tip:
+                act.setStatusTip(tip)
+            return act
+
+        self.new_youth_action = action("&Nouveau jeune", self.new_youth, "Ctrl+N", "Créer le dossier d'un jeune")
+        self.search_action = action("&Rechercher", self.focus_search, QKeySequence.StandardKey.Find)
+        self.import_action = action("&Importer des élèves…", lambda: self.import_files(), "Ctrl+I")
+        self.contact_action = action(
+            "Noter une &tentative de contact…", self.record_contact, "Ctrl+T", "Pour le jeune sélectionné"
+        )
+        self.new_campaign_action = action("Nouvelle &campagne…", self.new_campaign)
+        self.settings_action = action("&Paramètres…", self.open_settings, "Ctrl+,")
+        self.demo_action = action("Ouvrir l'établissement de &démonstration", self.open_demo)
+        self.own_data_action = action("Revenir à &mon établissement", self.leave_demo)
+        quit_action = action("&Quitter", self.close, QKeySequence.StandardKey.Quit)
+        about_action = action("À &propos de PAE Desktop", self.about)
+
+        file_menu = self.menuBar().addMenu("&Fichier")
+        for act in (self.import_action, self.new_campaign_action, self.settings_action):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.demo_action)
+        file_menu.addAction(self.own_data_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        youth_menu = self.menuBar().addMenu("&Jeunes")
+        for act in (self.new_youth_action, self.search_action, self.contact_action):
+            youth_menu.addAction(act)
+        help_menu = self.menuBar().addMenu("&Aide")
+        help_menu.addAction(about_action)
+
+        toolbar = QToolBar("Barre d'outils")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        label = QLabel(" Campagne : ")
+        label.setBuddy(self.campaign_box)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.campaign_box)
+        toolbar.addSeparator()
+        for act in (self.new_youth_action, self.contact_action, self.import_action, self.settings_action):
+            toolbar.addAction(act)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def show_content(self) -> None:
+        """The welcome page until the school is set up, the tabs afterwards."""
+        with self.context.db.read() as session:
+            school = get_school(session)
+            campaign = get_campaign(session)
+        has_school = school is not None
+        for act in (self.new_youth_action, self.contact_action, self.new_campaign_action, self.settings_action):
+            act.setEnabled(has_school)
+        self.own_data_action.setVisible(self.is_demo_folder())
+        self.demo_action.setVisible(not self.is_demo_folder())
+        self.toolbar.setVisible(has_school)
+        if not has_school:
+            welcome = WelcomePage(self)
+            self.stack.addWidget(welcome)
+            self.stack.setCurrentWidget(welcome)
+            self.statusBar().showMessage(f"Données : {self.context.db.data_dir}")
+            self._refresh_title(None)
+            return
+        self.context.campaign_id = campaign.id if campaign else None
+        self._refresh_campaigns()
+        if self.tabs is None:
+            self.tabs = QTabWidget()
+            self.tabs.setDocumentMode(True)
+            for title, target in FEATURE_TABS:
+                module_name, class_name = target.split(":")
+                view = getattr(importlib.import_module(module_name), class_name)(self.context, self)
+                self.views[class_name] = view
+                self.tabs.addTab(view, title)
+            self.stack.addWidget(self.tabs)
+        self.stack.setCurrentWidget(self.tabs)
+        self._refresh_title(school.name)
+        self.statusBar().showMessage(f"Données : {self.context.db.data_dir}")
+
+    def _refresh_title(self, school_name: str | None = None) -> None:
+        if school_name is None:
+            with self.context.db.read() as session:
+                school = get_school(session)
+                school_name = school.name if school else None
+        self.setWindowTitle(f"{school_name} — PAE Desktop" if school_name else "PAE Desktop")
+
+    def _refresh_campaigns(self) -> None:
+        with self.context.db.read() as session:
+            campaigns = [(c.id, c.year) for c in list_campaigns(session)]
+        self.campaign_box.blockSignals(True)
+        self.campaign_box.clear()
+        for campaign_id, year in campaigns:
+            self.campaign_box.addItem(campaign_label(year), campaign_id)
+        index = self.campaign_box.findData(self.context.campaign_id)
+        self.campaign_box.setCurrentIndex(max(index, 0))
+        self.campaign_box.blockSignals(False)
+
+    def _campaign_chosen(self, index: int) -> None:
+        campaign_id = self.campaign_box.itemData(index)
+        if campaign_id is not None:
+            self.context.set_campaign(campaign_id)
+
+    def _data_changed(self, changed: frozenset) -> None:
+        if changed & {topics.SCHOOL, topics.CAMPAIGNS}:
+            self._refresh_campaigns()
+            self._refresh_title()
+
+    @property
+    def caseload(self):
+        return self.views.get("CaseloadView")
+
+    def _show_caseload(self, _youth_id: int | None = None) -> None:
+        if self.tabs is not None and self.caseload is not None:
+            self.tabs.setCurrentWidget(self.caseload)
+
+    # actions
+    def focus_search(self) -> None:
+        self._show_caseload()
+        if self.caseload is not None:
+            self.caseload.focus_search()
+
+    def new_youth(self) -> None:
+        if self.context.campaign_id is None:
+            show_error(self, "Créez d'abord une campagne (menu Fichier → Nouvelle campagne).")
+            return
+        self._show_caseload()
+        self.caseload.new_youth()
+
+    def record_contact(self) -> None:
+        """Record a contact attempt for the selected youth (the contact dialog comes with the census issue)."""
+        youth_id = self.caseload.selected_id() if self.caseload is not None else None
+        if youth_id is None:
+            show_info(self, "Sélectionnez d'abord un jeune dans la liste des élèves.")
+            return
+        try:
+            module = importlib.import_module("pae_desktop.ui.contact_dialog")
+        except ImportError:
+            show_info(self, "La saisie des tentatives de contact arrive avec la campagne de contact.")
+            return
+        module.ContactDialog(self.context, youth_id, self).exec()
+
+    def import_files(self, paths: list[str] | None = None) -> None:
+        """Import students from SIECLE exports or spreadsheets (the import itself is the census issue)."""
+        try:
+            module = importlib.import_module("pae_desktop.ui.import_dialog")
+        except ImportError:
+            show_info(
+                self,
+                "L'import des élèves depuis SIECLE arrive dans une prochaine version. "
+                "En attendant, paramétrez l'établissement et saisissez les jeunes un par un.",
+            )
+            return
+        dialog = module.ImportDialog(self.context, paths or [], self)
+        if dialog.exec():
+            self.show_content()
+
+    def setup_school(self) -> None:
+        from pae_desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.setWindowTitle("Paramétrer l'établissement")
+        if dialog.exec():
+            self.show_content()
+
+    def open_settings(self) -> None:
+        from pae_desktop.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.context, self).exec()
+
+    def new_campaign(self) -> None:
+        from pae_desktop.ui.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.context, self, new_campaign=True).exec():
+            self._refresh_campaigns()
+
+    def is_demo_folder(self) -> bool:
+        return self.context.db.data_dir.name == DEMO_FOLDER
+
+    def open_demo(self) -> None:
+        """Open the demonstration school, kept in its own folder so that it never mixes with real files."""
+        demo_dir = self.context.db.data_dir / DEMO_FOLDER
+
+        def build(progress) -> Path:
+            from pae_desktop.core.services.demo import generate_demo
+
+            progress(0, 0, "Création de l'établissement de démonstration…")
+            demo_db = open_database(demo_dir)
+            try:
+                with demo_db.read() as session:
+                    empty = get_school(session) is None
+                if empty:
+                    with demo_db.transaction() as session:
+                        generate_demo(session)
+            finally:
+                demo_db.close()
+            return demo_dir
+
+        run_task(self, "Création de l'établissement de démonstration…", build, self.switch_to, self._task_failed)
+
+    def leave_demo(self) -> None:
+        if self.is_demo_folder():
+            self.switch_to(self.context.db.data_dir.parent)
+
+    def switch_to(self, data_dir: Path) -> None:
+        """Close this database and open the one of another data folder in the same window."""
+        if self.caseload is not None and not self.caseload.detail.maybe_discard():
+            return
+        old = self.context.db
+        old.close()
+        try:
+            db = open_database(data_dir)
+        except UserError as error:
+            show_error(self, str(error))
+            self.context.db = open_database(old.data_dir)
+            return
+        self.context.db = db
+        if self.tabs is not None:
+            self.stack.removeWidget(self.tabs)
+            self.tabs.deleteLater()
+            self.tabs = None
+            self.views.clear()
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.show_content()
+
+    def _task_failed(self, error: BaseException) -> None:
+        if isinstance(error, UserError):
+            show_error(self, str(error))
+        else:
+            log.exception("Tâche en échec", exc_info=error)
+            show_error(self, f"L'opération a échoué : {error}")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "À propos de PAE Desktop",
+            f"<b>PAE Desktop {__version__}</b><br>Suivi du Parcours Ambition Emploi en lycée professionnel."
+            f"<br><br>Dossier des données :<br>{self.context.db.data_dir}",
+        )
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.caseload is not None and not self.caseload.detail.maybe_discard():
+            event.ignore()
+            return
+        self.context.db.close()
+        event.accept()

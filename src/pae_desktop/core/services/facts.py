@@ -133,7 +133,7 @@ def load_facts(
         pathways[youth_id] = (start, abandoned)
 
     exits: dict[int, dt.date] = dict(
-        session.execute(where_youth(select(Exit.youth_id, Exit.on), Exit.youth_id)).tuples().all()
+        session.execute(where_youth(select(Exit.youth_id, Exit.on), Exit.youth_id)).all()
     )
 
     follow_up: dict[int, tuple[dt.date, str]] = {}
@@ -153,9 +153,7 @@ def load_facts(
             select(Youth.id, Youth.not_concerned_on).where(
                 Youth.campaign_id == campaign_id, Youth.not_concerned_on.is_not(None)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
     facts: dict[int, CaseFacts] = {}

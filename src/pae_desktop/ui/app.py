@@ -1,0 +1,93 @@
+"""Start the window: French translations, logging to the data folder, uncaught errors shown, never silent."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pae_desktop import __version__
+from pae_desktop.core.errors import UserError
+from pae_desktop.storage import paths
+
+log = logging.getLogger("pae_desktop")
+
+
+def setup_logging(data_dir: Path) -> Path:
+    folder = paths.ensure_private_dir(data_dir / paths.LOG_DIR)
+    log_file = folder / "pae-desktop.log"
+    handler = RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s : %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return log_file
+
+
+def install_french(app: QApplication) -> None:
+    """Qt's own buttons and dialogs in French («Annuler», «Oui»…), and French dates and numbers."""
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), str(paths.resource("translations"))]
+    for name in ("qtbase_fr", "qt_fr"):
+        translator = QTranslator(app)
+        if any(translator.load(name, folder) for folder in folders):
+            app.installTranslator(translator)
+            break
+
+
+def install_excepthook(log_file: Path | None) -> None:
+    def hook(kind, value, tb) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log.error("Erreur non interceptée :\n%s", text)
+        if QApplication.instance() is None:
+            sys.__excepthook__(kind, value, tb)
+            return
+        if isinstance(value, UserError):
+            QMessageBox.warning(None, "PAE Desktop", str(value))
+            return
+        where = f"\n\nLe détail a été enregistré dans :\n{log_file}" if log_file else ""
+        QMessageBox.critical(
+            None,
+            "PAE Desktop — erreur inattendue",
+            "Une erreur inattendue s'est produite. Vos données déjà enregistrées ne sont pas perdues ; "
+            f"l'opération en cours a été annulée.{where}\n\n{kind.__name__} : {value}",
+        )
+
+    sys.excepthook = hook
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("PAE Desktop")
+    app.setOrganizationName("PAE Desktop")
+    app.setApplicationVersion(__version__)
+    icon = paths.resource("icons", "pae-desktop.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    install_french(app)
+    return app
+
+
+def run_app(data_dir: str | None = None, database_url: str | None = None) -> int:
+    app = make_application()
+    folder = paths.ensure_private_dir(paths.resolve_data_dir(data_dir))
+    log_file = setup_logging(folder)
+    install_excepthook(log_file)
+    from pae_desktop.storage.database import open_database
+
+    try:
+        db = open_database(folder, database_url)
+    except UserError as error:
+        QMessageBox.critical(None, "PAE Desktop", str(error))
+        return 1
+    from pae_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    window.show()
+    return app.exec()

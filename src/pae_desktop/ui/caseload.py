@@ -1,0 +1,334 @@
+"""The «Élèves» tab: the campaign's caseload in a table with instant search and filters, and the youth's file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pae_desktop.core.services.youths import CaseloadRow, caseload_rows
+from pae_desktop.core.text import fold
+from pae_desktop.core.vocabulary import Diploma, ExamResult, Stage
+from pae_desktop.ui import context as topics
+from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.widgets import labelled
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    display: object  # CaseloadRow -> str
+    sort: object  # CaseloadRow -> raw value
+
+
+def _date_text(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+_MIN_DATE = dt.datetime.min
+COLUMNS = (
+    Column("Nom", lambda r: r.name, lambda r: fold(r.name)),
+    Column("Classe", lambda r: r.division, lambda r: r.division),
+    Column("Diplôme préparé", lambda r: Diploma.label_of(r.diploma), lambda r: r.diploma),
+    Column("Résultat", lambda r: ExamResult.label_of(r.exam_result), lambda r: r.exam_result),
+    Column("Étape", lambda r: r.stage.label, lambda r: list(Stage).index(r.stage)),
+    Column("Dernier contact", lambda r: _date_text(r.last_contact), lambda r: r.last_contact or _MIN_DATE),
+    Column(
+        "Prochaine action",
+        lambda r: r.next_action + (f" ({_date_text(r.next_action_on)})" if r.next_action_on else ""),
+        lambda r: (r.next_action_on or dt.date.max, r.next_action),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    text: str = ""
+    stage: str = ""
+    diploma: str = ""
+    division: str = ""
+
+    def accepts(self, row: CaseloadRow, words: list[str]) -> bool:
+        if self.stage and row.stage.value != self.stage:
+            return False
+        if self.diploma and row.diploma != self.diploma:
+            return False
+        if self.division and row.division != self.division:
+            return False
+        return all(word in row.search_key for word in words)
+
+
+class CaseloadModel(QAbstractTableModel):
+    """Immutable rows; the filter runs here over the folded search keys (cheap), the proxy only sorts."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._all: list[CaseloadRow] = []
+        self._rows: list[CaseloadRow] = []
+        self._filter = CaseloadFilter()
+
+    # data
+    def set_rows(self, rows: list[CaseloadRow]) -> None:
+        self._all = rows
+        self._apply()
+
+    def set_filter(self, caseload_filter: CaseloadFilter) -> None:
+        if caseload_filter != self._filter:
+            self._filter = caseload_filter
+            self._apply()
+
+    def _apply(self) -> None:
+        words = fold(self._filter.text).split()
+        self.beginResetModel()
+        self._rows = [row for row in self._all if self._filter.accepts(row, words)]
+        self.endResetModel()
+
+    def all_rows(self) -> list[CaseloadRow]:
+        return self._all
+
+    def row_at(self, index: int) -> CaseloadRow:
+        return self._rows[index]
+
+    def row_of(self, youth_id: int) -> int:
+        for number, row in enumerate(self._rows):
+            if row.id == youth_id:
+                return number
+        return -1
+
+    # Qt
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == SORT_ROLE:
+            return column.sort(row)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return f"INE : {row.ine}" if row.ine else "INE non renseigné"
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts on the raw values of SORT_ROLE (dates as dates, stages in the funnel's order)."""
+
+    def lessThan(self, left, right) -> bool:  # noqa: N802
+        a = self.sourceModel().data(left, SORT_ROLE)
+        b = self.sourceModel().data(right, SORT_ROLE)
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)
+
+
+class CaseloadView(QWidget):
+    """Search, filters, the table, and the detail panel of the selected youth."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from pae_desktop.ui.youth_detail import YouthDetail
+
+        self.context = context
+        self.model = CaseloadModel(self)
+        self.proxy = SortProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Rechercher un nom, un prénom ou un INE (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.stage_filter = QComboBox()
+        self.stage_filter.addItem("Toutes les étapes", "")
+        for stage in Stage:
+            self.stage_filter.addItem(stage.label, stage.value)
+        self.diploma_filter = QComboBox()
+        self.diploma_filter.addItem("Tous les diplômes", "")
+        for code, label in Diploma.choices():
+            self.diploma_filter.addItem(label, code)
+        self.division_filter = QComboBox()
+        self.division_filter.addItem("Toutes les classes", "")
+        self.count_label = QLabel()
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(labelled("&Rechercher :", self.search, "Recherche dans les élèves"))
+        search_row.addWidget(self.search, 1)
+        filters = QHBoxLayout()
+        filters.addWidget(labelled("É&tape :", self.stage_filter, "Filtrer par étape"))
+        filters.addWidget(self.stage_filter, 1)
+        filters.addWidget(labelled("&Diplôme :", self.diploma_filter, "Filtrer par diplôme"))
+        filters.addWidget(self.diploma_filter, 1)
+        filters.addWidget(labelled("C&lasse :", self.division_filter, "Filtrer par classe"))
+        filters.addWidget(self.division_filter, 1)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Liste des élèves de la campagne")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((230, 95, 125, 100, 160, 130)):
+            self.table.setColumnWidth(column, width)
+
+        self.detail = YouthDetail(context, self)
+        self.detail.saved.connect(self._after_save)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(search_row)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table)
+        left_layout.addWidget(self.count_label)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([800, 520])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.search.textChanged.connect(self._filter_changed)
+        for combo in (self.stage_filter, self.diploma_filter, self.division_filter):
+            combo.currentIndexChanged.connect(self._filter_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.table.doubleClicked.connect(lambda _index: self.detail.focus_first_field())
+
+        context.data_changed.connect(self._data_changed)
+        context.campaign_changed.connect(lambda _id: self.reload())
+        context.open_youth.connect(self.select_youth)
+        self.reload()
+
+    # loading
+    def reload(self) -> None:
+        selected = self.selected_id()
+        if self.context.campaign_id is None:
+            self.model.set_rows([])
+        else:
+            with self.context.db.read() as session:
+                self.model.set_rows(caseload_rows(session, self.context.campaign_id))
+        self._refresh_divisions()
+        self._update_count()
+        if selected is not None:
+            self.select_youth(selected)
+
+    def _data_changed(self, changed: frozenset) -> None:
+        if changed & {topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS}:
+            self.reload()
+
+    def _refresh_divisions(self) -> None:
+        current = self.division_filter.currentData()
+        divisions = sorted({row.division for row in self.model.all_rows() if row.division})
+        self.division_filter.blockSignals(True)
+        self.division_filter.clear()
+        self.division_filter.addItem("Toutes les classes", "")
+        for division in divisions:
+            self.division_filter.addItem(division, division)
+        index = self.division_filter.findData(current or "")
+        self.division_filter.setCurrentIndex(max(index, 0))
+        self.division_filter.blockSignals(False)
+
+    # filtering
+    def _filter_changed(self, *_args) -> None:
+        self.model.set_filter(
+            CaseloadFilter(
+                text=self.search.text(),
+                stage=self.stage_filter.currentData() or "",
+                diploma=self.diploma_filter.currentData() or "",
+                division=self.division_filter.currentData() or "",
+            )
+        )
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), len(self.model.all_rows())
+        self.count_label.setText(f"{shown} jeune{'s' if shown > 1 else ''} affiché{'s' if shown > 1 else ''} sur {total}")
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # selection
+    def selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.proxy.data(index, ID_ROLE)
+
+    def select_youth(self, youth_id: int) -> None:
+        row = self.model.row_of(youth_id)
+        if row < 0:  # hidden by the filters: clear them so that the youth shows
+            self.search.clear()
+            for combo in (self.stage_filter, self.diploma_filter, self.division_filter):
+                combo.setCurrentIndex(0)
+            row = self.model.row_of(youth_id)
+            if row < 0:
+                return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+
+    def _current_changed(self, current, _previous) -> None:
+        if current.isValid():
+            youth_id = self.proxy.data(current, ID_ROLE)
+            QTimer.singleShot(0, lambda: self.detail.load(youth_id))
+
+    def new_youth(self) -> None:
+        self.table.clearSelection()
+        self.detail.new()
+
+    def _after_save(self, youth_id: int) -> None:
+        self.context.changed(topics.YOUTHS)
+        self.select_youth(youth_id)

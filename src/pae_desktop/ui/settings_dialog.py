@@ -1,0 +1,307 @@
+"""Settings: the school's identity, the campaign's dates, the scheme's name and codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pae_desktop.core import settings
+from pae_desktop.core.errors import UserError
+from pae_desktop.core.identity import uai_error
+from pae_desktop.core.models import Campaign
+from pae_desktop.core.services.campaigns import (
+    CampaignDates,
+    campaign_dates,
+    create_campaign,
+    default_campaign_year,
+    update_campaign_dates,
+)
+from pae_desktop.core.services.school import MAX_LOGO_BYTES, SchoolForm, get_school, save_school, school_form
+from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.widgets import DateField, MessageLabel, labelled
+
+
+class SchoolPage(QWidget):
+    """The school's identity; also the first step of the welcome screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.logo: bytes | None = None
+        self.name = QLineEdit()
+        self.uai = QLineEdit()
+        self.uai.setMaxLength(8)
+        self.uai.setPlaceholderText("7 chiffres et une lettre, ex. 0540042C")
+        self.address = QLineEdit()
+        self.postal_code = QLineEdit()
+        self.city = QLineEdit()
+        self.phone = QLineEdit()
+        self.email = QLineEdit()
+        self.head_name = QLineEdit()
+        self.head_title = QLineEdit()
+        self.logo_preview = QLabel("Aucun logo")
+        self.logo_preview.setMinimumHeight(48)
+        choose_logo = QPushButton("Choisir un &logo…")
+        choose_logo.clicked.connect(self.choose_logo)
+        remove_logo = QPushButton("Retirer le logo")
+        remove_logo.clicked.connect(self.remove_logo)
+        self.uai_message = MessageLabel()
+        self.message = MessageLabel()
+
+        form = QFormLayout(self)
+        form.addRow(labelled("&Nom de l'établissement* :", self.name), self.name)
+        uai_box = QVBoxLayout()
+        uai_box.addWidget(self.uai)
+        uai_box.addWidget(self.uai_message)
+        form.addRow(labelled("&UAI* :", self.uai), uai_box)
+        form.addRow(labelled("&Adresse :", self.address), self.address)
+        form.addRow(labelled("Code &postal :", self.postal_code), self.postal_code)
+        form.addRow(labelled("&Ville :", self.city), self.city)
+        form.addRow(labelled("&Téléphone :", self.phone), self.phone)
+        form.addRow(labelled("&Courriel :", self.email), self.email)
+        form.addRow(labelled("C&hef d'établissement :", self.head_name), self.head_name)
+        form.addRow(labelled("&Titre du signataire :", self.head_title), self.head_title)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview, 1)
+        logo_row.addWidget(choose_logo)
+        logo_row.addWidget(remove_logo)
+        form.addRow("Logo :", logo_row)
+        form.addRow(self.message)
+        self.uai.textChanged.connect(self._check_uai)
+
+    def _check_uai(self, text: str) -> None:
+        if len(text.strip()) >= 8:
+            error = uai_error(text)
+            self.uai_message.show_error(error) if error else self.uai_message.show_info("UAI valide.")
+        else:
+            self.uai_message.clear_message()
+
+    def choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choisir le logo", "", "Images (*.png *.jpg *.jpeg)")
+        if not path:
+            return
+        data = Path(path).read_bytes()
+        if len(data) > MAX_LOGO_BYTES:
+            self.message.show_error("Le logo dépasse 2 Mo : choisissez une image plus légère.")
+            return
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data):
+            self.message.show_error("Ce fichier n'est pas une image PNG ou JPEG lisible.")
+            return
+        self.logo = data
+        self._show_logo()
+
+    def remove_logo(self) -> None:
+        self.logo = b""
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        pixmap = QPixmap()
+        if self.logo and pixmap.loadFromData(self.logo):
+            self.logo_preview.setPixmap(pixmap.scaledToHeight(48, Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo_preview.setText("Aucun logo")
+
+    def set_form(self, form: SchoolForm) -> None:
+        for name in ("name", "uai", "address", "postal_code", "city", "phone", "email", "head_name", "head_title"):
+            getattr(self, name).setText(getattr(form, name))
+        self.logo = form.logo
+        self._show_logo()
+
+    def form(self) -> SchoolForm:
+        return SchoolForm(
+            name=self.name.text(),
+            uai=self.uai.text(),
+            address=self.address.text(),
+            postal_code=self.postal_code.text(),
+            city=self.city.text(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            head_name=self.head_name.text(),
+            head_title=self.head_title.text() or "Chef d'établissement",
+            logo=self.logo,
+        )
+
+
+class CampaignPage(QWidget):
+    """The dates of the current campaign, editable; or a new campaign."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.year = QSpinBox()
+        self.year.setRange(2023, 2100)
+        self.year.setAccessibleName("Année de la rentrée")
+        self.census_cutoff = DateField()
+        self.rentree = DateField()
+        self.interview_deadline = DateField()
+        self.latest_end = DateField()
+        self.message = MessageLabel()
+        form = QFormLayout(self)
+        form.addRow(labelled("&Année de la rentrée :", self.year), self.year)
+        form.addRow(labelled("Date de &recensement :", self.census_cutoff), self.census_cutoff)
+        form.addRow(labelled("Re&ntrée :", self.rentree), self.rentree)
+        form.addRow(labelled("Date cible des &entretiens :", self.interview_deadline), self.interview_deadline)
+        form.addRow(labelled("&Fin au plus tard des parcours :", self.latest_end), self.latest_end)
+        help_text = QLabel(
+            "La date cible des entretiens est celle du courrier du recteur (17 septembre) : "
+            "les entretiens tenus avant permettent de conserver les bourses."
+        )
+        help_text.setWordWrap(True)
+        form.addRow(help_text)
+        form.addRow(self.message)
+        self.year.valueChanged.connect(self._year_changed)
+        self._editing_existing = False
+
+    def _year_changed(self, year: int) -> None:
+        if not self._editing_existing:
+            self.set_dates(CampaignDates.defaults(year), existing=False)
+
+    def set_dates(self, dates: CampaignDates, existing: bool) -> None:
+        self._editing_existing = existing
+        self.year.blockSignals(True)
+        self.year.setValue(dates.year)
+        self.year.blockSignals(False)
+        self.year.setEnabled(not existing)
+        self.census_cutoff.set_value(dates.census_cutoff)
+        self.rentree.set_value(dates.rentree)
+        self.interview_deadline.set_value(dates.interview_deadline)
+        self.latest_end.set_value(dates.latest_end)
+
+    def dates(self) -> CampaignDates:
+        values = {}
+        for name, label in (
+            ("census_cutoff", "Date de recensement"),
+            ("rentree", "Rentrée"),
+            ("interview_deadline", "Date cible des entretiens"),
+            ("latest_end", "Fin au plus tard"),
+        ):
+            try:
+                value = getattr(self, name).value()
+            except ValueError as error:
+                raise UserError(f"{label} : {error}") from None
+            if value is None:
+                raise UserError(f"{label} : la date est obligatoire.")
+            values[name] = value
+        return CampaignDates(year=self.year.value(), **values)
+
+
+class SchemePage(QWidget):
+    """The scheme's display name and MEF codes (it is being renamed AvenirPro+), and campaign settings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scheme_name = QLineEdit()
+        self.mef_n3 = QLineEdit()
+        self.mef_n4 = QLineEdit()
+        self.unreachable_after = QSpinBox()
+        self.unreachable_after.setRange(1, 20)
+        self.message = MessageLabel()
+        form = QFormLayout(self)
+        form.addRow(labelled("&Nom du dispositif :", self.scheme_name), self.scheme_name)
+        form.addRow(labelled("MEF niveau &3 (depuis un CAP) :", self.mef_n3), self.mef_n3)
+        form.addRow(labelled("MEF niveau &4 (bac pro, BMA, DTMS) :", self.mef_n4), self.mef_n4)
+        form.addRow(labelled("Tentatives sans réponse avant « &Injoignable » :", self.unreachable_after), self.unreachable_after)
+        form.addRow(self.message)
+
+    def load(self, values: dict) -> None:
+        self.scheme_name.setText(values[settings.SCHEME_NAME.key])
+        self.mef_n3.setText(values[settings.MEF_N3.key])
+        self.mef_n4.setText(values[settings.MEF_N4.key])
+        self.unreachable_after.setValue(int(values[settings.UNREACHABLE_AFTER.key]))
+
+    def check(self) -> None:
+        if not self.scheme_name.text().strip():
+            raise UserError("Le nom du dispositif est obligatoire.")
+        for label, field in (("MEF niveau 3", self.mef_n3), ("MEF niveau 4", self.mef_n4)):
+            if not (field.text().strip().isdigit() and len(field.text().strip()) in (10, 11)):
+                raise UserError(f"{label} : un code MEF compte 10 ou 11 chiffres.")
+
+    def save(self, session) -> None:
+        settings.put(session, settings.SCHEME_NAME, self.scheme_name.text().strip())
+        settings.put(session, settings.MEF_N3, self.mef_n3.text().strip())
+        settings.put(session, settings.MEF_N4, self.mef_n4.text().strip())
+        settings.put(session, settings.UNREACHABLE_AFTER, self.unreachable_after.value())
+
+
+class SettingsDialog(QDialog):
+    """«Paramètres»: every tab is validated before anything is written; one transaction saves all."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, new_campaign: bool = False) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.new_campaign = new_campaign
+        self.setWindowTitle("Nouvelle campagne" if new_campaign else "Paramètres")
+        self.school_page = SchoolPage()
+        self.campaign_page = CampaignPage()
+        self.scheme_page = SchemePage()
+        self.tabs = QTabWidget()
+        if not new_campaign:
+            self.tabs.addTab(self.school_page, "Établissement")
+        self.tabs.addTab(self.campaign_page, "Nouvelle campagne" if new_campaign else "Campagne")
+        if not new_campaign:
+            self.tabs.addTab(self.scheme_page, "Dispositif")
+        data_dir = QLabel(f"Données enregistrées dans : {context.db.data_dir}")
+        data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        data_dir.setWordWrap(True)
+        self.message = MessageLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(data_dir)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self._load()
+
+    def _load(self) -> None:
+        with self.context.db.read() as session:
+            school = get_school(session)
+            if school is not None:
+                self.school_page.set_form(school_form(school))
+            campaign = session.get(Campaign, self.context.campaign_id) if self.context.campaign_id else None
+            if self.new_campaign or campaign is None:
+                year = default_campaign_year()
+                if campaign is not None and campaign.year >= year:
+                    year = campaign.year + 1
+                self.campaign_page.set_dates(CampaignDates.defaults(year), existing=False)
+            else:
+                self.campaign_page.set_dates(campaign_dates(campaign), existing=True)
+            self.scheme_page.load(settings.get_all(session))
+
+    def save(self) -> None:
+        try:
+            dates = self.campaign_page.dates()
+            if not self.new_campaign:
+                self.scheme_page.check()
+            with self.context.db.transaction() as session:
+                if not self.new_campaign:
+                    save_school(session, self.school_page.form())
+                    self.scheme_page.save(session)
+                campaign = session.get(Campaign, self.context.campaign_id) if self.context.campaign_id else None
+                if self.new_campaign or campaign is None:
+                    campaign = create_campaign(session, dates)
+                else:
+                    update_campaign_dates(session, campaign, dates)
+                campaign_id = campaign.id
+        except UserError as error:
+            self.message.show_error(str(error))
+            return
+        self.context.changed()
+        self.context.set_campaign(campaign_id)
+        self.accept()

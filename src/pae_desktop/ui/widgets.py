@@ -1,0 +1,128 @@
+"""Small widgets and dialogs shared by every screen: dates typed the French way, messages, form rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
+
+from pae_desktop.core.vocabulary import Vocabulary
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+def parse_french_date(text: str) -> dt.date | None:
+    """`JJ/MM/AAAA` (or `J/M/AAAA`) → date; "" → None; anything else → ValueError with a French message."""
+    text = text.strip().replace("_", "").strip("/ ")
+    if not text:
+        return None
+    parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        raise ValueError(f"« {text} » n'est pas une date au format JJ/MM/AAAA.")
+    day, month, year = (int(p) for p in parts)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Le {day:02d}/{month:02d}/{year} n'existe pas.") from None
+
+
+class DateField(QLineEdit):
+    """A date typed as JJ/MM/AAAA, possibly empty; `value()` raises ValueError with a French message."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("JJ/MM/AAAA")
+        self.setMaxLength(10)
+
+    def value(self) -> dt.date | None:
+        return parse_french_date(self.text())
+
+    def set_value(self, value: dt.date | None) -> None:
+        self.setText(value.strftime(DATE_FORMAT) if value else "")
+
+
+class CodeCombo(QComboBox):
+    """A combo box over a vocabulary: shows the French labels, gives back the codes."""
+
+    def __init__(self, vocabulary: type[Vocabulary], empty: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        if empty is not None:
+            self.addItem(empty, "")
+        for code, label in vocabulary.choices():
+            self.addItem(label, code)
+
+    def code(self) -> str:
+        return self.currentData() or ""
+
+    def set_code(self, code: str | None) -> None:
+        index = self.findData(code or "")
+        self.setCurrentIndex(max(index, 0))
+
+
+class MessageLabel(QLabel):
+    """A line under a field or form: red for a refusal, amber for a warning, hidden when empty."""
+
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self._show(text, "#b00020")
+
+    def show_warning(self, text: str) -> None:
+        self._show(text, "#8a5a00")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "#1b5e20")
+
+    def _show(self, text: str, color: str) -> None:
+        if not text:
+            self.clear_message()
+            return
+        self.setText(text)
+        self.setStyleSheet(f"color: {color};")
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+        self.cleared.emit()
+
+
+def show_error(parent: QWidget | None, text: str, title: str = "PAE Desktop") -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def show_info(parent: QWidget | None, text: str, title: str = "PAE Desktop") -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, text: str, title: str = "PAE Desktop") -> bool:
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def labelled(text: str, field: QWidget, accessible: str | None = None) -> QLabel:
+    """A label whose mnemonic (&) focuses `field`, which gets the same accessible name."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    field.setAccessibleName(accessible or text.replace("&", "").rstrip(" :"))
+    return label

@@ -1,0 +1,203 @@
+"""The main window on real databases: welcome screen, search and filters typed into real widgets, the detail panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import func, select
+
+from pae_desktop.core.models import School, Youth
+from pae_desktop.core.services.campaigns import get_campaign
+from pae_desktop.core.services.youths import YouthForm, save_youth
+from pae_desktop.core.vocabulary import Stage
+from pae_desktop.ui import tasks
+from pae_desktop.ui.main_window import MainWindow, WelcomePage
+from pae_desktop.ui.settings_dialog import SettingsDialog
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(monkeypatch):
+    # a modal question left open would block the run: answer «Oui» unless a test says otherwise
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    tasks.use_runner(tasks.run_now)
+    yield
+    tasks.use_runner(tasks.run_in_thread)
+
+
+@pytest.fixture
+def window_on(qtbot):
+    windows = []
+
+    def make(database):
+        window = MainWindow(database)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+
+
+def visible_rows(window) -> int:
+    return window.caseload.proxy.rowCount()
+
+
+def add_youths(db, *forms):
+    with db.transaction() as session:
+        campaign = get_campaign(session, 2025)
+        for form in forms:
+            save_youth(session, campaign, form)
+
+
+def test_first_launch_shows_the_welcome_page(window_on, db):
+    window = window_on(db)
+    assert isinstance(window.stack.currentWidget(), WelcomePage)
+    assert not window.new_youth_action.isEnabled()
+
+
+def test_search_ignores_case_and_accents(window_on, qtbot, school_db):
+    add_youths(
+        school_db,
+        YouthForm(last_name="Martin", first_names="Élodie"),
+        YouthForm(last_name="Cœur", first_names="Jade"),
+        YouthForm(last_name="Durand", first_names="Paul", ine="071340028HH"),
+    )
+    window = window_on(school_db)
+    caseload = window.caseload
+    assert visible_rows(window) == 3
+    qtbot.keyClicks(caseload.search, "elodie")
+    assert visible_rows(window) == 1
+    assert caseload.proxy.index(0, 0).data() == "MARTIN Élodie"
+    caseload.search.clear()
+    qtbot.keyClicks(caseload.search, "COEUR")
+    assert visible_rows(window) == 1
+    caseload.search.clear()
+    qtbot.keyClicks(caseload.search, "071340")
+    assert visible_rows(window) == 1
+    caseload.search.clear()
+    qtbot.keyClicks(caseload.search, "zzz")
+    assert visible_rows(window) == 0
+    assert "0 jeune affiché sur 3" in caseload.count_label.text()
+
+
+def test_filters_on_the_demo_caseload(window_on, qtbot, demo_db):
+    window = window_on(demo_db)
+    caseload = window.caseload
+    assert visible_rows(window) == 150
+    stage_index = caseload.stage_filter.findData(Stage.SORTI.value)
+    caseload.stage_filter.setCurrentIndex(stage_index)
+    sortis = visible_rows(window)
+    assert 0 < sortis < 150
+    assert all(caseload.proxy.index(r, 4).data() == Stage.SORTI.label for r in range(sortis))
+    caseload.stage_filter.setCurrentIndex(0)
+    caseload.diploma_filter.setCurrentIndex(caseload.diploma_filter.findData("CAP"))
+    caps = visible_rows(window)
+    assert 0 < caps < 150
+    caseload.division_filter.setCurrentIndex(caseload.division_filter.findData("TCAP-CUI"))
+    assert 0 < visible_rows(window) < caps
+    assert {caseload.proxy.index(r, 1).data() for r in range(visible_rows(window))} == {"TCAP-CUI"}
+
+
+def test_sorting_uses_raw_dates(window_on, demo_db):
+    window = window_on(demo_db)
+    table = window.caseload.table
+    table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    proxy = window.caseload.proxy
+    first = proxy.index(0, 5).data()
+    assert first  # the most recent contact first, not the largest string
+    dates = [dt.datetime.strptime(proxy.index(r, 5).data(), "%d/%m/%Y %H:%M") for r in range(20) if proxy.index(r, 5).data()]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_create_youth_with_bad_ine_warns_and_saves(window_on, qtbot, school_db):
+    window = window_on(school_db)
+    window.new_youth()
+    detail = window.caseload.detail
+    detail.last_name.insert("Lefèvre")  # QTest types ASCII only: accented text is inserted
+    qtbot.keyClicks(detail.first_names, "Zoe")
+    qtbot.keyClicks(detail.ine, "071340028HA")
+    assert detail.field_messages["ine"].isVisibleTo(detail)
+    qtbot.keyClick(detail.first_names, Qt.Key.Key_Return)
+    with school_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Youth)) == 1
+    assert "071340028HH" in detail.field_messages["ine"].text()
+    assert visible_rows(window) == 1
+
+
+def test_create_youth_without_name_is_refused(window_on, qtbot, school_db):
+    window = window_on(school_db)
+    window.new_youth()
+    detail = window.caseload.detail
+    qtbot.keyClicks(detail.first_names, "Zoe")
+    qtbot.keyClicks(detail.birth_date, "31/02/2007")
+    assert detail.save() is False
+    assert "31/02/2007" in detail.field_messages["birth_date"].text() or "n'existe pas" in detail.field_messages["birth_date"].text()
+    detail.birth_date.clear()
+    assert detail.save() is False
+    assert "obligatoire" in detail.field_messages["last_name"].text()
+    with school_db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Youth)) == 0
+
+
+def test_escape_cancels_the_edit(window_on, qtbot, school_db):
+    add_youths(school_db, YouthForm(last_name="Martin", first_names="Élodie"))
+    window = window_on(school_db)
+    window.caseload.table.selectRow(0)
+    detail = window.caseload.detail
+    qtbot.waitUntil(lambda: detail.youth_id is not None)
+    detail.last_name.setFocus()
+    detail.last_name.setText("Autre")
+    qtbot.keyClick(detail.last_name, Qt.Key.Key_Escape)
+    assert detail.last_name.text() == "Martin"
+    assert not detail.is_dirty()
+
+
+def test_unsaved_changes_ask_before_switching(window_on, qtbot, school_db, monkeypatch):
+    add_youths(school_db, YouthForm(last_name="Martin", first_names="Élodie"), YouthForm(last_name="Petit", first_names="Léo"))
+    window = window_on(school_db)
+    detail = window.caseload.detail
+    window.caseload.table.selectRow(0)
+    qtbot.waitUntil(lambda: detail.youth_id is not None)
+    loaded = detail.youth_id
+    detail.notes.setPlainText("Rappeler lundi")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    window.caseload.table.selectRow(1)
+    qtbot.wait(50)
+    assert detail.youth_id == loaded and detail.notes.toPlainText() == "Rappeler lundi"
+
+
+def test_settings_refuse_a_bad_uai(window_on, qtbot, db):
+    window = window_on(db)
+    dialog = SettingsDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    dialog.school_page.name.insert("Lycée des Métiers")
+    qtbot.keyClicks(dialog.school_page.uai, "0759999A")
+    assert "0759999L" in dialog.school_page.uai_message.text()
+    dialog.save()
+    assert "0759999L" in dialog.message.text()
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(School)) == 0
+    dialog.school_page.uai.setText("0759999L")
+    dialog.save()
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    window.show_content()
+    assert window.tabs is not None and window.context.campaign_id is not None
+
+
+def test_demo_opens_in_its_own_folder(window_on, db):
+    window = window_on(db)
+    window.open_demo()
+    assert window.context.db.data_dir.name == "demonstration"
+    assert visible_rows(window) == 150
+    window.leave_demo()
+    assert isinstance(window.stack.currentWidget(), WelcomePage)
+
+
+def test_widgets_have_accessible_names(window_on, demo_db):
+    window = window_on(demo_db)
+    caseload = window.caseload
+    for widget in (caseload.search, caseload.stage_filter, caseload.table, caseload.detail.last_name, caseload.detail.ine):
+        assert widget.accessibleName()
