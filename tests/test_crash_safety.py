@@ -140,6 +140,83 @@ def test_kill_during_a_big_demo_import_leaves_the_previous_state(data_dir, tmp_p
     assert done.returncode == 0, done.stderr
 
 
+# `pae-desktop import FILE --yes` with a small page cache (see above).
+SMALL_CACHE_IMPORT = textwrap.dedent(
+    """
+    import sys
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    event.listen(Engine, "connect", lambda conn, _: conn.execute("PRAGMA cache_size = -64"))
+    from pae_desktop.cli import main
+    sys.exit(main(["import", sys.argv[2], "--yes", "--data-dir", sys.argv[1]]))
+    """
+)
+IMPORTED = 3000
+
+
+@pytest.fixture
+def big_export(tmp_path):
+    from fixtures.siecle.builder import Student, eleves_xml, write_zip
+
+    students = [Student(str(n), f"NOM{n:05d}", f"Prénom{n}") for n in range(IMPORTED)]
+    return write_zip(
+        tmp_path / "ExportXML_ElevesSansAdresses.zip", {"ElevesSansAdresses.xml": eleves_xml(students)}
+    )
+
+
+def youth_count(data_dir: Path) -> int:
+    connection = sqlite3.connect(data_dir / "pae-desktop.db")
+    try:
+        return connection.execute("SELECT COUNT(*) FROM youth").fetchone()[0]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("kill_at", [900_000, 1_300_000])
+def test_kill_during_a_census_import_never_leaves_half_an_import(data_dir, tmp_path, big_export, kill_at):
+    script = tmp_path / "import.py"
+    script.write_text(SMALL_CACHE_IMPORT)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(data_dir), str(big_export)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wal = data_dir / "pae-desktop.db-wal"
+    try:
+        # the schema leaves about 0.77 MB of log; the import's one transaction takes it to about 1.9 MB
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if wal.exists() and wal.stat().st_size > kill_at:
+                break
+            time.sleep(0.002)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the import ended before it could be killed"
+    db = open_database(data_dir)  # recovery and the lock, as the next start would
+    db.close()
+    assert integrity(data_dir / "pae-desktop.db") == "ok"
+    assert youth_count(data_dir) == 0  # killed before its commit: nothing of it, not half of it
+    # run again to the end: the whole census is there, once
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pae_desktop",
+            "import",
+            str(big_export),
+            "--yes",
+            "--data-dir",
+            str(data_dir),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert youth_count(data_dir) == IMPORTED
+    assert integrity(data_dir / "pae-desktop.db") == "ok"
+
+
 def test_the_lock_of_a_killed_process_is_taken_again(data_dir):
     holder = subprocess.Popen(
         [
