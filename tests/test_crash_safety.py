@@ -245,3 +245,74 @@ def test_the_lock_of_a_killed_process_is_taken_again(data_dir):
         assert db.lock is not None and db.lock.held
     finally:
         db.close()
+
+
+# `pae-desktop restore FILE --yes` that stops for a kill at a chosen moment: after the safety copy, after the
+# new file is staged (before the swap), or right after the swap.
+PAUSING_RESTORE = textwrap.dedent(
+    """
+    import sys, time
+    from pae_desktop.storage import backup, encryption
+    data_dir, source, moment = sys.argv[1:4]
+    copies = []
+    real_copy, real_replace = backup.sqlite_copy, encryption.replace_database_file
+
+    def copy(*args, **kwargs):
+        result = real_copy(*args, **kwargs)
+        copies.append(result)
+        if moment == f"copy{len(copies)}":
+            print(moment, flush=True)
+            time.sleep(60)
+        return result
+
+    def replace(*args):
+        real_replace(*args)
+        if moment == "swapped":
+            print(moment, flush=True)
+            time.sleep(60)
+
+    backup.sqlite_copy, encryption.replace_database_file = copy, replace
+    from pae_desktop.cli import main
+    sys.exit(main(["restore", source, "--yes", "--data-dir", data_dir]))
+    """
+)
+
+
+def names(data_dir: Path) -> list[str]:
+    connection = sqlite3.connect(data_dir / "pae-desktop.db")
+    try:
+        return [row[0] for row in connection.execute("SELECT last_name FROM youth ORDER BY id")]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("moment, restored", [("copy1", False), ("copy2", False), ("swapped", True)])
+def test_kill_during_a_restore_leaves_the_old_or_the_new_database(data_dir, tmp_path, moment, restored):
+    from pae_desktop.cli import main
+
+    assert main(["demo", "--students", "40", "--data-dir", str(data_dir)]) == 0
+    saved = tmp_path / "sauvegarde.db"
+    assert main(["backup", "-o", str(saved), "--data-dir", str(data_dir)]) == 0
+    backed_up = names(data_dir)
+    connection = sqlite3.connect(data_dir / "pae-desktop.db")
+    connection.execute("UPDATE youth SET last_name = 'APRÈS'")
+    connection.commit()
+    connection.close()
+    script = tmp_path / "restore.py"
+    script.write_text(PAUSING_RESTORE)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(data_dir), str(saved), moment], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout.readline().strip() == moment
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+    db = open_database(data_dir)  # the lock recovers; a restored file of the same schema opens as it is
+    db.close()
+    assert integrity(data_dir / "pae-desktop.db") == "ok"
+    assert names(data_dir) == (backed_up if restored else ["APRÈS"] * 40)
+    # and a restore afterwards goes through, whatever the killed one left behind
+    assert main(["restore", str(saved), "--yes", "--data-dir", str(data_dir)]) == 0
+    assert names(data_dir) == backed_up
