@@ -364,13 +364,11 @@ class SlotsView(QWidget):
             self.day_titles.append(title)
             self.day_lists.append(day_list)
         legend = QLabel(
-            "<table cellspacing='4'><tr>"
-            "<td bgcolor='#E3F4E6'>&nbsp;Libre&nbsp;</td>"
-            "<td bgcolor='#DDEBFA'>&nbsp;<b>Réservé</b>&nbsp;</td>"
-            "<td bgcolor='#ECECEC'>&nbsp;Entretien saisi&nbsp;</td>"
-            "<td bgcolor='#FFF1D6'>&nbsp;⚠ après la date cible&nbsp;</td>"
-            "<td>&nbsp;Un clic sur un jeune à droite, puis un double-clic sur un créneau libre : "
-            "le rendez-vous est pris.</td></tr></table>"
+            "<span style='background-color:#E3F4E6'>&nbsp;Libre&nbsp;</span>&nbsp; "
+            "<span style='background-color:#DDEBFA'>&nbsp;<b>Réservé</b>&nbsp;</span>&nbsp; "
+            "<span style='background-color:#ECECEC'>&nbsp;Entretien saisi&nbsp;</span>&nbsp; "
+            "<span style='background-color:#FFF1D6'>&nbsp;⚠ après la date cible&nbsp;</span>&nbsp; "
+            "Un clic sur un jeune à droite, puis un double-clic sur un créneau libre : le rendez-vous est pris."
         )
         legend.setWordWrap(True)
 
