@@ -158,3 +158,88 @@ def test_the_idle_lock_is_only_for_encrypted_databases(school_db, qtbot):
     lock = install_idle_lock(window, school_db)
     assert lock is not None and lock.timer.interval() == 10 * 60_000  # the setting's default
     assert lock.check("une phrase de passe") and not lock.check("autre")
+
+
+def test_the_data_protection_page_saves_the_settings_and_encrypts(school_db, qtbot, monkeypatch):
+    from pae_desktop.core import settings
+    from pae_desktop.storage.encryption import is_encrypted
+    from pae_desktop.ui import data_protection
+
+    page = data_protection.DataProtectionPage(AppContext(school_db))
+    qtbot.addWidget(page)
+    assert page.encrypt_button.text() == "Chiffrer la base…" and not page.rekey_button.isEnabled()
+    page.pathway_months.setValue(10)
+    page.lock_minutes.setValue(5)
+    page.dpo.setText("dpo@ac-test.fr")
+    page.save()
+    with school_db.read() as session:
+        assert settings.get(session, settings.RETENTION_PATHWAY_MONTHS) == 10
+        assert settings.get(session, settings.LOCK_AFTER_MINUTES) == 5
+        assert settings.get(session, settings.DPO_CONTACT) == "dpo@ac-test.fr"
+
+    def typed(new: str, again: str, current: str = ""):
+        def run(dialog):
+            if dialog.current is not None:
+                dialog.current.setText(current)
+            dialog.new.setText(new)
+            dialog.again.setText(again)
+            dialog._check()
+            return dialog.result()
+
+        return run
+
+    told: list[str] = []
+    monkeypatch.setattr(data_protection.QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    monkeypatch.setattr(data_protection.QMessageBox, "warning", lambda _p, _t, text: told.append(text))
+    monkeypatch.setattr(data_protection.PassphraseDialog, "exec", typed("phrase-longue", "phrase-autre"))
+    page.toggle_encryption()  # two different entries: refused, nothing done
+    assert school_db.passphrase is None and not is_encrypted(school_db.file)
+    monkeypatch.setattr(data_protection.PassphraseDialog, "exec", typed("phrase-longue", "phrase-longue"))
+    page.toggle_encryption()
+    assert school_db.passphrase == "phrase-longue" and is_encrypted(school_db.file)
+    assert "La base est chiffrée" in told[-1] and page.rekey_button.isEnabled()
+    monkeypatch.setattr(
+        data_protection.PassphraseDialog,
+        "exec",
+        typed("nouvelle-phrase", "nouvelle-phrase", current="fausse"),
+    )
+    page.change_passphrase()
+    assert school_db.passphrase == "phrase-longue" and "incorrecte" in told[-1]
+    monkeypatch.setattr(
+        data_protection.PassphraseDialog,
+        "exec",
+        typed("nouvelle-phrase", "nouvelle-phrase", current="phrase-longue"),
+    )
+    page.change_passphrase()
+    assert school_db.passphrase == "nouvelle-phrase"
+    with school_db.read() as session:  # the open database follows
+        assert settings.get(session, settings.DPO_CONTACT) == "dpo@ac-test.fr"
+
+
+def test_erasure_on_request_from_the_window(demo_db, qtbot, monkeypatch):
+    from pae_desktop.ui import data_protection
+
+    with demo_db.read() as session:
+        youth_id = session.scalars(select(Youth.id).order_by(Youth.id)).first()
+
+    def click(label: str):
+        def run(box):
+            next(b for b in box.buttons() if b.text() == label).click()
+            return 0
+
+        return run
+
+    context = AppContext(demo_db)
+    monkeypatch.setattr(data_protection.QMessageBox, "exec", click("Annuler"))
+    assert not data_protection.erase_youth_on_request(None, context, youth_id)
+    monkeypatch.setattr(data_protection.QMessageBox, "exec", click("Anonymiser"))
+    assert data_protection.erase_youth_on_request(None, context, youth_id)
+    with demo_db.read() as session:
+        assert session.get(Youth, youth_id).anonymised_at is not None
+        assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == youth_id)).all() == [
+            "erase"
+        ]
+    monkeypatch.setattr(data_protection.QMessageBox, "exec", click("Supprimer le dossier"))
+    assert data_protection.erase_youth_on_request(None, context, youth_id)
+    with demo_db.read() as session:
+        assert session.get(Youth, youth_id) is None

@@ -1,0 +1,308 @@
+"""The data-protection page of the settings: encryption, retention periods, lock delay, DPO, notice, log, erasure."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pae_desktop.core import settings
+from pae_desktop.core.errors import UserError
+from pae_desktop.storage import encryption
+from pae_desktop.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class PassphraseDialog(QDialog):
+    """A new passphrase typed twice (with the current one first when `ask_current`)."""
+
+    def __init__(self, parent: QWidget | None = None, *, title: str, ask_current: bool = False) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.current = QLineEdit() if ask_current else None
+        self.new = QLineEdit()
+        self.again = QLineEdit()
+        form = QFormLayout()
+        if self.current is not None:
+            form.addRow("Phrase de passe actuelle :", self.current)
+        form.addRow("Nouvelle phrase de passe :", self.new)
+        form.addRow("Retapez-la :", self.again)
+        for edit in filter(None, (self.current, self.new, self.again)):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #b00020;")
+        note = QLabel(
+            "Sans cette phrase de passe, les données et leurs sauvegardes sont illisibles : "
+            "conservez-la en lieu sûr (le secrétariat ne peut pas la retrouver)."
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        try:
+            encryption.check_passphrase(self.new.text(), self.again.text())
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.accept()
+
+
+class DataProtectionPage(QWidget):
+    """Built as `DataProtectionPage(context)`; `save()` writes the settings in one transaction."""
+
+    encryption_changed = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        db = context.db
+        with db.read() as session:
+            values = settings.get_all(session)
+
+        where = QLabel()
+        where.setWordWrap(True)
+        self.where = where
+        self.encrypt_button = QPushButton()
+        self.encrypt_button.clicked.connect(self.toggle_encryption)
+        self.rekey_button = QPushButton("Changer la phrase de passe…")
+        self.rekey_button.clicked.connect(self.change_passphrase)
+        storage_box = QGroupBox("Chiffrement de la base")
+        storage_layout = QVBoxLayout(storage_box)
+        storage_layout.addWidget(where)
+        row = QHBoxLayout()
+        row.addWidget(self.encrypt_button)
+        row.addWidget(self.rekey_button)
+        row.addStretch(1)
+        storage_layout.addLayout(row)
+
+        self.no_pathway = QCheckBox(settings.RETENTION_NO_PATHWAY.label)
+        self.no_pathway.setChecked(bool(values[settings.RETENTION_NO_PATHWAY.key]))
+        self.pathway_months = QSpinBox()
+        self.pathway_months.setRange(0, 24)
+        self.pathway_months.setSuffix(" mois")
+        self.pathway_months.setValue(int(values[settings.RETENTION_PATHWAY_MONTHS.key]))
+        self.audit_days = QSpinBox()
+        self.audit_days.setRange(30, 3650)
+        self.audit_days.setSuffix(" jours")
+        self.audit_days.setValue(int(values[settings.AUDIT_RETENTION_DAYS.key]))
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(0, 240)
+        self.lock_minutes.setSpecialValueText("jamais")
+        self.lock_minutes.setSuffix(" min")
+        self.lock_minutes.setValue(int(values[settings.LOCK_AFTER_MINUTES.key] or 0))
+        self.dpo = QLineEdit(values[settings.DPO_CONTACT.key] or "")
+        self.dpo.setPlaceholderText("ex. : dpo@ac-academie.fr")
+        rules = QGroupBox("Durées de conservation et accès")
+        form = QFormLayout(rules)
+        form.addRow(self.no_pathway)
+        form.addRow("Dossiers de parcours conservés après le 31 décembre :", self.pathway_months)
+        form.addRow(settings.AUDIT_RETENTION_DAYS.label + " :", self.audit_days)
+        form.addRow("Verrouiller la fenêtre après (base chiffrée) :", self.lock_minutes)
+        form.addRow(settings.DPO_CONTACT.label + " :", self.dpo)
+
+        self.notice_button = QPushButton("Imprimer la notice d'information (RGPD)…")
+        self.notice_button.clicked.connect(self.print_notice)
+        self.retention_button = QPushButton("Dossiers à anonymiser…")
+        self.retention_button.clicked.connect(self.review_retention)
+        self.audit_button = QPushButton("Journal des accès et des modifications…")
+        self.audit_button.clicked.connect(self.open_audit)
+        self.backup_button = QPushButton("Sauvegardes…")
+        self.backup_button.clicked.connect(self.open_backups)
+        tools = QHBoxLayout()
+        for button in (self.notice_button, self.retention_button, self.audit_button, self.backup_button):
+            tools.addWidget(button)
+        tools.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(storage_box)
+        layout.addWidget(rules)
+        layout.addLayout(tools)
+        layout.addStretch(1)
+        self._refresh_encryption()
+
+    # --- settings ---------------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        with self.context.db.transaction() as session:
+            settings.put(session, settings.RETENTION_NO_PATHWAY, self.no_pathway.isChecked())
+            settings.put(session, settings.RETENTION_PATHWAY_MONTHS, self.pathway_months.value())
+            settings.put(session, settings.AUDIT_RETENTION_DAYS, self.audit_days.value())
+            settings.put(session, settings.LOCK_AFTER_MINUTES, self.lock_minutes.value())
+            settings.put(session, settings.DPO_CONTACT, self.dpo.text().strip())
+
+    # --- encryption -----------------------------------------------------------------------------------------------
+
+    def _refresh_encryption(self) -> None:
+        db = self.context.db
+        encrypted = db.passphrase is not None
+        location = db.file or db.url
+        if encrypted:
+            self.where.setText(
+                f"La base {location} est chiffrée (SQLCipher) ; ses sauvegardes le sont aussi."
+            )
+            self.encrypt_button.setText("Retirer le chiffrement…")
+        else:
+            self.where.setText(
+                f"La base {location} n'est pas chiffrée : toute personne qui accède à ce poste ou à ses "
+                "sauvegardes peut lire les données. Le chiffrement est recommandé."
+            )
+            self.encrypt_button.setText("Chiffrer la base…")
+        self.rekey_button.setEnabled(encrypted)
+        self.encrypt_button.setEnabled(db.file is not None)
+
+    def _apply(self, new: str | None, done: str) -> None:
+        try:
+            encryption.change_encryption(self.context.db, new)
+        except UserError as error:
+            QMessageBox.warning(self, "Chiffrement", str(error))
+            return
+        self._refresh_encryption()
+        self.encryption_changed.emit()
+        QMessageBox.information(self, "Chiffrement", done)
+
+    def toggle_encryption(self) -> None:
+        if self.context.db.passphrase is None:
+            dialog = PassphraseDialog(self, title="Chiffrer la base")
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self._apply(
+                    dialog.new.text(),
+                    "La base est chiffrée. Les sauvegardes faites à partir de maintenant le sont aussi ; "
+                    "les anciennes sauvegardes restent en clair : supprimez-les si elles ne servent plus.",
+                )
+            return
+        answer = QMessageBox.question(
+            self,
+            "Retirer le chiffrement",
+            "Les données seront lisibles par toute personne qui accède à ce poste. Retirer le chiffrement ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._apply(None, "Le chiffrement de la base a été retiré.")
+
+    def change_passphrase(self) -> None:
+        dialog = PassphraseDialog(self, title="Changer la phrase de passe", ask_current=True)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        current = self.context.db.passphrase or ""
+        if dialog.current is None or dialog.current.text() != current:
+            QMessageBox.warning(
+                self, "Chiffrement", "La phrase de passe actuelle est incorrecte : rien n'a changé."
+            )
+            return
+        self._apply(dialog.new.text(), "La phrase de passe a été changée.")
+
+    # --- tools ------------------------------------------------------------------------------------------------
+
+    def print_notice(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Notice d'information (RGPD)", str(Path.home() / "notice-rgpd.pdf"), "PDF (*.pdf)"
+        )
+        if not name:
+            return
+        from pae_desktop.documents import notice_rgpd
+
+        self.save()
+        try:
+            with self.context.db.transaction() as session:
+                notice_rgpd.render(session, name)
+        except UserError as error:
+            QMessageBox.warning(self, "Notice d'information", str(error))
+            return
+        QMessageBox.information(self, "Notice d'information", f"Notice écrite : {name}")
+
+    def review_retention(self) -> None:
+        from pae_desktop.core.services.retention import apply_retention, plan_retention
+
+        self.save()
+        with self.context.db.read() as session:
+            plan = plan_retention(session)
+        text = "\n".join(plan.lines())
+        if plan.empty or plan.demo:
+            QMessageBox.information(self, "Durée de conservation", text)
+            return
+        answer = QMessageBox.question(
+            self,
+            "Durée de conservation",
+            text + "\n\nAnonymiser maintenant ? Les indicateurs des campagnes ne changent pas.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with self.context.db.transaction() as session:
+            result = apply_retention(session, plan_retention(session, plan.today))
+        self.context.changed()
+        QMessageBox.information(
+            self,
+            "Durée de conservation",
+            f"{result.anonymised} jeune(s) anonymisé(s), {result.audit_purged} entrée(s) du journal supprimée(s).",
+        )
+
+    def open_audit(self) -> None:
+        from pae_desktop.ui.audit_view import AuditDialog
+
+        AuditDialog(self.context, self).exec()
+
+    def open_backups(self) -> None:
+        from pae_desktop.ui.backup_dialog import BackupDialog
+
+        BackupDialog(self.context, self).exec()
+
+
+def erase_youth_on_request(parent: QWidget | None, context: AppContext, youth_id: int) -> bool:
+    """«Effacer les données de ce jeune» (the person's request): anonymise, or delete the whole file; logged."""
+    from pae_desktop.core.services.retention import erase_youth
+
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Effacer les données du jeune",
+        "À la demande de la personne, ses données peuvent être anonymisées (les statistiques de la campagne "
+        "restent justes) ou son dossier supprimé entièrement. L'opération est inscrite au journal et ne peut "
+        "pas être annulée.",
+        parent=parent,
+    )
+    anonymise = box.addButton("Anonymiser", QMessageBox.ButtonRole.AcceptRole)
+    delete = box.addButton("Supprimer le dossier", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked not in (anonymise, delete):
+        return False
+    with context.db.read() as session:
+        staff_id = settings.get(session, settings.CURRENT_STAFF_ID)
+    try:
+        with context.db.transaction() as session:
+            erase_youth(session, youth_id, delete_record=clicked is delete, staff_id=staff_id)
+    except UserError as error:
+        QMessageBox.warning(parent, "Effacer les données du jeune", str(error))
+        return False
+    context.changed()
+    return True
