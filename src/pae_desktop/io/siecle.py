@@ -195,10 +195,16 @@ def clean(value: object) -> str:
     """Trimmed text; stray quotes at either end removed (GEPI does the same); NBSP as spaces."""
     if value is None:
         return ""
-    text = str(value).replace("\u00a0", " ").strip()
-    if text.startswith('="') and text.endswith('"'):  # Excel's protection of leading zeros
-        text = text[2:-1]
-    return text.strip("'\"").strip()
+    text = (value if isinstance(value, str) else str(value)).strip()
+    if not text:
+        return ""
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ").strip()
+    if text[0] in "'\"=" or text[-1] in "'\"":
+        if text.startswith('="') and text.endswith('"'):  # Excel's protection of leading zeros
+            text = text[2:-1]
+        text = text.strip("'\"").strip()
+    return text
 
 
 class BadDate(ValueError):
@@ -377,25 +383,19 @@ def _children(element: Element) -> dict[str, str]:
 
 def iter_elements(
     stream: IO[bytes], name: str, total: int = 0, progress: Progress | None = None
-) -> Iterator[tuple[str, Element, list[str]]]:
-    """('start'|'end', element, path of the open ancestors) for a defused, streamed parse of `stream`."""
+) -> Iterator[Element]:
+    """Each element as it ends, for a defused, streamed parse of `stream` (the root comes last)."""
     from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
     from defusedxml.ElementTree import iterparse
 
     reader = _CountingReader(stream)
-    path: list[str] = []
     seen = 0
     try:
-        for event, element in iterparse(reader, events=("start", "end")):
-            if event == "start":
-                yield event, element, path
-                path.append(element.tag)
-            else:
-                path.pop()
-                yield event, element, path
-                seen += 1
-                if progress is not None and seen % (_READ_REPORT_EVERY * 20) == 0:
-                    progress(reader.count, total, f"Lecture de {name}…")
+        for _event, element in iterparse(reader, events=("end",)):
+            yield element
+            seen += 1
+            if progress is not None and seen % (_READ_REPORT_EVERY * 20) == 0:
+                progress(reader.count, total, f"Lecture de {name}…")
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
         raise FileRefused(
@@ -416,31 +416,22 @@ def iter_elements(
 
 
 def read_siecle(stream: IO[bytes], name: str, total: int = 0, progress: Progress | None = None) -> SiecleFile:
-    """Parse one SIECLE XML export, whatever its kind (recognised by the root element)."""
-    events = iter_elements(stream, name, total, progress)
-    root_tag = ""
-    root_version = ""
-    for event, element, _path in events:
-        if event == "start":
-            root_tag, root_version = element.tag, element.get("VERSION", "")
-            break
-    if root_tag not in KIND_LABELS:
-        raise FileRefused(
-            f"Le fichier « {name} » n'est pas un export SIECLE reconnu (élément racine « {root_tag or '?'} » ; "
-            "attendu : élèves, responsables, nomenclature ou structures)."
-        )
-    parsed = SiecleFile(name=name, kind=root_tag, params=Parameters(version=root_version))
+    """Parse one SIECLE XML export, whatever its kind (recognised by the root element, which ends last).
+
+    Only end events are asked of the parser (half the work of start and end): records are recognised by
+    their tag, which no other block of any SIECLE export uses, and cleared once read.
+    """
+    parsed = SiecleFile(name=name, kind="", params=Parameters())
     structures: dict[str, list[tuple[str, str]]] = {}
     boursiers: set[str] = set()
     student_address: dict[int, str] = {}  # index in parsed.students → ADRESSE_ID
-    for event, element, path in events:
-        if event != "end":
-            continue
+    root: Element | None = None
+    for element in iter_elements(stream, name, total, progress):
+        root = element
         tag = element.tag
-        parent = path[-1] if path else ""
         if tag == "PARAMETRES":
-            parsed.params = _parameters(element, root_version, name)
-        elif tag == "ELEVE" and parent == "ELEVES" and root_tag == ELEVES:
+            parsed.params = _parameters(element)
+        elif tag == "ELEVE":
             student, address_id = _student(element, name)
             if address_id:
                 student_address[len(parsed.students)] = address_id
@@ -453,24 +444,24 @@ def read_siecle(stream: IO[bytes], name: str, total: int = 0, progress: Progress
                     structures.setdefault(eleve_id, []).append(
                         (code, clean(structure.findtext("TYPE_STRUCTURE")).upper())
                     )
-        elif tag == "BOURSE" and root_tag == ELEVES:
+        elif tag == "BOURSE":
             eleve_id = element.get("ELEVE_ID") or clean(element.findtext("ELEVE_ID"))
             if eleve_id:  # the block lists the scholarship holders only
                 boursiers.add(eleve_id)
-        elif tag == "ADRESSE" and parent == "ADRESSES":
+        elif tag == "ADRESSE":
             parsed.addresses[element.get("ADRESSE_ID", "")] = _address(_children(element))
-        elif tag == "PERSONNE" and parent == "PERSONNES":
+        elif tag == "PERSONNE":
             person = _person(element)
             parsed.persons[person.personne_id] = person
         elif tag == "RESPONSABLE_ELEVE":
             link = _link(_children(element))
             if link is not None:
                 parsed.links.append(link)
-        elif tag == "MEF" and parent == "MEFS":
+        elif tag == "MEF":
             mef = _mef(element)
             if mef.code:
                 parsed.mefs[mef.code] = mef
-        elif tag == "DIVISION" and parent == "DIVISIONS":
+        elif tag == "DIVISION":
             code = (
                 element.get("CODE_STRUCTURE")
                 or element.get("CODE")
@@ -481,11 +472,21 @@ def read_siecle(stream: IO[bytes], name: str, total: int = 0, progress: Progress
         else:
             continue
         element.clear()
+    root_tag = root.tag if root is not None else ""
+    if root_tag not in KIND_LABELS:
+        raise FileRefused(
+            f"Le fichier « {name} » n'est pas un export SIECLE reconnu (élément racine « {root_tag or '?'} » ; "
+            "attendu : élèves, responsables, nomenclature ou structures)."
+        )
+    parsed.kind = root_tag
+    parsed.params.version = root.get("VERSION", "")
+    if root_tag != ELEVES:
+        parsed.students = []
     _join_students(parsed, structures, boursiers, student_address)
     return parsed
 
 
-def _parameters(element: Element, version: str, name: str) -> Parameters:
+def _parameters(element: Element) -> Parameters:
     values = _children(element)
     year_text = values.get("ANNEE_SCOLAIRE", "")
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
@@ -495,9 +496,7 @@ def _parameters(element: Element, version: str, name: str) -> Parameters:
         export_date = None
     timestamp = parse_timestamp(values.get("HORODATAGE", ""))
     uai = clean(values.get("UAJ", "") or element.findtext("UAJ") or "").upper().replace(" ", "")
-    return Parameters(
-        uai=uai, school_year=year, export_date=export_date, timestamp=timestamp, version=version
-    )
+    return Parameters(uai=uai, school_year=year, export_date=export_date, timestamp=timestamp)
 
 
 def _student(element: Element, name: str) -> tuple[StudentRecord, str]:
