@@ -230,3 +230,35 @@ def test_cancel_booking_from_the_view(qtbot, ctx, monkeypatch):
         assert booking.cancelled_at is not None and booking.cancel_reason == "Le jeune a trouvé un emploi"
     assert "Libre" in view.day_lists[3].item(2).text()
     assert view.candidates.count() == 1
+
+
+def test_day_batch_and_ics_export_from_the_view(qtbot, ctx, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from pae_desktop.io.icalendar import unfold
+    from pae_desktop.ui import tasks
+
+    monkeypatch.setattr(tasks, "_runner", tasks.run_now)
+    view = SlotsView(ctx)
+    qtbot.addWidget(view)
+    create_series(qtbot, view)
+    view.select_youth(ctx.youth_id)
+    view._select_slot(view.day_lists[3].item(0).data(Qt.ItemDataRole.UserRole))
+    view.book_selected()
+    dialog = InterviewFormDialog(ctx, ctx.youth_id, None, view.selected_slot().id)
+    qtbot.addWidget(dialog)
+    dialog.add_participant().name.setText("Hélène Martin")
+    assert dialog.save()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("28/08/2025", True))
+    view.print_day()
+    assert "1 fiche du 28 août 2025 prête" in view.message.text()
+    assert "LEFÈVRE" in pdf_text(ctx.opened[-1])
+
+    target = tmp_path / "ml.ics"
+    view.partner.setCurrentIndex(view.partner.findText("Mission locale du Grand Nancy"))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    view.export_ics()
+    assert "28 créneaux exportés" in view.message.text()
+    lines = unfold(target.read_bytes().decode("utf-8"))
+    assert lines.count("BEGIN:VEVENT") == 28 and not any("LEFÈVRE" in line for line in lines)
