@@ -243,3 +243,26 @@ def test_erasure_on_request_from_the_window(demo_db, qtbot, monkeypatch):
     assert data_protection.erase_youth_on_request(None, context, youth_id)
     with demo_db.read() as session:
         assert session.get(Youth, youth_id) is None
+
+
+def test_one_call_wires_data_protection_into_a_window(school_db, qtbot, monkeypatch):
+    from pae_desktop.ui import backup_dialog, data_protection
+
+    closing: list = []
+    monkeypatch.setattr(backup_dialog, "backup_on_close", lambda context: closing.append(context))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    context = AppContext(school_db)
+    hooks = data_protection.install_data_protection(window, context)
+    window.show()
+    qtbot.waitUntil(lambda: len(automatic_backups(school_db.data_dir)) == 1, timeout=5000)  # after the show
+    menu = window.menuBar().actions()[-1]
+    assert menu.text() == "Protection des &données"
+    assert [a.text() for a in menu.menu().actions()] == [
+        "&Sauvegardes et restauration…",
+        "&Journal des accès et des modifications…",
+        "&Dossiers à anonymiser…",
+    ]
+    assert hooks.idle_lock is None  # a plain database: no lock screen
+    window.close()
+    assert closing == [context]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -239,32 +242,8 @@ class DataProtectionPage(QWidget):
         QMessageBox.information(self, "Notice d'information", f"Notice écrite : {name}")
 
     def review_retention(self) -> None:
-        from pae_desktop.core.services.retention import apply_retention, plan_retention
-
         self.save()
-        with self.context.db.read() as session:
-            plan = plan_retention(session)
-        text = "\n".join(plan.lines())
-        if plan.empty or plan.demo:
-            QMessageBox.information(self, "Durée de conservation", text)
-            return
-        answer = QMessageBox.question(
-            self,
-            "Durée de conservation",
-            text + "\n\nAnonymiser maintenant ? Les indicateurs des campagnes ne changent pas.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        with self.context.db.transaction() as session:
-            result = apply_retention(session, plan_retention(session, plan.today))
-        self.context.changed()
-        QMessageBox.information(
-            self,
-            "Durée de conservation",
-            f"{result.anonymised} jeune(s) anonymisé(s), {result.audit_purged} entrée(s) du journal supprimée(s).",
-        )
+        review_retention(self, self.context)
 
     def open_audit(self) -> None:
         from pae_desktop.ui.audit_view import AuditDialog
@@ -275,6 +254,35 @@ class DataProtectionPage(QWidget):
         from pae_desktop.ui.backup_dialog import BackupDialog
 
         BackupDialog(self.context, self).exec()
+
+
+def review_retention(parent: QWidget | None, context: AppContext) -> None:
+    """On demand: what the retention rules make due today, shown for confirmation, then anonymised."""
+    from pae_desktop.core.services.retention import apply_retention, plan_retention
+
+    with context.db.read() as session:
+        plan = plan_retention(session)
+    text = "\n".join(plan.lines())
+    if plan.empty or plan.demo:
+        QMessageBox.information(parent, "Durée de conservation", text)
+        return
+    answer = QMessageBox.question(
+        parent,
+        "Durée de conservation",
+        text + "\n\nAnonymiser maintenant ? Les indicateurs des campagnes ne changent pas.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    with context.db.transaction() as session:
+        result = apply_retention(session, plan_retention(session, plan.today))
+    context.changed()
+    QMessageBox.information(
+        parent,
+        "Durée de conservation",
+        f"{result.anonymised} jeune(s) anonymisé(s), {result.audit_purged} entrée(s) du journal supprimée(s).",
+    )
 
 
 def erase_youth_on_request(parent: QWidget | None, context: AppContext, youth_id: int) -> bool:
@@ -306,3 +314,59 @@ def erase_youth_on_request(parent: QWidget | None, context: AppContext, youth_id
         return False
     context.changed()
     return True
+
+
+# --- wiring into the main window --------------------------------------------------------------------------------------
+
+
+class _CloseBackup(QObject):
+    """Takes the closing backup when the window receives its close event (before it closes the database)."""
+
+    def __init__(self, window: QWidget, context: AppContext) -> None:
+        super().__init__(window)
+        self.window = window
+        self.context = context
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            from pae_desktop.ui.backup_dialog import backup_on_close
+
+            backup_on_close(self.context)
+        return False
+
+
+@dataclass
+class DataProtection:
+    """What `install_data_protection` added to a window."""
+
+    actions: list[QAction]
+    idle_lock: object | None
+    close_backup: _CloseBackup
+
+
+def install_data_protection(
+    window: QMainWindow, context: AppContext, *, maintenance: bool = True
+) -> DataProtection:
+    """One call from the main window: a «Protection des données» menu (backups, audit log, retention review),
+    the idle lock of an encrypted database, the closing backup, and — once the event loop runs, so after the
+    window is shown — the start-up integrity check, automatic backup and retention scan in the background."""
+    from pae_desktop.ui.audit_view import AuditDialog
+    from pae_desktop.ui.backup_dialog import BackupDialog, run_startup_maintenance
+    from pae_desktop.ui.lock_screen import install_idle_lock
+
+    menu = window.menuBar().addMenu("Protection des &données")
+    actions = []
+    for text, slot in (
+        ("&Sauvegardes et restauration…", lambda: BackupDialog(context, window).exec()),
+        ("&Journal des accès et des modifications…", lambda: AuditDialog(context, window).exec()),
+        ("&Dossiers à anonymiser…", lambda: review_retention(window, context)),
+    ):
+        action = QAction(text, window)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        actions.append(action)
+    close_backup = _CloseBackup(window, context)
+    window.installEventFilter(close_backup)
+    if maintenance:
+        QTimer.singleShot(0, lambda: run_startup_maintenance(window, context))
+    return DataProtection(actions, install_idle_lock(window, context.db), close_backup)
