@@ -274,3 +274,11 @@ def test_interview_after_target_date_warns(setup):
     assert "17 septembre 2025" in saved.warnings["held_on"]
     assert "Mission locale" in saved.warnings["participants"]
     assert stage_of(db, ids["campaign"], ids["youths"][1]).stage is Stage.REFUS
+
+
+def test_series_outside_the_campaign_warns(setup):
+    db, ids = setup
+    with db.transaction() as session:
+        result = iv.create_slot_series(session, get_campaign(session, 2025), series(ids, days=[dt.date(2026, 3, 3)]))
+    assert len(result.slot_ids) == 4
+    assert any("hors de la campagne 2025" in w for w in result.warnings)

@@ -358,7 +358,7 @@ class SlotsView(QWidget):
             day_list.currentItemChanged.connect(
                 lambda current, _prev, i=index: self._slot_selected(i, current)
             )
-            day_list.itemDoubleClicked.connect(self._slot_double_clicked)
+            day_list.itemActivated.connect(self._slot_double_clicked)  # double-click or Enter
             self.week_grid.addWidget(title, 0, index)
             self.week_grid.addWidget(day_list, 1, index)
             self.day_titles.append(title)
@@ -412,7 +412,7 @@ class SlotsView(QWidget):
         self.everyone = QCheckBox("Inclure les jeunes pas encore joints")
         self.candidates = QListWidget()
         self.candidates.setAccessibleName("Entretien à proposer")
-        self.candidates.itemDoubleClicked.connect(lambda _item: self.book_selected())
+        self.candidates.itemActivated.connect(lambda _item: self.book_selected())
         self.candidates_title = QLabel("<b>Entretien à proposer</b>")
         right = QWidget()
         right_layout = QVBoxLayout(right)

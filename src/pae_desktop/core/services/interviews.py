@@ -181,6 +181,12 @@ def create_slot_series(session: Session, campaign: Campaign, form: SlotSeriesFor
         warnings.append(
             f"{len(late)} jour(s) après la date cible des entretiens ({french_date(campaign.interview_deadline)})."
         )
+    outside = [d for d in sorted(set(form.days)) if not campaign.census_cutoff <= d <= campaign.latest_end]
+    if outside:
+        warnings.append(
+            f"{len(outside)} jour(s) hors de la campagne {campaign.year} "
+            f"(du {french_date(campaign.census_cutoff)} au {french_date(campaign.latest_end)})."
+        )
     weekend = [d for d in sorted(set(form.days)) if d.weekday() >= 5]
     if weekend:
         warnings.append(f"{len(weekend)} jour(s) tombent un samedi ou un dimanche.")
