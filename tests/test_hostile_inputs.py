@@ -29,7 +29,7 @@ def form(**changes) -> YouthForm:
 # (case, form fields, expected French message)
 REFUSED = [
     ("nom de 10 000 caractères", {"last_name": LONG}, "Ce champ est limité à 100 caractères."),
-    ("prénom de 10 000 caractères", {"first_names": LONG}, "Ce champ est limité à 100 caractères."),
+    ("prénom de 10 000 caractères", {"first_names": LONG}, "Ce champ est limité à 200 caractères."),
     ("nom d'usage de 10 000 caractères", {"usage_name": LONG}, "Ce champ est limité à 100 caractères."),
     ("notes de 10 001 caractères", {"notes": "x" * 10_001}, "Les notes sont limitées à"),
     ("caractère de contrôle dans le nom", {"last_name": "Mar\x07tin"}, "caractères de contrôle"),
@@ -95,11 +95,6 @@ def test_odd_but_legal_text_is_stored_literally(school_db, case, fields):
             assert getattr(youth, name) == value.strip()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="YouthForm sets no length limit on address, city, postal code, speciality, division (String(300) "
-    "and less in the model: PostgreSQL would refuse the row); owner: core/services/youths.py",
-)
 @pytest.mark.parametrize("name", ["address", "city", "postal_code", "speciality", "division"])
 def test_other_long_fields_are_refused(school_db, name):
     with school_db.read() as session:

@@ -33,7 +33,6 @@ from pae_desktop.core.stage import derive_stage
 from pae_desktop.core.text import search_key
 from pae_desktop.core.vocabulary import Diploma, ExamResult, ParentLink, Sex, Stage
 
-MAX_NAME = 100
 MAX_NOTES = 10_000
 
 
@@ -196,10 +195,10 @@ class YouthForm:
             problems["last_name"] = "Le nom de famille est obligatoire."
         if not self.first_names.strip():
             problems["first_names"] = "Le prénom est obligatoire."
-        for name in ("last_name", "first_names", "usage_name"):
+        for name, limit in _FIELD_LIMITS.items():
             value = getattr(self, name)
-            if len(value) > MAX_NAME:
-                problems[name] = f"Ce champ est limité à {MAX_NAME} caractères."
+            if len(value.strip()) > limit:
+                problems[name] = f"Ce champ est limité à {limit} caractères."
             elif any(ord(c) < 32 for c in value):
                 problems[name] = "Ce champ contient des caractères de contrôle : retapez-le."
         if len(self.notes) > MAX_NOTES:
@@ -249,6 +248,19 @@ class YouthForm:
             notes["diploma"] = "Seuls les élèves de CAP, bac pro, BMA et DTMS sont éligibles au parcours."
         return notes
 
+
+def _column_length(model, name: str) -> int:
+    return model.__table__.c[name].type.length
+
+
+# One-line text fields, limited to their column's length (PostgreSQL would refuse a longer value).
+_FIELD_LIMITS = {
+    **{
+        name: _column_length(Youth, name)
+        for name in ("last_name", "first_names", "usage_name", "email", "address", "postal_code", "city")
+    },
+    **{name: _column_length(OriginalSchooling, name) for name in ("speciality", "division")},
+}
 
 _YOUTH_FIELDS = (
     "last_name",
