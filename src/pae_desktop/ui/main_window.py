@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 # Feature tabs, in order: (French title, "module:Class"). Each class is a QWidget built as
 # Class(context: AppContext, parent=None) that refreshes itself on context.data_changed / campaign_changed.
-FEATURE_TABS: tuple[tuple[str, str], ...] = (("Élèves", "pae_desktop.ui.caseload:CaseloadView"), ("Entretiens", "pae_desktop.ui.slots:SlotsView"), ("Annuaire", "pae_desktop.ui.directory:DirectoryView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
+FEATURE_TABS: tuple[tuple[str, str], ...] = (("Élèves", "pae_desktop.ui.caseload:CaseloadView"), ("Entretiens", "pae_desktop.ui.slots:SlotsView"), ("Parcours", "pae_desktop.ui.pathway_editor:PathwaysView"), ("Annuaire", "pae_desktop.ui.directory:DirectoryView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
 
 DEMO_FOLDER = "demonstration"
 
