@@ -201,11 +201,12 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
     editor.event_has_due.setChecked(True)
     editor.event_due.setDate(qd(D(2025, 10, 17)))
     editor.add_follow_up()
-    assert editor.events.rowCount() == 2
+    # the absence, the attendance alert it raised, the visit
+    assert editor.events.rowCount() == 3
+    assert [editor.events.item(row, 1).text() for row in range(3)].count("Alerte") == 1
     with db.read() as session:
-        assert session.scalars(
-            select(FollowUpEvent.due_on).where(FollowUpEvent.due_on.is_not(None))
-        ).all() == [D(2025, 10, 17)]
+        due = session.scalars(select(FollowUpEvent.due_on).where(FollowUpEvent.due_on.is_not(None))).all()
+        assert sorted(due) == [D(2025, 10, 6), D(2025, 10, 17)]  # the alert's, the visit's
 
     # an exit before the pathway's start: said next to the field and refused
     editor.tabs.setCurrentIndex(2)

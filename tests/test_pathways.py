@@ -12,6 +12,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     AuditEvent,
     Exit,
+    FollowUpEvent,
     Interview,
     InterviewBarrier,
     Partner,
@@ -370,6 +371,19 @@ def test_follow_up_feeds_the_worklist_and_absences_raise_the_alert(case):
         )
         assert svc.attendance_alerts(session, campaign_id) == {ids["youth"]: 31}
     assert last.alert and "31 demi-journées" in last.alert
+    # crossing the threshold records one «Alerte» whose next action reaches the worklists
+    with db.transaction() as session:
+        svc.save_follow_up(
+            session,
+            ids["youth"],
+            svc.FollowUpForm(D(2025, 10, 7), FollowUpKind.ABSENCE.value, absence_half_days=2),
+        )
+        alerts = session.scalars(
+            select(FollowUpEvent).where(FollowUpEvent.kind == FollowUpKind.ALERTE.value)
+        ).all()
+        assert len(alerts) == 1 and alerts[0].due_on == D(2025, 10, 6)
+        _, pending = load_facts(session, campaign_id, [ids["youth"]])
+        assert pending[ids["youth"]].follow_up_action == svc.ATTENDANCE_ACTION
 
 
 @pytest.mark.parametrize(

@@ -857,6 +857,7 @@ def save_follow_up(
         raise UserError("Ce jeune n'existe plus dans la base.")
     values = {name: getattr(form, name) for name in _FOLLOW_UP_FIELDS}
     values["note"], values["next_action"] = form.note.strip(), form.next_action.strip()
+    before = _unjustified_of(session, youth_id)
     if event_id is None:
         event = FollowUpEvent(youth_id=youth_id, **values)
         session.add(event)
@@ -879,10 +880,33 @@ def save_follow_up(
                 )
                 setattr(event, name, value)
     session.flush()
-    total = unjustified_half_days(
+    total = _unjustified_of(session, youth_id)
+    alert = rules.attendance_warning(total)
+    if alert and not rules.attendance_alert(before):
+        # Crossing the threshold records an «Alerte» whose next action shows in the worklists until done.
+        warning = FollowUpEvent(
+            youth_id=youth_id,
+            on=form.on,
+            kind=FollowUpKind.ALERTE.value,
+            note=alert,
+            next_action=ATTENDANCE_ACTION,
+            due_on=form.on,
+        )
+        session.add(warning)
+        session.flush()
+        audit.record(
+            session, "create", "follow_up_event", warning.id, detail=f"jeune {youth_id}, alerte assiduité"
+        )
+    return FollowUpResult(event.id, total, alert)
+
+
+ATTENDANCE_ACTION = "Assiduité : faire le point avec le jeune et prévenir le service des bourses"
+
+
+def _unjustified_of(session: Session, youth_id: int) -> int:
+    return unjustified_half_days(
         session.scalars(select(FollowUpEvent).where(FollowUpEvent.youth_id == youth_id))
     )
-    return FollowUpResult(event.id, total, rules.attendance_warning(total))
 
 
 def mark_follow_up_done(session: Session, event_id: int, on: dt.date | None = None) -> None:
