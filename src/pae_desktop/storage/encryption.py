@@ -7,7 +7,6 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import paths
@@ -77,7 +76,7 @@ def connect(path: str | os.PathLike, passphrase: str | None = None, *, readonly:
 
     A wrong passphrase raises `WrongPassphrase` before anything is read or written.
     """
-    target = f"file:{quote(str(Path(path)))}?mode=ro" if readonly else str(path)
+    target = f"{Path(path).resolve().as_uri()}?mode=ro" if readonly else str(path)
     if passphrase is None:
         return sqlite3.connect(target, uri=readonly, **kwargs)
     module = sqlcipher()
