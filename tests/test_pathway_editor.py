@@ -295,3 +295,17 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
     assert dialog.list.rowCount() == len(ModuleType) + 1
     with db.read() as session:
         assert any(item.label == "Formation SST" for item in svc.catalogue(session))
+
+
+def test_changing_campaign_clears_the_editor(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    view, editor = open_editor(qtbot, context, youth_id)
+    editor.add_module()
+    assert editor.isEnabled() and editor.cards
+    with db.transaction() as session:
+        from pae_desktop.core.services.campaigns import ensure_campaign
+
+        other = ensure_campaign(session, 2026).id
+    context.set_campaign(other)
+    assert not editor.isEnabled() and editor.cards == [] and editor.youth_id is None
+    assert view.table.rowCount() == 0

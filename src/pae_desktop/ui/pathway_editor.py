@@ -656,6 +656,11 @@ class PathwayEditor(QWidget):
         self.youth_id = youth_id
         self.dismissed = set()
         if youth_id is None:
+            self.rule_context = None
+            self.pathway_id = None
+            self.dirty = False
+            self._set_modules([])
+            self.timeline.set_pathway(None, None, [], today=self.today)
             self.setEnabled(False)
             self.title.setText("Choisissez un jeune dans la liste.")
             return
@@ -1341,7 +1346,11 @@ class PathwaysView(QWidget):
         self.show_all.toggled.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._selected)
         context.data_changed.connect(self._data_changed)
-        context.campaign_changed.connect(lambda _id: self.refresh())
+        context.campaign_changed.connect(self._campaign_changed)
+        self.refresh()
+
+    def _campaign_changed(self, _campaign_id: int) -> None:
+        self.editor.load(None)
         self.refresh()
 
     def _data_changed(self, touched) -> None:
