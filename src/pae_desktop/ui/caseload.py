@@ -54,6 +54,7 @@ def _date_text(value: dt.date | dt.datetime | None) -> str:
 
 
 _MIN_DATE = dt.datetime.min
+_ROOT = QModelIndex()
 COLUMNS = (
     Column("Nom", lambda r: r.name, lambda r: fold(r.name)),
     Column("Classe", lambda r: r.division, lambda r: r.division),
@@ -94,11 +95,21 @@ class CaseloadModel(QAbstractTableModel):
         self._all: list[CaseloadRow] = []
         self._rows: list[CaseloadRow] = []
         self._filter = CaseloadFilter()
+        # column -> {youth id: raw sort value}, computed once per column when it is first sorted
+        self._sort_keys: dict[int, dict[int, object]] = {}
 
     # data
     def set_rows(self, rows: list[CaseloadRow]) -> None:
         self._all = rows
+        self._sort_keys.clear()
         self._apply()
+
+    def sort_key(self, row: CaseloadRow, column: int):
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            sort = COLUMNS[column].sort
+            keys = self._sort_keys[column] = {r.id: sort(r) for r in self._all}
+        return keys[row.id]
 
     def set_filter(self, caseload_filter: CaseloadFilter) -> None:
         if caseload_filter != self._filter:
@@ -124,10 +135,10 @@ class CaseloadModel(QAbstractTableModel):
         return -1
 
     # Qt
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -138,7 +149,7 @@ class CaseloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(row)
         if role == SORT_ROLE:
-            return column.sort(row)
+            return self.sort_key(row, index.column())
         if role == ID_ROLE:
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:

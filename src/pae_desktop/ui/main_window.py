@@ -40,6 +40,27 @@ FEATURE_TABS: tuple[tuple[str, str], ...] = (("Élèves", "pae_desktop.ui.caselo
 DEMO_FOLDER = "demonstration"
 
 
+class LazyTab(QWidget):
+    """Builds its view the first time it is shown: start-up pays only for the tab on screen."""
+
+    def __init__(self, factory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self.view: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def build(self) -> QWidget:
+        if self.view is None:
+            self.view = self._factory()
+            self.layout().addWidget(self.view)
+        return self.view
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self.build()
+        super().showEvent(event)
+
+
 class WelcomePage(QWidget):
     """First launch: set up the school, import the students, or open the demonstration school."""
 
@@ -91,7 +112,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = AppContext(db)
         self.tabs: QTabWidget | None = None
-        self.views: dict[str, QWidget] = {}
+        self.views: dict[str, LazyTab] = {}
         self.setWindowTitle("PAE Desktop")
         self.resize(1280, 800)
         self.stack = QStackedWidget()
@@ -103,7 +124,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.context.campaign_changed.connect(lambda _id: self._refresh_title())
         self.context.data_changed.connect(self._data_changed)
-        self.context.open_youth.connect(self._show_caseload)
+        self.context.open_youth.connect(self._open_youth)
         self.show_content()
 
     # structure
@@ -183,9 +204,14 @@ class MainWindow(QMainWindow):
             self.tabs.setDocumentMode(True)
             for title, target in FEATURE_TABS:
                 module_name, class_name = target.split(":")
-                view = getattr(importlib.import_module(module_name), class_name)(self.context, self)
-                self.views[class_name] = view
-                self.tabs.addTab(view, title)
+
+                def factory(module_name=module_name, class_name=class_name) -> QWidget:
+                    view_class = getattr(importlib.import_module(module_name), class_name)
+                    return view_class(self.context, self)
+
+                tab = LazyTab(factory, self)
+                self.views[class_name] = tab
+                self.tabs.addTab(tab, title)
             self.stack.addWidget(self.tabs)
         self.stack.setCurrentWidget(self.tabs)
         self._refresh_title(school.name)
@@ -219,13 +245,28 @@ class MainWindow(QMainWindow):
             self._refresh_campaigns()
             self._refresh_title()
 
+    def view(self, class_name: str) -> QWidget | None:
+        """The view of a tab, built now if it was not yet shown."""
+        tab = self.views.get(class_name)
+        return tab.build() if tab is not None else None
+
     @property
     def caseload(self):
-        return self.views.get("CaseloadView")
+        return self.view("CaseloadView")
 
-    def _show_caseload(self, _youth_id: int | None = None) -> None:
-        if self.tabs is not None and self.caseload is not None:
-            self.tabs.setCurrentWidget(self.caseload)
+    def _unsaved_changes_kept(self) -> bool:
+        """False when the youth's file has unsaved changes the user wants to keep."""
+        tab = self.views.get("CaseloadView")
+        return tab is None or tab.view is None or tab.view.detail.maybe_discard()
+
+    def _show_caseload(self) -> None:
+        if self.tabs is not None and "CaseloadView" in self.views:
+            self.tabs.setCurrentWidget(self.views["CaseloadView"])
+
+    def _open_youth(self, youth_id: int) -> None:
+        self._show_caseload()
+        if self.caseload is not None:
+            self.caseload.select_youth(youth_id)
 
     # actions
     def focus_search(self) -> None:
@@ -317,7 +358,7 @@ class MainWindow(QMainWindow):
 
     def switch_to(self, data_dir: Path) -> None:
         """Close this database and open the one of another data folder in the same window."""
-        if self.caseload is not None and not self.caseload.detail.maybe_discard():
+        if not self._unsaved_changes_kept():
             return
         old = self.context.db
         old.close()
@@ -355,7 +396,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self.caseload is not None and not self.caseload.detail.maybe_discard():
+        if not self._unsaved_changes_kept():
             event.ignore()
             return
         self.context.db.close()
