@@ -261,7 +261,7 @@ def test_timeline_paints(qtbot):
 def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypatch, tmp_path):
     from openpyxl import load_workbook
 
-    from pae_desktop.ui.pathway_editor import CatalogueDialog
+    from pae_desktop.ui.pathway_editor import CatalogueDialog, OfficeListDialog
 
     db, context, youth_id, warnings = setup
     view, editor = open_editor(qtbot, context, youth_id)
@@ -286,6 +286,19 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Classeur (*.xlsx)"))
     assert view.export_office_list() == str(target)
     assert load_workbook(target).active.cell(2, 5).value == "7034150211"
+
+    # the office ticks the youth once entered in SIECLE
+    office = OfficeListDialog(context, today=D(2025, 9, 20))
+    qtbot.addWidget(office)
+    assert office.table.rowCount() == 1 and office.table.item(0, 4).text().startswith("7034150211")
+    assert office.mark_checked() == 0 and "Cochez" in warnings[-1]
+    office.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    office.on.setDate(qd(D(2025, 9, 18)))
+    assert office.mark_checked() == 1
+    assert office.table.rowCount() == 0 and "Aucun jeune à saisir" in office.summary.text()
+    with db.read() as session:
+        pathway = svc.get_pathway(session, youth_id)
+        assert pathway.siecle_entered and pathway.siecle_entered_on == D(2025, 9, 18)
 
     dialog = CatalogueDialog(context)
     qtbot.addWidget(dialog)

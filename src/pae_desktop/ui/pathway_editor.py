@@ -1287,6 +1287,133 @@ class CatalogueDialog(QDialog):
         self.app.changed(PATHWAYS)
 
 
+# --- the office list ------------------------------------------------------------------------------------
+
+
+class OfficeListDialog(QDialog):
+    """«À saisir dans SIECLE»: the pathways to enter, exported for the office, then ticked as entered."""
+
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, today: dt.date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.app = context
+        self.today = today or dt.date.today()
+        self.setWindowTitle("À saisir dans SIECLE")
+        self.rows: list[svc.OfficeRow] = []
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("office_rows")
+        self.table.setHorizontalHeaderLabels(
+            ["Saisie faite", "INE", "Nom", "Né(e) le", "MEF", "Entrée", "Boursier"]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.summary = QLabel()
+        self.summary.setObjectName("office_summary")
+        self.on = date_edit("office_on", "Date de la saisie SIECLE", self.today)
+        mark = QPushButton("Marquer les lignes cochées comme saisies le")
+        mark.setObjectName("office_mark")
+        mark.clicked.connect(self.mark_checked)
+        xlsx = QPushButton("Exporter en XLSX…")
+        xlsx.setObjectName("office_xlsx")
+        xlsx.clicked.connect(lambda: self.export(".xlsx"))
+        pdf = QPushButton("Exporter en PDF…")
+        pdf.setObjectName("office_pdf")
+        pdf.clicked.connect(lambda: self.export(".pdf"))
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        marks = QHBoxLayout()
+        marks.addWidget(mark)
+        marks.addWidget(self.on)
+        marks.addStretch(1)
+        marks.addWidget(xlsx)
+        marks.addWidget(pdf)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(marks)
+        layout.addWidget(close)
+        self.resize(900, 480)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.app.campaign_id is None:
+            self.rows = []
+        else:
+            with self.app.db.read() as session:
+                self.rows = svc.office_list(session, self.app.campaign_id)
+        self.table.setRowCount(0)
+        for row in self.rows:
+            index = self.table.rowCount()
+            self.table.insertRow(index)
+            tick = QTableWidgetItem()
+            tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            tick.setCheckState(Qt.CheckState.Unchecked)
+            self.table.setItem(index, 0, tick)
+            values = [
+                row.ine,
+                row.name,
+                f"{row.birth_date:%d/%m/%Y}" if row.birth_date else "",
+                f"{row.mef_code} ({row.mef_label})",
+                f"{row.start_date:%d/%m/%Y}",
+                "Oui" if row.boursier else "Non",
+            ]
+            for column, value in enumerate(values, start=1):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+        self.summary.setText(
+            f"{len(self.rows)} jeune(s) à inscrire dans SIECLE sous le MEF du parcours."
+            if self.rows
+            else "Aucun jeune à saisir : toutes les inscriptions sont faites."
+        )
+
+    def checked(self) -> list[svc.OfficeRow]:
+        return [
+            row
+            for index, row in enumerate(self.rows)
+            if self.table.item(index, 0).checkState() == Qt.CheckState.Checked
+        ]
+
+    def mark_checked(self) -> int:
+        chosen = self.checked()
+        if not chosen:
+            warn(self, "Cochez d'abord les jeunes dont l'inscription est faite dans SIECLE.")
+            return 0
+        on = to_date(self.on.date())
+        try:
+            with self.app.db.transaction() as session:
+                for row in chosen:
+                    svc.set_siecle_entered(session, row.pathway_id, True, on, today=max(on, self.today))
+        except UserError as error:
+            warn(self, str(error))
+            return 0
+        self.refresh()
+        self.app.changed(PATHWAYS)
+        return len(chosen)
+
+    def export(self, suffix: str) -> str | None:
+        if self.app.campaign_id is None:
+            return None
+        label = "Classeur (*.xlsx)" if suffix == ".xlsx" else "Documents PDF (*.pdf)"
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, "Liste « À saisir dans SIECLE »", f"a_saisir_dans_siecle{suffix}", label
+        )
+        if not path:
+            return None
+        if not path.lower().endswith(suffix):
+            path += suffix
+        from pae_desktop.io.siecle_office_list import export_office_list
+
+        try:
+            with self.app.db.transaction() as session:
+                count = export_office_list(session, self.app.campaign_id, path)
+        except UserError as error:
+            warn(self, str(error))
+            return None
+        QMessageBox.information(self, "PAE Desktop", f"{count} jeune(s) à saisir dans SIECLE : {path}")
+        return path
+
+
 # --- the tab --------------------------------------------------------------------------------------------
 
 
@@ -1316,7 +1443,7 @@ class PathwaysView(QWidget):
         self.table.verticalHeader().setVisible(False)
         office = QPushButton("Liste « À saisir dans SIECLE »…")
         office.setObjectName("office_list")
-        office.clicked.connect(self.export_office_list)
+        office.clicked.connect(lambda: OfficeListDialog(self.app, self).exec())
         catalogue = QPushButton("Catalogue des modules…")
         catalogue.setObjectName("catalogue")
         catalogue.clicked.connect(lambda: CatalogueDialog(self.app, self).exec())
