@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -39,6 +40,13 @@ def install_french(app: QApplication) -> None:
         if any(translator.load(name, folder) for folder in folders):
             app.installTranslator(translator)
             break
+
+
+def use_data_dir_settings(data_dir: Path) -> None:
+    """Qt's own settings (window geometry, recent files) as an INI file in the data folder, never the registry:
+    a portable folder carries them along (specs/cli.md)."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(data_dir))
 
 
 def install_excepthook(log_file: Path | None) -> None:
@@ -77,6 +85,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_app(data_dir: str | None = None, database_url: str | None = None) -> int:
     app = make_application()
     folder = paths.ensure_private_dir(paths.resolve_data_dir(data_dir))
+    use_data_dir_settings(folder)
     log_file = setup_logging(folder)
     install_excepthook(log_file)
     from pae_desktop.storage.database import open_database
@@ -90,4 +99,6 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
 
     window = MainWindow(db)
     window.show()
+    if os.environ.get("PAE_DESKTOP_EXIT_AFTER_SHOW"):  # smoke tests of a build: the window opens, then quits
+        QTimer.singleShot(0, app.quit)
     return app.exec()
