@@ -180,3 +180,20 @@ def test_campaign_report_of_the_hand_built_campaign(school_db):
     assert values["missions_locales"] == 1
     assert report.exits["EMPLOI"] == {"CDD_MOINS_6M": 1}
     assert report.previous == [] and report.document()["etablissements"] == ["0759999L"]
+
+
+def test_previous_campaigns_for_comparison(school_db):
+    build(school_db)
+    with school_db.transaction() as session:
+        from pae_desktop.core.services.campaigns import ensure_campaign
+
+        earlier = ensure_campaign(session, 2024)
+        session.add(Youth(campaign=earlier, pseudonym="", last_name="ANCIEN", first_names="Paul"))
+    with school_db.read() as session:
+        report, _ = campaign_report(session, 2025)
+        rows = dict(foquale_rows(session, require_campaign(session, 2024)))
+    assert [year for year, _ in report.previous] == [2024]
+    assert report.previous[0][1]["effectif"] == 1 and report.previous[0][1]["taux_contact"] == 0.0
+    (old,) = rows.values()
+    assert len(old["id_jeune"]) == 16 and old["campagne"] == "2024"  # computed when not stored
+    assert old["diplome_prepare"] == "AUTRE" and old["resultat_examen"] == "INCONNU"  # no schooling recorded

@@ -31,6 +31,7 @@ from pae_desktop.core.models import (
     Youth,
 )
 from pae_desktop.core.services.campaigns import require_campaign
+from pae_desktop.core.services.youths import pseudonym as make_pseudonym
 from pae_desktop.core.vocabulary import (
     EXIT_DETAILS,
     ContactResult,
@@ -291,7 +292,8 @@ def foquale_rows(
         row.update(
             uai=school.uai,
             campagne=str(campaign.year),
-            id_jeune=pseudonym,
+            # Stored at creation; computed the same way for a youth saved before pseudonyms existed.
+            id_jeune=pseudonym or make_pseudonym(school.secret, ine or "", youth_id),
             sexe=sex if Sex.from_code(sex) else "",
             annee_naissance=f"{birth.year:04d}" if birth else "",
             diplome_prepare=diploma if Diploma.from_code(diploma) else Diploma.AUTRE.value,
