@@ -9,7 +9,15 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from pae_desktop.core.models import Exit, Interview, InterviewParticipant, Pathway, PathwayModule, School, Youth
+from pae_desktop.core.models import (
+    Exit,
+    Interview,
+    InterviewParticipant,
+    Pathway,
+    PathwayModule,
+    School,
+    Youth,
+)
 from pae_desktop.core.services.campaigns import get_campaign
 from pae_desktop.core.services.demo import generate_demo
 from pae_desktop.core.services.youths import caseload_rows

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Self
 
 
-class Vocabulary(str, Enum):
+class Vocabulary(StrEnum):
     """A code (stored in the database and written in exports) with its French label.
 
     The member's value is the code of `specs/foquale-csv-v1.md` where the spec defines one, so a member can
