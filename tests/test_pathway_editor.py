@@ -153,6 +153,7 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
         assert pfmp_row.carrier.name == "Boulangerie Martin"
         assert svc.summary(pathway).partnership
     assert "parcours enregistré" in editor.title.text() and not editor.dirty
+    assert editor.delete_button.isEnabled()
     assert editor.print_buttons[next(iter(editor.print_buttons))].isEnabled()
 
 
@@ -232,6 +233,12 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert target.read_bytes().startswith(b"%PDF")
+
+    # a pathway with an exit cannot be deleted; without it, it can
+    assert not editor.delete_pathway() and "sortie" in warnings[-1]
+    editor.delete_exit()
+    assert editor.delete_pathway()
+    assert pathway_count(db) == 0 and "nouveau parcours" in editor.title.text()
 
 
 def test_timeline_paints(qtbot):

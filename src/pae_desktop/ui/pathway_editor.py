@@ -452,8 +452,12 @@ class PathwayEditor(QWidget):
             self.print_buttons[kind] = button
             prints.addWidget(button)
         prints.addStretch(1)
+        self.delete_button = QPushButton("Supprimer le parcours")
+        self.delete_button.setObjectName("delete_pathway")
+        self.delete_button.clicked.connect(self.delete_pathway)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.delete_button)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
 
@@ -841,6 +845,7 @@ class PathwayEditor(QWidget):
 
     def print_buttons_state(self) -> None:
         saved = self.pathway_id is not None and not self.dirty
+        self.delete_button.setEnabled(self.pathway_id is not None)
         for button in self.print_buttons.values():
             button.setEnabled(saved)
             button.setToolTip("" if saved else "Enregistrez d'abord le parcours.")
@@ -987,6 +992,28 @@ class PathwayEditor(QWidget):
             + ("" if not result.warnings else " Attention : " + " ".join(result.warnings))
         )
         self.saved.emit(self.youth_id)
+        self.app.changed(PATHWAYS)
+        return True
+
+    def delete_pathway(self) -> bool:
+        """Delete a pathway opened by mistake (refused while an exit is recorded), after confirmation."""
+        if self.youth_id is None or self.pathway_id is None:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Supprimer le parcours",
+            "Supprimer ce parcours et tous ses modules ? Cette action est définitive.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            with self.app.db.transaction() as session:
+                svc.delete_pathway(session, self.youth_id)
+        except UserError as error:
+            warn(self, str(error))
+            return False
+        self.load(self.youth_id)
+        self.status.setText("Parcours supprimé.")
         self.app.changed(PATHWAYS)
         return True
 
