@@ -429,7 +429,8 @@ class BilanView(QWidget):
 
         grid = QGridLayout()
         grid.addWidget(self._box("Du repérage au parcours (cliquez sur une barre)", self.funnel), 0, 0)
-        grid.addWidget(self._box("Taux comparés à l'académie (2023) et à la campagne précédente", self.rates), 0, 1)
+        self.rates_box = self._box("Taux comparés à l'académie (2023)", self.rates)
+        grid.addWidget(self.rates_box, 0, 1)
         grid.addWidget(self._box("Sorties des parcours par catégorie", self.exits), 1, 0, 1, 2)
         grid.addWidget(self._box("Tous les indicateurs (cliquez sur un nombre de jeunes)", self.table), 2, 0, 1, 2)
         content = QWidget()
@@ -513,10 +514,13 @@ class BilanView(QWidget):
         )
         self.funnel.set_counts(counts)
         series = [(f"Campagne {report.campagne}", SCHOOL, flat)]
+        title = "Taux comparés à l'académie (2023)"
         if report.previous:
             year, values = report.previous[-1]
             series.append((f"Campagne {year}", PREVIOUS, ind.flat(values)))
+            title += f" et à la campagne {year}"
         series.append(("Académie 2023", ACADEMIE, dict(ind.ACADEMIE_2023)))
+        self.rates_box.setTitle(title)
         self.rates.set_data(COMPARED, series)
         self.exits.set_data(EXITS, series)
         self._fill_table(report, flat)
