@@ -263,6 +263,12 @@ class MainWindow(QMainWindow):
         if self.tabs is not None and "CaseloadView" in self.views:
             self.tabs.setCurrentWidget(self.views["CaseloadView"])
 
+    def show_pathway(self, youth_id: int) -> None:
+        pathways = self.view("PathwaysView")
+        if pathways is not None:
+            self.tabs.setCurrentWidget(self.views["PathwaysView"])
+            pathways.show_youth(youth_id)
+
     def _open_youth(self, youth_id: int) -> None:
         self._show_caseload()
         if self.caseload is not None:

@@ -60,6 +60,19 @@ class YouthDetail(QWidget):
         self.title.setWordWrap(True)
         self.stage = QLabel()
         self.stage.setAccessibleName("Étape du dossier")
+        self.contact_button = QPushButton("&Contact…")
+        self.contact_button.setToolTip("Noter une tentative de contact (Ctrl+T)")
+        self.contact_button.clicked.connect(self.record_contact)
+        self.interview_button = QPushButton("Fiche d'entre&tien…")
+        self.interview_button.setToolTip("Remplir la fiche d'entretien de ce jeune")
+        self.interview_button.clicked.connect(self.open_interview)
+        self.pathway_button = QPushButton("Par&cours")
+        self.pathway_button.setToolTip("Ouvrir le parcours de ce jeune dans l'onglet « Parcours »")
+        self.pathway_button.clicked.connect(self.open_pathway)
+        self.file_buttons = QHBoxLayout()
+        for button in (self.contact_button, self.interview_button, self.pathway_button):
+            self.file_buttons.addWidget(button)
+        self.file_buttons.addStretch()
 
         self.last_name = QLineEdit()
         self.usage_name = QLineEdit()
@@ -169,6 +182,7 @@ class YouthDetail(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(self.title)
         content_layout.addWidget(self.stage)
+        content_layout.addLayout(self.file_buttons)
         for box in (identity_box, contact_box, schooling_box, rep_box, notes_box):
             content_layout.addWidget(box)
         content_layout.addStretch()
@@ -225,6 +239,28 @@ class YouthDetail(QWidget):
         for widget in self.findChildren(QWidget):
             if widget is not self.title:
                 widget.setEnabled(enabled)
+        for button in (self.contact_button, self.interview_button, self.pathway_button):
+            button.setEnabled(enabled and self.youth_id is not None)
+
+    # the youth's file beyond identity: each opens where that part of the file is kept
+    def record_contact(self) -> None:
+        if self.youth_id is None or not self.maybe_discard():
+            return
+        from pae_desktop.ui.contact_dialog import ContactDialog
+
+        ContactDialog(self.context, self.youth_id, self).exec()
+
+    def open_interview(self) -> None:
+        if self.youth_id is None or not self.maybe_discard():
+            return
+        from pae_desktop.ui.interview_form import InterviewFormDialog
+
+        InterviewFormDialog(self.context, self.youth_id, parent=self).exec()
+
+    def open_pathway(self) -> None:
+        window = self.window()
+        if self.youth_id is not None and hasattr(window, "show_pathway"):
+            window.show_pathway(self.youth_id)
 
     def focus_first_field(self) -> None:
         self.last_name.setFocus()
