@@ -305,3 +305,18 @@ def test_document_command_prints_the_pathway_kinds(printed, tmp_path, capsys):
     )
     assert "Aucun jeune concerné" in capsys.readouterr().err
     assert other.youth_id
+
+
+def test_long_fields_wrap_instead_of_being_cut(printed):
+    db, youth_id = printed
+    long_label = " ".join(["Préparation"] + [f"mot{i}" for i in range(30)])
+    with db.transaction() as session:
+        form = svc.pathway_form(svc.get_pathway(session, youth_id))
+        form.modules[0].label = long_label
+        form.modules[0].place = "Au fond de la cour, bâtiment B, " * 6
+        svc.save_pathway(session, youth_id, form)
+    with db.transaction() as session:
+        pdf = plan_parcours.render(session, youth_id, printed_on=PRINTED)
+    words = text_of(pdf).split()
+    assert all(f"mot{i}" in words for i in range(30))
+    assert words.count("bâtiment") >= 6
