@@ -10,7 +10,7 @@ QT_LIBS := libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libgl
 TEST_TOOLS := poppler-utils libreoffice-calc-nogui
 APT_PACKAGES := $(QT_LIBS) $(TEST_TOOLS) python3-venv
 
-.PHONY: run test lint setup system-deps demo clean bench
+.PHONY: run test lint setup system-deps demo clean bench bundle install-desktop-entry
 
 run: setup
 	$(BIN)/pae-desktop
@@ -19,15 +19,29 @@ demo: setup
 	$(BIN)/pae-desktop --data-dir demo-data demo || true
 	$(BIN)/pae-desktop --data-dir demo-data
 
+LINTED := $(wildcard src tests benchmarks)
+
 test: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check $(LINTED)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check $(LINTED)
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py --json benchmarks/results/latest.json
+
+# The one-folder bundle dist/pae-desktop/ (PyInstaller, installers/pae-desktop.spec).
+bundle: setup
+	$(BIN)/python -m pip install -q -e '.[bundle]'
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+		installers/pae-desktop.spec
+	cp installers/pae-desktop.desktop installers/install-desktop-entry.sh dist/pae-desktop/
+	@du -sh dist/pae-desktop
+
+# Menu entry and icon of the bundle for the current user (installers/install-desktop-entry.sh).
+install-desktop-entry:
+	dist/pae-desktop/install-desktop-entry.sh
 
 setup: system-deps $(STAMP)
 
