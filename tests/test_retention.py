@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 from sqlalchemy import func, select
@@ -59,11 +58,15 @@ def identities(db, ids: list[int]) -> dict[str, set[str]]:
 
 
 def whole_dump(db) -> str:
-    connection = sqlite3.connect(db.file)
-    try:
-        return "\n".join(connection.iterdump())
-    finally:
-        connection.close()
+    """Every value of every table, as text (any backend)."""
+    from pae_desktop.core.models import Base
+
+    values = []
+    with db.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in connection.execute(table.select()):
+                values.append("|".join(str(value) for value in row))
+    return "\n".join(values)
 
 
 def test_anonymisation_keeps_indicators_and_leaves_no_identity(real_db):
