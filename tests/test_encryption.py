@@ -184,3 +184,30 @@ def test_the_command_line_reads_the_environment_or_refuses(encrypted, monkeypatc
     monkeypatch.setenv(PASSPHRASE_ENV, "pas la bonne")
     assert main(["purge", "--data-dir", str(encrypted)]) == 1
     assert "Phrase de passe incorrecte" in capsys.readouterr().err
+
+
+def test_the_terminal_is_asked_when_the_environment_is_silent(encrypted, monkeypatch):
+    import getpass
+    import sys
+
+    asked: list[str] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or PHRASE)
+    db = open_database(encrypted)
+    try:
+        assert db.passphrase == PHRASE
+    finally:
+        db.close()
+    assert asked == ["Phrase de passe de la base pae-desktop.db : "]
+
+
+def test_the_window_can_install_its_own_prompt(encrypted):
+    asked: list = []
+    encryption.set_passphrase_provider(lambda path: asked.append(path) or PHRASE)
+    try:
+        open_database(encrypted).close()
+    finally:
+        encryption.set_passphrase_provider(None)
+    assert asked == [encrypted / "pae-desktop.db"]
+    with pytest.raises(PassphraseRequired):
+        open_database(encrypted)
