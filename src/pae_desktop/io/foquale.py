@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
+import io
+import operator
 import os
 import re
 import tempfile
@@ -84,6 +88,13 @@ _DATES = (
 _SHARED = ("uai", "campagne", "date_limite_entretiens")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID_JEUNE = re.compile(r"^[0-9a-f]{16}$")
+_YEAR = re.compile(r"\d{4}")
+_MEF = re.compile(r"\d{10,11}")
+_DIPLOMAS = frozenset(d.value for d in Diploma)
+_RESULTS = frozenset(r.value for r in ExamResult)
+_DECISIONS = frozenset(d.value for d in Decision)
+_ROLES = tuple(r.value for r in Role)
+_MODULES = tuple(m.value for m in ModuleType)
 
 
 # --- writing ----------------------------------------------------------------------------------------------
@@ -104,25 +115,39 @@ def unprotect(value: str) -> str:
     return value[1:] if value.startswith("'") and needs_protection(value[1:]) else value
 
 
+_NEEDS_QUOTES = re.compile(r'[;"\r\n]')
+
+
 def quote(value: str) -> str:
     """RFC 4180: a field holding `;`, `"`, CR or LF is enclosed in `"`, with inner `"` doubled."""
-    if any(c in value for c in (SEPARATOR, '"', "\r", "\n")):
+    if _NEEDS_QUOTES.search(value):
         return '"' + value.replace('"', '""') + '"'
     return value
 
 
 def encode(rows: Iterable[Mapping[str, str]]) -> bytes:
-    """The whole file: BOM, header, one CRLF-terminated line per row, UTF-8."""
-    lines = [SEPARATOR.join(COLUMNS)]
+    """The whole file: BOM, header, one CRLF-terminated line per row, UTF-8.
+
+    The csv module's minimal quoting is exactly RFC 4180's rule of spec §1 (`;`, `"`, CR or LF): a test
+    holds it to `quote`.
+    """
+    buffer = io.StringIO(newline="")
+    buffer.write(BOM)
+    writer = csv.writer(buffer, delimiter=SEPARATOR, quotechar='"', lineterminator=CRLF, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    guarded = [index for index, column in enumerate(COLUMNS) if column in PROTECTED]
+    getter = operator.itemgetter(*COLUMNS)
     for row in rows:
-        fields = []
-        for column in COLUMNS:
-            value = str(row.get(column, "") or "")
-            if column in PROTECTED:
-                value = protect(value)
-            fields.append(quote(value))
-        lines.append(SEPARATOR.join(fields))
-    return (BOM + CRLF.join(lines) + CRLF).encode("utf-8")
+        try:
+            values = list(getter(row))
+        except KeyError:
+            values = [row.get(column) or "" for column in COLUMNS]
+        for index in guarded:
+            value = values[index]
+            if value and needs_protection(value):
+                values[index] = "'" + value
+        writer.writerow(values)
+    return buffer.getvalue().encode("utf-8")
 
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
@@ -213,45 +238,8 @@ class FoqualeFile:
 
 def split_records(text: str) -> list[list[str]]:
     """RFC 4180 records separated by `;` (CRLF or LF line ends; quoted fields may hold both)."""
-    records: list[list[str]] = []
-    record: list[str] = []
-    value: list[str] = []
-    i, n = 0, len(text)
-    quoted = False
-    at_field_start = True
-    while i < n:
-        c = text[i]
-        if quoted:
-            if c == '"':
-                if i + 1 < n and text[i + 1] == '"':
-                    value.append('"')
-                    i += 1
-                else:
-                    quoted = False
-            else:
-                value.append(c)
-        elif c == '"' and at_field_start:
-            quoted = True
-            at_field_start = False
-        elif c == SEPARATOR:
-            record.append("".join(value))
-            value = []
-            at_field_start = True
-        elif c in "\r\n":
-            if c == "\r" and i + 1 < n and text[i + 1] == "\n":
-                i += 1
-            record.append("".join(value))
-            records.append(record)
-            record, value = [], []
-            at_field_start = True
-        else:
-            value.append(c)
-            at_field_start = False
-        i += 1
-    if value or record or not at_field_start:
-        record.append("".join(value))
-        records.append(record)
-    return records
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=SEPARATOR, quotechar='"', doublequote=True)
+    return list(reader)
 
 
 def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
@@ -299,16 +287,23 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
     seen_ids: dict[str, int] = {}
     first: dict[str, str] | None = None
     first_line = 2
+    indexes = [position.get(column) for column in COLUMNS]
+    complete = None not in indexes
+    picker = operator.itemgetter(*indexes) if complete else None
+    guarded = [column for column in PROTECTED if column in position]
+    width = len(header)
     for line, record in data_records:
-        if len(record) != len(header):
-            problem(
-                line, "", f"La ligne compte {len(record)} champs au lieu de {len(header)} (les colonnes de l'en-tête)."
-            )
-        row = {}
-        for column in COLUMNS:
-            index = position.get(column)
-            value = record[index] if index is not None and index < len(record) else ""
-            row[column] = unprotect(value) if column in PROTECTED else value
+        if len(record) != width:
+            problem(line, "", f"La ligne compte {len(record)} champs au lieu de {width} (les colonnes de l'en-tête).")
+            padded = record + [""] * width
+            row = {c: (padded[i] if i is not None else "") for c, i in zip(COLUMNS, indexes, strict=True)}
+        elif picker is not None:
+            row = dict(zip(COLUMNS, picker(record), strict=True))
+        else:
+            row = {c: (record[i] if i is not None else "") for c, i in zip(COLUMNS, indexes, strict=True)}
+        for column in guarded:
+            if row[column][:1] == "'":
+                row[column] = unprotect(row[column])
         for column, message in validate_row(row):
             problem(line, column, message)
         identifier = row["id_jeune"]
@@ -331,7 +326,22 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
     return result
 
 
-def _codes_error(value: str, codes: list[str], what: str) -> str:
+_uai_error = functools.lru_cache(maxsize=256)(uai_error)
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_date(value: str) -> bool:
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _codes_error(value: str, codes: tuple[str, ...], what: str) -> str:
     parts = value.split("|")
     unknown = [p for p in parts if p not in codes]
     if unknown:
@@ -355,21 +365,21 @@ def validate_row(row: Mapping[str, str]) -> list[tuple[str, str]]:
 
     if row["uai"] == "":
         bad("uai", "L'UAI est obligatoire.")
-    elif error := uai_error(row["uai"]):
+    elif error := _uai_error(row["uai"]):
         bad("uai", error)
     elif row["uai"] != row["uai"].strip().upper():
         bad("uai", f"L'UAI « {row['uai']} » doit s'écrire en majuscules, sans espace.")
-    if not re.fullmatch(r"\d{4}", row["campagne"]):
+    if not _YEAR.fullmatch(row["campagne"]):
         bad("campagne", f"L'année de campagne « {row['campagne']} » doit compter quatre chiffres.")
     if not _ID_JEUNE.fullmatch(row["id_jeune"]):
         bad("id_jeune", f"« {row['id_jeune']} » n'est pas un identifiant de 16 caractères hexadécimaux minuscules.")
     if row["sexe"] not in ("", "F", "M"):
         bad("sexe", f"Sexe « {row['sexe']} » inconnu : F, M ou vide.")
-    if row["annee_naissance"] and not re.fullmatch(r"\d{4}", row["annee_naissance"]):
+    if row["annee_naissance"] and not _YEAR.fullmatch(row["annee_naissance"]):
         bad("annee_naissance", f"L'année de naissance « {row['annee_naissance']} » doit compter quatre chiffres.")
-    if Diploma.from_code(row["diplome_prepare"]) is None:
+    if row["diplome_prepare"] not in _DIPLOMAS:
         bad("diplome_prepare", f"Diplôme « {row['diplome_prepare']} » inconnu : {', '.join(d.value for d in Diploma)}.")
-    if ExamResult.from_code(row["resultat_examen"]) is None:
+    if row["resultat_examen"] not in _RESULTS:
         bad(
             "resultat_examen",
             f"Résultat « {row['resultat_examen']} » inconnu : {', '.join(r.value for r in ExamResult)}.",
@@ -378,27 +388,22 @@ def validate_row(row: Mapping[str, str]) -> list[tuple[str, str]]:
         if row[column] not in ("O", "N"):
             bad(column, f"Valeur « {row[column]} » : O ou N attendu.")
     for column in _COUNTS:
-        if not re.fullmatch(r"\d+", row[column]):
+        if not row[column].isascii() or not row[column].isdigit():
             bad(column, f"Valeur « {row[column]} » : un nombre entier positif ou nul est attendu.")
     for column in _DATES:
         value = row[column]
         if not value:
             if column == "date_limite_entretiens":
                 bad(column, "La date limite des entretiens est obligatoire.")
-            continue
-        try:
-            if not _ISO_DATE.fullmatch(value):
-                raise ValueError
-            dt.date.fromisoformat(value)
-        except ValueError:
+        elif not _valid_date(value):
             bad(column, f"Date « {value} » invalide : format AAAA-MM-JJ attendu.")
-    if row["participants"] and (error := _codes_error(row["participants"], [r.value for r in Role], "participant")):
+    if row["participants"] and (error := _codes_error(row["participants"], _ROLES, "participant")):
         bad("participants", error)
-    if row["modules"] and (error := _codes_error(row["modules"], [m.value for m in ModuleType], "module")):
+    if row["modules"] and (error := _codes_error(row["modules"], _MODULES, "module")):
         bad("modules", error)
-    if row["decision"] and Decision.from_code(row["decision"]) is None:
+    if row["decision"] and row["decision"] not in _DECISIONS:
         bad("decision", f"Décision « {row['decision']} » inconnue : {', '.join(d.value for d in Decision)}.")
-    if row["mef_pae"] and not re.fullmatch(r"\d{10,11}", row["mef_pae"]):
+    if row["mef_pae"] and not _MEF.fullmatch(row["mef_pae"]):
         bad("mef_pae", f"Code MEF « {row['mef_pae']} » invalide : 10 ou 11 chiffres attendus.")
     category = ExitCategory.from_code(row["sortie"])
     if row["sortie"] and category is None:
@@ -407,7 +412,7 @@ def validate_row(row: Mapping[str, str]) -> list[tuple[str, str]]:
         if not row["sortie"]:
             bad("sortie_detail", "Un détail de sortie sans catégorie de sortie (colonne « sortie » vide).")
         elif category is not None:
-            allowed = [d.value for d in EXIT_DETAILS[category]]
+            allowed = tuple(d.value for d in EXIT_DETAILS[category])
             if error := _codes_error(row["sortie_detail"], allowed, f"de sortie sous {category.value}"):
                 bad("sortie_detail", error)
 
