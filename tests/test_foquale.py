@@ -216,3 +216,13 @@ def test_libreoffice_reads_quotes_separators_newlines_and_no_formula(tmp_path):
     assert cell(2, "prenom").value.replace("\r", "") == 'Zoé; "la"\nsuite'
     assert cell(2, "specialite").value == "Ébénisterie"
     assert (cell(3, "nom").value, cell(3, "prenom").value) == ("Œdipe-Ça", "Anaïs")
+
+
+def test_writer_quoting_is_the_rfc4180_rule(tmp_path):
+    # The writer relies on the csv module; every field must come out exactly as `quote` says.
+    tricky = ["a;b", 'a"b', "a\rb", "a\nb", "a\tb", " a ", "é", "x\"", '"', "a,b", "'"]
+    rows = [row(n=str(i), specialite=v, motif_refus=v) for i, v in enumerate(tricky, start=1)]
+    lines = foquale.encode(rows).decode("utf-8-sig")
+    for value in tricky:
+        assert f";{foquale.quote(value)};" in lines
+    assert foquale.read_file(write(tmp_path, rows)).rows == rows
