@@ -92,7 +92,7 @@ class WelcomePage(QWidget):
         where.setStyleSheet("color: #555;")
 
         card = QWidget()
-        card.setMaximumWidth(640)
+        card.setFixedWidth(640)
         layout = QVBoxLayout(card)
         layout.addWidget(title)
         layout.addWidget(intro)
