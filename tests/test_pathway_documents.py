@@ -254,55 +254,19 @@ def test_document_command_prints_the_pathway_kinds(printed, tmp_path, capsys):
             YouthForm(last_name="Abel", first_names="Tom", ine="987654321AB"),
         )
     db.close()  # the command takes the writer lock
-    data_dir = str(db.data_dir)
+    where = ["--data-dir", str(db.data_dir)] + ([] if db.is_sqlite else ["--database-url", db.url])
     target = tmp_path / "plan.pdf"
-    assert (
-        main(["--data-dir", data_dir, "document", "plan-parcours", "--ine", "123456789JA", "-o", str(target)])
-        == 0
-    )
+
+    def document(*args: str) -> int:
+        return main([*where, "document", *args])
+
+    assert document("plan-parcours", "--ine", "123456789JA", "-o", str(target)) == 0
     assert "Stage en boulangerie" in text_of(target.read_bytes())
-    assert (
-        main(
-            [
-                "--data-dir",
-                data_dir,
-                "document",
-                "inscription-administrative",
-                "--all",
-                "-o",
-                str(tmp_path / "lot"),
-            ]
-        )
-        == 0
-    )
+    assert document("inscription-administrative", "--all", "-o", str(tmp_path / "lot")) == 0
     assert len(list((tmp_path / "lot").glob("inscription-administrative_*.pdf"))) == 1
-    code = main(
-        [
-            "--data-dir",
-            data_dir,
-            "document",
-            "attestation-inscription",
-            "--ine",
-            "987654321AB",
-            "-o",
-            str(target),
-        ]
-    )
-    assert code == 1 and "pas de parcours" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "--data-dir",
-                data_dir,
-                "document",
-                "attestation-fin-parcours",
-                "--all",
-                "-o",
-                str(tmp_path / "fin"),
-            ]
-        )
-        == 0
-    )
+    assert document("attestation-inscription", "--ine", "987654321AB", "-o", str(target)) == 1
+    assert "pas de parcours" in capsys.readouterr().err
+    assert document("attestation-fin-parcours", "--all", "-o", str(tmp_path / "fin")) == 0
     assert "Aucun jeune concerné" in capsys.readouterr().err
     assert other.youth_id
 
