@@ -64,6 +64,7 @@ def open_editor(qtbot, context, youth_id, today=RENTREE):
     view = PathwaysView(context)
     qtbot.addWidget(view)
     view.resize(1300, 900)
+    view.show()
     view.editor.today = today
     view.show_youth(youth_id)
     return view, view.editor
@@ -328,4 +329,20 @@ def test_changing_campaign_clears_the_editor(qtbot, setup):
         other = ensure_campaign(session, 2026).id
     context.set_campaign(other)
     assert not editor.isEnabled() and editor.cards == [] and editor.youth_id is None
+    assert view.table.rowCount() == 0
+
+
+def test_the_list_is_computed_when_shown(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    view = PathwaysView(context)
+    qtbot.addWidget(view)
+    assert view.table.rowCount() == 0  # nothing computed while hidden
+    view.show()
+    assert view.table.rowCount() == 1
+    view.hide()
+    with db.transaction() as session:
+        session.scalars(select(Interview)).one().decision = Decision.REFUS.value
+    context.changed("interviews")
+    assert view.table.rowCount() == 1  # stale until shown again
+    view.show()
     assert view.table.rowCount() == 0

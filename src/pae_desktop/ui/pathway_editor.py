@@ -757,6 +757,7 @@ class PathwayEditor(QWidget):
         card.changed.connect(self._changed)
         card.remove_requested.connect(self.remove_module)
         self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+        card.show()  # at once, not at the layout's next pass: its rule messages must be seen now
         self.cards.append(card)
         return card
 
@@ -1501,22 +1502,43 @@ class PathwaysView(QWidget):
         self.table.itemSelectionChanged.connect(self._selected)
         context.data_changed.connect(self._data_changed)
         context.campaign_changed.connect(self._campaign_changed)
-        self.refresh()
+        self._stale = True  # filled when first shown
+        self._reload_editor = False
 
     def _campaign_changed(self, _campaign_id: int) -> None:
         self.editor.load(None)
-        self.refresh()
+        self._refresh_when_shown()
 
     def _data_changed(self, touched) -> None:
-        if touched & {PATHWAYS, "youths", "interviews", "campaigns", "directory"} and not self.editor.dirty:
-            selected = self.editor.youth_id
+        if not touched & {PATHWAYS, "youths", "interviews", "campaigns", "directory"} or self.editor.dirty:
+            return
+        if not self.isVisible():  # the list of stages costs a query per campaign: computed when shown
+            self._stale = True
+            self._reload_editor = self._reload_editor or bool(touched - {PATHWAYS})
+            return
+        selected = self.editor.youth_id
+        self.refresh()
+        if selected is not None and touched - {PATHWAYS}:
+            self.editor.load(selected)
+
+    def _refresh_when_shown(self) -> None:
+        if self.isVisible():
             self.refresh()
-            if selected is not None and touched - {PATHWAYS}:
-                self.editor.load(selected)
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+            if self._reload_editor and self.editor.youth_id is not None and not self.editor.dirty:
+                self.editor.load(self.editor.youth_id)
+            self._reload_editor = False
 
     def refresh(self) -> None:
         from pae_desktop.core.services.youths import caseload_rows
 
+        self._stale = False
         if self.app.campaign_id is None:
             self.rows = []
         else:
@@ -1565,6 +1587,8 @@ class PathwaysView(QWidget):
 
     def show_youth(self, youth_id: int) -> None:
         """Select a youth from elsewhere (the caseload): listed even when they did not engage."""
+        if self._stale:
+            self.refresh()
         if all(row[0] != youth_id for row in self.rows):
             self.show_all.setChecked(True)
         self.editor.load(youth_id)
