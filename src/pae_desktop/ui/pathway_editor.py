@@ -1587,6 +1587,12 @@ class PathwaysView(QWidget):
 
     def show_youth(self, youth_id: int) -> None:
         """Select a youth from elsewhere (the caseload): listed even when they did not engage."""
+        if self.editor.dirty and youth_id != self.editor.youth_id:
+            answer = QMessageBox.question(
+                self, "Modifications non enregistrées", "Abandonner les modifications du parcours en cours ?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         if self._stale:
             self.refresh()
         if all(row[0] != youth_id for row in self.rows):
