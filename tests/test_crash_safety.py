@@ -316,3 +316,56 @@ def test_kill_during_a_restore_leaves_the_old_or_the_new_database(data_dir, tmp_
     # and a restore afterwards goes through, whatever the killed one left behind
     assert main(["restore", str(saved), "--yes", "--data-dir", str(data_dir)]) == 0
     assert names(data_dir) == backed_up
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("PAE_SLOW_TESTS"), reason="16 000 élèves : lancer avec PAE_SLOW_TESTS=1"
+)
+def test_sigkill_at_random_moments_of_a_16000_student_import(data_dir, tmp_path):
+    import random
+
+    from fixtures.siecle.builder import Student, eleves_xml, write_zip
+
+    count = 16_000
+    export = write_zip(
+        tmp_path / "ExportXML_ElevesSansAdresses.zip",
+        {
+            "ElevesSansAdresses.xml": eleves_xml(
+                [Student(str(n), f"NOM{n:05d}", f"Prénom{n}") for n in range(count)]
+            )
+        },
+    )
+    script = tmp_path / "import.py"
+    script.write_text(SMALL_CACHE_IMPORT)
+    wal = data_dir / "pae-desktop.db-wal"
+    rng = random.Random(16_000)
+    for attempt in range(4):
+        kill_at = rng.randint(
+            900_000, 4_000_000
+        )  # the schema leaves ~0.77 MB of log; the import writes far more
+        process = subprocess.Popen(
+            [sys.executable, str(script), str(data_dir), str(export)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 600
+            while process.poll() is None and time.monotonic() < deadline:
+                if wal.exists() and wal.stat().st_size > kill_at:
+                    break
+                time.sleep(0.002)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        assert process.returncode == -signal.SIGKILL, f"attempt {attempt}: the import ended before the kill"
+        open_database(data_dir).close()
+        assert integrity(data_dir / "pae-desktop.db") == "ok"
+        assert youth_count(data_dir) == 0, f"attempt {attempt}: half an import ({kill_at} bytes of log)"
+    done = subprocess.run(
+        [sys.executable, "-m", "pae_desktop", "import", str(export), "--yes", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert youth_count(data_dir) == count and integrity(data_dir / "pae-desktop.db") == "ok"

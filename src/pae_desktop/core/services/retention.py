@@ -36,6 +36,26 @@ from pae_desktop.core.models import (
 
 ANONYMOUS_NAME = "ANONYMISÉ"
 
+# Columns of `youth` emptied (the name becomes ANONYMOUS_NAME; the pseudonym, sex and schooling stay).
+_YOUTH_WIPED = (
+    "ine",
+    "siecle_id",
+    "usage_name",
+    "first_names",
+    "phone",
+    "phone_raw",
+    "phone2",
+    "phone2_raw",
+    "email",
+    "address",
+    "postal_code",
+    "city",
+    "notes",
+    "not_concerned_reason",
+    "corrected_fields",
+    "search_key",
+)
+
 # Columns wiped on the tables that hang off a youth (free text, names, places of a person).
 _WIPED = {
     ContactAttempt: ("note",),
@@ -201,32 +221,28 @@ def apply_retention(session: Session, plan: RetentionPlan, *, staff_id: int | No
 def anonymise_youths(session: Session, youth_ids: list[int], now: dt.datetime | None = None) -> None:
     """Wipe what identifies each youth and their free text; keep the facts the indicators count."""
     now = now or utcnow()
+    session.flush()  # pending changes first: the updates below go straight to the database
+    wiped = dict.fromkeys(_YOUTH_WIPED, "")
     for chunk in _chunks(list(youth_ids)):
-        for youth in session.scalars(select(Youth).where(Youth.id.in_(chunk))):
-            youth.ine = ""
-            youth.siecle_id = ""
-            youth.last_name = ANONYMOUS_NAME
-            youth.usage_name = ""
-            youth.first_names = ""
-            if youth.birth_date is not None:
-                youth.birth_date = dt.date(youth.birth_date.year, 1, 1)
-            for name in (
-                "phone",
-                "phone_raw",
-                "phone2",
-                "phone2_raw",
-                "email",
-                "address",
-                "postal_code",
-                "city",
-            ):
-                setattr(youth, name, "")
-            youth.notes = ""
-            youth.not_concerned_reason = ""
-            youth.corrected_fields = ""
-            youth.search_key = ""
-            youth.anonymised_at = now
-        session.flush()
+        session.execute(
+            update(Youth)
+            .where(Youth.id.in_(chunk))
+            .values(last_name=ANONYMOUS_NAME, anonymised_at=now, version=Youth.version + 1, **wiped)
+            .execution_options(synchronize_session=False)
+        )
+        # the day and month of birth go, the year stays (FOQUALE's `annee_naissance`)
+        by_year: dict[int, list[int]] = {}
+        for youth_id, born in session.execute(
+            select(Youth.id, Youth.birth_date).where(Youth.id.in_(chunk), Youth.birth_date.is_not(None))
+        ):
+            by_year.setdefault(born.year, []).append(youth_id)
+        for year, ids in by_year.items():
+            session.execute(
+                update(Youth)
+                .where(Youth.id.in_(ids))
+                .values(birth_date=dt.date(year, 1, 1))
+                .execution_options(synchronize_session=False)
+            )
         session.execute(delete(LegalRepresentative).where(LegalRepresentative.youth_id.in_(chunk)))
         for model, columns in _WIPED.items():
             session.execute(
