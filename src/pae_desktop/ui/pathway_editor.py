@@ -409,7 +409,6 @@ class PathwayEditor(QWidget):
         self.cards_host = QWidget()
         self.cards_layout = QVBoxLayout(self.cards_host)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
-        self.cards_layout.addStretch(1)
         self.add_module_button = QPushButton("Ajouter un module")
         self.add_module_button.setObjectName("add_module")
         self.add_module_button.clicked.connect(lambda: self.add_module())
@@ -474,6 +473,7 @@ class PathwayEditor(QWidget):
         layout.addWidget(self.cards_host)
         layout.addWidget(self.timeline)
         layout.addWidget(self.messages["other"])
+        layout.addStretch(1)
         layout.addLayout(buttons)
         layout.addLayout(prints)
 
@@ -756,7 +756,7 @@ class PathwayEditor(QWidget):
         card = ModuleCard(len(self.cards), module, self.catalogue, self.partners)
         card.changed.connect(self._changed)
         card.remove_requested.connect(self.remove_module)
-        self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+        self.cards_layout.addWidget(card)
         card.show()  # at once, not at the layout's next pass: its rule messages must be seen now
         self.cards.append(card)
         return card
