@@ -125,3 +125,17 @@ def test_purge(demo_dir, capsys):
     assert sql(demo_dir, "SELECT COUNT(*) FROM youth WHERE ine != '' OR phone != ''") == [(0,)]
     status, _out, err = run(capsys, "purge", "--yes", "--data-dir", str(demo_dir))
     assert status == 0 and "Rien n'est à anonymiser" in err
+
+
+def test_an_older_or_damaged_database_can_still_be_backed_up(demo_dir, tmp_path, capsys):
+    from test_backup import corrupt
+
+    sql(demo_dir, "UPDATE alembic_version SET version_num = '0000'")  # as if an upgrade were pending
+    status, _out, err = run(capsys, "backup", "-o", str(tmp_path / "avant.db"), "--data-dir", str(demo_dir))
+    assert status == 0 and "Schéma : 0000" in err
+    sql(demo_dir, "UPDATE alembic_version SET version_num = '0001'")
+    corrupt(demo_dir / "pae-desktop.db")
+    status, _out, err = run(capsys, "backup", "-o", str(tmp_path / "abimee.db"), "--data-dir", str(demo_dir))
+    assert status == 0 and "ENDOMMAGÉE" in err
+    status, _out, err = run(capsys, "backup", "--data-dir", str(tmp_path / "vide"))
+    assert status == 1 and "Aucune base de données" in err

@@ -19,11 +19,11 @@ def add_parser(subparsers, parents) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pae_desktop.storage.backup import inspect_backup, manual_backup
-    from pae_desktop.storage.database import open_database
+    from pae_desktop.storage.backup import inspect_backup, manual_backup, open_file_database
 
-    # A backup only reads the database: no lock (the backup API gives a consistent copy anyway).
-    db = open_database(args.data_dir, args.database_url, write=False, create=False)
+    # A backup only reads the database: no lock (the backup API gives a consistent copy anyway), and no
+    # schema check, so that a database waiting for an upgrade, or a damaged one, can still be copied.
+    db = open_file_database(args.data_dir, args.database_url, lock=False)
     try:
         target = manual_backup(db, args.output)
         preview = inspect_backup(target, db.passphrase)

@@ -527,8 +527,12 @@ def _safety_copy(db, live: Path, now: dt.datetime) -> Path | None:
         return target
 
 
-def open_for_restore(data_dir: str | os.PathLike | None = None, url: str | None = None):
-    """The database of a data folder, lock taken, without reading it: a damaged file can still be replaced."""
+def open_file_database(
+    data_dir: str | os.PathLike | None = None, url: str | None = None, *, lock: bool = True
+):
+    """The SQLite file of a data folder as a `Database`, without reading its schema or migrating it: a damaged
+    or older file can still be backed up or replaced. `lock` takes the writer lock (a restore does; a backup,
+    which only reads, does not)."""
     from pae_desktop.storage.database import Database, database_url, make_engine
     from pae_desktop.storage.lock import WriterLock
 
@@ -537,19 +541,28 @@ def open_for_restore(data_dir: str | os.PathLike | None = None, url: str | None 
     if not resolved.startswith("sqlite") or "///" not in resolved:
         raise UserError(
             "Les sauvegardes de l'application ne concernent qu'une base SQLite sur fichier : "
-            "une base sur serveur se restaure avec les outils du serveur."
+            "une base sur serveur se sauvegarde et se restaure avec les outils du serveur."
         )
-    lock = WriterLock(folder / paths.LOCK_FILE)
-    lock.acquire()
+    writer = WriterLock(folder / paths.LOCK_FILE) if lock else None
+    if writer is not None:
+        writer.acquire()
     try:
         file = Path(resolved.split("///", 1)[1])
+        if not lock and not file.is_file():
+            raise UserError(f"Aucune base de données dans {folder}.")
         passphrase = encryption.passphrase_for(file)
         if passphrase is not None:
             encryption.connect(file, passphrase).close()  # a wrong passphrase stops here
-        return Database(folder, resolved, make_engine(resolved, passphrase), lock, passphrase=passphrase)
+        return Database(folder, resolved, make_engine(resolved, passphrase), writer, passphrase=passphrase)
     except BaseException:
-        lock.release()
+        if writer is not None:
+            writer.release()
         raise
+
+
+def open_for_restore(data_dir: str | os.PathLike | None = None, url: str | None = None):
+    """The database of a data folder, lock taken, without reading it: a damaged file can still be replaced."""
+    return open_file_database(data_dir, url, lock=True)
 
 
 # --- `pae-desktop check` ------------------------------------------------------------------------------------------
