@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+import pg_server
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pae_desktop.core.services.campaigns import ensure_campaign  # noqa: E402
@@ -23,11 +25,41 @@ def data_dir(tmp_path):
     return folder
 
 
+@pytest.fixture(params=pg_server.BACKENDS)
+def database_url(request):
+    """None (the SQLite file of the data folder), or a throwaway PostgreSQL database (tests/pg_server.py)."""
+    if request.param == pg_server.SQLITE:
+        yield None
+        return
+    with pg_server.throwaway_database() as url:
+        yield url
+
+
 @pytest.fixture
-def db(data_dir):
-    database = open_database(data_dir)
+def db(data_dir, database_url):
+    database = open_database(data_dir, database_url)
     yield database
     database.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """No PostgreSQL variant for the tests of the SQLite file itself (backups by copy, SQLCipher…)."""
+    kept = [
+        item
+        for item in items
+        if not (
+            getattr(item, "callspec", None)
+            and item.callspec.params.get("database_url") == pg_server.POSTGRESQL
+            and item.module.__name__ in pg_server.SQLITE_ONLY_MODULES
+        )
+    ]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+def pytest_sessionfinish(session, exitstatus):
+    pg_server.drop_template()
 
 
 @pytest.fixture

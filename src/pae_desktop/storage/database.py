@@ -11,8 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from pae_desktop.core.errors import UserError
+from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.storage import encryption, paths
 from pae_desktop.storage.backup import sqlite_copy
 from pae_desktop.storage.lock import WriterLock
@@ -40,8 +41,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def normalise_url(url: str) -> str:
+    """`postgresql://` and `postgres://` mean the psycopg 3 driver (SQLAlchemy would look for psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str, passphrase: str | None = None) -> Engine:
     """The engine of a database URL; a passphrase keys every connection of an encrypted SQLite file."""
+    url = normalise_url(url)
     if url.startswith("sqlite") and passphrase is not None:
         return encryption.encrypted_engine(url, passphrase, _sqlite_pragmas)
     if url.startswith("sqlite"):
@@ -77,8 +87,11 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed whole at the end, rolled back whole on any error."""
-        with self.sessions() as session, session.begin():
-            yield session
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except StaleDataError as error:  # someone else saved the same row meanwhile (a shared server)
+            raise UserError(CONFLICT_MESSAGE) from error
 
     def read(self) -> Session:
         """A session for reading; the caller closes it (use it as a context manager)."""
@@ -105,7 +118,7 @@ def read_config_url(data_dir: Path) -> str | None:
         return None
     import configparser
 
-    parser = configparser.ConfigParser()
+    parser = configparser.ConfigParser(interpolation=None)  # a URL holds «%40» and the like
     parser.read(config, encoding="utf-8")
     return parser.get("database", "url", fallback=None) or None
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QMainWindow,
@@ -38,6 +40,10 @@ log = logging.getLogger(__name__)
 FEATURE_TABS: tuple[tuple[str, str], ...] = (("Élèves", "pae_desktop.ui.caseload:CaseloadView"), ("Entretiens", "pae_desktop.ui.slots:SlotsView"), ("Parcours", "pae_desktop.ui.pathway_editor:PathwaysView"), ("Annuaire", "pae_desktop.ui.directory:DirectoryView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
 
 DEMO_FOLDER = "demonstration"
+# A shared database (PostgreSQL): what colleagues changed shows when the window gets the focus back, and on a
+# timer, once the last refresh is older than REFRESH_AFTER_SECONDS.
+REFRESH_AFTER_SECONDS = 30
+REFRESH_TIMER_MS = 60_000
 
 
 class LazyTab(QWidget):
@@ -125,6 +131,12 @@ class MainWindow(QMainWindow):
         self.context.campaign_changed.connect(lambda _id: self._refresh_title())
         self.context.data_changed.connect(self._data_changed)
         self.context.open_youth.connect(self._open_youth)
+        self._last_refresh = time.monotonic()
+        self.context.data_changed.connect(self._note_refresh)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_TIMER_MS)
+        self.refresh_timer.timeout.connect(self.refresh_from_others)
+        self.refresh_timer.start()
         self.show_content()
 
     # structure
@@ -239,6 +251,23 @@ class MainWindow(QMainWindow):
         campaign_id = self.campaign_box.itemData(index)
         if campaign_id is not None:
             self.context.set_campaign(campaign_id)
+
+    def _note_refresh(self, _changed: frozenset) -> None:
+        self._last_refresh = time.monotonic()
+
+    def refresh_from_others(self) -> bool:
+        """On a shared database, every view reloads when the last refresh is old enough (not under a dialog)."""
+        if self.context.db.is_sqlite or self.tabs is None or QApplication.activeModalWidget() is not None:
+            return False
+        if time.monotonic() - self._last_refresh < REFRESH_AFTER_SECONDS:
+            return False
+        self.context.changed()
+        return True
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.refresh_from_others()
+        super().changeEvent(event)
 
     def _data_changed(self, changed: frozenset) -> None:
         if changed & {topics.SCHOOL, topics.CAMPAIGNS}:

@@ -255,6 +255,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.campaign_page, "Nouvelle campagne" if new_campaign else "Campagne")
         if not new_campaign:
             self.tabs.addTab(self.scheme_page, "Dispositif")
+            from pae_desktop.ui.shared_database import SharedDatabasePage
+
+            self.shared_page = SharedDatabasePage(context.db)
+            self.tabs.addTab(self.shared_page, "Base partagée")
         data_dir = QLabel(f"Données enregistrées dans : {context.db.data_dir}")
         data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_dir.setWordWrap(True)

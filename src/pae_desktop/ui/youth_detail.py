@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
-from pae_desktop.core.errors import UserError
+from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.identity import email_error, ine_warning, is_minor, phone_error
+from pae_desktop.core.models import Youth
 from pae_desktop.core.services.campaigns import require_campaign
 from pae_desktop.core.services.youths import (
     RepresentativeForm,
@@ -36,6 +38,7 @@ from pae_desktop.core.services.youths import (
     youth_form,
 )
 from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, Diploma, ExamResult, ParentLink, Sex
+from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, confirm, labelled
 
@@ -206,6 +209,7 @@ class YouthDetail(QWidget):
         self.phone2.editingFinished.connect(lambda: self._check_live("phone2", phone_error(self.phone2.text())))
         self.email.editingFinished.connect(lambda: self._check_live("email", email_error(self.email.text())))
         self.birth_date.editingFinished.connect(self._check_birth_date)
+        context.data_changed.connect(self._refresh_if_changed_elsewhere)
         self.set_enabled(False)
 
     # layout helpers
@@ -427,6 +431,16 @@ class YouthDetail(QWidget):
             return True
         return confirm(self, "Les modifications de ce dossier ne sont pas enregistrées. Les abandonner ?")
 
+    def _refresh_if_changed_elsewhere(self, changed: frozenset) -> None:
+        """Someone else's save (a shared database) shows at once, unless this file has unsaved edits."""
+        if topics.YOUTHS not in changed or self.youth_id is None or self.is_dirty():
+            return
+        with self.context.db.read() as session:
+            version = session.scalar(select(Youth.version).where(Youth.id == self.youth_id))
+        if version != self.version:
+            youth_id, self.youth_id = self.youth_id, None
+            self.load(youth_id)
+
     def cancel(self) -> None:
         if self._loaded_form is not None:
             self._fill(self._loaded_form)
@@ -463,6 +477,10 @@ class YouthDetail(QWidget):
                     expected_version=self.version,
                 )
         except UserError as error:
+            if str(error) == CONFLICT_MESSAGE and self.youth_id is not None:
+                # saved elsewhere meanwhile (a shared database): show what is there now, never overwrite it
+                youth_id, self._loaded_form, self.youth_id = self.youth_id, None, None
+                self.load(youth_id)
             self.form_message.show_error(str(error))
             return False
         for name, text in result.warnings.items():

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pae_desktop.core import audit, settings
-from pae_desktop.core.errors import UserError
+from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.identity import (
     birth_date_error,
     email_error,
@@ -27,6 +27,7 @@ from pae_desktop.core.models import (
     OriginalSchooling,
     School,
     Youth,
+    utcnow,
 )
 from pae_desktop.core.services.facts import PendingDates, load_facts
 from pae_desktop.core.stage import derive_stage
@@ -359,10 +360,7 @@ def save_youth(
     else:
         youth = load_youth(session, youth_id)
         if expected_version is not None and youth.version != expected_version:
-            raise UserError(
-                "Ce dossier a été modifié ailleurs depuis que vous l'avez ouvert : "
-                "il a été rechargé, refaites vos modifications."
-            )
+            raise UserError(CONFLICT_MESSAGE)
         if youth.schooling is None:
             youth.schooling = OriginalSchooling()
 
@@ -411,6 +409,10 @@ def save_youth(
     if not created and youth.siecle_id and changed:
         corrected = set(filter(None, youth.corrected_fields.split(",")))
         youth.corrected_fields = ",".join(sorted(corrected | set(changed)))
+    if not created and changed:
+        # A change to the schooling or the representatives alone must bump the version too (the version
+        # counter moves only when the youth's own row is updated).
+        youth.updated_at = utcnow()
     session.flush()
     if created:
         school = session.scalars(select(School).limit(1)).one()

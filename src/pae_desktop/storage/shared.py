@@ -1,0 +1,166 @@
+"""A shared PostgreSQL database: its URL in the data folder's `config.ini`, and a connection test."""
+
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass
+from pathlib import Path
+
+from pae_desktop.core.errors import UserError
+from pae_desktop.storage import paths
+
+DEFAULT_PORT = 5432
+CONNECT_TIMEOUT = 5  # seconds: a wrong address must not freeze the settings dialog for long
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What the «Base partagée» page edits. An empty password leaves it to libpq (~/.pgpass, PGPASSWORD)."""
+
+    host: str = ""
+    port: int = DEFAULT_PORT
+    database: str = "pae"
+    user: str = ""
+    password: str = ""
+
+    def errors(self) -> list[str]:
+        problems = []
+        if not self.host.strip():
+            problems.append("Indiquez le serveur (nom ou adresse IP).")
+        if not 0 < self.port < 65536:
+            problems.append("Le port doit être compris entre 1 et 65535.")
+        if not self.database.strip():
+            problems.append("Indiquez le nom de la base.")
+        if not self.user.strip():
+            problems.append("Indiquez l'utilisateur PostgreSQL.")
+        return problems
+
+    def url(self) -> str:
+        from sqlalchemy.engine import URL
+
+        problems = self.errors()
+        if problems:
+            raise UserError("\n".join(problems))
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.user.strip(),
+            password=self.password or None,
+            host=self.host.strip(),
+            port=self.port,
+            database=self.database.strip(),
+        ).render_as_string(hide_password=False)
+
+
+def server_settings(url: str) -> ServerSettings:
+    """The fields of a PostgreSQL URL (for the settings page)."""
+    from sqlalchemy.engine import make_url
+
+    from pae_desktop.storage.database import normalise_url
+
+    parsed = make_url(normalise_url(url))
+    return ServerSettings(
+        host=parsed.host or "",
+        port=parsed.port or DEFAULT_PORT,
+        database=parsed.database or "",
+        user=parsed.username or "",
+        password=parsed.password or "",
+    )
+
+
+def is_server_url(url: str | None) -> bool:
+    return bool(url) and url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def describe(url: str) -> str:
+    """The URL to show a person: never the password."""
+    from sqlalchemy.engine import make_url
+
+    if not is_server_url(url):
+        return url
+    parsed = make_url(url)
+    who = f"{parsed.username}@" if parsed.username else ""
+    return f"PostgreSQL {who}{parsed.host}:{parsed.port or DEFAULT_PORT}/{parsed.database}"
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    server_version: str
+    schema: str  # "empty", "current", "older" (upgraded at the next start)
+
+    def message(self) -> str:
+        state = {
+            "empty": "la base est vide : PAE Desktop y créera ses tables au prochain démarrage.",
+            "current": "la base PAE Desktop est à jour.",
+            "older": "la base sera mise à jour au prochain démarrage.",
+        }[self.schema]
+        return f"Connexion réussie ({self.server_version}) : {state}"
+
+
+def check_connection(url: str) -> ConnectionReport:
+    """Connect once and read the schema's version; a French UserError says what went wrong."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pae_desktop.storage.database import current_revision, known_revisions, normalise_url
+
+    engine = create_engine(normalise_url(url), connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(text("SHOW server_version")).scalar() or ""
+        revision = current_revision(engine)
+    except SQLAlchemyError as error:
+        raise UserError(f"Connexion impossible : {_reason(error)}") from error
+    finally:
+        engine.dispose()
+    known = known_revisions()
+    if revision == "unknown":
+        raise UserError("Cette base contient déjà d'autres tables : choisissez une base vide, réservée à PAE Desktop.")
+    if revision is not None and revision not in known:
+        raise UserError("Cette base a été créée par une version plus récente de PAE Desktop : mettez ce poste à jour.")
+    schema = "empty" if revision is None else "current" if revision == known[-1] else "older"
+    return ConnectionReport(f"PostgreSQL {version.split(' ')[0]}", schema)
+
+
+def _reason(error: Exception) -> str:
+    """The driver's first line, with the most frequent causes said in French."""
+    raw = str(getattr(error, "orig", None) or error).strip().splitlines()[0] if str(error).strip() else ""
+    lowered = raw.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return "utilisateur ou mot de passe refusé par le serveur."
+    if "does not exist" in lowered and "database" in lowered:
+        return "cette base n'existe pas sur le serveur (demandez à l'administrateur de la créer)."
+    if "connection refused" in lowered:
+        return "le serveur refuse la connexion (adresse, port, ou PostgreSQL arrêté)."
+    if "timeout" in lowered or "timed out" in lowered:
+        return "le serveur ne répond pas (adresse, pare-feu)."
+    if "could not translate host name" in lowered or "name or service not known" in lowered:
+        return "serveur inconnu (vérifiez son nom)."
+    return raw or error.__class__.__name__
+
+
+def write_config_url(data_dir: Path, url: str | None) -> Path:
+    """Set (or, with None, remove) `[database] url` of `config.ini`, keeping the file's other settings.
+
+    The file stays readable by its owner only: it may hold the server's password, which is never written into
+    the database itself.
+    """
+    folder = paths.ensure_private_dir(Path(data_dir))
+    config_file = folder / paths.CONFIG_FILE
+    parser = configparser.ConfigParser(interpolation=None)
+    if config_file.is_file():
+        parser.read(config_file, encoding="utf-8")
+    if url:
+        if not parser.has_section("database"):
+            parser.add_section("database")
+        parser.set("database", "url", url)
+    elif parser.has_section("database"):
+        parser.remove_option("database", "url")
+        if not parser.items("database"):
+            parser.remove_section("database")
+    temporary = config_file.with_suffix(".ini.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write("# PAE Desktop : réglages qui ne peuvent pas vivre dans la base (son adresse quand c'est un serveur).\n")
+        parser.write(handle)
+    paths.make_private(temporary)
+    temporary.replace(config_file)
+    return config_file

@@ -1,0 +1,144 @@
+"""«Base partagée»: point this workstation at a PostgreSQL server (config.ini), test the connection first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pae_desktop.core.errors import UserError
+from pae_desktop.storage import paths, shared
+from pae_desktop.storage.database import Database, read_config_url
+from pae_desktop.ui.widgets import MessageLabel, confirm, labelled
+
+RESTART = "Le changement prendra effet au prochain démarrage de PAE Desktop."
+
+
+class SharedDatabasePage(QWidget):
+    """Local file or PostgreSQL server. Written to `config.ini` of the data folder, never into the database."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.local = QRadioButton("Base &locale : un fichier sur ce poste (un seul poste de travail)")
+        self.server = QRadioButton("&Serveur PostgreSQL partagé (plusieurs postes du lycée)")
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("ex. serveur-lycee ou 192.168.1.20")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(shared.DEFAULT_PORT)
+        self.database = QLineEdit("pae")
+        self.user = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("vide : fichier .pgpass ou variable PGPASSWORD")
+        self.test_button = QPushButton("&Tester la connexion")
+        self.apply_button = QPushButton("&Utiliser ce réglage")
+        self.apply_button.setToolTip("Enregistre le réglage dans config.ini (dossier des données de ce poste)")
+        self.message = MessageLabel()
+
+        current = QLabel(f"Base utilisée actuellement : {shared.describe(db.url) if not db.is_sqlite else db.file}")
+        current.setWordWrap(True)
+        current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        note = QLabel(
+            "Avec un serveur, plusieurs personnes (référent, CPE, DDFPT…) travaillent sur les mêmes dossiers. "
+            "Le réglage est enregistré dans le fichier config.ini du dossier des données de ce poste, lisible par "
+            "vous seul ; le mot de passe n'est jamais écrit dans la base. Les sauvegardes automatiques et le journal "
+            "restent sur ce poste ; la sauvegarde du serveur relève de son administrateur."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+
+        self.server_form = QWidget()
+        form = QFormLayout(self.server_form)
+        form.addRow(labelled("Ser&veur :", self.host), self.host)
+        form.addRow(labelled("&Port :", self.port), self.port)
+        form.addRow(labelled("&Base :", self.database), self.database)
+        form.addRow(labelled("Utilisat&eur :", self.user), self.user)
+        form.addRow(labelled("&Mot de passe :", self.password), self.password)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addStretch()
+        buttons.addWidget(self.apply_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(current)
+        layout.addWidget(self.local)
+        layout.addWidget(self.server)
+        layout.addWidget(self.server_form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(note)
+        layout.addStretch()
+
+        self.server.toggled.connect(self._mode_changed)
+        self.test_button.clicked.connect(self.test)
+        self.apply_button.clicked.connect(self.apply)
+        self._load()
+
+    def _load(self) -> None:
+        configured = read_config_url(self.db.data_dir)
+        url = configured if shared.is_server_url(configured) else (None if self.db.is_sqlite else self.db.url)
+        if url:
+            values = shared.server_settings(url)
+            self.host.setText(values.host)
+            self.port.setValue(values.port)
+            self.database.setText(values.database)
+            self.user.setText(values.user)
+            self.password.setText(values.password)
+        self.server.setChecked(bool(url))
+        self.local.setChecked(not url)
+        self._mode_changed(bool(url))
+
+    def _mode_changed(self, server: bool) -> None:
+        self.server_form.setEnabled(server)
+        self.test_button.setEnabled(server)
+
+    def settings(self) -> shared.ServerSettings:
+        return shared.ServerSettings(
+            host=self.host.text(),
+            port=self.port.value(),
+            database=self.database.text(),
+            user=self.user.text(),
+            password=self.password.text(),
+        )
+
+    def test(self) -> bool:
+        self.message.show_info("Connexion en cours…")
+        self.repaint()
+        try:
+            report = shared.check_connection(self.settings().url())
+        except UserError as error:
+            self.message.show_error(str(error))
+            return False
+        self.message.show_info(report.message())
+        return True
+
+    def apply(self) -> bool:
+        """Write config.ini: the server's URL after a successful test, or no URL for the local file."""
+        if self.server.isChecked():
+            if not self.test():
+                return False
+            url = self.settings().url()
+        else:
+            url = None
+            local = self.db.data_dir / paths.DATABASE_FILE
+            if not confirm(self, f"Revenir à la base locale de ce poste ({local}) ? {RESTART}"):
+                return False
+        try:
+            shared.write_config_url(self.db.data_dir, url)
+        except OSError as error:
+            self.message.show_error(f"Impossible d'écrire {paths.CONFIG_FILE} : {error}")
+            return False
+        where = shared.describe(url) if url else "la base locale"
+        self.message.show_info(f"Réglage enregistré : {where}. {RESTART}")
+        return True
