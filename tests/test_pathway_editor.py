@@ -316,6 +316,15 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
     assert dialog.list.rowCount() == len(ModuleType) + 1
     with db.read() as session:
         assert any(item.label == "Formation SST" for item in svc.catalogue(session))
+    dialog.list.setCurrentCell(0, 0)
+    dialog.remove_selected()  # a built-in type stays
+    assert dialog.list.rowCount() == len(ModuleType) + 1 and "catalogue national" in warnings[-1]
+    dialog.list.setCurrentCell(len(ModuleType), 0)
+    dialog.remove_selected()
+    assert dialog.list.rowCount() == len(ModuleType)
+
+    editor.delete_template()
+    assert editor.templates.count() == 0 and not editor.apply_template_button.isEnabled()
 
 
 def test_changing_campaign_clears_the_editor(qtbot, setup):

@@ -421,6 +421,9 @@ class PathwayEditor(QWidget):
         self.save_template_button = QPushButton("Enregistrer comme modèle…")
         self.save_template_button.setObjectName("save_template")
         self.save_template_button.clicked.connect(self.save_as_template)
+        self.delete_template_button = QPushButton("Supprimer le modèle")
+        self.delete_template_button.setObjectName("delete_template")
+        self.delete_template_button.clicked.connect(self.delete_template)
         module_bar = QHBoxLayout()
         module_bar.addWidget(self.add_module_button)
         module_bar.addStretch(1)
@@ -428,6 +431,7 @@ class PathwayEditor(QWidget):
         module_bar.addWidget(self.templates)
         module_bar.addWidget(self.apply_template_button)
         module_bar.addWidget(self.save_template_button)
+        module_bar.addWidget(self.delete_template_button)
 
         self.timeline = TimelineWidget()
 
@@ -730,10 +734,7 @@ class PathwayEditor(QWidget):
             engaged = self.rule_context.latest_decision == Decision.ENGAGE
             self.non_engaged_row.setVisible(not engaged or bool(form.non_engaged_note))
             self.non_engaged_note.setVisible(not engaged or bool(form.non_engaged_note))
-            self.templates.clear()
-            for row in templates:
-                self.templates.addItem(f"{row.name} ({len(row.module_labels)} modules)", row.id)
-            self.apply_template_button.setEnabled(bool(templates))
+            self._fill_templates(templates)
             self._set_modules(form.modules)
             self.event_on.setDate(to_qdate(self.today))
             self.event_due.setDate(to_qdate(self.today + dt.timedelta(days=7)))
@@ -952,12 +953,34 @@ class PathwayEditor(QWidget):
             warn(self, str(error))
             return
         self.status.setText(f"Modèle « {name.strip()} » enregistré.")
-        with self.app.db.read() as session:
-            templates = svc.list_templates(session)
+        self._fill_templates()
+
+    def delete_template(self) -> None:
+        template_id = self.templates.currentData()
+        if template_id is None:
+            return
+        name = self.templates.currentText()
+        if (
+            QMessageBox.question(self, "Supprimer", f"Supprimer le modèle « {name} » ?")
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        try:
+            with self.app.db.transaction() as session:
+                svc.delete_template(session, template_id)
+        except UserError as error:
+            warn(self, str(error))
+        self._fill_templates()
+
+    def _fill_templates(self, templates: list[svc.TemplateRow] | None = None) -> None:
+        if templates is None:
+            with self.app.db.read() as session:
+                templates = svc.list_templates(session)
         self.templates.clear()
         for row in templates:
             self.templates.addItem(f"{row.name} ({len(row.module_labels)} modules)", row.id)
-        self.apply_template_button.setEnabled(True)
+        self.apply_template_button.setEnabled(bool(templates))
+        self.delete_template_button.setEnabled(bool(templates))
 
     # --- saving -----------------------------------------------------------------------------------------
 
@@ -1272,6 +1295,12 @@ class CatalogueDialog(QDialog):
         self.kind.setObjectName("catalog_kind")
         for code, label in CarrierKind.choices():
             self.kind.addItem(label, code)
+        remove = QPushButton("Retirer l'entrée sélectionnée")
+        remove.setObjectName("catalog_remove")
+        remove.setToolTip(
+            "Seules les entrées ajoutées se retirent ; les modules déjà saisis gardent leur type."
+        )
+        remove.clicked.connect(self.remove_selected)
         add = QPushButton("Ajouter au catalogue")
         add.setObjectName("catalog_add")
         add.clicked.connect(self.add)
@@ -1280,6 +1309,7 @@ class CatalogueDialog(QDialog):
         form.addRow("Type (FOQUALE) :", self.type)
         form.addRow("Porteur par défaut :", self.kind)
         form.addRow(add)
+        form.addRow(remove)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -1292,6 +1322,7 @@ class CatalogueDialog(QDialog):
     def refresh(self) -> None:
         with self.app.db.read() as session:
             items = svc.catalogue(session)
+        self.items = items
         self.list.setRowCount(0)
         for item in items:
             row = self.list.rowCount()
@@ -1300,6 +1331,19 @@ class CatalogueDialog(QDialog):
             self.list.setItem(row, 0, QTableWidgetItem(item.label + suffix))
             self.list.setItem(row, 1, QTableWidgetItem(ModuleType.label_of(item.module_type)))
             self.list.setItem(row, 2, QTableWidgetItem(CarrierKind.label_of(item.default_carrier_kind)))
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self.items):
+            return
+        item = self.items[row]
+        if item.builtin:
+            warn(self, f"« {item.label} » fait partie du catalogue national : il ne se retire pas.")
+            return
+        with self.app.db.transaction() as session:
+            svc.delete_catalog_entry(session, item.entry_id)
+        self.refresh()
+        self.app.changed(PATHWAYS)
 
     def add(self) -> None:
         try:
