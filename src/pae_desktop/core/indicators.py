@@ -7,7 +7,8 @@ the JSON and the network's consolidation all go through `compute`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 Row = Mapping[str, str]
@@ -30,11 +31,16 @@ def _int(value: str | None) -> int:
         return 0
 
 
-def _date(value: str | None) -> dt.date | None:
+@functools.lru_cache(maxsize=4096)
+def _parse_date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat((value or "").strip())
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return _parse_date(value) if value else None
 
 
 def has_pathway(row: Row) -> bool:
@@ -50,46 +56,70 @@ def before_deadline(row: Row, deadline: dt.date | None = None) -> bool:
     return held is not None and limit is not None and held <= limit
 
 
+def memberships(row: Row, deadline: dt.date | None = None) -> list[str]:
+    """The populations a row belongs to: the one definition of every count of spec §4, in one pass."""
+    keys = ["effectif"]
+    if row.get("informe") == "O":
+        keys.append("informes")
+    if row.get("contacte") == "O":
+        keys.append("contactes")
+    if row.get("entretien_accepte") == "O":
+        keys.append("entretiens_acceptes")
+    if row.get("entretien_realise") == "O":
+        keys.append("entretiens_realises")
+        if row.get("ml_presente") == "O":
+            keys.append("entretiens_avec_ml")
+        if before_deadline(row, deadline):
+            keys.append("entretiens_avant_echeance")
+    if row.get("decision") == "ENGAGE":
+        keys.append("engages")
+    if has_pathway(row):
+        keys.append("parcours")
+        if row.get("resultat_examen") == "ADMIS":
+            keys.append("parcours_diplomes")
+        if row.get("partenarial") == "O":
+            keys.append("parcours_partenariaux")
+        if _int(row.get("nb_modules")) == 1:
+            keys.append("parcours_mono_module")
+        if row.get("abandon") == "O":
+            keys.append("abandons")
+        if _filled(row, "sortie"):
+            keys.append("sorties_connues")
+            if row.get("sortie") in EXIT_CATEGORIES:
+                keys.append("sortie_" + row["sortie"])
+    return keys
+
+
 @dataclass(frozen=True, slots=True)
 class Population:
     """A named set of rows: what a count counts, and what a user sees when they click it."""
 
     key: str
     label: str
-    test: Callable[[Row, dt.date | None], bool]
 
-
-def _p(key: str, label: str, test: Callable[[Row], bool]) -> Population:
-    return Population(key, label, lambda row, _deadline: test(row))
+    def test(self, row: Row, deadline: dt.date | None = None) -> bool:
+        return self.key in memberships(row, deadline)
 
 
 POPULATIONS: tuple[Population, ...] = (
-    _p("effectif", "Jeunes recensés", lambda r: True),
-    _p("informes", "Jeunes informés", lambda r: _yes(r, "informe")),
-    _p("contactes", "Jeunes contactés", lambda r: _yes(r, "contacte")),
-    _p("entretiens_acceptes", "Entretiens acceptés", lambda r: _yes(r, "entretien_accepte")),
-    _p("entretiens_realises", "Entretiens réalisés", lambda r: _yes(r, "entretien_realise")),
-    _p("engages", "Jeunes engagés", lambda r: r.get("decision", "") == "ENGAGE"),
-    _p("parcours", "Parcours", has_pathway),
-    _p("parcours_diplomes", "Parcours de jeunes diplômés", lambda r: has_pathway(r) and r.get("resultat_examen") == "ADMIS"),
-    _p(
-        "entretiens_avec_ml",
-        "Entretiens avec la Mission locale",
-        lambda r: _yes(r, "entretien_realise") and _yes(r, "ml_presente"),
-    ),
-    Population("entretiens_avant_echeance", "Entretiens avant la date cible", before_deadline),
-    _p("parcours_partenariaux", "Parcours partenariaux", lambda r: has_pathway(r) and _yes(r, "partenarial")),
-    _p("parcours_mono_module", "Parcours à un seul module", lambda r: has_pathway(r) and _int(r.get("nb_modules")) == 1),
-    _p("abandons", "Abandons", lambda r: has_pathway(r) and _yes(r, "abandon")),
-    _p("sorties_connues", "Sorties connues", lambda r: has_pathway(r) and _filled(r, "sortie")),
-    *(
-        _p(f"sortie_{category}", label, lambda r, c=category: has_pathway(r) and r.get("sortie") == c)
-        for category, label in zip(
-            EXIT_CATEGORIES,
-            ("Retour en formation", "Emploi", "Accompagnement Mission locale", "Autre"),
-            strict=True,
-        )
-    ),
+    Population("effectif", "Jeunes recensés"),
+    Population("informes", "Jeunes informés"),
+    Population("contactes", "Jeunes contactés"),
+    Population("entretiens_acceptes", "Entretiens acceptés"),
+    Population("entretiens_realises", "Entretiens réalisés"),
+    Population("engages", "Jeunes engagés"),
+    Population("parcours", "Parcours"),
+    Population("parcours_diplomes", "Parcours de jeunes diplômés"),
+    Population("entretiens_avec_ml", "Entretiens avec la Mission locale"),
+    Population("entretiens_avant_echeance", "Entretiens avant la date cible"),
+    Population("parcours_partenariaux", "Parcours partenariaux"),
+    Population("parcours_mono_module", "Parcours à un seul module"),
+    Population("abandons", "Abandons"),
+    Population("sorties_connues", "Sorties connues"),
+    Population("sortie_RETOUR_FORMATION", "Sorties : retour en formation"),
+    Population("sortie_EMPLOI", "Sorties : emploi"),
+    Population("sortie_ACCOMPAGNEMENT_ML", "Sorties : accompagnement Mission locale"),
+    Population("sortie_AUTRE", "Sorties : autre"),
 )
 POPULATION = {p.key: p for p in POPULATIONS}
 
@@ -192,23 +222,19 @@ def population_counts(rows: Iterable[Row], deadline: dt.date | None = None) -> d
     """How many rows each population holds."""
     counts = dict.fromkeys(POPULATION, 0)
     for row in rows:
-        for population in POPULATIONS:
-            if population.test(row, deadline):
-                counts[population.key] += 1
+        for key in memberships(row, deadline):
+            counts[key] += 1
     return counts
 
 
 def members(rows: Iterable[Row], key: str, deadline: dt.date | None = None) -> list[Row]:
     """The rows behind a count (the drill-down of the «Bilan» tab), by population key."""
-    population = POPULATION[key]
-    return [row for row in rows if population.test(row, deadline)]
+    POPULATION[key]  # an unknown key is a programming error: KeyError
+    return [row for row in rows if key in memberships(row, deadline)]
 
 
-def compute(rows: Iterable[Row], deadline: dt.date | None = None) -> dict:
-    """The indicators of spec §4 over the rows of one campaign (one school or several combined).
-
-    `deadline` replaces each row's `date_limite_entretiens` (the `aggregate --deadline` option).
-    """
+def compute_with_counts(rows: Iterable[Row], deadline: dt.date | None = None) -> tuple[dict, dict[str, int]]:
+    """The indicators of spec §4 and the population counts they come from, in one pass over the rows."""
     rows = list(rows)
     counts = population_counts(rows, deadline)
     missions = {
@@ -230,7 +256,15 @@ def compute(rows: Iterable[Row], deadline: dt.date | None = None) -> dict:
             }
         else:
             result[key] = counts[key]
-    return result
+    return result, counts
+
+
+def compute(rows: Iterable[Row], deadline: dt.date | None = None) -> dict:
+    """The indicators of spec §4 over the rows of one campaign (one school or several combined).
+
+    `deadline` replaces each row's `date_limite_entretiens` (the `aggregate --deadline` option).
+    """
+    return compute_with_counts(rows, deadline)[0]
 
 
 def flat(indicators: Mapping) -> dict[str, float | int | None]:

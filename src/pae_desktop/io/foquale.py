@@ -284,7 +284,6 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
     if not data_records:
         problem(1, "", "Le fichier ne contient aucune ligne de données.")
         return result
-    seen_ids: dict[str, int] = {}
     first: dict[str, str] | None = None
     first_line = 2
     indexes = [position.get(column) for column in COLUMNS]
@@ -306,11 +305,6 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
                 row[column] = unprotect(row[column])
         for column, message in validate_row(row):
             problem(line, column, message)
-        identifier = row["id_jeune"]
-        if identifier in seen_ids:
-            problem(line, "id_jeune", f"Identifiant « {identifier} » déjà présent ligne {seen_ids[identifier]}.")
-        else:
-            seen_ids[identifier] = line
         if first is None:
             first, first_line = row, line
         else:

@@ -66,15 +66,17 @@ def consolidate(paths: Iterable[str | Path], deadline: dt.date | None = None) ->
 
 def consolidate_files(files: list[FoqualeFile], deadline: dt.date | None = None) -> Report:
     rows = [row for f in files for row in f.rows]
-    per_school = {f.uai: indicators.compute(f.rows, deadline) for f in files}
-    per_school_counts = {f.uai: indicators.population_counts(f.rows, deadline) for f in files}
+    per_school, per_school_counts = {}, {}
+    for f in files:
+        per_school[f.uai], per_school_counts[f.uai] = indicators.compute_with_counts(f.rows, deadline)
+    values, counts = indicators.compute_with_counts(rows, deadline)
     campagne = int(files[0].campagne)
     return Report(
         title=f"Consolidation du réseau FOQUALE — campagne {campagne}",
         campagne=campagne,
         etablissements=sorted(per_school),
-        indicators=indicators.compute(rows, deadline),
-        counts=indicators.population_counts(rows, deadline),
+        indicators=values,
+        counts=counts,
         exits=exit_breakdown(rows),
         per_school=per_school,
         per_school_counts=per_school_counts,

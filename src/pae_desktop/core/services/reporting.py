@@ -403,12 +403,13 @@ def campaign_report(session: Session, year: int | None = None) -> tuple[Report, 
     previous = []
     for earlier in session.scalars(select(Campaign).where(Campaign.year < campaign.year).order_by(Campaign.year)):
         previous.append((earlier.year, indicators.compute(row for _id, row in foquale_rows(session, earlier))))
+    values, counts = indicators.compute_with_counts(rows)
     report = Report(
         title=f"Bilan de campagne {campaign.year}",
         campagne=campaign.year,
         etablissements=[school.uai],
-        indicators=indicators.compute(rows),
-        counts=indicators.population_counts(rows),
+        indicators=values,
+        counts=counts,
         exits=exit_breakdown(rows),
         school_name=school.name,
         previous=previous,
