@@ -163,3 +163,15 @@ def test_screenshot(view, tmp_path):
     path = tmp_path / "bilan.png"
     assert view.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_report_loads_off_the_gui_thread(qtbot, demo_db):
+    tasks.use_runner(tasks.run_in_thread)  # the real helper; the autouse fixture restores run_now's pair
+    with demo_db.read() as session:
+        campaign_id = get_campaign(session, 2025).id
+    widget = BilanView(AppContext(demo_db, campaign_id))
+    qtbot.addWidget(widget)
+    assert widget.summary.text() == "Calcul des indicateurs…"
+    qtbot.waitUntil(lambda: widget.loaded is not None, timeout=60_000)
+    assert widget.table.rowCount() == len(indicators.flat(widget.loaded.report.indicators))
+    assert widget.funnel.counts["effectif"] == 150

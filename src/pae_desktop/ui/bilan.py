@@ -446,6 +446,7 @@ class BilanView(QWidget):
         layout.addWidget(scroll)
 
         self._stale = False
+        self._generation = 0
         context.campaign_changed.connect(lambda _id: self.refresh())
         context.data_changed.connect(lambda _topics: self.refresh())
         self.reload()
@@ -493,13 +494,23 @@ class BilanView(QWidget):
             self.exits.set_data((), [])
             self.table.setRowCount(0)
             return
-        try:
-            self.loaded = load_report(self.context.db, year)
-        except Exception as error:  # a UserError (no school yet): shown in place, the tab stays usable
-            self.loaded = None
-            self.summary.setText(str(error))
-            return
-        self._show(self.loaded.report)
+        # The report reads the whole campaign (a couple of seconds at 16 000 youths): off the GUI thread.
+        self._generation += 1
+        generation = self._generation
+        db = self.context.db
+
+        def done(loaded: LoadedReport) -> None:
+            if generation == self._generation:  # a newer reload supersedes this one
+                self.loaded = loaded
+                self._show(loaded.report)
+
+        def failed(error: BaseException) -> None:  # a UserError (no school yet): shown in place
+            if generation == self._generation:
+                self.loaded = None
+                self.summary.setText(str(error))
+
+        self.summary.setText("Calcul des indicateurs…")
+        run_task(self, "Calcul du bilan de la campagne…", lambda progress: load_report(db, year), done, failed)
 
     def _show(self, report) -> None:
         flat = ind.flat(report.indicators)
