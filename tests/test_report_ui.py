@@ -165,8 +165,18 @@ def test_screenshot(view, tmp_path):
     assert path.stat().st_size > 10_000
 
 
-def test_report_loads_off_the_gui_thread(qtbot, demo_db):
+def test_report_loads_off_the_gui_thread(qtbot, demo_db, monkeypatch):
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QApplication
+
     tasks.use_runner(tasks.run_in_thread)  # the real helper; the autouse fixture restores run_now's pair
+    shown_on = []
+    original = BilanView._show
+    monkeypatch.setattr(
+        BilanView, "_show",
+        lambda self, report: shown_on.append(QThread.currentThread() is QApplication.instance().thread())
+        or original(self, report),
+    )
     with demo_db.read() as session:
         campaign_id = get_campaign(session, 2025).id
     widget = BilanView(AppContext(demo_db, campaign_id))
@@ -175,3 +185,4 @@ def test_report_loads_off_the_gui_thread(qtbot, demo_db):
     qtbot.waitUntil(lambda: widget.loaded is not None, timeout=60_000)
     assert widget.table.rowCount() == len(indicators.flat(widget.loaded.report.indicators))
     assert widget.funnel.counts["effectif"] == 150
+    assert shown_on == [True]  # widgets filled on the GUI thread

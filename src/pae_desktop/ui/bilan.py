@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -105,6 +105,33 @@ def load_report(db, year: int) -> LoadedReport:
             )
         }
     return LoadedReport(report, keyed, names)
+
+
+class _GuiCall(QObject):
+    """Runs a callback on the GUI thread whichever thread calls `call` (queued through a signal).
+
+    `ui.tasks.run_in_thread` hands plain functions to a signal emitted by its worker, so they run on the
+    worker's thread; widgets must only be touched from the GUI thread.
+    """
+
+    called = Signal(object, object)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.called.connect(self._run)
+
+    @Slot(object, object)
+    def _run(self, callback, value) -> None:
+        callback(value)
+
+    def wrap(self, callback):
+        return lambda value: self.called.emit(callback, value)
+
+
+def run_on_gui(owner: QWidget, title: str, work, on_done, on_error) -> None:
+    """`ui.tasks.run_task` with its callbacks brought back to the GUI thread."""
+    call = owner.findChild(_GuiCall, "", Qt.FindChildOption.FindDirectChildrenOnly) or _GuiCall(owner)
+    run_task(owner, title, work, call.wrap(on_done), call.wrap(on_error))
 
 
 # --- charts ---------------------------------------------------------------------------------------------
@@ -355,7 +382,7 @@ class NetworkReportDialog(QDialog):
             write_report(report, fmt, path)
             return path
 
-        run_task(self, "Enregistrement de la consolidation…", work,
+        run_on_gui(self, "Enregistrement de la consolidation…", work,
                  lambda p: show_info(self, f"Consolidation enregistrée : {p}"), lambda e: show_error(self, str(e)))
 
 
@@ -510,7 +537,7 @@ class BilanView(QWidget):
                 self.summary.setText(str(error))
 
         self.summary.setText("Calcul des indicateurs…")
-        run_task(self, "Calcul du bilan de la campagne…", lambda progress: load_report(db, year), done, failed)
+        run_on_gui(self, "Calcul du bilan de la campagne…", lambda progress: load_report(db, year), done, failed)
 
     def _show(self, report) -> None:
         flat = ind.flat(report.indicators)
@@ -619,7 +646,7 @@ class BilanView(QWidget):
                 layout.record_print(session, "bilan", None, data, path)
             return path
 
-        run_task(self, "Bilan de campagne en PDF…", work,
+        run_on_gui(self, "Bilan de campagne en PDF…", work,
                  lambda p: show_info(self, f"Bilan enregistré : {p}"), lambda e: show_error(self, str(e)))
 
     def save_xlsx(self) -> None:
@@ -642,7 +669,7 @@ class BilanView(QWidget):
             write(path, report_workbook(report))
             return path
 
-        run_task(self, "Bilan de campagne en XLSX…", work,
+        run_on_gui(self, "Bilan de campagne en XLSX…", work,
                  lambda p: show_info(self, f"Bilan enregistré : {p}"), lambda e: show_error(self, str(e)))
 
     def ask_nominative(self) -> bool | None:
@@ -704,7 +731,7 @@ class BilanView(QWidget):
             return count
 
         mode = "nominatif (export inscrit au journal)" if nominative else "pseudonymisé"
-        run_task(self, "Export du fichier FOQUALE…", work,
+        run_on_gui(self, "Export du fichier FOQUALE…", work,
                  lambda count: show_info(self, f"Fichier FOQUALE {mode} enregistré : {path} ({count} jeunes)."),
                  lambda e: show_error(self, str(e)))
 
@@ -721,7 +748,7 @@ class BilanView(QWidget):
             progress(0, 1, f"Lecture de {len(paths)} fichier(s)…")
             return consolidate([Path(p) for p in paths])
 
-        run_task(self, "Consolidation des fichiers FOQUALE…", work, self._show_network, self._consolidation_failed)
+        run_on_gui(self, "Consolidation des fichiers FOQUALE…", work, self._show_network, self._consolidation_failed)
 
     def _show_network(self, report) -> None:
         self.dialog = NetworkReportDialog(report, self)
