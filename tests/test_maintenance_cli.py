@@ -139,3 +139,17 @@ def test_an_older_or_damaged_database_can_still_be_backed_up(demo_dir, tmp_path,
     assert status == 0 and "ENDOMMAGÉE" in err
     status, _out, err = run(capsys, "backup", "--data-dir", str(tmp_path / "vide"))
     assert status == 1 and "Aucune base de données" in err
+
+
+def test_a_backup_is_recorded_as_a_nominative_export(demo_dir, tmp_path, capsys):
+    from pae_desktop.storage.database import open_database
+
+    assert run(capsys, "backup", "-o", str(tmp_path / "a.db"), "--data-dir", str(demo_dir))[0] == 0
+    rows = sql(demo_dir, "SELECT action, entity, nominative, detail FROM audit_event")
+    assert rows == [("export", "database", 1, f"sauvegarde : {tmp_path / 'a.db'}")]
+    window = open_database(demo_dir)  # the window holds the lock: the copy is still made, unrecorded
+    try:
+        assert run(capsys, "backup", "-o", str(tmp_path / "b.db"), "--data-dir", str(demo_dir))[0] == 0
+    finally:
+        window.close()
+    assert (tmp_path / "b.db").exists() and len(sql(demo_dir, "SELECT id FROM audit_event")) == 1

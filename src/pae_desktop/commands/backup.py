@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     # schema check, so that a database waiting for an upgrade, or a damaged one, can still be copied.
     db = open_file_database(args.data_dir, args.database_url, lock=False)
     try:
+        _lock_if_free(db)  # then the copy is recorded in the audit log, as an export of nominative data
         target = manual_backup(db, args.output)
         preview = inspect_backup(target, db.passphrase)
     finally:
@@ -33,3 +34,16 @@ def run(args: argparse.Namespace) -> int:
     for line in preview.lines()[1:]:
         say(f"  {line}")
     return 0
+
+
+def _lock_if_free(db) -> None:
+    from pae_desktop.core.errors import UserError
+    from pae_desktop.storage import paths
+    from pae_desktop.storage.lock import WriterLock
+
+    writer = WriterLock(db.data_dir / paths.LOCK_FILE)
+    try:
+        writer.acquire()
+    except UserError:  # the window is open: it holds the lock, the copy goes on unrecorded
+        return
+    db.lock = writer

@@ -97,7 +97,11 @@ def _live_file(db) -> Path:
 def manual_backup(
     db, destination: str | os.PathLike | None = None, *, now: dt.datetime | None = None
 ) -> Path:
-    """A backup to a chosen file or folder (a USB key); by default into `sauvegardes/`. Never rotated."""
+    """A backup to a chosen file or folder (a USB key); by default into `sauvegardes/`. Never rotated.
+
+    A copy of every file is an export of nominative data: when `db` holds the writer lock, the audit log
+    records it (a command run while the window holds the lock copies without recording).
+    """
     now = now or dt.datetime.now()
     live = _live_file(db)
     name = f"{MANUAL_PREFIX}{now:{STAMP}}.db"
@@ -112,9 +116,22 @@ def manual_backup(
     if target.exists() and target.resolve() == live.resolve():
         raise UserError("Choisissez un autre fichier que la base de données elle-même.")
     try:
-        return sqlite_copy(live, target, db.passphrase, kind="manuelle", taken_at=now)
+        sqlite_copy(live, target, db.passphrase, kind="manuelle", taken_at=now)
     except OSError as error:
         raise UserError(f"Impossible d'écrire la sauvegarde {target} : {error.strerror or error}.") from error
+    if db.lock is not None and db.lock.held:
+        _record_export(db, target)
+    return target
+
+
+def _record_export(db, target: Path) -> None:
+    from pae_desktop.core import audit
+
+    try:
+        with db.transaction() as session:
+            audit.record(session, "export", "database", nominative=True, detail=f"sauvegarde : {target}")
+    except Exception:  # a damaged database is still copied; the copy matters more than its record
+        log.exception("Sauvegarde non inscrite au journal")
 
 
 # --- automatic backups and their rotation ------------------------------------------------------------------------
