@@ -70,6 +70,19 @@ def confirm_restore(parent: QWidget | None, preview: backups.BackupPreview) -> b
     return answer == QMessageBox.StandardButton.Yes
 
 
+def backup_kind(name: str) -> str:
+    """«automatique», «manuelle», «avant restauration», «avant mise à jour», from a backup's file name."""
+    for prefix, label in (
+        (backups.MANUAL_PREFIX, "manuelle"),
+        (backups.AUTO_PREFIX, "automatique"),
+        ("avant-restauration", "avant restauration"),
+        ("avant-migration", "avant mise à jour"),
+    ):
+        if name.startswith(prefix):
+            return label
+    return "manuelle"
+
+
 class BackupDialog(QDialog):
     """Where the data lives, the backups kept, «Sauvegarder maintenant…» and «Restaurer…»."""
 
@@ -118,15 +131,7 @@ class BackupDialog(QDialog):
         self.table.setRowCount(len(files))
         for row, file in enumerate(files):
             stamp = dt.datetime.fromtimestamp(file.stat().st_mtime)
-            kind = "automatique" if file.name.startswith(backups.AUTO_PREFIX) else "manuelle"
-            for prefix, label in (
-                ("avant-restauration", "avant restauration"),
-                ("avant-migration", "avant mise à jour"),
-            ):
-                if file.name.startswith(prefix):
-                    kind = label
-            if file.name.startswith(backups.MANUAL_PREFIX):
-                kind = "manuelle"
+            kind = backup_kind(file.name)
             cells = (f"{stamp:%d/%m/%Y %H:%M}", kind, file.name, f"{file.stat().st_size / 1_048_576:.1f} Mo")
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
