@@ -211,3 +211,16 @@ def test_the_window_can_install_its_own_prompt(encrypted):
     assert asked == [encrypted / "pae-desktop.db"]
     with pytest.raises(PassphraseRequired):
         open_database(encrypted)
+
+
+def test_a_failed_encryption_leaves_the_plain_database_whole(school_db, monkeypatch):
+    def broken(live, new_file):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(encryption, "replace_database_file", broken)
+    with pytest.raises(encryption.UserError, match="No space left on device.*restée telle quelle"):
+        change_encryption(school_db, PHRASE)
+    assert not is_encrypted(school_db.file) and school_db.passphrase is None
+    assert not list(school_db.file.parent.glob("*.chiffrement"))
+    with school_db.read() as session:  # still open and working
+        assert session.scalars(select(School.uai)).one() == "0759999L"
