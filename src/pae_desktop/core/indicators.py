@@ -1,8 +1,7 @@
-"""Every indicator of the FOQUALE spec §4, defined once over spec-conformant rows (dicts of CSV columns).
+"""Every indicator of the FOQUALE spec §4, defined once over spec-conformant rows (dicts of CSV columns)."""
 
-The database path (`core.services.reporting`) builds these same rows, so the screen, the PDF, the XLSX,
-the JSON and the network's consolidation all go through `compute`.
-"""
+# The database path (`core.services.reporting`) builds these same rows, so the screen, the PDF, the XLSX,
+# the JSON and the network's consolidation all go through `compute`.
 
 from __future__ import annotations
 

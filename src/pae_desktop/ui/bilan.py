@@ -1,8 +1,7 @@
-"""The «Bilan» tab: the campaign's indicators beside the académie's and earlier campaigns, charts, drill-down, exports.
+"""The «Bilan» tab: the campaign's indicators beside the académie's and earlier campaigns, charts, drill-down, exports."""
 
-Charts are drawn with QPainter: QtCharts lives in PySide6-Addons (about 150 MB more to install and ship) for a
-few bar charts that fit in a hundred lines here.
-"""
+# Charts are drawn with QPainter: QtCharts lives in PySide6-Addons (about 150 MB more to install and ship) for
+# a few bar charts that fit in a hundred lines here.
 
 from __future__ import annotations
 
