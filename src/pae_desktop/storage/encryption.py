@@ -234,10 +234,9 @@ def change_encryption(db, new_passphrase: str | None) -> None:
         try:
             export_database(live, old, fresh, new_passphrase)
             replace_database_file(live, fresh)
-        except OSError as error:
-            raise UserError(
-                f"Impossible de réécrire la base ({error.strerror or error}) : elle est restée telle quelle."
-            ) from error
+        except (OSError, sqlite3.Error, sqlcipher().Error) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise UserError(f"Impossible de réécrire la base ({reason}) : elle est restée telle quelle.") from error
         finally:
             fresh.unlink(missing_ok=True)
     from pae_desktop.storage.database import make_engine
