@@ -90,6 +90,13 @@ class _Sheet:
 
         for column, width in self.widths.items():
             self.ws.column_dimensions[get_column_letter(column)].width = width
+        # Printed on one page wide, landscape when the table is wide.
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
+        if sum(self.widths.values()) > 100:
+            self.ws.page_setup.orientation = "landscape"
 
 
 def _value_format(key: str) -> str | None:
