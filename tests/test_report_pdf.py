@@ -47,3 +47,11 @@ def test_network_pdf(tmp_path):
     assert "Consolidation du réseau FOQUALE" in text and "Par établissement" in text
     assert "0759999L" in text and "Réseau" in text
     assert "75,0" in text  # engagement of campaign A: 3 of 4
+
+
+def test_empty_campaign_prints_dashes(school_db):
+    with school_db.read() as session:
+        report, rows = campaign_report(session, 2025)
+    assert rows == [] and report.indicators["taux_engagement"] is None
+    text = text_of(build_bilan(None, report))
+    assert "Bilan de campagne 2025" in text and "—" in text

@@ -186,3 +186,17 @@ def test_report_loads_off_the_gui_thread(qtbot, demo_db, monkeypatch):
     assert widget.table.rowCount() == len(indicators.flat(widget.loaded.report.indicators))
     assert widget.funnel.counts["effectif"] == 150
     assert shown_on == [True]  # widgets filled on the GUI thread
+
+
+def test_empty_campaign_and_no_campaign(qtbot, school_db):
+    with school_db.read() as session:
+        campaign_id = get_campaign(session, 2025).id
+    widget = BilanView(AppContext(school_db, campaign_id))
+    qtbot.addWidget(widget)
+    assert widget.funnel.counts["effectif"] == 0
+    values = {widget.table.item(r, 0).data(Qt.ItemDataRole.UserRole): widget.table.item(r, 1).text()
+              for r in range(widget.table.rowCount())}
+    assert values["taux_contact"] == "—"
+    none = BilanView(AppContext(school_db, None))
+    qtbot.addWidget(none)
+    assert "Aucune campagne" in none.summary.text() and not none.pdf_button.isEnabled()
