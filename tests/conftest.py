@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pae_desktop.core.services.campaigns import ensure_campaign  # noqa: E402
 from pae_desktop.core.services.school import SchoolForm, save_school  # noqa: E402
 from pae_desktop.storage.database import open_database  # noqa: E402
+from pae_desktop.storage.shared import write_config_url  # noqa: E402
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -37,7 +38,9 @@ def database_url(request):
 
 @pytest.fixture
 def db(data_dir, database_url):
-    database = open_database(data_dir, database_url)
+    if database_url:  # the command line and the window find the server through config.ini, like a workstation
+        write_config_url(data_dir, database_url)
+    database = open_database(data_dir)
     yield database
     database.close()
 

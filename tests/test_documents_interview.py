@@ -184,7 +184,7 @@ def test_youth_without_interview_or_booking_is_refused(case):
 def test_day_batch_on_the_demo(demo_db, tmp_path):
     with demo_db.read() as session:
         day, campaign_id = session.execute(
-            select(Interview.held_on, Youth.campaign_id).join(Youth).group_by(Interview.held_on)
+            select(Interview.held_on, Youth.campaign_id).join(Youth).group_by(Interview.held_on, Youth.campaign_id)
             .order_by(func.count().desc()).limit(1)
         ).one()
         expected = iv.interviews_held_on(session, campaign_id, day)
