@@ -225,3 +225,8 @@ def test_writer_quoting_is_the_rfc4180_rule(tmp_path):
     for value in tricky:
         assert f";{foquale.quote(value)};" in lines
     assert foquale.read_file(write(tmp_path, rows)).rows == rows
+
+
+def test_missing_file_and_folder(tmp_path):
+    assert foquale.read_file(tmp_path / "absent.csv").problems[0].message == "Fichier introuvable."
+    assert "dossier" in foquale.read_file(tmp_path).problems[0].message

@@ -253,8 +253,14 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
 
     try:
         data = path.read_bytes()
-    except OSError as error:
-        problem(1, "", f"Fichier illisible : {error.strerror or error}.")
+    except FileNotFoundError:
+        problem(1, "", "Fichier introuvable.")
+        return result
+    except IsADirectoryError:
+        problem(1, "", "C'est un dossier, pas un fichier CSV.")
+        return result
+    except OSError:
+        problem(1, "", "Fichier illisible : vérifiez les droits d'accès.")
         return result
     try:
         text = data.decode("utf-8-sig")
