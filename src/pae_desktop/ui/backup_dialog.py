@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import backup as backups
 from pae_desktop.storage import paths
@@ -258,7 +259,11 @@ def run_startup_maintenance(window: QWidget, context: AppContext, today: dt.date
         if answer != QMessageBox.StandardButton.Yes:
             return
         with db.transaction() as session:
-            apply_retention(session, plan_retention(session, plan.today))
+            apply_retention(
+                session,
+                plan_retention(session, plan.today),
+                staff_id=settings.get(session, settings.CURRENT_STAFF_ID),
+            )
         context.changed()
 
     run_task(

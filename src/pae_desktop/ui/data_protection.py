@@ -276,7 +276,11 @@ def review_retention(parent: QWidget | None, context: AppContext) -> None:
     if answer != QMessageBox.StandardButton.Yes:
         return
     with context.db.transaction() as session:
-        result = apply_retention(session, plan_retention(session, plan.today))
+        result = apply_retention(
+            session,
+            plan_retention(session, plan.today),
+            staff_id=settings.get(session, settings.CURRENT_STAFF_ID),
+        )
     context.changed()
     QMessageBox.information(
         parent,
