@@ -145,3 +145,9 @@ def test_libreoffice_opens_the_exported_csv(demo_dir, tmp_path):
     specialities = {sheet.cell(r, 13).value for r in range(2, 152)}
     assert "Métiers de l'électricité et de ses environnements connectés" in specialities  # accents intact
     assert "Équipier polyvalent du commerce" in specialities
+
+
+def test_output_folder_missing_exit_1(demo_dir, tmp_path, capsys):
+    target = tmp_path / "absent" / "bilan.xlsx"
+    assert main(["--data-dir", demo_dir, "report", "--format", "xlsx", "-o", str(target)]) == 1
+    assert "n'existe pas" in capsys.readouterr().err and not target.exists()

@@ -153,13 +153,21 @@ def encode(rows: Iterable[Mapping[str, str]]) -> bytes:
 def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write through a temporary file in the same folder: a failure leaves no half-written file behind."""
     target = Path(path)
-    if target.parent and not target.parent.is_dir():
+    if not target.parent.is_dir():
         raise UserError(f"Le dossier « {target.parent} » n'existe pas.")
-    handle, temporary = tempfile.mkstemp(prefix=".pae-", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise UserError(f"« {target} » est un dossier : indiquez un nom de fichier.")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".pae-", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise UserError(f"Impossible d'écrire dans le dossier « {target.parent} » : vérifiez les droits d'accès.") from error
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise UserError(f"Impossible d'écrire le fichier « {target} » (ouvert dans un autre logiciel ?).") from error
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
