@@ -33,6 +33,8 @@ bench: setup
 
 # The one-folder bundle dist/pae-desktop/ (PyInstaller, installers/pae-desktop.spec).
 bundle: setup
+	@command -v objdump >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq binutils >/dev/null; }
 	$(BIN)/python -m pip install -q -e '.[bundle]'
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
 		installers/pae-desktop.spec
