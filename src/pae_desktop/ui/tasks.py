@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,26 @@ class _Worker(QObject):
             self.finished.emit(None, error)
         else:
             self.finished.emit(result, None)
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread, so that the worker's signals run the dialog and `on_done` there (queued).
+
+    A signal connected to a plain Python function runs it in the emitting thread: the worker's.
+    """
+
+    def __init__(self, progress: Callable[[int, int, str], None], finish: Callable[[Any, Any], None]) -> None:
+        super().__init__()
+        self._progress = progress
+        self._finish = finish
+
+    @Slot(int, int, str)
+    def progressed(self, done: int, total: int, message: str) -> None:
+        self._progress(done, total, message)
+
+    @Slot(object, object)
+    def finished(self, result: Any, error: Any) -> None:
+        self._finish(result, error)
 
 
 _running: set[QThread] = set()
@@ -89,11 +109,13 @@ def run_in_thread(
         else:
             raise error
 
-    worker.progressed.connect(show_progress)
-    worker.finished.connect(finish)
+    relay = _Relay(show_progress, finish)
+    worker.progressed.connect(relay.progressed)
+    worker.finished.connect(relay.finished)
     dialog.canceled.connect(worker.cancel_event.set)
     thread.started.connect(worker.run)
-    thread.worker = worker  # keep the worker alive as long as its thread
+    thread.worker = worker  # keep the worker and the relay alive as long as their thread
+    thread.relay = relay
     _running.add(thread)
     thread.start()
 

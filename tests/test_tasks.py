@@ -1,0 +1,35 @@
+"""The background helper: the work runs off the GUI thread, its progress and its result come back on it."""
+
+from __future__ import annotations
+
+import threading
+
+from pae_desktop.ui import tasks
+
+
+def test_result_and_progress_come_back_on_the_gui_thread(qtbot):
+    seen: dict[str, str] = {}
+
+    def work(progress):
+        seen["work"] = threading.current_thread().name
+        progress(1, 2, "moitié")
+        return 42
+
+    results = []
+    tasks.run_in_thread(None, "Essai", work, lambda result: results.append((result, threading.current_thread().name)))
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    gui = threading.main_thread().name
+    assert seen["work"] != gui
+    assert results == [(42, gui)]
+    assert not tasks._running
+
+
+def test_an_error_comes_back_on_the_gui_thread(qtbot):
+    errors = []
+
+    def work(progress):
+        raise ValueError("boum")
+
+    tasks.run_in_thread(None, "Essai", work, lambda _r: None, lambda e: errors.append((e, threading.current_thread())))
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert isinstance(errors[0][0], ValueError) and errors[0][1] is threading.main_thread()
