@@ -482,12 +482,15 @@ _CIVILITIES = {
     "MONSIEUR": "M.",
     "MLLE": "Mlle",
 }
-_LIMITS = {"last_name": 100, "usage_name": 100, "first_names": 200, "email": 200, "address": 300, "city": 100}
+_Y = Youth.__table__.c
+_S = OriginalSchooling.__table__.c
+_R = LegalRepresentative.__table__.c
 
 
-def _cut(name: str, value: str) -> str:
-    limit = _LIMITS.get(name)
-    return value[:limit] if limit else value
+def _fit(column, value: str) -> str:
+    """The value cut to its column's length: PostgreSQL refuses longer strings (SQLite would keep them)."""
+    length = getattr(column.type, "length", None)
+    return value[:length] if length else value
 
 
 def _phones(*raws: str) -> list[str]:
@@ -500,21 +503,22 @@ def _youth_values(record: StudentRecord) -> dict[str, object]:
     for name in ("last_name", "usage_name", "first_names", "sex", "email"):
         value = getattr(record, name).strip()
         if value:
-            values[name] = _cut(name, " ".join(value.split()))
+            values[name] = _fit(_Y[name], " ".join(value.split()))
     if record.birth_date is not None:
         values["birth_date"] = record.birth_date
-    if record.ine:
-        values["ine"] = normalise_ine(record.ine)
+    ine = normalise_ine(record.ine)
+    if ine and len(ine) <= _Y.ine.type.length:  # a longer one is only warned about (see _warnings)
+        values["ine"] = ine
     phones = _phones(record.phone_mobile, record.phone_home, record.phone_work)
     own = [r for r in record.representatives or () if r.link == ParentLink.ELEVE.value]
     if not phones and own:  # an adult student is often their own «responsable» (CODE_PARENTE 70)
         phones = _phones(own[0].phone_mobile, own[0].phone_home, own[0].phone_work)
     if "email" not in values and own and own[0].email:
-        values["email"] = _cut("email", own[0].email)
+        values["email"] = _fit(_Y.email, own[0].email)
     if phones:
-        values["phone"] = phones[0]
+        values["phone"] = _fit(_Y.phone_raw, phones[0])
     if len(phones) > 1:
-        values["phone2"] = phones[1]
+        values["phone2"] = _fit(_Y.phone2_raw, phones[1])
     address = record.address or (own[0].address if own else None)
     if address is not None:
         for name, value in (
@@ -523,7 +527,7 @@ def _youth_values(record: StudentRecord) -> dict[str, object]:
             ("city", address.city),
         ):
             if value:
-                values[name] = _cut(name, value)
+                values[name] = _fit(_Y[name], value)
     if record.boursier:
         values["boursier"] = True  # an export that does not list a scholarship never takes one away
     return values
@@ -540,16 +544,16 @@ def _rep_tuples(record: StudentRecord) -> list[RepTuple] | None:
         address = rep.address
         result.append(
             (
-                _cut("last_name", rep.last_name),
-                _cut("last_name", rep.first_name),
-                _CIVILITIES.get(rep.civility.strip().upper(), rep.civility.strip()[:10]),
+                _fit(_R.last_name, rep.last_name),
+                _fit(_R.first_name, rep.first_name),
+                _fit(_R.civility, _CIVILITIES.get(rep.civility.strip().upper(), rep.civility.strip())),
                 rep.link if ParentLink.from_code(rep.link) else "",
                 rep.legal,
-                phone,
-                _cut("email", rep.email),
-                _cut("address", address.street) if address else "",
-                address.postal_code[:10] if address else "",
-                _cut("city", address.city) if address else "",
+                _fit(_R.phone_raw, phone),
+                _fit(_R.email, rep.email),
+                _fit(_R.address, address.street) if address else "",
+                _fit(_R.postal_code, address.postal_code) if address else "",
+                _fit(_R.city, address.city) if address else "",
             )
         )
     return result
@@ -896,7 +900,7 @@ def _plan_students(
         schooling = _schooling_values(row, plan)
         if row.youth_id is None:
             youth = _youth_values(record)
-            youth["siecle_id"] = record.eleve_id or SPREADSHEET_ID
+            youth["siecle_id"] = _fit(_Y.siecle_id, record.eleve_id) or SPREADSHEET_ID
             plan.inserts.append((youth, schooling, _rep_tuples(record) or []))
             preview.rows.append(PreviewRow(Outcome.ADDED, warnings=warnings, **common))
         else:
@@ -936,7 +940,8 @@ def _plan_students(
 def _warnings(record: StudentRecord, today: dt.date) -> tuple[str, ...]:
     warnings = []
     if warning := ine_warning(record.ine):
-        warnings.append(warning)
+        too_long = len(normalise_ine(record.ine)) > _Y.ine.type.length
+        warnings.append(warning + (" Il n'est pas enregistré." if too_long else ""))
     if warning := birth_date_error(record.birth_date, today):
         warnings.append(warning)
     for raw in _phones(record.phone_mobile, record.phone_home, record.phone_work)[:2]:
@@ -950,11 +955,11 @@ def _schooling_values(row: _Row, plan: _Plan) -> dict[str, object]:
     label = detection.label or record.mef_label
     return {
         "diploma": detection.diploma.value if detection.diploma else "",
-        "speciality": rules.speciality_of(label)[:200],
-        "mef_code": (record.mef_code or detection.mef_code)[:11],
-        "mef_label": label[:200],
-        "division": record.division[:50],
-        "status": (record.status or "ST")[:2],
+        "speciality": _fit(_S.speciality, rules.speciality_of(label)),
+        "mef_code": _fit(_S.mef_code, record.mef_code or detection.mef_code),
+        "mef_label": _fit(_S.mef_label, label),
+        "division": _fit(_S.division, record.division),
+        "status": _fit(_S.status, record.status or "ST"),
         "school_year": plan.school_year if plan.school_year is not None else plan.campaign_year - 1,
         "detected_by": detection.method.value,
     }
@@ -1195,7 +1200,7 @@ def _insert_youths(
             "phone2_raw": phones[1].raw,
             "email": values.get("email", ""),
             "address": values.get("address", ""),
-            "postal_code": str(values.get("postal_code", ""))[:10],
+            "postal_code": values.get("postal_code", ""),
             "city": values.get("city", ""),
             "boursier": bool(values.get("boursier", False)),
             "version": 1,
