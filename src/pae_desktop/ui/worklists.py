@@ -1,0 +1,483 @@
+"""The home screen «Accueil»: the contact campaign's to-do lists with their counts and the days left.
+
+Also the two quick dialogs of the campaign reached from it: an information action for classes or youths
+in one step, and the exam results class by class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pae_desktop.core.errors import UserError
+from pae_desktop.core.services import contacts
+from pae_desktop.core.services.contacts import InformationForm, WorkItem, Worklist, Worklists
+from pae_desktop.core.text import fold
+from pae_desktop.core.vocabulary import ExamResult, InformationKind
+from pae_desktop.ui import context as topics
+from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, labelled, show_error, show_info
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+COLUMNS = ("Nom", "Classe", "Téléphone", "Étape", "Échéance", "Dernière tentative", "À faire")
+LIST_HELP = {
+    Worklist.A_CONTACTER: "Repérés ou informés, pas encore joints : les appeler.",
+    Worklist.A_RELANCER: "Une relance était prévue aujourd'hui ou avant.",
+    Worklist.INJOIGNABLES: "Trop de tentatives sans réponse : essayer un autre canal, la Mission locale, ou la PSAD.",
+    Worklist.ENTRETIEN_A_PROPOSER: "Joints : leur proposer un créneau d'entretien avec la Mission locale.",
+    Worklist.ENTRETIEN_A_SAISIR: "Le créneau réservé est passé : saisir la fiche d'entretien.",
+}
+WATCHED = frozenset({topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS})
+
+
+class WorkItemModel(QAbstractTableModel):
+    """A thin model over immutable work items; sorting on raw values through SORT_ROLE."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.items: list[WorkItem] = []
+
+    def set_items(self, items: list[WorkItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent=None) -> int:  # noqa: N802
+        return 0 if parent is not None and parent.isValid() else len(self.items)
+
+    def columnCount(self, parent=None) -> int:  # noqa: N802
+        return len(COLUMNS)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role == ID_ROLE:
+            return item.youth_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                item.name,
+                item.division,
+                item.phone,
+                item.stage.label,
+                f"{item.due:%d/%m/%Y}" if item.due else "",
+                f"{item.last_attempt:%d/%m %H:%M}" if item.last_attempt else "",
+                item.detail,
+            )[column]
+        if role == SORT_ROLE:
+            return (
+                fold(item.name),
+                fold(item.division),
+                item.phone,
+                item.stage.label,
+                item.due.isoformat() if item.due else "",
+                item.last_attempt.isoformat() if item.last_attempt else "",
+                item.detail,
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 6:
+            return item.detail
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
+def days_left_text(lists: Worklists) -> str:
+    target = f"{lists.interview_deadline:%d/%m/%Y}"
+    days = lists.days_left
+    if days > 1:
+        return f"<b>J-{days}</b> : {days} jours avant la date cible des entretiens ({target})"
+    if days == 1:
+        return f"<b>J-1</b> : la date cible des entretiens est demain ({target})"
+    if days == 0:
+        return f"<b>Jour J</b> : la date cible des entretiens est aujourd'hui ({target})"
+    return f"Date cible des entretiens dépassée depuis {-days} jour{'s' if days < -1 else ''} ({target})"
+
+
+class WorklistsView(QWidget):
+    """«Accueil»: pick a list on the left, its youths on the right; Enter opens the youth's file."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.lists: Worklists | None = None
+        self.current = Worklist.A_CONTACTER
+
+        self.header = QLabel()
+        self.header.setStyleSheet("font-size: 13pt;")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.chooser = QListWidget()
+        self.chooser.setAccessibleName("Listes de travail")
+        self.chooser.setMaximumWidth(280)
+        for name in Worklist:
+            item = QListWidgetItem(name.value)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(LIST_HELP[name])
+            self.chooser.addItem(item)
+        self.chooser.setStyleSheet("QListWidget::item { padding: 8px; font-size: 11pt; }")
+        self.help = QLabel()
+        self.help.setWordWrap(True)
+        self.help.setStyleSheet("color: #555;")
+
+        self.model = WorkItemModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Jeunes de la liste")
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.empty = QLabel("Rien à faire dans cette liste.")
+        self.empty.setStyleSheet("color: #1b5e20; font-size: 11pt;")
+
+        self.open_button = QPushButton("&Ouvrir le dossier")
+        self.contact_button = QPushButton("Noter une &tentative…")
+        self.information_button = QPushButton("Action d'&information…")
+        self.results_button = QPushButton("Résultats d'e&xamen…")
+        self.open_button.clicked.connect(self.open_selected)
+        self.contact_button.clicked.connect(self.record_contact)
+        self.information_button.clicked.connect(self.record_information)
+        self.results_button.clicked.connect(self.exam_results)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
+
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.contact_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        for button in (self.information_button, self.results_button):
+            buttons.addWidget(button)
+        left = QVBoxLayout()
+        left.addWidget(self.chooser)
+        right = QVBoxLayout()
+        right.addWidget(self.help)
+        right.addWidget(self.table)
+        right.addWidget(self.empty)
+        right.addLayout(buttons)
+        body = QHBoxLayout()
+        body.addLayout(left)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(body)
+
+        self.chooser.currentRowChanged.connect(self._list_chosen)
+        context.data_changed.connect(self._data_changed)
+        context.campaign_changed.connect(lambda _id: self.reload())
+        self.reload()
+        self.chooser.setCurrentRow(0)
+
+    # loading
+    def reload(self) -> None:
+        campaign_id = self.context.campaign_id
+        if campaign_id is None:
+            self.lists = None
+            self.header.setText("Aucune campagne : importez les élèves de terminale pour commencer.")
+            self.model.set_items([])
+            self._refresh_chooser()
+            return
+        with self.context.db.read() as session:
+            self.lists = contacts.worklists(session, campaign_id)
+        self.header.setText(days_left_text(self.lists))
+        self._refresh_chooser()
+        self._show(self.current)
+
+    def _data_changed(self, changed: frozenset) -> None:
+        if changed & WATCHED:
+            self.reload()
+
+    def _refresh_chooser(self) -> None:
+        counts = self.lists.counts if self.lists else {}
+        for row in range(self.chooser.count()):
+            item = self.chooser.item(row)
+            name = Worklist(item.data(Qt.ItemDataRole.UserRole))  # the item gives back the plain string
+            count = counts.get(name, 0)
+            item.setText(f"{name.value}  ({count})")
+            item.setForeground(Qt.GlobalColor.black if count else Qt.GlobalColor.gray)
+
+    def _list_chosen(self, row: int) -> None:
+        if row >= 0:
+            self._show(Worklist(self.chooser.item(row).data(Qt.ItemDataRole.UserRole)))
+
+    def _show(self, name: Worklist) -> None:
+        self.current = name
+        items = list(self.lists.items[name]) if self.lists else []
+        self.model.set_items(items)
+        self.proxy.sort(-1)
+        self.help.setText(LIST_HELP[name])
+        self.table.setVisible(bool(items))
+        self.empty.setVisible(not items)
+        self.table.resizeColumnsToContents()
+        for button in (self.open_button, self.contact_button):
+            button.setEnabled(bool(items))
+
+    # actions
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(row, 0).data(ID_ROLE) for row in rows]
+
+    def selected_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.proxy.index(index.row(), 0).data(ID_ROLE)
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.proxy.index(row, 0))
+
+    def open_selected(self) -> None:
+        youth_id = self.selected_id()
+        if youth_id is not None:
+            self.context.open_youth.emit(youth_id)
+
+    def record_contact(self) -> None:
+        youth_id = self.selected_id()
+        if youth_id is None:
+            show_info(self, "Choisissez d'abord un jeune dans la liste.")
+            return
+        from pae_desktop.ui.contact_dialog import ContactDialog
+
+        dialog = ContactDialog(self.context, youth_id, self)
+        if dialog.exec():
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(dialog.summary(), 8000)
+
+    def record_information(self) -> None:
+        if self.context.campaign_id is None:
+            return
+        InformationDialog(self.context, self.selected_ids(), self).exec()
+
+    def exam_results(self) -> None:
+        if self.context.campaign_id is None:
+            return
+        ExamResultsDialog(self.context, self).exec()
+
+
+class InformationDialog(QDialog):
+    """One information action for whole classes and/or the youths selected, in one step."""
+
+    def __init__(self, context: AppContext, youth_ids: list[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.youth_ids = youth_ids
+        self.setWindowTitle("Action d'information")
+        with context.db.read() as session:
+            classes = contacts.class_counts(session, context.campaign_id)
+        self.on = DateField()
+        self.on.set_value(dt.date.today())
+        self.kind = CodeCombo(InformationKind)
+        self.note = QLineEdit()
+        self.note.setMaxLength(contacts.MAX_NOTE)
+        self.classes = QListWidget()
+        self.classes.setAccessibleName("Classes informées")
+        for division, count in classes:
+            item = QListWidgetItem(f"{division} ({count} élève{'s' if count > 1 else ''})")
+            item.setData(Qt.ItemDataRole.UserRole, division)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.classes.addItem(item)
+        self.selection = QLabel(
+            f"Et les {len(youth_ids)} jeune(s) sélectionné(s) dans la liste."
+            if youth_ids
+            else "Aucun jeune sélectionné."
+        )
+        self.message = MessageLabel()
+        form = QFormLayout()
+        form.addRow(labelled("&Date :", self.on), self.on)
+        form.addRow(labelled("&Type :", self.kind), self.kind)
+        form.addRow(labelled("&Note :", self.note), self.note)
+        form.addRow(labelled("&Classes :", self.classes), self.classes)
+        form.addRow("", self.selection)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Enregistrer")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def checked_classes(self) -> list[str]:
+        return [
+            self.classes.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.classes.count())
+            if self.classes.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def save(self) -> None:
+        try:
+            on = self.on.value()
+        except ValueError as error:
+            self.message.show_error(str(error))
+            return
+        if on is None:
+            self.message.show_error("Indiquez la date de l'action d'information.")
+            return
+        form = InformationForm(on=on, kind=self.kind.code(), note=self.note.text())
+        try:
+            with self.context.db.transaction() as session:
+                contacts.record_information(
+                    session,
+                    self.context.campaign_id,
+                    form,
+                    divisions=self.checked_classes(),
+                    youth_ids=self.youth_ids,
+                )
+        except UserError as error:
+            self.message.show_error(str(error))
+            return
+        self.context.changed(topics.CONTACTS, topics.YOUTHS)
+        self.accept()
+
+
+RESULT_COLUMNS = ("Nom", "Classe", "Diplôme", "Résultat")
+
+
+class ExamResultsDialog(QDialog):
+    """The exam results of a class in a quick grid (a combo per youth), or read from a results spreadsheet."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Résultats d'examen")
+        self.resize(640, 560)
+        self.changes: dict[int, str] = {}
+        with context.db.read() as session:
+            classes = contacts.class_counts(session, context.campaign_id)
+        self.division = QComboBox()
+        for division, count in classes:
+            self.division.addItem(f"{division} ({count})", division)
+        self.all_admitted = QPushButton("Tous « &Admis »")
+        self.from_file = QPushButton("Depuis un &fichier de résultats…")
+        self.all_admitted.setAutoDefault(False)
+        self.from_file.setAutoDefault(False)
+        self.table = QTableWidget(0, len(RESULT_COLUMNS))
+        self.table.setHorizontalHeaderLabels(RESULT_COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.message = MessageLabel()
+        top = QHBoxLayout()
+        top.addWidget(labelled("&Classe :", self.division))
+        top.addWidget(self.division, 1)
+        top.addWidget(self.all_admitted)
+        top.addWidget(self.from_file)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Enregistrer")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.division.currentIndexChanged.connect(lambda _i: self.load())
+        self.all_admitted.clicked.connect(self.set_all_admitted)
+        self.from_file.clicked.connect(self.read_file)
+        self.load()
+
+    def load(self) -> None:
+        division = self.division.currentData()
+        if division is None:
+            self.table.setRowCount(0)
+            return
+        with self.context.db.read() as session:
+            rows = contacts.class_results(session, self.context.campaign_id, division)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            for column, value in enumerate((row.name, row.division, row.diploma)):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+            combo = CodeCombo(ExamResult)
+            combo.set_code(self.changes.get(row.youth_id, row.exam_result))
+            combo.setAccessibleName(f"Résultat de {row.name}")
+            combo.currentIndexChanged.connect(
+                lambda _i, youth_id=row.youth_id, box=combo: self.changes.__setitem__(youth_id, box.code())
+            )
+            self.table.setCellWidget(index, 3, combo)
+        self.table.resizeColumnsToContents()
+
+    def set_all_admitted(self) -> None:
+        for row in range(self.table.rowCount()):
+            self.table.cellWidget(row, 3).set_code(ExamResult.ADMIS.value)
+
+    def read_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Fichier de résultats", "", "Tableurs (*.csv *.xlsx *.xls);;Tous les fichiers (*)"
+        )
+        if not path:
+            return
+        try:
+            from pae_desktop.core.services.census import read_sources
+
+            (source,) = [f for f in read_sources([path]).files if f.table is not None] or [None]
+            if source is None:
+                raise UserError("Ce fichier n'est pas un tableur de résultats.")
+            with self.context.db.read() as session:
+                found = contacts.results_from_table(session, self.context.campaign_id, source.table)
+        except UserError as error:
+            self.message.show_error(str(error))
+            return
+        self.changes.update(found.matched)
+        self.load()
+        text = f"{len(found.matched)} résultat(s) lu(s), à enregistrer."
+        if found.unmatched:
+            text += f" {len(found.unmatched)} ligne(s) sans jeune correspondant : " + ", ".join(
+                found.unmatched[:5]
+            )
+        if found.unreadable:
+            text += f" {len(found.unreadable)} résultat(s) illisible(s) : " + ", ".join(found.unreadable[:5])
+        if found.unmatched or found.unreadable:
+            self.message.show_warning(text)
+        else:
+            self.message.show_info(text)
+
+    def save(self) -> None:
+        try:
+            with self.context.db.transaction() as session:
+                changed = contacts.save_exam_results(session, self.context.campaign_id, self.changes)
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        self.changes.clear()
+        self.context.changed(topics.YOUTHS)
+        self.message.show_info(f"{changed} résultat(s) enregistré(s).")

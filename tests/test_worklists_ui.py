@@ -1,0 +1,198 @@
+"""The home screen «Accueil» with pytest-qt: lists with counts and days left, opening a youth, quick dialogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from sqlalchemy import select
+
+from pae_desktop.core.models import Campaign, ContactAttempt, InformationAction, OriginalSchooling, Youth
+from pae_desktop.core.services.campaigns import CampaignDates, update_campaign_dates
+from pae_desktop.core.services.contacts import Worklist
+from pae_desktop.ui import contact_dialog
+from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.worklists import ExamResultsDialog, InformationDialog, WorklistsView, days_left_text
+
+
+@pytest.fixture
+def campaign(school_db):
+    """The campaign 2025 moved to this year, so that «today» falls before its interview target date."""
+    today = dt.date.today()
+    with school_db.transaction() as session:
+        campaign = session.scalars(select(Campaign)).one()
+        dates = CampaignDates.defaults(2025)
+        dates.interview_deadline = today + dt.timedelta(days=12)
+        dates.census_cutoff = min(dates.census_cutoff, dates.interview_deadline)
+        update_campaign_dates(session, campaign, dates)
+        ids = {}
+        for name, division in (
+            ("ALPHA", "TMELEC"),
+            ("BRAVO", "TMELEC"),
+            ("CHARLIE", "2CAPCUI"),
+            ("DELTA", "TMELEC"),
+        ):
+            youth = Youth(
+                campaign_id=campaign.id,
+                pseudonym="x",
+                last_name=name,
+                first_names="Léa",
+                phone="06 12 34 56 78",
+                schooling=OriginalSchooling(division=division, diploma="BAC_PRO"),
+            )
+            session.add(youth)
+            session.flush()
+            ids[name] = youth.id
+        now = dt.datetime.now().replace(microsecond=0)
+        session.add(
+            ContactAttempt(
+                youth_id=ids["BRAVO"], at=now - dt.timedelta(hours=1), channel="TELEPHONE", result="JOINT"
+            )
+        )
+        for hours in (1, 2, 3):
+            session.add(
+                ContactAttempt(
+                    youth_id=ids["CHARLIE"],
+                    at=now - dt.timedelta(hours=hours),
+                    channel="SMS",
+                    result="PAS_DE_REPONSE",
+                )
+            )
+        session.add(
+            ContactAttempt(
+                youth_id=ids["DELTA"],
+                at=now - dt.timedelta(days=2),
+                channel="TELEPHONE",
+                result="MESSAGE_LAISSE",
+                next_step="A_RELANCER",
+                next_date=today,
+            )
+        )
+        return campaign.id, ids
+
+
+@pytest.fixture
+def view(qtbot, school_db, campaign):
+    context = AppContext(school_db, campaign[0])
+    widget = WorklistsView(context)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _chooser_texts(view) -> list[str]:
+    return [view.chooser.item(i).text() for i in range(view.chooser.count())]
+
+
+def test_lists_with_counts_and_days_left(view):
+    assert _chooser_texts(view) == [
+        "À contacter  (1)",
+        "À relancer aujourd'hui  (1)",
+        "Injoignables  (1)",
+        "Entretien à proposer  (1)",
+        "Entretien à saisir  (0)",
+    ]
+    assert view.header.text().startswith("<b>J-12</b> : 12 jours avant la date cible des entretiens")
+    assert view.model.rowCount() == 1
+    assert view.proxy.index(0, 0).data() == "ALPHA Léa"
+    assert view.proxy.index(0, 6).data() == "Jamais contacté(e)"
+    view.chooser.setCurrentRow(2)
+    assert view.proxy.index(0, 0).data() == "CHARLIE Léa"
+    view.chooser.setCurrentRow(4)
+    assert view.table.isHidden() and not view.empty.isHidden()
+
+
+def test_enter_or_double_click_opens_the_youth(qtbot, view, campaign):
+    opened = []
+    view.context.open_youth.connect(opened.append)
+    view.chooser.setCurrentRow(3)
+    view.select_row(0)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened == [campaign[1]["BRAVO"]]
+    view.open_button.click()
+    assert opened[-1] == campaign[1]["BRAVO"]
+    assert view.selected_id() == campaign[1]["BRAVO"]
+
+
+def test_a_contact_recorded_moves_the_youth_between_lists(qtbot, view, campaign, monkeypatch):
+    def fake_exec(dialog):
+        dialog.outcome.set_code("JOINT")
+        dialog.save()
+        return 1
+
+    monkeypatch.setattr(contact_dialog.ContactDialog, "exec", fake_exec)
+    view.chooser.setCurrentRow(0)
+    view.select_row(0)
+    view.contact_button.click()
+    assert _chooser_texts(view)[0] == "À contacter  (0)"
+    assert _chooser_texts(view)[3] == "Entretien à proposer  (2)"
+
+
+def test_information_dialog_for_a_class_and_the_selection(qtbot, school_db, view, campaign):
+    campaign_id, ids = campaign
+    dialog = InformationDialog(view.context, [ids["ALPHA"]], view)
+    qtbot.addWidget(dialog)
+    texts = [dialog.classes.item(i).text() for i in range(dialog.classes.count())]
+    assert texts == ["2CAPCUI (1 élève)", "TMELEC (3 élèves)"]
+    dialog.classes.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.kind.set_code("DEPLIANT")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with school_db.read() as session:
+        actions = session.scalars(select(InformationAction).order_by(InformationAction.id)).all()
+        assert [(a.kind, a.division, [t.youth_id for t in a.targets]) for a in actions] == [
+            ("DEPLIANT", "2CAPCUI", []),
+            ("DEPLIANT", "", [ids["ALPHA"]]),
+        ]
+    assert _chooser_texts(view)[0] == "À contacter  (1)"  # informed, still to contact
+
+
+def test_information_dialog_refuses_without_target(qtbot, view):
+    dialog = InformationDialog(view.context, [], view)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert dialog.message.text() == "Choisissez au moins une classe ou un jeune."
+
+
+def test_exam_results_grid_and_file(qtbot, school_db, view, campaign, tmp_path, monkeypatch):
+    campaign_id, ids = campaign
+    dialog = ExamResultsDialog(view.context, view)
+    qtbot.addWidget(dialog)
+    assert [dialog.division.itemText(i) for i in range(dialog.division.count())] == [
+        "2CAPCUI (1)",
+        "TMELEC (3)",
+    ]
+    dialog.division.setCurrentIndex(1)
+    assert dialog.table.rowCount() == 3
+    dialog.set_all_admitted()
+    dialog.table.cellWidget(1, 3).set_code("AJOURNE")
+    dialog.save()
+    assert dialog.message.text() == "3 résultat(s) enregistré(s)."
+    with school_db.read() as session:
+        results = dict(
+            session.execute(
+                select(Youth.last_name, OriginalSchooling.exam_result).join(OriginalSchooling)
+            ).all()
+        )
+    assert results == {"ALPHA": "ADMIS", "BRAVO": "AJOURNE", "CHARLIE": "INCONNU", "DELTA": "ADMIS"}
+    path = tmp_path / "resultats.csv"
+    path.write_text("Nom;Prénom;Résultat\nCHARLIE;Léa;Absent\nINCONNU;Zoé;Admis\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    dialog.read_file()
+    assert dialog.message.text() == (
+        "Le fichier « resultats.csv » doit donner l'INE, ou le nom, le prénom et la date de naissance."
+    )
+
+
+def test_days_left_wording():
+    from pae_desktop.core.services.contacts import Worklists
+
+    def text(today):
+        return days_left_text(Worklists(today, dt.date(2026, 9, 17), {name: () for name in Worklist}))
+
+    assert text(dt.date(2026, 9, 16)).startswith("<b>J-1</b>")
+    assert text(dt.date(2026, 9, 17)).startswith("<b>Jour J</b>")
+    assert text(dt.date(2026, 9, 20)) == "Date cible des entretiens dépassée depuis 3 jours (17/09/2026)"
