@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 from sqlalchemy import func, select
 
 from pae_desktop.core import audit
-from pae_desktop.core.models import AuditEvent, School, Youth
+from pae_desktop.core.models import AuditEvent, Pathway, School, Youth
 from pae_desktop.storage.backup import automatic_backups
 from pae_desktop.ui import tasks
 from pae_desktop.ui.context import AppContext
@@ -103,8 +103,9 @@ def test_startup_maintenance_backs_up_and_offers_retention(demo_db, qtbot, monke
     assert len(automatic_backups(demo_db.data_dir)) == 1
     assert "sans parcours à anonymiser" in asked[0]
     with demo_db.read() as session:
-        assert session.scalar(select(func.count()).where(Youth.anonymised_at.is_not(None))) == 116
-        assert session.scalar(select(func.count()).where(AuditEvent.action == "anonymise")) == 116
+        without_pathway = 150 - session.scalar(select(func.count()).select_from(Pathway))
+        assert session.scalar(select(func.count()).where(Youth.anonymised_at.is_not(None))) == without_pathway
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "anonymise")) == without_pathway
 
 
 def test_startup_maintenance_reports_a_damaged_database(demo_db, qtbot, monkeypatch):
@@ -266,3 +267,33 @@ def test_one_call_wires_data_protection_into_a_window(school_db, qtbot, monkeypa
     assert hooks.idle_lock is None  # a plain database: no lock screen
     window.close()
     assert closing == [context]
+
+
+def test_the_window_asks_the_passphrase_again_after_a_wrong_one(school_db, qtbot, monkeypatch):
+    from pae_desktop.storage import encryption
+    from pae_desktop.ui import lock_screen
+
+    encryption.change_encryption(school_db, "phrase-secrete")
+    school_db.close()
+    typed = iter([("mauvaise", True), ("phrase-secrete", True)])
+    monkeypatch.setattr(lock_screen.QInputDialog, "getText", lambda *a, **k: next(typed))
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    try:
+        db = lock_screen.open_database_with_prompt(school_db.data_dir)
+        try:
+            assert db.passphrase == "phrase-secrete"
+            window = QMainWindow()
+            qtbot.addWidget(window)
+            from pae_desktop.ui.data_protection import install_data_protection
+
+            hooks = install_data_protection(window, AppContext(db), maintenance=False)
+            assert hooks.idle_lock is not None  # an encrypted database: the lock screen is on
+        finally:
+            db.close()
+        assert warned == ["Phrase de passe incorrecte : réessayez."]
+        monkeypatch.setattr(lock_screen.QInputDialog, "getText", lambda *a, **k: ("", False))
+        with pytest.raises(encryption.PassphraseRequired):
+            lock_screen.open_database_with_prompt(school_db.data_dir)
+    finally:
+        encryption.set_passphrase_provider(None)

@@ -166,3 +166,23 @@ def passphrase_dialog(parent: QWidget | None = None) -> Callable[[Path], str]:
         return typed
 
     return ask
+
+
+def open_database_with_prompt(
+    data_dir=None, url: str | None = None, parent: QWidget | None = None, attempts: int = 3
+):
+    """`open_database` for the window: an encrypted base asks its passphrase in a dialog, again after a wrong
+    one (at most `attempts` times); «Annuler» or too many wrong ones raise the French refusal."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from pae_desktop.storage.database import open_database
+
+    encryption.set_passphrase_provider(passphrase_dialog(parent))
+    for attempt in range(1, attempts + 1):
+        try:
+            return open_database(data_dir, url)
+        except encryption.WrongPassphrase:
+            if attempt == attempts:
+                raise
+            QMessageBox.warning(parent, "Base chiffrée", "Phrase de passe incorrecte : réessayez.")
+    raise AssertionError("unreachable")
