@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.models import School, Youth
+from pae_desktop.core.models import Pathway, School, Youth
 from pae_desktop.storage import backup, database
 from pae_desktop.storage.backup import (
     INFO_TABLE,
@@ -77,10 +77,12 @@ def test_preview_says_what_the_backup_holds(demo_db, tmp_path):
     preview = inspect_backup(saved)
     assert preview.uai and preview.is_demo and preview.revision == database.head_revision()
     assert [(c.year, c.youths) for c in preview.campaigns] == [(2025, 150)]
-    assert preview.pathways == 34
+    with demo_db.read() as session:
+        pathways = session.scalar(select(func.count()).select_from(Pathway))
+    assert pathways > 0 and preview.pathways == pathways
     assert preview.taken_at == dt.datetime(2026, 11, 26, 10, 30) and preview.kind == "manuelle"
     text = "\n".join(preview.lines())
-    assert "Campagne 2025 : 150 jeunes, 34 parcours" in text
+    assert f"Campagne 2025 : 150 jeunes, {pathways} parcours" in text
     assert "26/11/2026 à 10:30" in text and "Intégrité : vérifiée" in text
     assert f"({preview.uai})" in text and "démonstration" in text
 

@@ -110,7 +110,8 @@ def test_youths_without_pathway_go_first_at_the_end_of_the_campaign(real_db):
         assert plan_retention(session, dt.date(2025, 12, 31)).youth_ids == []
         plan = plan_retention(session, dt.date(2026, 1, 1))
     assert len(plan.youth_ids) == 150 - len(with_pathway) and not set(plan.youth_ids) & with_pathway
-    assert "116 jeune(s) sans parcours à anonymiser (conservés jusqu'au 31/12/2025)" in "\n".join(
+    due = 150 - len(with_pathway)
+    assert f"{due} jeune(s) sans parcours à anonymiser (conservés jusqu'au 31/12/2025)" in "\n".join(
         plan.lines()
     )
     with real_db.read() as session:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from itertools import islice
 from dataclasses import dataclass
 
 from faker import Faker
@@ -403,9 +404,12 @@ def _campaign_facts(
         )
         if fate != "interview":
             continue
-        slot = next((s for s in free_slots if s.starts_at.date() > contact_day), None)
-        if slot is None:
+        if rng.random() < 0.15:  # reached late, after the rentrée: some interviews miss the target date
+            contact_day = _weekday_on_or_after(dt.date(campaign.year, 9, rng.randint(8, 18)))
+        candidates = list(islice((s for s in free_slots if s.starts_at.date() > contact_day), 40))
+        if not candidates:
             continue
+        slot = rng.choice(candidates)
         free_slots.remove(slot)
         session.add(SlotBooking(slot=slot, youth=youth, booked_at=_at(contact_day, rng)))
         if rng.random() < 0.12:  # did not come: the slot stays booked, the interview is to record
