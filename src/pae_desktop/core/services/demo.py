@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from faker import Faker
 from sqlalchemy import select
