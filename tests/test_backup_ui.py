@@ -297,3 +297,24 @@ def test_the_window_asks_the_passphrase_again_after_a_wrong_one(school_db, qtbot
             lock_screen.open_database_with_prompt(school_db.data_dir)
     finally:
         encryption.set_passphrase_provider(None)
+
+
+def test_encryption_is_offered_at_setup(school_db, qtbot, monkeypatch):
+    from pae_desktop.storage.encryption import is_encrypted
+    from pae_desktop.ui import data_protection
+
+    context = AppContext(school_db)
+    monkeypatch.setattr(data_protection.QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    assert not data_protection.offer_encryption(None, context) and not is_encrypted(school_db.file)
+    monkeypatch.setattr(data_protection.QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+
+    def accept(dialog):
+        dialog.new.setText("une longue phrase")
+        dialog.again.setText("une longue phrase")
+        dialog._check()
+        return dialog.result()
+
+    monkeypatch.setattr(data_protection.PassphraseDialog, "exec", accept)
+    assert data_protection.offer_encryption(None, context)
+    assert is_encrypted(school_db.file) and school_db.passphrase == "une longue phrase"
+    assert not data_protection.offer_encryption(None, context)  # asked once: already encrypted

@@ -256,6 +256,33 @@ class DataProtectionPage(QWidget):
         BackupDialog(self.context, self).exec()
 
 
+def offer_encryption(parent: QWidget | None, context: AppContext) -> bool:
+    """At setup: recommend encrypting the new database, and do it when accepted. True when encrypted."""
+    db = context.db
+    if db.passphrase is not None or db.file is None:
+        return False
+    answer = QMessageBox.question(
+        parent,
+        "Protéger les données des élèves",
+        "Cette base contiendra des données personnelles de mineurs. Il est recommandé de la chiffrer : "
+        "sans la phrase de passe, ni la base ni ses sauvegardes ne peuvent être lues, même si le poste ou une "
+        f"clé USB est perdu.\n\nLes données sont enregistrées dans : {db.file}\n\nChiffrer la base maintenant ?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    dialog = PassphraseDialog(parent, title="Chiffrer la base")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    try:
+        encryption.change_encryption(db, dialog.new.text())
+    except UserError as error:
+        QMessageBox.warning(parent, "Chiffrement", str(error))
+        return False
+    return True
+
+
 def review_retention(parent: QWidget | None, context: AppContext) -> None:
     """On demand: what the retention rules make due today, shown for confirmation, then anonymised."""
     from pae_desktop.core.services.retention import apply_retention, plan_retention
