@@ -859,10 +859,26 @@ def _draw_frame(
     if options.gdpr_footer:
         text_width = FRAME_WIDTH
         box_height = FOOTER_TOP - FOOTER_BOTTOM - 5 * mm
-        para = _footer_paragraph(gdpr_mention(school, options), text_width, box_height)
-        _, height = para.wrap(text_width, box_height)
-        para.drawOn(canvas, MARGIN_LEFT, FOOTER_TOP - 1.5 * mm - height)
+        para, height = _fitted_footer(gdpr_mention(school, options), text_width, box_height)
+        with _FOOTER_LOCK:  # a wrapped Paragraph draws again and again, one canvas at a time
+            para.drawOn(canvas, MARGIN_LEFT, FOOTER_TOP - 1.5 * mm - height)
     canvas.restoreState()
+
+
+# The footer mention is the same on every page of every document of a school: fitted and wrapped once.
+_FOOTER_LOCK = threading.Lock()
+_FOOTERS: dict[tuple[str, float, float], tuple[Paragraph, float]] = {}
+
+
+def _fitted_footer(text: str, width: float, max_height: float) -> tuple[Paragraph, float]:
+    key = (text, width, max_height)
+    with _FOOTER_LOCK:
+        if key not in _FOOTERS:
+            if len(_FOOTERS) > 32:
+                _FOOTERS.clear()
+            para = _footer_paragraph(text, width, max_height)
+            _FOOTERS[key] = (para, para.wrap(width, max_height)[1])
+        return _FOOTERS[key]
 
 
 @dataclass
