@@ -7,7 +7,7 @@ import os
 from typing import BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from pae_desktop.core.dates import french_date
 from pae_desktop.core.errors import UserError
@@ -41,15 +41,15 @@ def load(session: Session, interview_id: int) -> Interview:
     interview = session.scalars(
         select(Interview)
         .where(Interview.id == interview_id)
-        .options(
+        .options(  # one row per interview, youth and schooling joined; 4 queries for the collections
             selectinload(Interview.participants)
-            .selectinload(InterviewParticipant.person)
-            .selectinload(Person.partner),
-            selectinload(Interview.participants).selectinload(InterviewParticipant.partner),
+            .joinedload(InterviewParticipant.person)
+            .joinedload(Person.partner),
+            selectinload(Interview.participants).joinedload(InterviewParticipant.partner),
             selectinload(Interview.barriers),
-            selectinload(Interview.youth).selectinload(Youth.schooling),
-            selectinload(Interview.youth).selectinload(Youth.representatives),
-            selectinload(Interview.youth).selectinload(Youth.follow_ups),
+            joinedload(Interview.youth).joinedload(Youth.schooling),
+            joinedload(Interview.youth).selectinload(Youth.representatives),
+            joinedload(Interview.youth).selectinload(Youth.follow_ups),
         )
     ).first()
     if interview is None:
