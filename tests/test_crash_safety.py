@@ -369,3 +369,64 @@ def test_sigkill_at_random_moments_of_a_16000_student_import(data_dir, tmp_path)
     )
     assert done.returncode == 0, done.stderr
     assert youth_count(data_dir) == count and integrity(data_dir / "pae-desktop.db") == "ok"
+
+
+# The youth form saved over and over, each save writing the same number into several fields and a whole new
+# set of legal representatives, until killed.
+SAVING_LOOP = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    event.listen(Engine, "connect", lambda conn, _: conn.execute("PRAGMA cache_size = -64"))
+    from pae_desktop.core.services.campaigns import ensure_campaign
+    from pae_desktop.core.services.school import SchoolForm, save_school
+    from pae_desktop.core.services.youths import RepresentativeForm, YouthForm, save_youth
+    from pae_desktop.storage.database import open_database
+
+    db = open_database(sys.argv[1])
+    with db.transaction() as session:
+        save_school(session, SchoolForm(name="Lycée", uai="0759999L"))
+        campaign = ensure_campaign(session, 2025)
+    youth_id = None
+    n = 0
+    while True:
+        form = YouthForm(
+            last_name=f"NOM{n}", first_names="Léa", city=f"VILLE{n}", notes=f"note {n} " + "x" * 5000,
+            representatives=[RepresentativeForm(last_name=f"REP{n}-{k}") for k in range(20)],
+        )
+        with db.transaction() as session:
+            youth_id = save_youth(session, campaign, form, youth_id, today=dt.date(2026, 11, 26)).youth_id
+        print(n, flush=True)
+        n += 1
+    """
+)
+
+
+def test_a_save_killed_midway_is_all_or_nothing(data_dir, tmp_path):
+    script = tmp_path / "saving.py"
+    script.write_text(SAVING_LOOP)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(data_dir)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        for _ in range(30):
+            assert process.stdout.readline().strip() != ""
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+    open_database(data_dir).close()
+    assert integrity(data_dir / "pae-desktop.db") == "ok"
+    connection = sqlite3.connect(data_dir / "pae-desktop.db")
+    try:
+        last_name, city, notes = connection.execute("SELECT last_name, city, notes FROM youth").fetchone()
+        reps = [
+            row[0] for row in connection.execute("SELECT last_name FROM legal_representative ORDER BY rank")
+        ]
+    finally:
+        connection.close()
+    n = last_name.removeprefix("NOM")
+    assert int(n) >= 29
+    assert city == f"VILLE{n}" and notes.startswith(f"note {n} ")
+    assert reps == [f"REP{n}-{k}" for k in range(20)]  # the save's whole set, never a mix of two
