@@ -196,3 +196,46 @@ def test_days_left_wording():
     assert text(dt.date(2026, 9, 16)).startswith("<b>J-1</b>")
     assert text(dt.date(2026, 9, 17)).startswith("<b>Jour J</b>")
     assert text(dt.date(2026, 9, 20)) == "Date cible des entretiens dépassée depuis 3 jours (17/09/2026)"
+
+
+def test_accueil_is_the_first_tab_and_reaches_the_youth(qtbot, school_db, campaign, monkeypatch):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from pae_desktop.ui.main_window import MainWindow
+
+    campaign_id, ids = campaign
+    window = MainWindow(school_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.tabs.tabText(0) == "Accueil"
+    assert window.tabs.currentIndex() == 0
+    home = window.view("WorklistsView")
+    home.chooser.setCurrentRow(3)
+    home.select_row(0)
+    opened = []
+
+    def fake_exec(dialog):
+        opened.append(dialog.youth_id)
+        return 0
+
+    monkeypatch.setattr(contact_dialog.ContactDialog, "exec", fake_exec)
+    window.record_contact()  # Ctrl+T on the home screen: the youth selected there
+    assert opened == [ids["BRAVO"]]
+    home.open_selected()
+    assert window.tabs.currentWidget() is window.views["CaseloadView"]
+    assert window.caseload.selected_id() == ids["BRAVO"]
+    imported = []
+    monkeypatch.setattr(window, "import_files", lambda paths=None: imported.append(paths))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile("/tmp/ExportXML_ElevesSansAdresses.zip")])
+    window.dropEvent(
+        QDropEvent(
+            QPoint(5, 5),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    )
+    assert imported == [["/tmp/ExportXML_ElevesSansAdresses.zip"]]

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 # Feature tabs, in order: (French title, "module:Class"). Each class is a QWidget built as
 # Class(context: AppContext, parent=None) that refreshes itself on context.data_changed / campaign_changed.
-FEATURE_TABS: tuple[tuple[str, str], ...] = (("Élèves", "pae_desktop.ui.caseload:CaseloadView"), ("Entretiens", "pae_desktop.ui.slots:SlotsView"), ("Parcours", "pae_desktop.ui.pathway_editor:PathwaysView"), ("Annuaire", "pae_desktop.ui.directory:DirectoryView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
+FEATURE_TABS: tuple[tuple[str, str], ...] = (("Accueil", "pae_desktop.ui.worklists:WorklistsView"), ("Élèves", "pae_desktop.ui.caseload:CaseloadView"), ("Entretiens", "pae_desktop.ui.slots:SlotsView"), ("Parcours", "pae_desktop.ui.pathway_editor:PathwaysView"), ("Annuaire", "pae_desktop.ui.directory:DirectoryView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
 
 DEMO_FOLDER = "demonstration"
 # A shared database (PostgreSQL): what colleagues changed shows when the window gets the focus back, and on a
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
+        self.setAcceptDrops(True)
         self.campaign_box = QComboBox()
         self.campaign_box.setAccessibleName("Campagne affichée")
         self.campaign_box.setMinimumContentsLength(22)
@@ -317,17 +318,30 @@ class MainWindow(QMainWindow):
         self.caseload.new_youth()
 
     def record_contact(self) -> None:
-        """Record a contact attempt for the selected youth (the contact dialog comes with the census issue)."""
-        youth_id = self.caseload.selected_id() if self.caseload is not None else None
+        """Record a contact attempt for the youth selected on the home screen («Accueil») or in «Élèves»."""
+        home = self.views.get("WorklistsView")
+        on_home = home is not None and self.tabs is not None and self.tabs.currentWidget() is home
+        source = home.view if on_home else self.caseload
+        youth_id = source.selected_id() if source is not None else None
         if youth_id is None:
-            show_info(self, "Sélectionnez d'abord un jeune dans la liste des élèves.")
+            show_info(self, "Sélectionnez d'abord un jeune dans l'accueil ou dans la liste des élèves.")
             return
-        try:
-            module = importlib.import_module("pae_desktop.ui.contact_dialog")
-        except ImportError:
-            show_info(self, "La saisie des tentatives de contact arrive avec la campagne de contact.")
-            return
-        module.ContactDialog(self.context, youth_id, self).exec()
+        from pae_desktop.ui.contact_dialog import ContactDialog
+
+        dialog = ContactDialog(self.context, youth_id, self)
+        if dialog.exec():
+            self.statusBar().showMessage(dialog.summary(), 8000)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        """SIECLE exports dropped anywhere on the window open the import."""
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
 
     def import_files(self, paths: list[str] | None = None) -> None:
         """Import students from SIECLE exports or spreadsheets (the import itself is the census issue)."""
