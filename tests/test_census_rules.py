@@ -235,6 +235,19 @@ def test_row_problems():
     ]
 
 
+@pytest.mark.parametrize(
+    ("birth", "reason"),
+    [
+        (dt.date(2007, 3, 14), None),
+        (dt.date(2107, 3, 12), "Date de naissance dans le futur : 12/03/2107"),
+        (dt.date(1, 1, 1), "Date de naissance antérieure à 1900 : 01/01/0001"),
+        (dt.date(1899, 12, 31), "Date de naissance antérieure à 1900 : 31/12/1899"),
+    ],
+)
+def test_implausible_birth_dates_reject_the_row(birth, reason):
+    assert row_problems("DUPONT", "Léa", (), birth, dt.date(2026, 6, 10)) == ([reason] if reason else [])
+
+
 def test_duplicated_values_ignore_empty_ones():
     assert duplicated(["A", "B", "A", "", "", "C"]) == {"A"}
 

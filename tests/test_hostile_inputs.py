@@ -275,12 +275,6 @@ def test_a_hostile_csv_is_imported_safely_and_exported_safely(tmp_path, capsys, 
     assert ";'=cmd|' /C calc'!A0;" in target.read_text(encoding="utf-8-sig")  # neutralised for spreadsheets
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the census import keeps control characters in names (the youth form refuses them), and "
-    "`export caseload -o FILE.xlsx` then dies with openpyxl's IllegalCharacterError; owners: "
-    "core/services/census.py (or io/spreadsheet.py) and io/report_xlsx.py",
-)
 def test_control_characters_in_an_imported_name_do_not_break_the_xlsx_export(tmp_path, capsys, school_dir):
     status, _err = import_csv(
         capsys, tmp_path, school_dir, "Nom;Prénom;Classe\nBEL\x07LE;Ève\x1b;TBP-MELEC\n"
@@ -301,11 +295,6 @@ def test_control_characters_in_an_imported_name_do_not_break_the_xlsx_export(tmp
     assert status == 0, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the census import only warns about a birth date in the future or before 1900 (the youth form "
-    "refuses both); owner: core/services/census.py",
-)
 @pytest.mark.parametrize("birth", ["12/03/2107", "01/01/0001"])
 def test_an_imported_birth_date_out_of_range_is_rejected(tmp_path, capsys, school_dir, birth):
     import_csv(

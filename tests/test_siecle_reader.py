@@ -100,6 +100,25 @@ def test_values_are_trimmed_and_stray_quotes_removed():
     assert _read(xml).students[0].last_name == "DUPONT"
 
 
+@pytest.mark.parametrize(
+    ("value", "cleaned"),
+    [
+        ("  DUPONT ", "DUPONT"),
+        ("'DUPONT'", "DUPONT"),
+        ('="075"', "075"),
+        ("BEL\x07LE", "BELLE"),
+        ("Ève\x1b", "Ève"),
+        ("JEAN\tPIERRE", "JEAN PIERRE"),
+        ("N'DIAYE", "N'DIAYE"),
+        ("A\u00a0B", "A B"),
+        (None, ""),
+        (1204, "1204"),
+    ],
+)
+def test_clean(value, cleaned):
+    assert siecle.clean(value) == cleaned
+
+
 def test_an_impossible_date_is_a_problem_of_its_row_not_of_the_file():
     parsed = _read(eleves_xml([Student("1", "A", "B", birth="31/02/2007"), Student("2", "C", "D")]))
     assert parsed.students[0].birth_date is None

@@ -242,13 +242,29 @@ def census_status(
     return Status.ENTERS
 
 
-def row_problems(last_name: str, first_names: str, problems: Iterable[str] = ()) -> list[str]:
-    """Why a row is rejected on its own: a missing name, an impossible date (found while reading)."""
+def row_problems(
+    last_name: str,
+    first_names: str,
+    problems: Iterable[str] = (),
+    birth_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Why a row is rejected on its own: a missing name, an impossible or implausible birth date.
+
+    Dates that do not exist were found while reading (`problems`); a birth date in the future or before 1900
+    is refused here, as the youth's form refuses it.
+    """
     reasons = list(problems)
     if not last_name.strip():
         reasons.insert(0, "Nom de famille manquant")
     if not first_names.strip():
         reasons.insert(0 if last_name.strip() else 1, "Prénom manquant")
+    if birth_date is not None:
+        shown = f"{birth_date.day:02d}/{birth_date.month:02d}/{birth_date.year:04d}"
+        if birth_date > (today or dt.date.today()):
+            reasons.append(f"Date de naissance dans le futur : {shown}")
+        elif birth_date.year < 1900:
+            reasons.append(f"Date de naissance antérieure à 1900 : {shown}")
     return reasons
 
 

@@ -191,6 +191,9 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 _STAMP = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})[ T](\d{1,2})[:-](\d{2})(?:[:-](\d{2}))?$")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def clean(value: object) -> str:
     """Trimmed text; stray quotes at either end removed (GEPI does the same); NBSP as spaces."""
     if value is None:
@@ -200,6 +203,8 @@ def clean(value: object) -> str:
         return ""
     if "\u00a0" in text:
         text = text.replace("\u00a0", " ").strip()
+    if _CONTROL.search(text):  # a tab or a bell typed into a spreadsheet cell: never part of a name or a code
+        text = " ".join(_CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", text).split())
     if text[0] in "'\"=" or text[-1] in "'\"":
         if text.startswith('="') and text.endswith('"'):  # Excel's protection of leading zeros
             text = text[2:-1]

@@ -879,7 +879,9 @@ def _plan_students(
                 )
             )
             continue
-        problems = rules.row_problems(record.last_name, record.first_names, record.problems)
+        problems = rules.row_problems(
+            record.last_name, record.first_names, record.problems, record.birth_date, today
+        )
         if record.ine and normalise_ine(record.ine) in duplicate_ines:
             problems.append(f"INE {normalise_ine(record.ine)} présent plusieurs fois dans le fichier")
         key = name_key(record.last_name, record.first_names, record.birth_date)
