@@ -135,17 +135,24 @@ def test_the_window_locks_when_idle_and_unlocks_with_the_passphrase(qtbot):
     window.resize(600, 400)
     qtbot.addWidget(window)
     window.show()
+    from PySide6.QtWidgets import QDialog
+
+    dialog = QDialog(window)  # a youth's file open in a dialog
+    dialog.setModal(True)
+    dialog.show()
     lock = IdleLock(window, lambda typed: typed == "phrase-secrete", minutes=0.002)  # 120 ms
     qtbot.waitUntil(lambda: lock.locked, timeout=5000)
     overlay = lock.overlay
     assert overlay.isVisible() and overlay.geometry() == window.rect()
     assert not action.isEnabled()
+    assert not dialog.isVisible()
     qtbot.keyClicks(overlay.passphrase, "mauvaise")
     qtbot.keyClick(overlay.passphrase, Qt.Key.Key_Return)
     assert lock.locked and overlay.error.text() == "Phrase de passe incorrecte."
     qtbot.keyClicks(overlay.passphrase, "phrase-secrete")
     qtbot.keyClick(overlay.passphrase, Qt.Key.Key_Return)
     assert not lock.locked and action.isEnabled()
+    assert dialog.isVisible()  # back as it was
     qtbot.waitUntil(lambda: lock.locked, timeout=5000)  # and it locks again after the next idle period
 
 

@@ -74,6 +74,7 @@ class IdleLock(QObject):
         self.check = check
         self.overlay: LockOverlay | None = None
         self._disabled: list[QAction] = []
+        self._hidden: list[QWidget] = []
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, int(minutes * 60_000)))
@@ -103,9 +104,14 @@ class IdleLock(QObject):
         self._disabled = [a for a in self.window.findChildren(QAction) if a.isEnabled()]
         for action in self._disabled:
             action.setEnabled(False)
-        for child in self.window.findChildren(QWidget):
-            if child.isWindow() and child.isVisible() and child is not self.window:
-                child.hide()  # open dialogs show data too
+        # open dialogs show data too: hidden (which also lifts their modality) and shown again on unlock
+        self._hidden = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if widget.isWindow() and widget.isVisible() and widget is not self.window
+        ]
+        for child in self._hidden:
+            child.hide()
         self.overlay = LockOverlay(self.window)
         self.overlay.setGeometry(self.window.rect())
         self.overlay.unlock_requested.connect(self.try_unlock)
@@ -127,6 +133,9 @@ class IdleLock(QObject):
         for action in self._disabled:
             action.setEnabled(True)
         self._disabled = []
+        for child in self._hidden:
+            child.show()
+        self._hidden = []
         self.timer.start()
         self.locked_changed.emit(False)
         return True
