@@ -457,8 +457,8 @@ def startup_check(db) -> str | None:
         )
     when = _when(good.taken_at) if good.taken_at else "date inconnue"
     return message + (
-        f" Dernière sauvegarde valide : {good.path} ({when}). Restaurez-la depuis le menu Fichier › "
-        f'Restaurer une sauvegarde, ou avec la commande : pae-desktop restore "{good.path}".'
+        f" Dernière sauvegarde valide : {good.path} ({when}). Restaurez-la depuis le menu Protection des "
+        f'données › Sauvegardes et restauration, ou avec la commande : pae-desktop restore "{good.path}".'
     )
 
 
