@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -153,3 +154,26 @@ def test_a_backup_is_recorded_as_a_nominative_export(demo_dir, tmp_path, capsys)
     finally:
         window.close()
     assert (tmp_path / "b.db").exists() and len(sql(demo_dir, "SELECT id FROM audit_event")) == 1
+
+
+def test_check_purge_and_backup_on_either_backend(data_dir, database_url, capsys):
+    from pae_desktop.core.services.demo import generate_demo
+    from pae_desktop.storage.database import open_database
+
+    db = open_database(data_dir, database_url)
+    try:
+        with db.transaction() as session:
+            generate_demo(session, students=20, seed=1, year=2025, today=dt.date(2026, 11, 26))
+    finally:
+        db.close()
+    where = ["--data-dir", str(data_dir)] + (["--database-url", database_url] if database_url else [])
+    status, out, err = run(capsys, "check", *where)
+    assert (status, out) == (0, "") and "Schéma : à jour" in err
+    assert ("Intégrité : correcte" if database_url is None else "Intégrité : non vérifiée (base sur serveur)") in err
+    status, _out, err = run(capsys, "purge", "--yes", *where)
+    assert status == 0 and "démonstration" in err
+    status, _out, err = run(capsys, "backup", "-o", str(data_dir / "copie.db"), *where)
+    if database_url is None:
+        assert status == 0
+    else:
+        assert status == 1 and "outils du serveur" in err
