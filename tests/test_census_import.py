@@ -275,7 +275,7 @@ def test_a_newer_export_updates_without_touching_what_the_user_recorded(db, tmp_
     preview = _import(db, [path, export[1]])
     rows = {row.name.split(" ")[0]: row for row in preview.rows}
     assert rows["DURANDEAU"].outcome is Outcome.UPDATED
-    assert rows["DURANDEAU"].detail == "téléphone, classe"
+    assert rows["DURANDEAU"].detail == "téléphone, classe TMELEC → TMELEC2"
     assert rows["CŒURDEROI"].outcome is Outcome.LEFT
     assert rows["CŒURDEROI"].detail == "absent de l'export du 08/06/2026"
     assert rows["KOVAC"].outcome is Outcome.UNCHANGED

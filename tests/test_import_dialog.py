@@ -73,8 +73,10 @@ def test_files_chosen_in_the_file_dialog_then_preview_then_import(
     assert rows["MAUVAISE Date"] == "Date de naissance impossible : 31/02/2007"
     assert rows["MARTINEZ Léo"] == "le 15/01/2026"
     assert rows["APPRENTI Paul"] == "Apprenti : non concerné"
-    assert dialog.model.index(0, 0).data() == "À ajouter"
     assert "<b>2</b> nouveaux" in dialog.counts.text()
+    assert "<b>1</b> rejeté<" in dialog.counts.text()
+    shown = [dialog.proxy.index(r, 0).data() for r in range(dialog.proxy.rowCount())]
+    assert shown == ["À ajouter", "À ajouter", "Rejeté", "A quitté l'établissement", "Non concerné"]
     assert _count(db) == 0  # nothing written before «Importer»
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     assert dialog.result is not None

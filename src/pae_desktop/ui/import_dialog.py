@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services.campaigns import MAX_YEAR, MIN_YEAR, default_campaign_year, get_campaign
 from pae_desktop.core.services.census import (
+    OUTCOME_ORDER,
     ImportOptions,
     ImportPreview,
     ImportSources,
@@ -65,6 +66,15 @@ OUTCOME_COLORS = {
     Outcome.LEFT: "#8a5a00",
     Outcome.NOT_CONCERNED: "#777777",
     Outcome.PAE: "#6a1b9a",
+}
+COUNT_WORDS = {  # (one, several)
+    Outcome.ADDED: ("nouveau", "nouveaux"),
+    Outcome.UPDATED: ("mis à jour", "mis à jour"),
+    Outcome.UNCHANGED: ("inchangé", "inchangés"),
+    Outcome.REJECTED: ("rejeté", "rejetés"),
+    Outcome.LEFT: ("a quitté l'établissement", "ont quitté l'établissement"),
+    Outcome.NOT_CONCERNED: ("non concerné", "non concernés"),
+    Outcome.PAE: ("inscrit en PAE", "inscrits en PAE"),
 }
 OUTCOME_TITLES = {
     Outcome.ADDED: "Nouveaux",
@@ -130,7 +140,7 @@ class PreviewModel(QAbstractTableModel):
             return values[column]
         if role == SORT_ROLE:
             return (
-                list(Outcome).index(row.outcome),
+                OUTCOME_ORDER[row.outcome],
                 fold(row.name),
                 row.birth_date.isoformat() if row.birth_date else "",
                 row.ine,
@@ -304,7 +314,6 @@ class ImportDialog(QDialog):
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.label_classes = QListWidget()
         self.label_classes.setAccessibleName("Classes reconnues par leur libellé, à confirmer")
-        self.label_classes.setMaximumHeight(110)
         self.label_title = QLabel(
             "<b>Classes reconnues par leur seul libellé</b> : cochez celles dont les élèves sont en terminale."
         )
@@ -316,6 +325,7 @@ class ImportDialog(QDialog):
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the preview's order
         self.table.setSortingEnabled(True)
         self.table.setAccessibleName("Aperçu de l'import")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -539,7 +549,7 @@ class ImportDialog(QDialog):
         self.campaign_note.setStyleSheet("color: #8a5a00;" if preview.campaign_overridden else "")
         counts = preview.counts
         parts = [
-            f"<span style='color:{OUTCOME_COLORS[o]}'><b>{counts[o]}</b> {OUTCOME_TITLES[o].lower()}</span>"
+            f"<span style='color:{OUTCOME_COLORS[o]}'><b>{counts[o]}</b> {COUNT_WORDS[o][counts[o] > 1]}</span>"
             for o in Outcome
             if counts[o] or o in (Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.REJECTED)
         ]
@@ -576,6 +586,9 @@ class ImportDialog(QDialog):
         visible = bool(preview.label_classes)
         self.label_title.setVisible(visible)
         self.label_classes.setVisible(visible)
+        if visible:
+            rows = min(len(preview.label_classes), 4)
+            self.label_classes.setFixedHeight(rows * self.label_classes.sizeHintForRow(0) + 6)
 
     def run_import(self) -> None:
         if self.sources is None or self.preview is None:

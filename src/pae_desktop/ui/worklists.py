@@ -152,6 +152,9 @@ class WorklistsView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Jeunes de la liste")
+        self.table.horizontalHeader().setSortIndicator(
+            -1, Qt.SortOrder.AscendingOrder
+        )  # the list's own order
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -235,7 +238,6 @@ class WorklistsView(QWidget):
         self.current = name
         items = list(self.lists.items[name]) if self.lists else []
         self.model.set_items(items)
-        self.proxy.sort(-1)
         self.help.setText(LIST_HELP[name])
         self.table.setVisible(bool(items))
         self.empty.setVisible(not items)

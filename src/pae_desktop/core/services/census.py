@@ -38,7 +38,7 @@ from pae_desktop.core.services.campaigns import CampaignDates, ensure_campaign, 
 from pae_desktop.core.services.school import SchoolForm, get_school, save_school
 from pae_desktop.core.services.youths import pseudonym, youth_search_key
 from pae_desktop.core.text import fold
-from pae_desktop.core.vocabulary import ParentLink
+from pae_desktop.core.vocabulary import Diploma, ParentLink
 from pae_desktop.io import siecle, spreadsheet
 from pae_desktop.io.siecle import FileRefused, Parameters, SiecleFile, StudentRecord
 from pae_desktop.io.spreadsheet import Mapping as ColumnMapping
@@ -234,7 +234,21 @@ class Outcome(StrEnum):
     PAE = "Inscrit en PAE"
 
 
-OUTCOME_ORDER = {outcome: index for index, outcome in enumerate(Outcome)}
+# The preview's order: what is written or needs a look first, the unchanged (most rows on a re-import) last.
+OUTCOME_ORDER = {
+    outcome: index
+    for index, outcome in enumerate(
+        (
+            Outcome.ADDED,
+            Outcome.UPDATED,
+            Outcome.REJECTED,
+            Outcome.LEFT,
+            Outcome.PAE,
+            Outcome.NOT_CONCERNED,
+            Outcome.UNCHANGED,
+        )
+    )
+}
 
 FIELD_LABELS = {
     "last_name": "nom",
@@ -908,7 +922,13 @@ def _plan_students(
         else:
             changed = _plan_update(plan, index, row.youth_id, record, schooling)
             if changed:
-                detail = ", ".join(FIELD_LABELS.get(name, name) for name in changed)
+                before = index.rows[row.youth_id].division or "sans classe"
+                detail = ", ".join(
+                    f"classe {before} → {schooling['division']}"
+                    if name == "division"
+                    else FIELD_LABELS.get(name, name)
+                    for name in changed
+                )
                 preview.rows.append(PreviewRow(Outcome.UPDATED, detail=detail, warnings=warnings, **common))
             else:
                 preview.rows.append(PreviewRow(Outcome.UNCHANGED, warnings=warnings, **common))
@@ -934,6 +954,7 @@ def _plan_students(
                         birth_date=existing.birth_date,
                         ine=existing.ine,
                         division=existing.division or "",
+                        diploma=Diploma.label_of(existing.diploma),
                         detail=f"absent de l'export du {plan.export_date:%d/%m/%Y}",
                     )
                 )

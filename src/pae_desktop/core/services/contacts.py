@@ -740,7 +740,7 @@ def worklists(
         elif stage is Stage.INJOIGNABLE:
             target = (
                 Worklist.INJOIGNABLES,
-                f"{failures} tentatives sans réponse : essayer un autre canal ou signaler à la PSAD",
+                f"{failures} tentatives sans réponse",
                 None,
             )
         elif due.recontact_on is not None and due.recontact_on > today and stage in PRE_INTERVIEW:
