@@ -20,7 +20,8 @@ pg_bin() {
 }
 
 as_owner() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # from /, which the postgres user can enter (the caller's folder may be private)
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 case "$action" in
