@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -158,12 +158,10 @@ def load_facts(
 
     facts: dict[int, CaseFacts] = {}
     pending: dict[int, PendingDates] = {}
-    empty = CaseFacts()
     for youth_id in ids:
         start, abandoned = pathways.get(youth_id, (None, None))
         info_dates = info.get(youth_id, []) + class_actions.get(division_of[youth_id], [])
-        facts[youth_id] = replace(
-            empty,
+        facts[youth_id] = CaseFacts(  # the constructor, not dataclasses.replace: a third of the time at 16 000
             information_dates=tuple(info_dates),
             attempts=tuple(attempts.get(youth_id, ())),
             not_concerned_on=not_concerned.get(youth_id),
