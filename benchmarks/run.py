@@ -46,7 +46,15 @@ PDF_COUNT = 300
 SEARCH_WORDS = ("martin", "lea")
 
 # Runs the application's own entry point and prints the wall clock at the first paint of a widget.
-APP_PROCESS = """
+PEAK_RSS = """
+def peak_rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+APP_PROCESS = PEAK_RSS + """
 import sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -58,7 +66,7 @@ class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
-            print(f"shown {time.time():.6f}", flush=True)
+            print(f"shown {time.time():.6f} {peak_rss()}", flush=True)
             QTimer.singleShot(0, QApplication.quit)
         return False
 
@@ -70,9 +78,9 @@ from pae_desktop.cli import main
 
 sys.exit(main(sys.argv[1:]))
 """
-FLOOR_PROCESS = floors.STARTUP_SCRIPT.replace(
+FLOOR_PROCESS = PEAK_RSS + floors.STARTUP_SCRIPT.replace(
     "            QTimer.singleShot(0, QApplication.quit)",
-    "            import time\n            print(f'shown {time.time():.6f}', flush=True)\n"
+    "            import time\n            print(f'shown {time.time():.6f} {peak_rss()}', flush=True)\n"
     "            QTimer.singleShot(0, QApplication.quit)",
 )
 
@@ -126,22 +134,23 @@ def build_database(data_dir: Path, students: int) -> dict:
 
 
 def _process(script: str, args: list[str]) -> tuple[float, float]:
-    """(seconds from the process start to its first paint, peak RSS in MiB)."""
+    """(seconds from the process start to its first paint, peak RSS in MiB then: the child's own VmHWM, as a
+    fork's accounting would count the parent's pages)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PAE_DESKTOP_EXIT_AFTER_SHOW="1")
     start = time.time()
     process = subprocess.Popen(
         [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
-    _pid, status, usage = os.wait4(process.pid, 0)
+    _pid, status, _usage = os.wait4(process.pid, 0)
     out = process.stdout.read().decode()
     err = process.stderr.read().decode()
     process.stdout.close()
     process.stderr.close()
     process.returncode = os.waitstatus_to_exitcode(status)
-    shown = [float(line.split()[1]) for line in out.splitlines() if line.startswith("shown ")]
+    shown = [line.split()[1:] for line in out.splitlines() if line.startswith("shown ")]
     if process.returncode != 0 or not shown:
         raise RuntimeError(f"process failed ({process.returncode}): {out}\n{err}")
-    return shown[0] - start, usage.ru_maxrss / 1024
+    return float(shown[0][0]) - start, int(shown[0][1]) / 1024
 
 
 def measure_processes(data_dir: Path, repeat: int) -> tuple[dict, dict]:
@@ -418,6 +427,9 @@ def longest_gap(work: Callable) -> tuple[float, float]:
 
 
 def measure_gaps(db, info: dict, work_dir: Path, students: int) -> list[dict]:
+    import gc
+
+    gc.freeze()  # as `ui.app.run_app` does once the window is shown: what start-up built stays out of the scans
     zips = (work_dir / "ExportXML_ElevesSansAdresses.zip", work_dir / "ExportXML_Nomenclature.zip")
     data_dir = work_dir / "import-gui"
     from pae_desktop.storage.database import open_database
