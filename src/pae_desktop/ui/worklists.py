@@ -161,6 +161,8 @@ class WorklistsView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # Column widths from the first rows, not from a thousand (each a call into Python per column and role).
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.empty = QLabel("Rien à faire dans cette liste.")
         self.empty.setStyleSheet("color: #1b5e20; font-size: 11pt;")
@@ -200,7 +202,9 @@ class WorklistsView(QWidget):
         context.data_changed.connect(self._data_changed)
         context.campaign_changed.connect(lambda _id: self.reload())
         self.reload()
+        self.chooser.blockSignals(True)  # reload() has just shown the first list: not twice
         self.chooser.setCurrentRow(0)
+        self.chooser.blockSignals(False)
 
     # loading
     def reload(self) -> None:
