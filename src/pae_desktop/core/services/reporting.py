@@ -132,11 +132,13 @@ def foquale_rows(
     if school is None:
         raise UserError("Paramétrez d'abord l'établissement.")
     cid = campaign.id
+    session.flush()
+    conn = session.connection()  # plain columns: Core rows, without the ORM's loading step for each
 
     def in_campaign(stmt, column):
         return stmt.join(Youth, Youth.id == column).where(Youth.campaign_id == cid)
 
-    youths = session.execute(
+    youths = conn.execute(
         select(
             Youth.id,
             Youth.pseudonym,
@@ -161,7 +163,7 @@ def foquale_rows(
     ).all()
 
     informed: set[int] = set(
-        session.scalars(
+        conn.scalars(
             in_campaign(
                 select(InformationTarget.youth_id).join(
                     InformationAction, InformationAction.id == InformationTarget.action_id
@@ -171,7 +173,7 @@ def foquale_rows(
         )
     )
     informed_classes: set[str] = set(
-        session.scalars(
+        conn.scalars(
             select(InformationAction.division).where(
                 InformationAction.campaign_id == cid, InformationAction.division != ""
             )
@@ -180,7 +182,7 @@ def foquale_rows(
 
     attempts: dict[int, int] = defaultdict(int)
     first_success: dict[int, dt.date] = {}
-    for youth_id, at, result in session.execute(
+    for youth_id, at, result in conn.execute(
         in_campaign(select(ContactAttempt.youth_id, ContactAttempt.at, ContactAttempt.result), ContactAttempt.youth_id)
     ):
         attempts[youth_id] += 1
@@ -189,14 +191,14 @@ def foquale_rows(
 
     # Every booking counts, cancelled ones included (spec column 20).
     first_booking: dict[int, dt.date] = {}
-    for youth_id, booked_at in session.execute(
+    for youth_id, booked_at in conn.execute(
         in_campaign(select(SlotBooking.youth_id, SlotBooking.booked_at), SlotBooking.youth_id)
     ):
         if youth_id not in first_booking or booked_at.date() < first_booking[youth_id]:
             first_booking[youth_id] = booked_at.date()
 
     interviews: dict[int, list[tuple[dt.date, int, str, str]]] = defaultdict(list)
-    for interview_id, youth_id, held_on, decision, reason in session.execute(
+    for interview_id, youth_id, held_on, decision, reason in conn.execute(
         in_campaign(
             select(Interview.id, Interview.youth_id, Interview.held_on, Interview.decision, Interview.refusal_reason),
             Interview.youth_id,
@@ -208,7 +210,7 @@ def foquale_rows(
     ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its ML advisor
     person_partner = aliased(Partner)
     participant_partner = aliased(Partner)
-    for interview_id, role, partner_name, person_partner_name in session.execute(
+    for interview_id, role, partner_name, person_partner_name in conn.execute(
         select(
             InterviewParticipant.interview_id,
             InterviewParticipant.role,
@@ -230,7 +232,7 @@ def foquale_rows(
 
     pathways: dict[int, tuple] = {}
     reference_ml = aliased(Partner)
-    for row in session.execute(
+    for row in conn.execute(
         in_campaign(
             select(
                 Pathway.youth_id,
@@ -249,7 +251,7 @@ def foquale_rows(
 
     modules: dict[int, list[rules.ModuleFacts]] = defaultdict(list)
     carrier = aliased(Partner)
-    for pathway_id, module_type, carrier_type, start, end in session.execute(
+    for pathway_id, module_type, carrier_type, start, end in conn.execute(
         select(
             PathwayModule.pathway_id, PathwayModule.module_type, carrier.type, PathwayModule.start_date,
             PathwayModule.end_date,
@@ -263,7 +265,7 @@ def foquale_rows(
 
     exits: dict[int, tuple[str, str, dt.date]] = {
         youth_id: (category, detail, on)
-        for youth_id, category, detail, on in session.execute(
+        for youth_id, category, detail, on in conn.execute(
             in_campaign(select(Exit.youth_id, Exit.category, Exit.detail, Exit.on), Exit.youth_id)
         )
     }
