@@ -45,8 +45,10 @@ def load_facts(
     session: Session, campaign_id: int, youth_ids: list[int] | None = None
 ) -> tuple[dict[int, CaseFacts], dict[int, PendingDates]]:
     """The facts and pending dates of every youth of a campaign (or of `youth_ids` in it)."""
+    session.flush()
+    conn = session.connection()  # plain columns: Core rows, without the ORM's loading step for each
     if youth_ids is None:
-        ids_divisions = session.execute(
+        ids_divisions = conn.execute(
             select(Youth.id, OriginalSchooling.division)
             .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
             .where(Youth.campaign_id == campaign_id)
@@ -54,7 +56,7 @@ def load_facts(
     else:
         ids_divisions = []
         for chunk in _chunks(youth_ids):
-            ids_divisions += session.execute(
+            ids_divisions += conn.execute(
                 select(Youth.id, OriginalSchooling.division)
                 .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
                 .where(Youth.id.in_(chunk))
@@ -70,13 +72,13 @@ def load_facts(
 
     info: dict[int, list[dt.date]] = defaultdict(list)
     class_actions: dict[str, list[dt.date]] = defaultdict(list)
-    for division, on in session.execute(
+    for division, on in conn.execute(
         select(InformationAction.division, InformationAction.on).where(
             InformationAction.campaign_id == campaign_id, InformationAction.division != ""
         )
     ):
         class_actions[division].append(on)
-    for youth_id, on in session.execute(
+    for youth_id, on in conn.execute(
         where_youth(
             select(InformationTarget.youth_id, InformationAction.on).join(
                 InformationAction, InformationAction.id == InformationTarget.action_id
@@ -88,7 +90,7 @@ def load_facts(
 
     attempts: dict[int, list[AttemptFact]] = defaultdict(list)
     recontact: dict[int, dt.date | None] = {}
-    for youth_id, at, result, next_step, next_date in session.execute(
+    for youth_id, at, result, next_step, next_date in conn.execute(
         where_youth(
             select(
                 ContactAttempt.youth_id,
@@ -105,7 +107,7 @@ def load_facts(
 
     bookings: dict[int, list[dt.date]] = defaultdict(list)
     next_slot: dict[int, dt.datetime] = {}
-    for youth_id, booked_at, starts_at in session.execute(
+    for youth_id, booked_at, starts_at in conn.execute(
         where_youth(
             select(SlotBooking.youth_id, SlotBooking.booked_at, InterviewSlot.starts_at)
             .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
@@ -118,7 +120,7 @@ def load_facts(
             next_slot[youth_id] = starts_at
 
     interviews: dict[int, list[InterviewFact]] = defaultdict(list)
-    for youth_id, held_on, decision, decided_on in session.execute(
+    for youth_id, held_on, decision, decided_on in conn.execute(
         where_youth(
             select(Interview.youth_id, Interview.held_on, Interview.decision, Interview.decided_on),
             Interview.youth_id,
@@ -127,17 +129,17 @@ def load_facts(
         interviews[youth_id].append(InterviewFact(held_on, decision or "", decided_on))
 
     pathways: dict[int, tuple[dt.date, dt.date | None]] = {}
-    for youth_id, start, abandoned in session.execute(
+    for youth_id, start, abandoned in conn.execute(
         where_youth(select(Pathway.youth_id, Pathway.start_date, Pathway.abandoned_on), Pathway.youth_id)
     ):
         pathways[youth_id] = (start, abandoned)
 
     exits: dict[int, dt.date] = dict(
-        session.execute(where_youth(select(Exit.youth_id, Exit.on), Exit.youth_id)).all()
+        conn.execute(where_youth(select(Exit.youth_id, Exit.on), Exit.youth_id)).all()
     )
 
     follow_up: dict[int, tuple[dt.date, str]] = {}
-    for youth_id, due_on, action in session.execute(
+    for youth_id, due_on, action in conn.execute(
         where_youth(
             select(FollowUpEvent.youth_id, FollowUpEvent.due_on, FollowUpEvent.next_action).where(
                 FollowUpEvent.due_on.is_not(None), FollowUpEvent.done_on.is_(None)
@@ -149,7 +151,7 @@ def load_facts(
             follow_up[youth_id] = (due_on, action)
 
     not_concerned: dict[int, dt.date] = dict(
-        session.execute(
+        conn.execute(
             select(Youth.id, Youth.not_concerned_on).where(
                 Youth.campaign_id == campaign_id, Youth.not_concerned_on.is_not(None)
             )
