@@ -32,7 +32,7 @@ def window_on(qtbot):
     windows = []
 
     def make(database):
-        window = MainWindow(database)
+        window = MainWindow(database, maintenance=False)
         qtbot.addWidget(window)
         window.show()
         if window.tabs is not None:  # these tests are about «Élèves»; the window opens on «Accueil»
@@ -203,3 +203,39 @@ def test_widgets_have_accessible_names(window_on, demo_db):
     caseload = window.caseload
     for widget in (caseload.search, caseload.stage_filter, caseload.table, caseload.detail.last_name, caseload.detail.ine):
         assert widget.accessibleName()
+
+
+def test_dossier_of_the_selected_youth_is_written(window_on, qtbot, demo_db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+    from pypdf import PdfReader
+
+    window = window_on(demo_db)
+    window.caseload.table.selectRow(0)
+    detail = window.caseload.detail
+    qtbot.waitUntil(lambda: detail.youth_id is not None)
+    target = tmp_path / "dossier.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    detail.export_dossier()
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert detail.last_name.text().upper() in text.upper()
+    assert "enregistré" in detail.form_message.text()
+
+
+def test_settings_show_data_protection_once_the_school_exists(window_on, qtbot, school_db):
+    window = window_on(school_db)
+    dialog = SettingsDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "Protection des données" in titles
+    dialog.protection_page.lock_minutes.setValue(7)
+    dialog.save()
+    from pae_desktop.core import settings
+
+    with school_db.read() as session:
+        assert settings.get(session, settings.LOCK_AFTER_MINUTES) == 7
+
+
+def test_data_protection_menu_is_installed(window_on, demo_db):
+    window = window_on(demo_db)
+    menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert "Protection des données" in menus

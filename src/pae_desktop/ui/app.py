@@ -89,10 +89,10 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
     use_data_dir_settings(folder)
     log_file = setup_logging(folder)
     install_excepthook(log_file)
-    from pae_desktop.storage.database import open_database
+    from pae_desktop.ui.lock_screen import open_database_with_prompt
 
     try:
-        db = open_database(folder, database_url)
+        db = open_database_with_prompt(folder, database_url)
     except UserError as error:
         QMessageBox.critical(None, "PAE Desktop", str(error))
         return 1

@@ -152,13 +152,17 @@ class DataProtectionPage(QWidget):
 
     # --- settings ---------------------------------------------------------------------------------------------
 
-    def save(self) -> None:
-        with self.context.db.transaction() as session:
-            settings.put(session, settings.RETENTION_NO_PATHWAY, self.no_pathway.isChecked())
-            settings.put(session, settings.RETENTION_PATHWAY_MONTHS, self.pathway_months.value())
-            settings.put(session, settings.AUDIT_RETENTION_DAYS, self.audit_days.value())
-            settings.put(session, settings.LOCK_AFTER_MINUTES, self.lock_minutes.value())
-            settings.put(session, settings.DPO_CONTACT, self.dpo.text().strip())
+    def save(self, session=None) -> None:
+        """Write the page's settings, in the caller's transaction when one is given."""
+        if session is None:
+            with self.context.db.transaction() as session:
+                self.save(session)
+            return
+        settings.put(session, settings.RETENTION_NO_PATHWAY, self.no_pathway.isChecked())
+        settings.put(session, settings.RETENTION_PATHWAY_MONTHS, self.pathway_months.value())
+        settings.put(session, settings.AUDIT_RETENTION_DAYS, self.audit_days.value())
+        settings.put(session, settings.LOCK_AFTER_MINUTES, self.lock_minutes.value())
+        settings.put(session, settings.DPO_CONTACT, self.dpo.text().strip())
 
     # --- encryption -----------------------------------------------------------------------------------------------
 

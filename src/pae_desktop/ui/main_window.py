@@ -114,7 +114,8 @@ class WelcomePage(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, maintenance: bool = True) -> None:
+        """`maintenance`: after the window is shown, the integrity check, automatic backup and retention scan."""
         super().__init__()
         self.context = AppContext(db)
         self.tabs: QTabWidget | None = None
@@ -139,6 +140,9 @@ class MainWindow(QMainWindow):
         self.refresh_timer.timeout.connect(self.refresh_from_others)
         self.refresh_timer.start()
         self.show_content()
+        from pae_desktop.ui.data_protection import install_data_protection
+
+        self.data_protection = install_data_protection(self, self.context, maintenance=maintenance)
 
     # structure
     def _build_actions(self) -> None:
@@ -364,6 +368,9 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.context, self)
         dialog.setWindowTitle("Paramétrer l'établissement")
         if dialog.exec():
+            from pae_desktop.ui.data_protection import offer_encryption
+
+            offer_encryption(self, self.context)
             self.show_content()
 
     def open_settings(self) -> None:

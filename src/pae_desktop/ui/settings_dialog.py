@@ -245,6 +245,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.new_campaign = new_campaign
+        self.protection_page = None
         self.setWindowTitle("Nouvelle campagne" if new_campaign else "Paramètres")
         self.school_page = SchoolPage()
         self.campaign_page = CampaignPage()
@@ -259,6 +260,11 @@ class SettingsDialog(QDialog):
 
             self.shared_page = SharedDatabasePage(context.db)
             self.tabs.addTab(self.shared_page, "Base partagée")
+            if self._has_school():
+                from pae_desktop.ui.data_protection import DataProtectionPage
+
+                self.protection_page = DataProtectionPage(context)
+                self.tabs.addTab(self.protection_page, "Protection des données")
         data_dir = QLabel(f"Données enregistrées dans : {context.db.data_dir}")
         data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_dir.setWordWrap(True)
@@ -272,6 +278,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._load()
+
+    def _has_school(self) -> bool:
+        with self.context.db.read() as session:
+            return get_school(session) is not None
 
     def _load(self) -> None:
         with self.context.db.read() as session:
@@ -297,6 +307,8 @@ class SettingsDialog(QDialog):
                 if not self.new_campaign:
                     save_school(session, self.school_page.form())
                     self.scheme_page.save(session)
+                    if self.protection_page is not None:
+                        self.protection_page.save(session)
                 campaign = session.get(Campaign, self.context.campaign_id) if self.context.campaign_id else None
                 if self.new_campaign or campaign is None:
                     campaign = create_campaign(session, dates)

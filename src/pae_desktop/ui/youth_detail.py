@@ -9,17 +9,20 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -72,8 +75,16 @@ class YouthDetail(QWidget):
         self.pathway_button = QPushButton("Par&cours")
         self.pathway_button.setToolTip("Ouvrir le parcours de ce jeune dans l'onglet « Parcours »")
         self.pathway_button.clicked.connect(self.open_pathway)
+        self.more_button = QToolButton()
+        self.more_button.setText("Plus…")
+        self.more_button.setAccessibleName("Autres actions sur le dossier")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        more.addAction("Dossier complet (PDF, droit d'accès)…", self.export_dossier)
+        more.addAction("Effacer les données du jeune…", self.erase)
+        self.more_button.setMenu(more)
         self.file_buttons = QHBoxLayout()
-        for button in (self.contact_button, self.interview_button, self.pathway_button):
+        for button in (self.contact_button, self.interview_button, self.pathway_button, self.more_button):
             self.file_buttons.addWidget(button)
         self.file_buttons.addStretch()
 
@@ -243,7 +254,7 @@ class YouthDetail(QWidget):
         for widget in self.findChildren(QWidget):
             if widget is not self.title:
                 widget.setEnabled(enabled)
-        for button in (self.contact_button, self.interview_button, self.pathway_button):
+        for button in (self.contact_button, self.interview_button, self.pathway_button, self.more_button):
             button.setEnabled(enabled and self.youth_id is not None)
 
     # the youth's file beyond identity: each opens where that part of the file is kept
@@ -260,6 +271,36 @@ class YouthDetail(QWidget):
         from pae_desktop.ui.interview_form import InterviewFormDialog
 
         InterviewFormDialog(self.context, self.youth_id, parent=self).exec()
+
+    def export_dossier(self) -> None:
+        """The right of access: everything held on this youth in one PDF (the print is audited)."""
+        if self.youth_id is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Dossier complet du jeune", f"dossier_{self.last_name.text().strip() or 'jeune'}.pdf", "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        from pae_desktop.documents import dossier
+
+        try:
+            with self.context.db.transaction() as session:
+                dossier.render(session, self.youth_id, path)
+        except (UserError, OSError) as error:
+            self.form_message.show_error(f"Le dossier n'a pas pu être écrit : {error}")
+            return
+        self.form_message.show_info(f"Dossier complet enregistré : {path}")
+
+    def erase(self) -> None:
+        if self.youth_id is None:
+            return
+        from pae_desktop.ui.data_protection import erase_youth_on_request
+
+        youth_id = self.youth_id
+        if erase_youth_on_request(self, self.context, youth_id):
+            self._loaded_form = None
+            self.youth_id = None
+            self.load(youth_id)  # anonymised: shows what is left; deleted: says so
 
     def open_pathway(self) -> None:
         window = self.window()
