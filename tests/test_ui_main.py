@@ -206,8 +206,8 @@ def test_widgets_have_accessible_names(window_on, demo_db):
 
 
 def test_dossier_of_the_selected_youth_is_written(window_on, qtbot, demo_db, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
     from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
 
     window = window_on(demo_db)
     window.caseload.table.selectRow(0)
