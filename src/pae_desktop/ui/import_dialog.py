@@ -326,6 +326,9 @@ class ImportDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the preview's order
+        self.table.horizontalHeader().setResizeContentsPrecision(
+            200
+        )  # 16 000 rows: widths from the first 200
         self.table.setSortingEnabled(True)
         self.table.setAccessibleName("Aperçu de l'import")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -152,9 +152,9 @@ class WorklistsView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Jeunes de la liste")
-        self.table.horizontalHeader().setSortIndicator(
-            -1, Qt.SortOrder.AscendingOrder
-        )  # the list's own order
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the list's own order until the user sorts
+        header.setResizeContentsPrecision(200)  # thousands of rows: column widths from the first 200
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

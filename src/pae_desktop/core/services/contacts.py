@@ -767,12 +767,21 @@ def worklists(
                 key,
             )
         )
+    folded: dict[
+        str, str
+    ] = {}  # a class name is folded once, a youth's name is its search key (already folded)
+
+    def by_class(w: WorkItem) -> str:
+        if w.division not in folded:
+            folded[w.division] = fold(w.division)
+        return folded[w.division]
+
     order = {
-        Worklist.A_CONTACTER: lambda w: (fold(w.division), fold(w.name)),
-        Worklist.A_RELANCER: lambda w: (w.due or today, fold(w.name)),
-        Worklist.INJOIGNABLES: lambda w: (w.last_attempt or now, fold(w.name)),
-        Worklist.ENTRETIEN_A_PROPOSER: lambda w: (w.last_attempt or now, fold(w.name)),
-        Worklist.ENTRETIEN_A_SAISIR: lambda w: (w.due or today, fold(w.name)),
+        Worklist.A_CONTACTER: lambda w: (by_class(w), w.search_key),
+        Worklist.A_RELANCER: lambda w: (w.due or today, w.search_key),
+        Worklist.INJOIGNABLES: lambda w: (w.last_attempt or now, w.search_key),
+        Worklist.ENTRETIEN_A_PROPOSER: lambda w: (w.last_attempt or now, w.search_key),
+        Worklist.ENTRETIEN_A_SAISIR: lambda w: (w.due or today, w.search_key),
     }
     return Worklists(
         today,
