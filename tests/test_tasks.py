@@ -33,3 +33,26 @@ def test_an_error_comes_back_on_the_gui_thread(qtbot):
     tasks.run_in_thread(None, "Essai", work, lambda _r: None, lambda e: errors.append((e, threading.current_thread())))
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert isinstance(errors[0][0], ValueError) and errors[0][1] is threading.main_thread()
+
+
+def test_quitting_cancels_and_waits_for_running_tasks(qtbot):
+    import time
+
+    started, stopped = threading.Event(), []
+
+    def work(progress):
+        started.set()
+        try:
+            while True:
+                progress(0, 0, "")
+                time.sleep(0.01)
+        except tasks.Cancelled:
+            stopped.append(True)
+            raise
+
+    tasks.run_in_thread(None, "Essai", work, lambda _r: None)
+    assert started.wait(10)
+    threads = list(tasks._running)
+    tasks._stop_all()  # what the application's aboutToQuit runs
+    assert stopped == [True]
+    assert not tasks._running and all(thread.isFinished() for thread in threads)

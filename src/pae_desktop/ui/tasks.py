@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,23 @@ class _Relay(QObject):
 
 
 _running: set[QThread] = set()
+_hooked: list[QCoreApplication] = []
+
+
+def _stop_all() -> None:
+    """At quit: cancel every running task and wait for it; a QThread destroyed while running aborts the process."""
+    for thread in list(_running):
+        thread.worker.cancel_event.set()
+        thread.quit()  # its event loop ends once the work returns
+        thread.wait()
+        _running.discard(thread)
+
+
+def _stop_all_at_quit() -> None:
+    app = QCoreApplication.instance()
+    if app is not None and not any(hooked is app for hooked in _hooked):
+        app.aboutToQuit.connect(_stop_all)
+        _hooked.append(app)
 
 
 def run_in_thread(
@@ -117,6 +134,7 @@ def run_in_thread(
     thread.worker = worker  # keep the worker and the relay alive as long as their thread
     thread.relay = relay
     _running.add(thread)
+    _stop_all_at_quit()
     thread.start()
 
 
