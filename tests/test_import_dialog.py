@@ -83,6 +83,12 @@ def test_files_chosen_in_the_file_dialog_then_preview_then_import(
     assert _count(db) == 2
     assert immediate_tasks[-1].startswith("Import enregistré dans la campagne 2026 : 2 ajouté(s)")
     assert dialog.context.campaign_id is not None
+    again = _dialog(qtbot, db)
+    (line,) = [again.history.item(i).text() for i in range(again.history.count())]
+    assert line.endswith(
+        "— campagne 2026 — ExportXML_ElevesSansAdresses.zip › ElevesSansAdresses.xml (export du 03/06/2026) : "
+        "2 ajouté(s), 0 mis à jour, 0 inchangé(s), 1 rejeté(s)"
+    )
 
 
 def test_the_outcome_filter_narrows_the_table(qtbot, db, export):

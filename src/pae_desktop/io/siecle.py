@@ -179,10 +179,6 @@ class SiecleFile:
     mefs: dict[str, MefRecord] = field(default_factory=dict)
     divisions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # code → (label, MEFs)
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
-
 
 # --- values ---------------------------------------------------------------------------------------------------
 
@@ -306,15 +302,6 @@ def describe_foreign(head: bytes) -> str | None:
 def looks_like_xml(head: bytes) -> bool:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     return text.startswith(b"<")
-
-
-@dataclass(slots=True)
-class Member:
-    """One file to read: a file on disk or a member of a ZIP."""
-
-    name: str
-    size: int
-    opener: Callable[[], IO[bytes]]
 
 
 def zip_members(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:

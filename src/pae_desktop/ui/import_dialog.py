@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from pae_desktop.core.errors import UserError
+from pae_desktop.core.models import Campaign
 from pae_desktop.core.services.campaigns import MAX_YEAR, MIN_YEAR, default_campaign_year, get_campaign
 from pae_desktop.core.services.census import (
     OUTCOME_ORDER,
@@ -44,6 +46,7 @@ from pae_desktop.core.services.census import (
     PreviewRow,
     SourceFile,
     apply_import,
+    list_imports,
     preview_import,
     read_sources,
 )
@@ -291,12 +294,40 @@ class ImportDialog(QDialog):
         row.addWidget(choose)
         row.addWidget(remove)
         row.addStretch()
+        self.history = QListWidget()
+        self.history.setAccessibleName("Imports précédents")
+        self.history.setMaximumHeight(120)
+        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for line in self._history_lines():
+            self.history.addItem(line)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addWidget(self.drop_zone)
         layout.addLayout(row)
         layout.addWidget(self.file_list, 1)
+        if self.history.count():
+            layout.addWidget(QLabel("Imports précédents :"))
+            layout.addWidget(self.history)
         return page
+
+    def _history_lines(self, limit: int = 20) -> list[str]:
+        """The imports recorded, latest first: when, which file (exported when), what it changed."""
+        with self.context.db.read() as session:
+            records = list_imports(session)[:limit]
+            years = {c.id: c.year for c in session.scalars(select(Campaign))}
+        lines = []
+        for r in records:
+            exported = f" (export du {r.exported_at:%d/%m/%Y})" if r.exported_at else ""
+            counts = (
+                f"{r.added} ajouté(s), {r.updated} mis à jour, {r.unchanged} inchangé(s), {r.rejected} rejeté(s)"
+                if r.file_kind in ("eleves", "tableur")
+                else r.file_kind
+            )
+            lines.append(
+                f"{r.imported_at:%d/%m/%Y %H:%M} — campagne {years.get(r.campaign_id, '?')} — "
+                f"{r.file_name}{exported} : {counts}"
+            )
+        return lines
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
@@ -477,8 +508,6 @@ class ImportDialog(QDialog):
         if years:
             return years[0] + 1
         if self.context.campaign_id is not None:
-            from pae_desktop.core.models import Campaign
-
             with self.context.db.read() as session:
                 campaign = session.get(Campaign, self.context.campaign_id)
                 if campaign is not None:
