@@ -132,11 +132,6 @@ def test_xlsx_exports_store_formulas_as_text(value):
     assert cell.data_type == "s" and not str(cell.value).startswith("=")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="openpyxl raises IllegalCharacterError on control characters, which free-text notes may hold "
-    "(the form refuses only NUL there); owner: io/report_xlsx.py",
-)
 def test_xlsx_exports_survive_control_characters():
     data = table_workbook("Jeunes", ["Notes"], [["avant\x07après\x1b"]])
     assert data[:2] == b"PK"

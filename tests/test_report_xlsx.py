@@ -79,3 +79,8 @@ def test_libreoffice_opens_the_report_xlsx(tmp_path):
     line_a = next(line for line in schools if line.startswith(UAI_A)).split(";")
     assert line_a[1] == "9"  # a number, as a number
     assert re.fullmatch(r"75([.,]0+)?\s?%", line_a[schools[3].split(";").index(indicators.LABELS["taux_engagement"])])
+
+
+def test_control_characters_dropped():
+    data = table_workbook("Jeunes", ["Notes"], [["avant\x07après\x1b\tfin"]])
+    assert openpyxl.load_workbook(io.BytesIO(data)).active["A2"].value == "avantaprès\tfin"

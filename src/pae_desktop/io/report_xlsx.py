@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,13 @@ DATETIME = "DD/MM/YYYY HH:MM"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Control characters XLSX cannot hold (openpyxl refuses them); tab, LF and CR are allowed.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def safe_text(value: str) -> str:
-    """A text a spreadsheet would run as a formula gets a leading `'` (and is stored as text anyway)."""
+    """Control characters XLSX cannot hold dropped; a text a spreadsheet would run as a formula gets a `'`."""
+    value = _ILLEGAL.sub("", value)
     if value.startswith(_DANGEROUS) or (value.startswith("'") and value[1:2] and value[1] in _DANGEROUS):
         return "'" + value
     return value
