@@ -239,3 +239,53 @@ def test_data_protection_menu_is_installed(window_on, demo_db):
     window = window_on(demo_db)
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
     assert "Protection des données" in menus
+
+
+def test_qt_speaks_french(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from pae_desktop.ui.app import install_french
+
+    install_french(qapp)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuler"
+    assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "&Oui"
+
+
+def test_uncaught_error_is_shown_in_french_and_logged(qapp, tmp_path, no_blocking_message_boxes):
+    import logging
+    import sys
+
+    from pae_desktop.ui.app import install_excepthook, setup_logging
+
+    log_file = setup_logging(tmp_path)
+    previous = sys.excepthook
+    install_excepthook(log_file)
+    try:
+        try:
+            raise RuntimeError("panne simulée")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = previous
+        for handler in list(logging.getLogger().handlers):
+            if getattr(handler, "baseFilename", "") == str(log_file):
+                logging.getLogger().removeHandler(handler)
+                handler.close()
+    kind, text = no_blocking_message_boxes[-1]
+    assert kind == "critical" and "erreur inattendue" in text and str(log_file) in text
+    assert "panne simulée" in log_file.read_text(encoding="utf-8")
+
+
+def test_new_campaign_and_switching(window_on, qtbot, demo_db):
+    window = window_on(demo_db)
+    assert visible_rows(window) == 150
+    dialog = SettingsDialog(window.context, window, new_campaign=True)
+    qtbot.addWidget(dialog)
+    assert dialog.campaign_page.year.value() == 2026
+    assert dialog.campaign_page.interview_deadline.text() == "17/09/2026"
+    dialog.save()
+    assert window.campaign_box.count() == 2
+    assert window.campaign_box.currentText().startswith("Campagne 2026")
+    assert visible_rows(window) == 0
+    window.campaign_box.setCurrentIndex(window.campaign_box.findText("Campagne 2025 (rentrée 2025)"))
+    assert visible_rows(window) == 150

@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.campaign_box.setMinimumContentsLength(22)
         self.campaign_box.currentIndexChanged.connect(self._campaign_chosen)
         self._build_actions()
-        self.context.campaign_changed.connect(lambda _id: self._refresh_title())
+        self.context.campaign_changed.connect(lambda _id: self._refresh_campaigns())
         self.context.data_changed.connect(self._data_changed)
         self.context.open_youth.connect(self._open_youth)
         self._last_refresh = time.monotonic()
