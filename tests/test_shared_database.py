@@ -338,3 +338,68 @@ def test_no_password_is_written_into_the_database(postgres_url, tmp_path):
     finally:
         db.close()
     assert "MotDePasse-Secret-42" in (folder / paths.CONFIG_FILE).read_text(encoding="utf-8")
+
+
+# --- moving a workstation's database to the server -----------------------------------------------------------
+
+
+def test_the_local_demo_school_moves_to_an_empty_server(tmp_path, postgres_url):
+    from pae_desktop.core.services.demo import generate_demo
+
+    local = open_database(tmp_path / "poste")
+    try:
+        with local.transaction() as session:
+            generate_demo(session, students=40, seed=2, year=2025)
+        with local.read() as session:
+            before = caseload_rows(session, get_campaign(session, 2025).id)
+        steps = []
+        counts = shared.copy_to_server(local.engine, postgres_url, lambda done, total, message: steps.append(done))
+    finally:
+        local.close()
+    assert counts["youth"] == 40 and steps and steps[-1] == sum(counts.values())
+    shared.write_config_url(tmp_path / "poste", postgres_url)
+    server = open_database(tmp_path / "poste")
+    try:
+        assert server.engine.dialect.name == "postgresql"
+        with server.read() as session:
+            after = caseload_rows(session, get_campaign(session, 2025).id)
+        assert sorted(after, key=lambda row: row.id) == sorted(before, key=lambda row: row.id)
+        # the server's counters go on after the copied ids: a new youth gets a fresh one
+        new_id = add_youth(server)
+        assert new_id > max(row.id for row in before)
+    finally:
+        server.close()
+    with pytest.raises(UserError, match="contient déjà des dossiers"):
+        other = open_database(tmp_path / "autre-poste")
+        try:
+            shared.copy_to_server(other.engine, postgres_url)
+        finally:
+            other.close()
+
+
+def test_settings_page_copies_the_local_files_then_points_at_the_server(qtbot, tmp_path, postgres_url, immediate_tasks):
+    from pae_desktop.ui.shared_database import SharedDatabasePage
+
+    db = open_database(tmp_path / "poste")
+    try:
+        from pae_desktop.core.services.demo import generate_demo
+
+        with db.transaction() as session:
+            generate_demo(session, students=12, seed=1, year=2025)
+        page = SharedDatabasePage(db)
+        qtbot.addWidget(page)
+        assert not page.copy_button.isEnabled()  # local mode: nothing to copy to
+        values = shared.server_settings(postgres_url)
+        page.server.setChecked(True)
+        assert page.copy_button.isEnabled()
+        page.host.setText(values.host)
+        page.port.setValue(values.port)
+        page.database.setText(values.database)
+        page.user.setText(values.user)
+        page.copy_to_server()
+        assert page.message.text().startswith("12 dossiers de jeunes copiés vers le serveur")
+        assert shared.server_settings(read_config_url(db.data_dir)).database == values.database
+        page.copy_to_server()  # a second copy is refused: the server is no longer empty
+        assert "contient déjà des dossiers" in page.message.text()
+    finally:
+        db.close()

@@ -164,3 +164,60 @@ def write_config_url(data_dir: Path, url: str | None) -> Path:
     paths.make_private(temporary)
     temporary.replace(config_file)
     return config_file
+
+
+BATCH = 1000
+
+
+def copy_to_server(source_engine, url: str, progress=None) -> dict[str, int]:
+    """Copy every row of this workstation's database into an empty PAE Desktop database on the server.
+
+    The server's database gets its tables when it is empty; one that already holds data is refused, so that
+    nothing is ever merged or overwritten. The rows are copied in one transaction: a failure writes none. Returns
+    the number of rows copied per table. `progress(done, total, message)` may raise to cancel.
+    """
+    from sqlalchemy import func, insert, select, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pae_desktop.core.models import Base
+    from pae_desktop.storage.database import current_revision, head_revision, make_engine, upgrade
+
+    report = check_connection(url)
+    if report.schema == "older":
+        raise UserError("Ouvrez d'abord la base du serveur avec cette version de PAE Desktop pour la mettre à jour.")
+    if current_revision(source_engine) != head_revision():
+        raise UserError("La base de ce poste doit d'abord être mise à jour : ouvrez-la avec l'application.")
+    target = make_engine(url)
+    tables = Base.metadata.sorted_tables
+    counts: dict[str, int] = {}
+    try:
+        if report.schema == "empty":
+            upgrade(target)
+        with target.begin() as dst, source_engine.connect() as src:
+            for table in tables:
+                if dst.execute(select(func.count()).select_from(table)).scalar():
+                    raise UserError(
+                        "La base du serveur contient déjà des dossiers : la copie est réservée à une base neuve "
+                        "(rien n'a été modifié)."
+                    )
+            total = sum(src.execute(select(func.count()).select_from(table)).scalar() or 0 for table in tables)
+            done = 0
+            for table in tables:
+                rows = [dict(row._mapping) for row in src.execute(select(table))]
+                for start in range(0, len(rows), BATCH):
+                    dst.execute(insert(table), rows[start : start + BATCH])
+                    done += len(rows[start : start + BATCH])
+                    if progress is not None:
+                        progress(done, total, f"Copie vers le serveur : {table.name}…")
+                counts[table.name] = len(rows)
+                # the server's counters continue after the copied ids
+                if rows and "id" in table.c and table.c.id.autoincrement in (True, "auto"):
+                    dst.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :value)"),
+                        {"table": table.name, "value": max(row["id"] for row in rows)},
+                    )
+    except SQLAlchemyError as error:
+        raise UserError(f"La copie vers le serveur a échoué, aucun dossier n'y a été écrit : {_reason(error)}") from error
+    finally:
+        target.dispose()
+    return counts

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import paths, shared
 from pae_desktop.storage.database import Database, read_config_url
+from pae_desktop.ui import tasks
 from pae_desktop.ui.widgets import MessageLabel, confirm, labelled
 
 RESTART = "Le changement prendra effet au prochain démarrage de PAE Desktop."
@@ -44,6 +45,10 @@ class SharedDatabasePage(QWidget):
         self.test_button = QPushButton("&Tester la connexion")
         self.apply_button = QPushButton("&Utiliser ce réglage")
         self.apply_button.setToolTip("Enregistre le réglage dans config.ini (dossier des données de ce poste)")
+        self.copy_button = QPushButton("&Copier les dossiers de ce poste vers le serveur…")
+        self.copy_button.setToolTip(
+            "Pour passer à la base partagée sans ressaisir les dossiers : la base du serveur doit être vide"
+        )
         self.message = MessageLabel()
 
         current = QLabel(f"Base utilisée actuellement : {shared.describe(db.url) if not db.is_sqlite else db.file}")
@@ -76,6 +81,7 @@ class SharedDatabasePage(QWidget):
         layout.addWidget(self.server)
         layout.addWidget(self.server_form)
         layout.addLayout(buttons)
+        layout.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.message)
         layout.addWidget(note)
         layout.addStretch()
@@ -83,6 +89,7 @@ class SharedDatabasePage(QWidget):
         self.server.toggled.connect(self._mode_changed)
         self.test_button.clicked.connect(self.test)
         self.apply_button.clicked.connect(self.apply)
+        self.copy_button.clicked.connect(self.copy_to_server)
         self._load()
 
     def _load(self) -> None:
@@ -102,6 +109,7 @@ class SharedDatabasePage(QWidget):
     def _mode_changed(self, server: bool) -> None:
         self.server_form.setEnabled(server)
         self.test_button.setEnabled(server)
+        self.copy_button.setEnabled(server and self.db.is_sqlite)
 
     def settings(self) -> shared.ServerSettings:
         return shared.ServerSettings(
@@ -142,3 +150,39 @@ class SharedDatabasePage(QWidget):
         where = shared.describe(url) if url else "la base locale"
         self.message.show_info(f"Réglage enregistré : {where}. {RESTART}")
         return True
+
+    def copy_to_server(self) -> None:
+        """Move this workstation's files to an empty server database, then use the server from the next start."""
+        try:
+            url = self.settings().url()
+        except UserError as error:
+            self.message.show_error(str(error))
+            return
+        if not confirm(
+            self,
+            f"Copier tous les dossiers de ce poste vers {shared.describe(url)} ? La base du serveur doit être vide. "
+            f"Ensuite ce poste utilisera le serveur ; la base locale reste intacte dans le dossier des données. {RESTART}",
+        ):
+            return
+        engine = self.db.engine
+
+        def work(progress) -> dict[str, int]:
+            progress(0, 0, "Copie des dossiers vers le serveur…")
+            return shared.copy_to_server(engine, url, progress)
+
+        def done(counts: dict[str, int]) -> None:
+            try:
+                shared.write_config_url(self.db.data_dir, url)
+            except OSError as error:
+                self.message.show_error(f"Dossiers copiés, mais impossible d'écrire {paths.CONFIG_FILE} : {error}")
+                return
+            youths = counts.get("youth", 0)
+            self.message.show_info(
+                f"{youths} dossier{'s' if youths > 1 else ''} de jeune{'s' if youths > 1 else ''} copié"
+                f"{'s' if youths > 1 else ''} vers le serveur. {RESTART}"
+            )
+
+        def failed(error: BaseException) -> None:
+            self.message.show_error(str(error) if isinstance(error, UserError) else f"La copie a échoué : {error}")
+
+        tasks.run_task(self, "Copie vers le serveur…", work, done, failed)
