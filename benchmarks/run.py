@@ -457,6 +457,7 @@ def machine() -> dict:
     import sqlite3
 
     import PySide6
+    from PySide6.QtCore import qVersion
 
     cpu = ""
     try:
@@ -477,7 +478,8 @@ def machine() -> dict:
         "cpu": cpu,
         "ram": ram,
         "python": platform.python_version(),
-        "qt": PySide6.__version__,
+        "qt": qVersion(),
+        "pyside6": PySide6.__version__,
         "sqlite": sqlite3.sqlite_version,
         "system": platform.platform(),
     }
