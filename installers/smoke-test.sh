@@ -63,6 +63,9 @@ step "entrée de menu"
 XDG_DATA_HOME="$work/share" "$bundle/install-desktop-entry.sh" >/dev/null || fail "install-desktop-entry.sh"
 grep -q "^Exec=\"$program\"" "$work/share/applications/pae-desktop.desktop" || fail "entrée de menu"
 [ -f "$work/share/icons/hicolor/256x256/apps/pae-desktop.png" ] || fail "icône non installée"
+if command -v desktop-file-validate >/dev/null; then
+    desktop-file-validate "$work/share/applications/pae-desktop.desktop" || fail "entrée de menu invalide"
+fi
 
 if [ -n "${PAE_TEST_DATABASE_URL:-}" ]; then
     step "PostgreSQL : demo et report sur une base neuve du serveur"
