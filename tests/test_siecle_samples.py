@@ -19,8 +19,7 @@ from pae_desktop.core.services.census import (
 )
 from pae_desktop.io import siecle
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "siecle" / "samples"
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="reference samples not available")
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "siecle" / "samples"
 
 
 def sample(name: str) -> Path:
