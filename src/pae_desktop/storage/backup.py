@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,6 +207,16 @@ def automatic_backup(
     or when the database is not a SQLite file. The window only calls this: commands make no automatic backup."""
     if db.file is None or not Path(db.file).exists():
         return None
+    # The start-up backup runs in the background: a window closed at once must wait for it, then find it fresh,
+    # instead of writing the same file beside it.
+    with _automatic_backup_lock:
+        return _automatic_backup(db, now, min_interval, rotation)
+
+
+_automatic_backup_lock = threading.Lock()
+
+
+def _automatic_backup(db, now: dt.datetime | None, min_interval: dt.timedelta, rotation: Rotation) -> Path | None:
     now = (now or dt.datetime.now()).replace(microsecond=0)
     existing = automatic_backups(db.data_dir)
     if existing and abs(now - existing[0][0]) < min_interval:
