@@ -40,6 +40,7 @@ from pae_desktop.core.models import (
 )
 from pae_desktop.core.services.campaigns import CampaignDates, create_campaign
 from pae_desktop.core.services.youths import pseudonym, youth_search_key
+from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import (
     EXIT_DETAILS,
     Barrier,
@@ -251,7 +252,7 @@ def _youths(
             birth_date=birth,
             phone=phone.normalised,
             phone_raw=phone.raw,
-            email=f"{first}.{last}@example.org".lower().replace(" ", "") if rng.random() < 0.7 else "",
+            email=f"{fold(first)}.{fold(last)}@example.org".replace(" ", "") if rng.random() < 0.7 else "",
             address=fake.street_address(),
             postal_code=fake.postcode(),
             city=fake.city(),
@@ -354,7 +355,9 @@ def _campaign_facts(
         if fate == "never":
             continue
         if fate == "unreachable":
-            for attempt in range(rng.randint(3, 5)):
+            tries = rng.randint(3, 5)
+            for attempt in range(tries):
+                last = attempt == tries - 1  # the referent gave up: no recontact planned after the last one
                 session.add(
                     ContactAttempt(
                         youth=youth,
@@ -363,8 +366,8 @@ def _campaign_facts(
                         result=rng.choice(
                             (ContactResult.PAS_DE_REPONSE, ContactResult.MESSAGE_LAISSE, ContactResult.COORDONNEES_ERRONEES)
                         ).value,
-                        next_step=NextStep.A_RELANCER.value,
-                        next_date=contact_day + dt.timedelta(days=3 * attempt + 3),
+                        next_step="" if last else NextStep.A_RELANCER.value,
+                        next_date=None if last else contact_day + dt.timedelta(days=3 * attempt + 3),
                     )
                 )
             continue
