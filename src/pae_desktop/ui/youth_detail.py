@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.identity import email_error, ine_warning, is_minor, phone_error
-from pae_desktop.core.models import Youth
+from pae_desktop.core.models import Campaign, Youth
 from pae_desktop.core.services.campaigns import require_campaign
 from pae_desktop.core.services.youths import (
     RepresentativeForm,
@@ -296,11 +296,8 @@ class YouthDetail(QWidget):
             return
         from pae_desktop.ui.data_protection import erase_youth_on_request
 
-        youth_id = self.youth_id
-        if erase_youth_on_request(self, self.context, youth_id):
-            self._loaded_form = None
-            self.youth_id = None
-            self.load(youth_id)  # anonymised: shows what is left; deleted: says so
+        if erase_youth_on_request(self, self.context, self.youth_id):
+            self._reload(self.youth_id)  # anonymised: shows what is left; deleted: says so
 
     def open_pathway(self) -> None:
         window = self.window()
@@ -412,6 +409,12 @@ class YouthDetail(QWidget):
         self.stage.setText(f"Étape : {stage.label}" + (" — mineur(e)" if minor else ""))
         self.set_enabled(True)
 
+    def _reload(self, youth_id: int) -> None:
+        """Load the youth again from the database, whatever the panel holds (after a save or a conflict)."""
+        self._loaded_form = None
+        self.youth_id = None
+        self.load(youth_id)
+
     def _fill(self, form: YouthForm) -> None:
         for name in ("last_name", "usage_name", "first_names", "ine", "phone", "phone2", "email", "address",
                      "postal_code", "city", "speciality", "division"):
@@ -507,12 +510,9 @@ class YouthDetail(QWidget):
         try:
             with self.context.db.transaction() as session:
                 campaign = require_campaign(session) if self.context.campaign_id is None else None
-                campaign_id = self.context.campaign_id or campaign.id
-                from pae_desktop.core.models import Campaign
-
                 result = save_youth(
                     session,
-                    session.get(Campaign, campaign_id),
+                    campaign or session.get(Campaign, self.context.campaign_id),
                     form,
                     youth_id=self.youth_id,
                     expected_version=self.version,
@@ -520,15 +520,10 @@ class YouthDetail(QWidget):
         except UserError as error:
             if str(error) == CONFLICT_MESSAGE and self.youth_id is not None:
                 # saved elsewhere meanwhile (a shared database): show what is there now, never overwrite it
-                youth_id, self._loaded_form, self.youth_id = self.youth_id, None, None
-                self.load(youth_id)
+                self._reload(self.youth_id)
             self.form_message.show_error(str(error))
             return False
-        for name, text in result.warnings.items():
-            self.field_messages.get(name, self.rep_message).show_warning(text)
-        self._loaded_form = None  # the reload below takes the saved state
-        self.youth_id = None
-        self.load(result.youth_id)
+        self._reload(result.youth_id)
         for name, text in result.warnings.items():
             self.field_messages.get(name, self.rep_message).show_warning(text)
         summary = "Dossier enregistré." + (" Attention : " + " ".join(result.warnings.values()) if result.warnings else "")
