@@ -31,9 +31,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import floors  # noqa: E402
 import siecle_export  # noqa: E402
 
-NAMES = ("startup", "search", "import_siecle", "pdf_batch", "foquale_export", "indicators", "memory")
+NAMES = ("startup", "startup_ready", "search", "import_siecle", "pdf_batch", "foquale_export", "indicators", "memory")
+# startup_ready has no target of the issue's: it says how long after the window its first lists take.
 TARGETS = {
     "startup": 1.5,
+    "startup_ready": None,
     "search": 3,
     "import_siecle": 3,
     "pdf_batch": 1.5,
@@ -54,6 +56,7 @@ def peak_rss():
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
+# "shown": the first paint of the window; "ready": the «Accueil» lists filled (loaded off the GUI thread).
 APP_PROCESS = PEAK_RSS + """
 import sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -67,13 +70,24 @@ class FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
             print(f"shown {time.time():.6f} {peak_rss()}", flush=True)
-            QTimer.singleShot(0, QApplication.quit)
         return False
 
 
 app = QApplication(sys.argv[:1])
 spy = FirstPaint()
 app.installEventFilter(spy)
+from pae_desktop.ui.worklists import WorklistsView
+
+filled = WorklistsView._loaded
+
+
+def loaded(view, lists):
+    filled(view, lists)
+    print(f"ready {time.time():.6f} {peak_rss()}", flush=True)
+    QTimer.singleShot(0, QApplication.quit)
+
+
+WorklistsView._loaded = loaded
 from pae_desktop.cli import main
 
 sys.exit(main(sys.argv[1:]))
@@ -133,10 +147,11 @@ def build_database(data_dir: Path, students: int) -> dict:
 # --- whole processes: start-up and memory -----------------------------------------------------------------
 
 
-def _process(script: str, args: list[str]) -> tuple[float, float]:
-    """(seconds from the process start to its first paint, peak RSS in MiB then: the child's own VmHWM, as a
-    fork's accounting would count the parent's pages)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PAE_DESKTOP_EXIT_AFTER_SHOW="1")
+def _process(script: str, args: list[str]) -> dict[str, tuple[float, float]]:
+    """For each mark the process prints ("shown", "ready"): (seconds from the process start, peak RSS in MiB
+    then: the child's own VmHWM, as a fork's accounting would count the parent's pages)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("PAE_DESKTOP_EXIT_AFTER_SHOW", None)
     start = time.time()
     process = subprocess.Popen(
         [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
@@ -147,21 +162,30 @@ def _process(script: str, args: list[str]) -> tuple[float, float]:
     process.stdout.close()
     process.stderr.close()
     process.returncode = os.waitstatus_to_exitcode(status)
-    shown = [line.split()[1:] for line in out.splitlines() if line.startswith("shown ")]
-    if process.returncode != 0 or not shown:
+    marks = {}
+    for line in out.splitlines():
+        name, *values = line.split()
+        if name in ("shown", "ready") and name not in marks:
+            marks[name] = (float(values[0]) - start, int(values[1]) / 1024)
+    if process.returncode != 0 or "shown" not in marks:
         raise RuntimeError(f"process failed ({process.returncode}): {out}\n{err}")
-    return float(shown[0][0]) - start, int(shown[0][1]) / 1024
+    return marks
 
 
-def measure_processes(data_dir: Path, repeat: int) -> tuple[dict, dict]:
+def measure_processes(data_dir: Path, repeat: int) -> tuple[dict, dict, dict]:
+    """startup (the window shown), startup_ready (its «Accueil» lists filled) and memory (peak RSS once filled),
+    each against the floor's empty window."""
     app, floor = [], []
     for _ in range(repeat):  # interleaved, so that a busy moment of the machine hits both alike
         app.append(_process(APP_PROCESS, ["--data-dir", str(data_dir)]))
-        floor.append(_process(FLOOR_PROCESS, []))
-    startup = (statistics.median(t for t, _ in app), statistics.median(t for t, _ in floor))
-    memory = (statistics.median(m for _, m in app), statistics.median(m for _, m in floor))
-    return show({"name": "startup", "app": startup[0], "floor": startup[1]}), show(
-        {"name": "memory", "app": memory[0], "floor": memory[1]}
+        floor.append(_process(FLOOR_PROCESS, [])["shown"])
+    if any("ready" not in marks for marks in app):
+        raise RuntimeError("the window never filled its «Accueil» lists")
+    floor_time, floor_memory = statistics.median(t for t, _ in floor), statistics.median(m for _, m in floor)
+    return (
+        show({"name": "startup", "app": statistics.median(m["shown"][0] for m in app), "floor": floor_time}),
+        show({"name": "startup_ready", "app": statistics.median(m["ready"][0] for m in app), "floor": floor_time}),
+        show({"name": "memory", "app": statistics.median(m["ready"][1] for m in app), "floor": floor_memory}),
     )
 
 
@@ -489,10 +513,11 @@ def table(results: list[dict], gaps: list[dict]) -> str:
     lines = [f"{'opération':<16}{'application':>14}{'plancher':>12}{'ratio':>8}{'cible':>8}  ", "-" * 62]
     for r in results:
         unit = " MiB" if r["name"] == "memory" else " s"
-        ok = "ok" if r["ratio"] <= TARGETS[r["name"]] else "MANQUÉ"
+        target = TARGETS[r["name"]]
+        ok = "" if target is None else "ok" if r["ratio"] <= target else "MANQUÉ"
         lines.append(
             f"{r['name']:<16}{r['app']:>12.3f}{unit:<2}{r['floor']:>10.3f}{unit:<2}{r['ratio']:>8.2f}"
-            f"{'≤ ' + str(TARGETS[r['name']]):>8}  {ok}"
+            f"{'—' if target is None else '≤ ' + str(target):>8}  {ok}"
         )
     for g in gaps:
         ok = "ok" if g["longest_gap"] <= g["limit"] else "MANQUÉ"
@@ -526,10 +551,10 @@ def main(argv: list[str] | None = None) -> int:
     begun = time.perf_counter()
     try:
         info = build_database(data_dir, args.students)
-        if wanted & {"startup", "memory"}:
+        if wanted & {"startup", "startup_ready", "memory"}:
             log("startup and memory (whole processes)…")
-            startup, memory = measure_processes(data_dir, repeat)
-            measured |= {"startup": startup, "memory": memory}
+            startup, ready, memory = measure_processes(data_dir, repeat)
+            measured |= {"startup": startup, "startup_ready": ready, "memory": memory}
         from pae_desktop.storage.database import open_database
 
         db = open_database(data_dir)

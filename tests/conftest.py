@@ -105,3 +105,16 @@ def no_blocking_message_boxes(monkeypatch):
     for kind in ("information", "warning", "critical"):
         monkeypatch.setattr(QMessageBox, kind, record(kind, QMessageBox.StandardButton.Ok))
     return shown
+
+
+@pytest.fixture(autouse=True)
+def immediate_background_work():
+    """Background work (imports, PDF batches, the views' loads) runs at once: a test reads the result right away.
+
+    A test of the real helper calls `tasks.run_in_thread` or switches with `tasks.use_runner` (restored here).
+    """
+    from pae_desktop.ui import tasks
+
+    tasks.use_runner(tasks.run_now)
+    yield
+    tasks.use_runner(tasks.run_now)

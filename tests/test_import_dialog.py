@@ -175,7 +175,7 @@ def test_spreadsheet_mapping_step_and_label_classes(qtbot, school_db, tmp_path):
 
 
 def test_cancel_during_import_rolls_back(qtbot, db, export, monkeypatch):
-    def cancelling_runner(parent, title, work, on_done, on_error=None):
+    def cancelling_runner(parent, title, work, on_done, on_error=None, **_options):
         def progress(done, total, message=""):
             if done > 0:
                 raise tasks.Cancelled()

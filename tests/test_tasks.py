@@ -56,3 +56,42 @@ def test_quitting_cancels_and_waits_for_running_tasks(qtbot):
     tasks._stop_all()  # what the application's aboutToQuit runs
     assert stopped == [True]
     assert not tasks._running and all(thread.isFinished() for thread in threads)
+
+
+def test_a_background_load_applies_only_the_latest_request(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    release, loads, applied = threading.Event(), [], []
+
+    def load(value):
+        loads.append(value)
+        release.wait(10)
+        return value * 10
+
+    loader = tasks.BackgroundLoad(owner, "Essai", load, applied.append)
+    tasks.use_runner(tasks.run_in_thread)
+    loader.request(1)
+    loader.request(2)  # both asked while the first load runs: only the last one is loaded next
+    loader.request(3)
+    assert loader.running
+    release.set()
+    qtbot.waitUntil(lambda: not loader.running, timeout=10_000)
+    assert loads == [1, 3]
+    assert applied == [30]  # the first result was already out of date: never shown
+
+
+def test_a_background_load_of_a_closed_view_is_dropped(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    owner = QWidget()
+    release, applied = threading.Event(), []
+    loader = tasks.BackgroundLoad(owner, "Essai", lambda: release.wait(10), applied.append)
+    tasks.use_runner(tasks.run_in_thread)
+    loader.request()
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not tasks.isValid(owner), timeout=10_000)
+    release.set()
+    qtbot.waitUntil(lambda: not loader.running, timeout=10_000)
+    assert applied == []

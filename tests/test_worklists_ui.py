@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from pae_desktop.core.models import Campaign, ContactAttempt, InformationAction, OriginalSchooling, Youth
 from pae_desktop.core.services.campaigns import CampaignDates, update_campaign_dates
 from pae_desktop.core.services.contacts import Worklist
-from pae_desktop.ui import contact_dialog
+from pae_desktop.ui import contact_dialog, tasks
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.worklists import ExamResultsDialog, InformationDialog, WorklistsView, days_left_text
 
@@ -102,6 +103,30 @@ def test_lists_with_counts_and_days_left(view):
     assert view.proxy.index(0, 0).data() == "CHARLIE Léa"
     view.chooser.setCurrentRow(4)
     assert view.table.isHidden() and not view.empty.isHidden()
+
+
+def test_lists_load_off_the_gui_thread_and_say_so_meanwhile(qtbot, school_db, campaign, monkeypatch):
+    tasks.use_runner(tasks.run_in_thread)  # the real helper (the autouse fixture restores the immediate one)
+    release, threads = threading.Event(), []
+    real_load = WorklistsView._load
+
+    def slow_load(db, campaign_id):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real_load(db, campaign_id)
+
+    monkeypatch.setattr(WorklistsView, "_load", staticmethod(slow_load))
+    view = WorklistsView(AppContext(school_db, campaign[0]))
+    qtbot.addWidget(view)
+    view.show()
+    assert view.header.text() == "Chargement des listes de travail…"
+    assert _chooser_texts(view)[0] == "À contacter" and view.empty.text() == "Chargement…"
+    assert view.table.isHidden()
+    release.set()
+    qtbot.waitUntil(lambda: view.lists is not None, timeout=10_000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert _chooser_texts(view)[0] == "À contacter  (1)"
+    assert view.proxy.index(0, 0).data() == "ALPHA Léa" and not view.table.isHidden()
 
 
 def test_enter_or_double_click_opens_the_youth(qtbot, view, campaign):

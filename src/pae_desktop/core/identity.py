@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-import phonenumbers
-
 _MOD23_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q
 _RNIE_DIGITS = "ABCDEFGHJK"  # 0…9 written as letters, no I
 
@@ -95,6 +93,8 @@ class Phone:
 
 
 def normalise_phone(raw: str | None) -> Phone:
+    import phonenumbers  # here, not at the top: its metadata would cost the window's start 30 ms
+
     raw = (raw or "").strip()
     if not raw:
         return Phone("", "", False)

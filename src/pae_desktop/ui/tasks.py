@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -88,32 +89,45 @@ def _stop_all_at_quit() -> None:
         _hooked.append(app)
 
 
-def run_in_thread(
-    parent: QWidget | None,
-    title: str,
-    work: Callable[[Progress], Any],
-    on_done: Callable[[Any], None],
-    on_error: Callable[[BaseException], None] | None = None,
-) -> None:
-    """Run `work` on a worker thread behind a modal progress dialog with a cancel button."""
+def _progress_dialog(parent: QWidget | None, title: str) -> QProgressDialog:
     dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
     dialog.setWindowTitle("PAE Desktop")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
+    return dialog
+
+
+def run_in_thread(
+    parent: QWidget | None,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    quiet: bool = False,
+) -> None:
+    """Run `work` on a worker thread behind a modal progress dialog with a cancel button.
+
+    `quiet`: no dialog at all, the window stays usable (a view loading its rows shows its own «Chargement…»).
+    """
+    dialog = None if quiet else _progress_dialog(parent, title)
     thread = QThread()
     worker = _Worker(work)
     worker.moveToThread(thread)
 
     def show_progress(done: int, total: int, message: str) -> None:
+        if dialog is None:
+            return
         dialog.setMaximum(max(total, 0))
         dialog.setValue(min(done, total) if total else 0)
         if message:
             dialog.setLabelText(message)
 
     def finish(result: Any, error: BaseException | None) -> None:
-        dialog.close()
+        if dialog is not None:
+            dialog.close()
         thread.quit()
         thread.wait()
         _running.discard(thread)
@@ -129,7 +143,8 @@ def run_in_thread(
     relay = _Relay(show_progress, finish)
     worker.progressed.connect(relay.progressed)
     worker.finished.connect(relay.finished)
-    dialog.canceled.connect(worker.cancel_event.set)
+    if dialog is not None:
+        dialog.canceled.connect(worker.cancel_event.set)
     thread.started.connect(worker.run)
     thread.worker = worker  # keep the worker and the relay alive as long as their thread
     thread.relay = relay
@@ -144,6 +159,8 @@ def run_now(
     work: Callable[[Progress], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
+    *,
+    quiet: bool = False,
 ) -> None:
     """The same contract, synchronously: for tests."""
     try:
@@ -168,3 +185,62 @@ def run_task(*args, **kwargs) -> None:
 def use_runner(runner) -> None:
     global _runner
     _runner = runner
+
+
+class BackgroundLoad:
+    """A view's data loaded off the GUI thread, one load at a time (no dialog: the view says «Chargement…»).
+
+    `request(*args)` runs `load(*args)` on a worker thread, then `apply(result)` on the GUI thread. A request
+    made while a load runs (a save, a campaign switch) waits for it, and only the latest request's result is
+    applied: a view never shows rows older than the last change it was told of.
+    """
+
+    def __init__(
+        self,
+        owner: QWidget,
+        title: str,
+        load: Callable[..., Any],
+        apply: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self._owner = owner
+        self._title = title
+        self._load = load
+        self._apply = apply
+        self._on_error = on_error
+        self._running = False
+        self._waiting: tuple | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def request(self, *args: Any) -> None:
+        if self._running:
+            self._waiting = args
+            return
+        self._running = True
+        run_task(
+            self._owner, self._title, lambda _progress: self._load(*args), self._done, self._failed, quiet=True
+        )
+
+    def _next(self) -> bool:
+        """Start the waiting request, if any: the result just loaded is already out of date."""
+        self._running = False
+        if self._waiting is None or not isValid(self._owner):
+            return False
+        args, self._waiting = self._waiting, None
+        self.request(*args)
+        return True
+
+    def _done(self, result: Any) -> None:
+        if not self._next() and isValid(self._owner):
+            self._apply(result)
+
+    def _failed(self, error: BaseException) -> None:
+        if self._next() or not isValid(self._owner):
+            log.warning("Chargement abandonné (%s) : %s", self._title, error)
+            return
+        if self._on_error is None:
+            raise error
+        self._on_error(error)

@@ -38,6 +38,7 @@ from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.tasks import BackgroundLoad
 from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, labelled, show_error, show_info
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,6 +51,7 @@ LIST_HELP = {
     Worklist.ENTRETIEN_A_PROPOSER: "Joints : leur proposer un créneau d'entretien avec la Mission locale.",
     Worklist.ENTRETIEN_A_SAISIR: "Le créneau réservé est passé : saisir la fiche d'entretien.",
 }
+EMPTY_LIST = "Rien à faire dans cette liste."
 WATCHED = frozenset({topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS})
 
 
@@ -164,7 +166,7 @@ class WorklistsView(QWidget):
         # Column widths from the first rows, not from a thousand (each a call into Python per column and role).
         self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.empty = QLabel("Rien à faire dans cette liste.")
+        self.empty = QLabel(EMPTY_LIST)
         self.empty.setStyleSheet("color: #1b5e20; font-size: 11pt;")
 
         self.open_button = QPushButton("&Ouvrir le dossier")
@@ -198,9 +200,10 @@ class WorklistsView(QWidget):
         layout.addWidget(self.header)
         layout.addLayout(body)
 
+        self.loader = BackgroundLoad(self, "Listes de travail", self._load, self._loaded, self._load_failed)
         self.chooser.currentRowChanged.connect(self._list_chosen)
         context.data_changed.connect(self._data_changed)
-        context.campaign_changed.connect(lambda _id: self.reload())
+        context.campaign_changed.connect(lambda _id: self._campaign_switched())
         self.reload()
         self.chooser.blockSignals(True)  # reload() has just shown the first list: not twice
         self.chooser.setCurrentRow(0)
@@ -215,11 +218,39 @@ class WorklistsView(QWidget):
             self.model.set_items([])
             self._refresh_chooser()
             return
-        with self.context.db.read() as session:
-            self.lists = contacts.worklists(session, campaign_id)
+        if self.lists is None:
+            self.header.setText("Chargement des listes de travail…")
+            self._refresh_chooser()
+            self.table.setVisible(False)
+            self.empty.setText("Chargement…")
+            self.empty.setVisible(True)
+        # Thousands of youths take a second to derive: the window stays usable, the lists shown until then stay.
+        self.loader.request(self.context.db, campaign_id)
+
+    @staticmethod
+    def _load(db, campaign_id: int) -> Worklists:
+        with db.read() as session:
+            return contacts.worklists(session, campaign_id)
+
+    def _loaded(self, lists: Worklists) -> None:
+        self.lists = lists
+        self.empty.setText(EMPTY_LIST)
         self.header.setText(days_left_text(self.lists))
         self._refresh_chooser()
         self._show(self.current)
+
+    def _load_failed(self, error: BaseException) -> None:
+        if self.lists is None:
+            self.header.setText("Les listes de travail n'ont pas pu être chargées.")
+            self.empty.setText("")
+        if not isinstance(error, UserError):
+            raise error  # the application's error dialog, logged
+        show_error(self, str(error))
+
+    def _campaign_switched(self) -> None:
+        self.lists = None  # another campaign's youths are not shown while this one's load
+        self.model.set_items([])
+        self.reload()
 
     def _data_changed(self, changed: frozenset) -> None:
         if changed & WATCHED:
@@ -231,7 +262,7 @@ class WorklistsView(QWidget):
             item = self.chooser.item(row)
             name = Worklist(item.data(Qt.ItemDataRole.UserRole))  # the item gives back the plain string
             count = counts.get(name, 0)
-            item.setText(f"{name.value}  ({count})")
+            item.setText(f"{name.value}  ({count})" if self.lists else name.value)
             item.setForeground(Qt.GlobalColor.black if count else Qt.GlobalColor.gray)
 
     def _list_chosen(self, row: int) -> None:
