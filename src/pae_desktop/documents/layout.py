@@ -66,11 +66,11 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _ReportlabParagraph
 
 from pae_desktop.core.dates import french_date, french_datetime, french_time, short_date
 from pae_desktop.core.errors import UserError
@@ -260,6 +260,31 @@ def _table_style(commands: list[tuple]) -> TableStyle:
 
 def _style(style: str | ParagraphStyle) -> ParagraphStyle:
     return style if isinstance(style, ParagraphStyle) else styles()[style]
+
+
+# --- paragraphs ---------------------------------------------------------------------------------------------
+
+
+class Paragraph(_ReportlabParagraph):
+    """A reportlab Paragraph that breaks its lines once per width.
+
+    A paragraph's line breaking depends only on the width it is given, yet reportlab asks for it again and
+    again: a Table wraps every cell to size its rows, then again to draw it (and again for each piece when it
+    splits across pages); KeepTogether and section titles wrap ahead of the frame. Here a second `wrap` at the
+    same width returns the first one's result, which `draw` and `split` use as before.
+    """
+
+    _pae_wrap: tuple[float, float, float, Any, Any] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's
+        memo = self._pae_wrap
+        if memo is not None and memo[0] == availWidth and self.__dict__.get("blPara") is memo[3]:
+            self.width, self.height, self._wrapWidths = memo[1], memo[2], memo[4]
+            return memo[1], memo[2]
+        width, height = super().wrap(availWidth, availHeight)
+        blpara = self.__dict__.get("blPara")  # absent when the width was too small to break lines at all
+        self._pae_wrap = None if blpara is None else (availWidth, width, height, blpara, self._wrapWidths)
+        return width, height
 
 
 # --- safe text ----------------------------------------------------------------------------------------------
