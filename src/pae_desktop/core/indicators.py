@@ -1,18 +1,42 @@
 """Every indicator of the FOQUALE spec §4, defined once over spec-conformant rows (dicts of CSV columns)."""
 
-# The database path (`core.services.reporting`) builds these same rows, so the screen, the PDF, the XLSX,
-# the JSON and the network's consolidation all go through `compute`.
+# The database path (`core.services.reporting`) builds these same rows (for the campaign report, only the
+# columns of `READS`), so the screen, the PDF, the XLSX, the JSON and the network's consolidation all go
+# through `compute`.
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 Row = Mapping[str, str]
 
 EXIT_CATEGORIES = ("RETOUR_FORMATION", "EMPLOI", "ACCOMPAGNEMENT_ML", "AUTRE")
+
+# Every column `memberships` and `compute_with_counts` read (a test holds them to it): rows holding only
+# these give the indicators of complete rows, and rows alike on these are counted once (`_profiles`).
+READS: tuple[str, ...] = (
+    "resultat_examen",
+    "informe",
+    "contacte",
+    "entretien_accepte",
+    "entretien_realise",
+    "date_entretien",
+    "ml_presente",
+    "mission_locale",
+    "decision",
+    "date_debut_parcours",
+    "nb_modules",
+    "partenarial",
+    "abandon",
+    "sortie",
+    "date_limite_entretiens",
+)
+_read = operator.itemgetter(*READS)
 
 
 def _yes(row: Row, column: str) -> bool:
@@ -217,13 +241,31 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4)
 
 
+def _profiles(rows: Iterable[Row]) -> Counter[tuple]:
+    """How many rows share each combination of the values of `READS` (a census holds a few hundred)."""
+    rows = rows if isinstance(rows, list | tuple) else list(rows)
+    try:
+        return Counter(map(_read, rows))
+    except KeyError:  # rows lacking columns: a missing column reads as None, as through `row.get`
+        return Counter(tuple(map(row.get, READS)) for row in rows)
+
+
+def _tally(rows: Iterable[Row], deadline: dt.date | None) -> tuple[dict[str, int], set[str]]:
+    """The population counts and the Missions locales present, `memberships` run once per profile."""
+    counts = dict.fromkeys(POPULATION, 0)
+    missions: set[str] = set()
+    for values, number in _profiles(rows).items():
+        row = dict(zip(READS, values, strict=True))
+        for key in memberships(row, deadline):
+            counts[key] += number
+        if _yes(row, "ml_presente") and _filled(row, "mission_locale"):
+            missions.add((row.get("mission_locale") or "").strip())
+    return counts, missions
+
+
 def population_counts(rows: Iterable[Row], deadline: dt.date | None = None) -> dict[str, int]:
     """How many rows each population holds."""
-    counts = dict.fromkeys(POPULATION, 0)
-    for row in rows:
-        for key in memberships(row, deadline):
-            counts[key] += 1
-    return counts
+    return _tally(rows, deadline)[0]
 
 
 def members(rows: Iterable[Row], key: str, deadline: dt.date | None = None) -> list[Row]:
@@ -234,13 +276,7 @@ def members(rows: Iterable[Row], key: str, deadline: dt.date | None = None) -> l
 
 def compute_with_counts(rows: Iterable[Row], deadline: dt.date | None = None) -> tuple[dict, dict[str, int]]:
     """The indicators of spec §4 and the population counts they come from, in one pass over the rows."""
-    rows = list(rows)
-    counts = population_counts(rows, deadline)
-    missions = {
-        (row.get("mission_locale") or "").strip()
-        for row in rows
-        if _yes(row, "ml_presente") and _filled(row, "mission_locale")
-    }
+    counts, missions = _tally(rows, deadline)
     result: dict = {}
     for key in INDICATOR_KEYS:
         if key in RATE:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from pae_desktop.core import indicators, rules
@@ -90,10 +90,16 @@ COLUMNS: tuple[str, ...] = (
     "date_limite_entretiens",
 )
 NOMINATIVE_COLUMNS = ("ine", "nom", "prenom", "date_naissance", "telephone", "email")
+# The columns of the campaign report's rows: what the indicators read, the exits' detail, the pseudonymous id.
+REPORT_COLUMNS: tuple[str, ...] = tuple(
+    column for column in COLUMNS if column in {"id_jeune", "sortie_detail", *indicators.READS}
+)
 
 _SUCCESSFUL = (ContactResult.JOINT.value, ContactResult.REFUS_ECHANGER.value)
 _ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 _MODULE_ORDER = {module.value: index for index, module in enumerate(ModuleType)}
+_ML = Role.ML.value
+_REFUS = Decision.REFUS.value
 
 
 def _iso(day: dt.date | dt.datetime | None) -> str:
@@ -120,6 +126,37 @@ def _youth_phone(phone: str, phone_raw: str, phone2: str, phone2_raw: str) -> st
     return chosen.normalised if chosen else ""
 
 
+def _raw(column):
+    """A date or datetime column read as the driver returns it: SQLite's ISO text is not parsed row by row."""
+    return type_coerce(column, String)
+
+
+def _day(value: str | dt.date | None) -> str:
+    """`AAAA-MM-JJ` of a value read through `_raw`: SQLite's stored ISO text, or another driver's date/datetime."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value[:10]
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def _year(value: str | dt.date | None) -> str:
+    return _day(value)[:4]
+
+
+def _put(row: dict[str, str], values: dict[str, str]) -> None:
+    """Set the columns of `values` that the row holds (rows for the indicators hold only some)."""
+    for column, value in values.items():
+        if column in row:
+            row[column] = value
+
+
+def _codes(vocabulary) -> list[str]:
+    return [member.value for member in vocabulary]
+
+
 def foquale_rows(
     session: Session, campaign: Campaign, *, nominative: bool = False
 ) -> list[tuple[int, dict[str, str]]]:
@@ -128,126 +165,204 @@ def foquale_rows(
     The writer's consistency rules (spec §2) hold by construction: `contacte` includes `entretien_accepte`,
     which includes `entretien_realise`; the decision, the date and the participants come from interviews held.
     """
+    return _rows(session, campaign, COLUMNS, nominative=nominative)
+
+
+def report_rows(session: Session, campaign: Campaign) -> list[tuple[int, dict[str, str]]]:
+    """(youth id, row) like `foquale_rows`, the rows holding only `REPORT_COLUMNS`: what the indicators read,
+    the exits' detail and the pseudonymous id (the «Bilan» tab's drill-down), at a fraction of the cost."""
+    return _rows(session, campaign, REPORT_COLUMNS)
+
+
+def _rows(
+    session: Session, campaign: Campaign, columns: tuple[str, ...], *, nominative: bool = False
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of `foquale_rows` restricted to `columns` (in the order of COLUMNS): each column defined once.
+
+    The dense columns come from one SELECT over the census (codes checked, information by class or target
+    in SQL); the per-youth aggregates from grouped queries; interviews, pathways and exits, a few hundred
+    rows, are then applied youth by youth. Dates are read as stored (`_raw`) and written back as ISO text.
+    """
     school = session.scalars(select(School).limit(1)).first()
     if school is None:
         raise UserError("Paramétrez d'abord l'établissement.")
     cid = campaign.id
     session.flush()
     conn = session.connection()  # plain columns: Core rows, without the ORM's loading step for each
+    wanted = frozenset(columns)
 
-    def in_campaign(stmt, column):
-        return stmt.join(Youth, Youth.id == column).where(Youth.campaign_id == cid)
+    def in_census(column):
+        # Correlated: the few hundred rows of a table are checked one by one, the census is not listed.
+        return exists().where(Youth.id == column, Youth.campaign_id == cid)
 
-    youths = conn.execute(
-        select(
-            Youth.id,
-            Youth.pseudonym,
-            Youth.ine,
-            Youth.last_name,
-            Youth.first_names,
-            Youth.birth_date,
-            Youth.sex,
-            Youth.phone,
-            Youth.phone_raw,
-            Youth.phone2,
-            Youth.phone2_raw,
-            Youth.email,
-            OriginalSchooling.diploma,
-            OriginalSchooling.speciality,
-            OriginalSchooling.division,
-            OriginalSchooling.exam_result,
-        )
-        .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
+    # Every row starts as the row of a youth only in the census.
+    base = dict.fromkeys(columns, "")
+    _put(
+        base,
+        {
+            "uai": school.uai,
+            "campagne": str(campaign.year),
+            "informe": "N",
+            "nb_tentatives_contact": "0",
+            "contacte": "N",
+            "entretien_accepte": "N",
+            "entretien_realise": "N",
+            "ml_presente": "N",
+            "nb_modules": "0",
+            "partenarial": "N",
+            "jours_pfmp": "0",
+            "abandon": "N",
+            "date_limite_entretiens": _iso(campaign.interview_deadline),
+        },
+    )
+
+    # The dense columns, one SQL expression each, and the conversion of those read raw.
+    schooling = OriginalSchooling
+    informed_classes = select(InformationAction.division).where(
+        InformationAction.campaign_id == cid, InformationAction.division != ""
+    )
+    targeted = select(InformationTarget.youth_id).join(
+        InformationAction, InformationAction.id == InformationTarget.action_id
+    )
+    dense = {
+        "id_jeune": Youth.pseudonym,
+        "sexe": case((Youth.sex.in_(_codes(Sex)), Youth.sex), else_=""),
+        "annee_naissance": _raw(Youth.birth_date),
+        "diplome_prepare": case((schooling.diploma.in_(_codes(Diploma)), schooling.diploma), else_=Diploma.AUTRE.value),
+        "specialite": func.coalesce(schooling.speciality, ""),
+        "division": func.coalesce(schooling.division, ""),
+        "resultat_examen": case(
+            (schooling.exam_result.in_(_codes(ExamResult)), schooling.exam_result), else_=ExamResult.INCONNU.value
+        ),
+        "informe": case((or_(Youth.id.in_(targeted), schooling.division.in_(informed_classes)), "O"), else_="N"),
+    }
+    converters = {"annee_naissance": _year}
+    names = [column for column in columns if column in dense]
+    convert = [(column, converters[column]) for column in names if column in converters]
+    statement = (
+        select(*(dense[column] for column in names), Youth.id)
+        .join_from(Youth, schooling, schooling.youth_id == Youth.id, isouter=True)
         .where(Youth.campaign_id == cid)
         .order_by(Youth.id)
-    ).all()
-
-    informed: set[int] = set(
-        conn.scalars(
-            in_campaign(
-                select(InformationTarget.youth_id).join(
-                    InformationAction, InformationAction.id == InformationTarget.action_id
-                ),
-                InformationTarget.youth_id,
-            )
-        )
     )
-    informed_classes: set[str] = set(
-        conn.scalars(
-            select(InformationAction.division).where(
-                InformationAction.campaign_id == cid, InformationAction.division != ""
+    out: list[tuple[int, dict[str, str]]] = []
+    for values in conn.execute(statement).all():  # one fetch, not one call per row
+        row = base.copy()
+        row.update(zip(names, values, strict=False))  # the youth's id, last, is left out
+        for column, function in convert:
+            row[column] = function(row[column])
+        out.append((values[-1], row))
+    by_id = dict(out)
+
+    if "id_jeune" in wanted and not all(row["id_jeune"] for _id, row in out):
+        # Stored at creation; computed the same way for a youth saved before pseudonyms existed.
+        for youth_id, ine in conn.execute(
+            select(Youth.id, Youth.ine).where(
+                Youth.campaign_id == cid, or_(Youth.pseudonym == "", Youth.pseudonym.is_(None))
             )
+        ):
+            by_id[youth_id]["id_jeune"] = make_pseudonym(school.secret, ine or "", youth_id)
+
+    # Contact: an attempt «Joint» or «Refus d'échanger», a booking (even cancelled: spec column 20) or an
+    # interview held; the first contact is the earliest of the three.
+    contacted: set[int] = set()
+    first_contact: dict[int, str] = {}
+
+    def contact(youth_id: int, day: str) -> None:
+        contacted.add(youth_id)
+        if day and (youth_id not in first_contact or day < first_contact[youth_id]):
+            first_contact[youth_id] = day
+
+    successful = ContactAttempt.result.in_(_SUCCESSFUL)
+    count_attempts = "nb_tentatives_contact" in wanted
+    if wanted.isdisjoint(("nb_tentatives_contact", "date_premier_contact")):
+        # Only whether a successful attempt exists matters (the indicators).
+        contacted.update(
+            conn.scalars(select(ContactAttempt.youth_id).distinct().where(successful, in_census(ContactAttempt.youth_id)))
         )
-    )
+    else:
+        for youth_id, number, first_success in conn.execute(
+            select(ContactAttempt.youth_id, func.count(), func.min(case((successful, _raw(ContactAttempt.at)))))
+            .where(in_census(ContactAttempt.youth_id))
+            .group_by(ContactAttempt.youth_id)
+        ):
+            if count_attempts:
+                by_id[youth_id]["nb_tentatives_contact"] = str(number)
+            if first_success is not None:
+                contacted.add(youth_id)  # the first source of contact: no earlier day to compare with
+                first_contact[youth_id] = _day(first_success)
 
-    attempts: dict[int, int] = defaultdict(int)
-    first_success: dict[int, dt.date] = {}
-    for youth_id, at, result in conn.execute(
-        in_campaign(select(ContactAttempt.youth_id, ContactAttempt.at, ContactAttempt.result), ContactAttempt.youth_id)
+    accepted: set[int] = set()
+    for youth_id, first_booking in conn.execute(
+        select(SlotBooking.youth_id, func.min(_raw(SlotBooking.booked_at)))
+        .where(in_census(SlotBooking.youth_id))
+        .group_by(SlotBooking.youth_id)
     ):
-        attempts[youth_id] += 1
-        if result in _SUCCESSFUL and (youth_id not in first_success or at.date() < first_success[youth_id]):
-            first_success[youth_id] = at.date()
+        accepted.add(youth_id)
+        contact(youth_id, _day(first_booking))
 
-    # Every booking counts, cancelled ones included (spec column 20).
-    first_booking: dict[int, dt.date] = {}
-    for youth_id, booked_at in conn.execute(
-        in_campaign(select(SlotBooking.youth_id, SlotBooking.booked_at), SlotBooking.youth_id)
-    ):
-        if youth_id not in first_booking or booked_at.date() < first_booking[youth_id]:
-            first_booking[youth_id] = booked_at.date()
-
-    interviews: dict[int, list[tuple[dt.date, int, str, str]]] = defaultdict(list)
+    interviews: dict[int, list[tuple[str, int, str, str]]] = defaultdict(list)
     for interview_id, youth_id, held_on, decision, reason in conn.execute(
-        in_campaign(
-            select(Interview.id, Interview.youth_id, Interview.held_on, Interview.decision, Interview.refusal_reason),
-            Interview.youth_id,
-        )
+        select(Interview.id, Interview.youth_id, _raw(Interview.held_on), Interview.decision, Interview.refusal_reason)
+        .where(in_census(Interview.youth_id))
     ):
-        interviews[youth_id].append((held_on, interview_id, decision or "", reason or ""))
+        interviews[youth_id].append((_day(held_on), interview_id, decision or "", reason or ""))
 
     roles: dict[int, set[str]] = defaultdict(set)  # interview id → roles present
-    ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its ML advisor
-    person_partner = aliased(Partner)
-    participant_partner = aliased(Partner)
-    for interview_id, role, partner_name, person_partner_name in conn.execute(
-        select(
-            InterviewParticipant.interview_id,
-            InterviewParticipant.role,
-            participant_partner.name,
-            person_partner.name,
-        )
-        .join(Interview, Interview.id == InterviewParticipant.interview_id)
-        .join(Youth, Youth.id == Interview.youth_id)
-        .outerjoin(participant_partner, participant_partner.id == InterviewParticipant.partner_id)
-        .outerjoin(Person, Person.id == InterviewParticipant.person_id)
-        .outerjoin(person_partner, person_partner.id == Person.partner_id)
-        .where(Youth.campaign_id == cid)
-    ):
-        if role in _ROLE_ORDER:
-            roles[interview_id].add(role)
-        name = (partner_name or person_partner_name or "").strip()
-        if role == Role.ML.value and name and interview_id not in ml_of_interview:
-            ml_of_interview[interview_id] = name
-
-    pathways: dict[int, tuple] = {}
-    reference_ml = aliased(Partner)
-    for row in conn.execute(
-        in_campaign(
+    ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its first ML advisor
+    if interviews:
+        person_partner = aliased(Partner)
+        participant_partner = aliased(Partner)
+        for interview_id, role, partner_name, person_partner_name in conn.execute(
             select(
-                Pathway.youth_id,
-                Pathway.id,
-                Pathway.mef_code,
-                Pathway.start_date,
-                Pathway.planned_end,
-                Pathway.abandoned_on,
-                Pathway.abandon_reason,
-                reference_ml.name,
-            ).outerjoin(reference_ml, reference_ml.id == Pathway.mission_locale_id),
-            Pathway.youth_id,
+                InterviewParticipant.interview_id,
+                InterviewParticipant.role,
+                participant_partner.name,
+                person_partner.name,
+            )
+            .join(Interview, Interview.id == InterviewParticipant.interview_id)
+            .outerjoin(participant_partner, participant_partner.id == InterviewParticipant.partner_id)
+            .outerjoin(Person, Person.id == InterviewParticipant.person_id)
+            .outerjoin(person_partner, person_partner.id == Person.partner_id)
+            .where(in_census(Interview.youth_id))
+            .order_by(InterviewParticipant.id)
+        ):
+            if role in _ROLE_ORDER:
+                roles[interview_id].add(role)
+            name = (partner_name or person_partner_name or "").strip()
+            if role == _ML and name and interview_id not in ml_of_interview:
+                ml_of_interview[interview_id] = name
+
+    mission_locale: dict[int, str] = {}  # the advisor's at the latest interview held
+    for youth_id, youth_interviews in interviews.items():
+        held = sorted(youth_interviews)
+        first_day, latest = held[0][0], held[-1]
+        accepted.add(youth_id)
+        contact(youth_id, first_day)
+        present: set[str] = set()
+        for _on, interview_id, _decision, _reason in held:
+            present |= roles.get(interview_id, set())
+        decision = latest[2] if Decision.from_code(latest[2]) else ""
+        mission_locale[youth_id] = ml_of_interview.get(latest[1], "")
+        _put(
+            by_id[youth_id],
+            {
+                "entretien_realise": "O",
+                "date_entretien": first_day,
+                "ml_presente": _yn(_ML in present),
+                "participants": "|".join(sorted(present, key=_ROLE_ORDER.__getitem__)),
+                "decision": decision,
+                "motif_refus": latest[3] if decision == _REFUS else "",
+            },
         )
-    ):
-        pathways[row[0]] = tuple(row[1:])
+    for youth_id in accepted:
+        _put(by_id[youth_id], {"entretien_accepte": "O"})
+    if "contacte" in wanted:
+        for youth_id in contacted:
+            by_id[youth_id]["contacte"] = "O"
+    if "date_premier_contact" in wanted:
+        for youth_id, day in first_contact.items():
+            by_id[youth_id]["date_premier_contact"] = day
 
     modules: dict[int, list[rules.ModuleFacts]] = defaultdict(list)
     carrier = aliased(Partner)
@@ -257,105 +372,79 @@ def foquale_rows(
             PathwayModule.end_date,
         )
         .join(Pathway, Pathway.id == PathwayModule.pathway_id)
-        .join(Youth, Youth.id == Pathway.youth_id)
         .outerjoin(carrier, carrier.id == PathwayModule.carrier_partner_id)
-        .where(Youth.campaign_id == cid)
+        .where(in_census(Pathway.youth_id))
     ):
         modules[pathway_id].append(rules.ModuleFacts(module_type, start, end, carrier_type))
-
-    exits: dict[int, tuple[str, str, dt.date]] = {
-        youth_id: (category, detail, on)
-        for youth_id, category, detail, on in conn.execute(
-            in_campaign(select(Exit.youth_id, Exit.category, Exit.detail, Exit.on), Exit.youth_id)
+    reference_ml = aliased(Partner)
+    for youth_id, pathway_id, mef, start, planned_end, abandoned_on, abandon_reason, reference in conn.execute(
+        select(
+            Pathway.youth_id,
+            Pathway.id,
+            Pathway.mef_code,
+            _raw(Pathway.start_date),
+            _raw(Pathway.planned_end),
+            _raw(Pathway.abandoned_on),
+            Pathway.abandon_reason,
+            reference_ml.name,
         )
-    }
-
-    deadline = _iso(campaign.interview_deadline)
-    out: list[tuple[int, dict[str, str]]] = []
-    for (
-        youth_id, pseudonym, ine, last_name, first_names, birth, sex, phone, phone_raw, phone2, phone2_raw,
-        email, diploma, speciality, division, exam,
-    ) in youths:
-        held = sorted(interviews.get(youth_id, []))
-        realised = bool(held)
-        accepted = realised or youth_id in first_booking
-        contacted = accepted or youth_id in first_success
-        contact_dates = [d for d in (first_success.get(youth_id), first_booking.get(youth_id)) if d]
-        if held:
-            contact_dates.append(held[0][0])
-        present: set[str] = set()
-        for _on, interview_id, _decision, _reason in held:
-            present |= roles.get(interview_id, set())
-        latest = held[-1] if held else None
-        decision = latest[2] if latest and Decision.from_code(latest[2]) else ""
-        pathway = pathways.get(youth_id)
-        mission_locale = ml_of_interview.get(latest[1], "") if latest else ""
-        row = dict.fromkeys(COLUMNS, "")
-        row.update(
-            uai=school.uai,
-            campagne=str(campaign.year),
-            # Stored at creation; computed the same way for a youth saved before pseudonyms existed.
-            id_jeune=pseudonym or make_pseudonym(school.secret, ine or "", youth_id),
-            sexe=sex if Sex.from_code(sex) else "",
-            annee_naissance=f"{birth.year:04d}" if birth else "",
-            diplome_prepare=diploma if Diploma.from_code(diploma) else Diploma.AUTRE.value,
-            specialite=speciality or "",
-            division=division or "",
-            resultat_examen=exam if ExamResult.from_code(exam) else ExamResult.INCONNU.value,
-            informe=_yn(youth_id in informed or (bool(division) and division in informed_classes)),
-            nb_tentatives_contact=str(attempts.get(youth_id, 0)),
-            contacte=_yn(contacted),
-            date_premier_contact=_iso(min(contact_dates)) if contacted and contact_dates else "",
-            entretien_accepte=_yn(accepted),
-            entretien_realise=_yn(realised),
-            date_entretien=_iso(held[0][0]) if held else "",
-            ml_presente=_yn(Role.ML.value in present),
-            participants="|".join(sorted(present, key=_ROLE_ORDER.__getitem__)),
-            decision=decision,
-            motif_refus=latest[3] if latest and decision == Decision.REFUS.value else "",
-            nb_modules="0",
-            partenarial="N",
-            jours_pfmp="0",
-            abandon="N",
-            date_limite_entretiens=deadline,
+        .outerjoin(reference_ml, reference_ml.id == Pathway.mission_locale_id)
+        .where(in_census(Pathway.youth_id))
+    ):
+        own = modules.get(pathway_id, [])
+        types = {m.module_type for m in own if m.module_type in _MODULE_ORDER}
+        mission_locale[youth_id] = mission_locale.get(youth_id) or (reference or "").strip()
+        _put(
+            by_id[youth_id],
+            {
+                "mef_pae": mef or "",
+                "date_debut_parcours": _day(start),
+                "date_fin_prevue": _day(planned_end),
+                "modules": "|".join(sorted(types, key=_MODULE_ORDER.__getitem__)),
+                "nb_modules": str(len(own)),
+                "partenarial": _yn(rules.is_partnership(own)),  # domain §6.6
+                "jours_pfmp": str(rules.pfmp_days(own)) if "jours_pfmp" in wanted else "0",  # domain §6.7
+                "abandon": _yn(abandoned_on is not None),
+                "date_abandon": _day(abandoned_on),
+                "motif_abandon": (abandon_reason or "") if abandoned_on else "",
+            },
         )
-        if pathway is not None:
-            pathway_id, mef, start, planned_end, abandoned_on, abandon_reason, reference = pathway
-            own = modules.get(pathway_id, [])
-            mission_locale = mission_locale or (reference or "").strip()
-            types = {m.module_type for m in own if m.module_type in _MODULE_ORDER}
-            row.update(
-                mef_pae=mef or "",
-                date_debut_parcours=_iso(start),
-                date_fin_prevue=_iso(planned_end),
-                modules="|".join(sorted(types, key=_MODULE_ORDER.__getitem__)),
-                nb_modules=str(len(own)),
-                partenarial=_yn(rules.is_partnership(own)),  # domain §6.6
-                jours_pfmp=str(rules.pfmp_days(own)),  # domain §6.7
-                abandon=_yn(abandoned_on is not None),
-                date_abandon=_iso(abandoned_on),
-                motif_abandon=(abandon_reason or "") if abandoned_on else "",
-            )
-        row["mission_locale"] = mission_locale
-        outcome = exits.get(youth_id)
-        if outcome is not None and ExitCategory.from_code(outcome[0]):
-            category, detail, on = outcome
+    if "mission_locale" in wanted:
+        for youth_id, name in mission_locale.items():
+            by_id[youth_id]["mission_locale"] = name
+
+    for youth_id, category, detail, on in conn.execute(
+        select(Exit.youth_id, Exit.category, Exit.detail, _raw(Exit.on)).where(in_census(Exit.youth_id))
+    ):
+        if ExitCategory.from_code(category):
             valid_details = {d.value for d in EXIT_DETAILS[ExitCategory(category)]}
-            row.update(
-                sortie=category,
-                sortie_detail=detail if detail in valid_details and ExitDetail.from_code(detail) else "",
-                date_sortie=_iso(on),
+            _put(
+                by_id[youth_id],
+                {
+                    "sortie": category,
+                    "sortie_detail": detail if detail in valid_details and ExitDetail.from_code(detail) else "",
+                    "date_sortie": _day(on),
+                },
             )
-        if nominative:
-            row.update(
-                ine=ine or "",
-                nom=last_name or "",
-                prenom=(first_names or "").split(" ")[0] if first_names else "",
-                date_naissance=_iso(birth),
-                telephone=_youth_phone(phone, phone_raw, phone2, phone2_raw),
-                email=email or "",
+
+    if nominative:
+        for youth_id, ine, last_name, first_names, birth, phone, phone_raw, phone2, phone2_raw, email in conn.execute(
+            select(
+                Youth.id, Youth.ine, Youth.last_name, Youth.first_names, _raw(Youth.birth_date), Youth.phone,
+                Youth.phone_raw, Youth.phone2, Youth.phone2_raw, Youth.email,
+            ).where(Youth.campaign_id == cid)
+        ):
+            _put(
+                by_id[youth_id],
+                {
+                    "ine": ine or "",
+                    "nom": last_name or "",
+                    "prenom": (first_names or "").split(" ")[0] if first_names else "",
+                    "date_naissance": _day(birth),
+                    "telephone": _youth_phone(phone, phone_raw, phone2, phone2_raw),
+                    "email": email or "",
+                },
             )
-        out.append((youth_id, row))
     return out
 
 
@@ -388,23 +477,26 @@ def exit_breakdown(rows: Iterable[dict[str, str]]) -> dict[str, dict[str, int]]:
     """Exits of the rows with a pathway, by category and detail."""
     out: dict[str, dict[str, int]] = {c: {} for c in indicators.EXIT_CATEGORIES}
     for row in rows:
-        if indicators.has_pathway(row) and row.get("sortie") in out:
+        if row.get("sortie") in out and indicators.has_pathway(row):
             details = out[row["sortie"]]
             details[row.get("sortie_detail", "")] = details.get(row.get("sortie_detail", ""), 0) + 1
     return out
 
 
 def campaign_report(session: Session, year: int | None = None) -> tuple[Report, list[tuple[int, dict[str, str]]]]:
-    """The report of the campaign of rentrée `year` (the latest by default), with its rows for the drill-down."""
+    """The report of the campaign of rentrée `year` (the latest by default), with its rows for the drill-down.
+
+    The rows are `report_rows`: they hold the columns the indicators read, not the 41 of the exchange file.
+    """
     campaign = require_campaign(session, year)
     school = session.scalars(select(School).limit(1)).first()
     if school is None:
         raise UserError("Paramétrez d'abord l'établissement.")
-    keyed = foquale_rows(session, campaign)
+    keyed = report_rows(session, campaign)
     rows = [row for _id, row in keyed]
     previous = []
     for earlier in session.scalars(select(Campaign).where(Campaign.year < campaign.year).order_by(Campaign.year)):
-        previous.append((earlier.year, indicators.compute(row for _id, row in foquale_rows(session, earlier))))
+        previous.append((earlier.year, indicators.compute(row for _id, row in report_rows(session, earlier))))
     values, counts = indicators.compute_with_counts(rows)
     report = Report(
         title=f"Bilan de campagne {campaign.year}",
