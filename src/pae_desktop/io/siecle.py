@@ -197,6 +197,8 @@ def clean(value: object) -> str:
     text = (value if isinstance(value, str) else str(value)).strip()
     if not text:
         return ""
+    if text.isprintable() and text[0] not in "'\"=" and text[-1] not in "'\"":
+        return text  # nearly every value: no NBSP, no control character, no quote (a third of a file's reading)
     if "\u00a0" in text:
         text = text.replace("\u00a0", " ").strip()
     if _CONTROL.search(text):  # a tab or a bell typed into a spreadsheet cell: never part of a name or a code
