@@ -38,20 +38,24 @@ TITLE = DocumentKind.FICHE_ENTRETIEN.label
 
 
 def load(session: Session, interview_id: int) -> Interview:
+    """The interview with what its record prints, in two queries: the interview joined with its youth, the
+    youth's schooling and the barriers; then the participants (with their person and structure).
+
+    The legal representatives (printed for a minor only) and the follow-ups (for a youth still thinking it
+    over only) load when the record reads them.
+    """
     interview = session.scalars(
         select(Interview)
         .where(Interview.id == interview_id)
-        .options(  # one row per interview, youth and schooling joined; 4 queries for the collections
+        .options(
             selectinload(Interview.participants)
             .joinedload(InterviewParticipant.person)
             .joinedload(Person.partner),
             selectinload(Interview.participants).joinedload(InterviewParticipant.partner),
-            selectinload(Interview.barriers),
+            joinedload(Interview.barriers),
             joinedload(Interview.youth).joinedload(Youth.schooling),
-            joinedload(Interview.youth).selectinload(Youth.representatives),
-            joinedload(Interview.youth).selectinload(Youth.follow_ups),
         )
-    ).first()
+    ).unique().one_or_none()
     if interview is None:
         raise UserError("Cette fiche d'entretien n'existe plus.")
     return interview
