@@ -118,15 +118,18 @@ def test_lists_load_off_the_gui_thread_and_say_so_meanwhile(qtbot, school_db, ca
     monkeypatch.setattr(WorklistsView, "_load", staticmethod(slow_load))
     view = WorklistsView(AppContext(school_db, campaign[0]))
     qtbot.addWidget(view)
+    view.resize(1000, 600)
     view.show()
     assert view.header.text() == "Chargement des listes de travail…"
-    assert _chooser_texts(view)[0] == "À contacter" and view.empty.text() == "Chargement…"
-    assert view.table.isHidden()
+    assert _chooser_texts(view)[0] == "À contacter" and view.help.text() == "Chargement…"
+    assert view.model.rowCount() == 0 and view.empty.isHidden()
     release.set()
     qtbot.waitUntil(lambda: view.lists is not None, timeout=10_000)
     assert threads and threads[0] is not threading.main_thread()
     assert _chooser_texts(view)[0] == "À contacter  (1)"
     assert view.proxy.index(0, 0).data() == "ALPHA Léa" and not view.table.isHidden()
+    header = view.table.horizontalHeader()  # filled once shown, the last column still takes the room left
+    qtbot.waitUntil(lambda: header.length() == view.table.viewport().width(), timeout=5_000)
 
 
 def test_enter_or_double_click_opens_the_youth(qtbot, view, campaign):

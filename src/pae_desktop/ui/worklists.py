@@ -51,7 +51,6 @@ LIST_HELP = {
     Worklist.ENTRETIEN_A_PROPOSER: "Joints : leur proposer un créneau d'entretien avec la Mission locale.",
     Worklist.ENTRETIEN_A_SAISIR: "Le créneau réservé est passé : saisir la fiche d'entretien.",
 }
-EMPTY_LIST = "Rien à faire dans cette liste."
 WATCHED = frozenset({topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS})
 
 
@@ -166,7 +165,7 @@ class WorklistsView(QWidget):
         # Column widths from the first rows, not from a thousand (each a call into Python per column and role).
         self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.empty = QLabel(EMPTY_LIST)
+        self.empty = QLabel("Rien à faire dans cette liste.")
         self.empty.setStyleSheet("color: #1b5e20; font-size: 11pt;")
 
         self.open_button = QPushButton("&Ouvrir le dossier")
@@ -218,12 +217,11 @@ class WorklistsView(QWidget):
             self.model.set_items([])
             self._refresh_chooser()
             return
-        if self.lists is None:
+        if self.lists is None:  # the table stays shown, empty: hidden at the first show, it would not stretch
             self.header.setText("Chargement des listes de travail…")
             self._refresh_chooser()
-            self.table.setVisible(False)
-            self.empty.setText("Chargement…")
-            self.empty.setVisible(True)
+            self.help.setText("Chargement…")
+            self.empty.setVisible(False)
         # Thousands of youths take a second to derive: the window stays usable, the lists shown until then stay.
         self.loader.request(self.context.db, campaign_id)
 
@@ -234,7 +232,6 @@ class WorklistsView(QWidget):
 
     def _loaded(self, lists: Worklists) -> None:
         self.lists = lists
-        self.empty.setText(EMPTY_LIST)
         self.header.setText(days_left_text(self.lists))
         self._refresh_chooser()
         self._show(self.current)
@@ -242,7 +239,7 @@ class WorklistsView(QWidget):
     def _load_failed(self, error: BaseException) -> None:
         if self.lists is None:
             self.header.setText("Les listes de travail n'ont pas pu être chargées.")
-            self.empty.setText("")
+            self.help.setText("")
         if not isinstance(error, UserError):
             raise error  # the application's error dialog, logged
         show_error(self, str(error))
@@ -276,7 +273,8 @@ class WorklistsView(QWidget):
         self.help.setText(LIST_HELP[name])
         self.table.setVisible(bool(items))
         self.empty.setVisible(not items)
-        self.table.resizeColumnsToContents()
+        for column in range(len(COLUMNS) - 1):  # the last one stretches (sized with the rest, it would not)
+            self.table.resizeColumnToContents(column)
         for button in (self.open_button, self.contact_button):
             button.setEnabled(bool(items))
 
