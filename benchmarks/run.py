@@ -203,7 +203,12 @@ def measure_search(db, campaign_id: int, repeat: int) -> dict:
     view = CaseloadView(context)
     view.resize(1280, 800)
     view.show()
+    while view.loader.running:  # the rows load off the GUI thread; the keystrokes are timed on them
+        QApplication.processEvents()
+        time.sleep(0.005)
     QApplication.processEvents()
+    if view.model.rowCount() == 0:
+        raise RuntimeError("the caseload shows no youth")
 
     def app_keystrokes() -> list[float]:
         times = []

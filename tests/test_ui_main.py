@@ -289,3 +289,35 @@ def test_new_campaign_and_switching(window_on, qtbot, demo_db):
     assert visible_rows(window) == 0
     window.campaign_box.setCurrentIndex(window.campaign_box.findText("Campagne 2025 (rentrée 2025)"))
     assert visible_rows(window) == 150
+
+
+def test_caseload_loads_off_the_gui_thread_and_selects_once_loaded(qtbot, school_db, monkeypatch):
+    import threading
+
+    from pae_desktop.ui.caseload import CaseloadView
+    from pae_desktop.ui.context import AppContext
+
+    add_youths(school_db, YouthForm(last_name="Martin", first_names="Élodie"), YouthForm(last_name="Durand", first_names="Paul"))
+    with school_db.read() as session:
+        campaign_id = get_campaign(session, 2025).id
+        durand = session.scalars(select(Youth.id).where(Youth.last_name == "Durand")).one()
+    release, threads = threading.Event(), []
+    real_load = CaseloadView._load
+
+    def slow_load(db, campaign):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real_load(db, campaign)
+
+    monkeypatch.setattr(CaseloadView, "_load", staticmethod(slow_load))
+    tasks.use_runner(tasks.run_in_thread)
+    view = CaseloadView(AppContext(school_db, campaign_id))
+    qtbot.addWidget(view)
+    view.show()
+    assert view.count_label.text() == "Chargement des élèves…" and view.model.rowCount() == 0
+    view.select_youth(durand)  # asked for from «Accueil» while the rows are on their way
+    release.set()
+    qtbot.waitUntil(lambda: not view.loader.running, timeout=10_000)
+    assert threads[0] is not threading.main_thread()
+    assert view.model.rowCount() == 2 and view.count_label.text() == "2 jeunes affichés sur 2"
+    assert view.selected_id() == durand

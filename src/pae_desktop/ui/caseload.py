@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.errors import UserError
 from pae_desktop.core.services.youths import CaseloadRow, caseload_rows
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import Diploma, ExamResult, Stage
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import labelled
+from pae_desktop.ui.tasks import BackgroundLoad
+from pae_desktop.ui.widgets import labelled, show_error
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -279,23 +281,51 @@ class CaseloadView(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.table.doubleClicked.connect(lambda _index: self.detail.focus_first_field())
 
+        self.loader = BackgroundLoad(self, "Élèves", self._load, self._loaded, self._load_failed)
+        self._select_after_load: int | None = None
         context.data_changed.connect(self._data_changed)
-        context.campaign_changed.connect(lambda _id: self.reload())
+        context.campaign_changed.connect(lambda _id: self._campaign_switched())
         context.open_youth.connect(self.select_youth)
         self.reload()
 
     # loading
     def reload(self) -> None:
-        selected = self.selected_id()
         if self.context.campaign_id is None:
             self.model.set_rows([])
-        else:
-            with self.context.db.read() as session:
-                self.model.set_rows(caseload_rows(session, self.context.campaign_id))
+            self._refresh_divisions()
+            self._update_count()
+            return
+        if self._select_after_load is None:
+            self._select_after_load = self.selected_id()
+        if not self.model.all_rows():
+            self.count_label.setText("Chargement des élèves…")
+        # Thousands of youths take most of a second to derive: the window stays usable, the rows shown stay.
+        self.loader.request(self.context.db, self.context.campaign_id)
+
+    @staticmethod
+    def _load(db, campaign_id: int) -> list[CaseloadRow]:
+        with db.read() as session:
+            return caseload_rows(session, campaign_id)
+
+    def _loaded(self, rows: list[CaseloadRow]) -> None:
+        selected, self._select_after_load = self._select_after_load, None
+        self.model.set_rows(rows)
         self._refresh_divisions()
         self._update_count()
         if selected is not None:
             self.select_youth(selected)
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._select_after_load = None
+        self._update_count()
+        if not isinstance(error, UserError):
+            raise error  # the application's error dialog, logged
+        show_error(self, str(error))
+
+    def _campaign_switched(self) -> None:
+        self._select_after_load = None
+        self.model.set_rows([])  # another campaign's youths are not shown while this one's load
+        self.reload()
 
     def _data_changed(self, changed: frozenset) -> None:
         if changed & {topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS}:
@@ -341,6 +371,9 @@ class CaseloadView(QWidget):
         return self.proxy.data(index, ID_ROLE)
 
     def select_youth(self, youth_id: int) -> None:
+        if self.loader.running:  # a youth just created, or asked for from «Accueil»: in the rows on their way
+            self._select_after_load = youth_id
+            return
         row = self.model.row_of(youth_id)
         if row < 0:  # hidden by the filters: clear them so that the youth shows
             self.search.clear()
