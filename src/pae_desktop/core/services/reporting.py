@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from sqlalchemy import String, case, exists, func, or_, select, type_coerce
+from sqlalchemy import Integer, String, bindparam, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from pae_desktop.core import indicators, rules
@@ -100,6 +103,11 @@ _ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 _MODULE_ORDER = {module.value: index for index, module in enumerate(ModuleType)}
 _ML = Role.ML.value
 _REFUS = Decision.REFUS.value
+# Exit category → the detail codes valid under it (spec §3.3).
+_EXIT_DETAILS = {
+    category.value: frozenset(d.value for d in EXIT_DETAILS[category] if ExitDetail.from_code(d.value))
+    for category in ExitCategory
+}
 
 
 def _iso(day: dt.date | dt.datetime | None) -> str:
@@ -174,6 +182,107 @@ def report_rows(session: Session, campaign: Campaign) -> list[tuple[int, dict[st
     return _rows(session, campaign, REPORT_COLUMNS)
 
 
+_CAMPAIGN = bindparam("campaign_id", type_=Integer)
+# The dense columns, one SQL expression each over the census row (youth and original schooling).
+_INFORMED_CLASSES = select(InformationAction.division).where(
+    InformationAction.campaign_id == _CAMPAIGN, InformationAction.division != ""
+)
+_TARGETED = select(InformationTarget.youth_id).join(InformationAction, InformationAction.id == InformationTarget.action_id)
+_DENSE = {
+    "id_jeune": Youth.pseudonym,
+    "sexe": case((Youth.sex.in_(_codes(Sex)), Youth.sex), else_=""),
+    "annee_naissance": _raw(Youth.birth_date),  # converted by `_year`
+    "diplome_prepare": case(
+        (OriginalSchooling.diploma.in_(_codes(Diploma)), OriginalSchooling.diploma), else_=Diploma.AUTRE.value
+    ),
+    "specialite": func.coalesce(OriginalSchooling.speciality, ""),
+    "division": func.coalesce(OriginalSchooling.division, ""),
+    "resultat_examen": case(
+        (OriginalSchooling.exam_result.in_(_codes(ExamResult)), OriginalSchooling.exam_result),
+        else_=ExamResult.INCONNU.value,
+    ),
+    "informe": case(
+        (or_(Youth.id.in_(_TARGETED), OriginalSchooling.division.in_(_INFORMED_CLASSES)), "O"), else_="N"
+    ),
+}
+_CONVERTERS = {"annee_naissance": _year}
+
+
+def _in_census(column):
+    """Correlated: the few hundred rows of a table are checked one by one, the census is not listed."""
+    return exists().where(Youth.id == column, Youth.campaign_id == _CAMPAIGN)
+
+
+@functools.cache
+def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
+    """The statements of `_rows`, built once: the census with the `dense` columns, then the facts per youth."""
+    successful = ContactAttempt.result.in_(_SUCCESSFUL)
+    if count_attempts:
+        attempts = (
+            select(ContactAttempt.youth_id, func.count(), func.min(case((successful, _raw(ContactAttempt.at)))))
+            .where(_in_census(ContactAttempt.youth_id))
+            .group_by(ContactAttempt.youth_id)
+        )
+    else:  # the indicators: only whether a successful attempt exists matters
+        attempts = select(ContactAttempt.youth_id).where(successful, _in_census(ContactAttempt.youth_id))
+    person_partner = aliased(Partner)
+    participant_partner = aliased(Partner)
+    carrier = aliased(Partner)
+    reference_ml = aliased(Partner)
+    return SimpleNamespace(
+        census=select(*(_DENSE[column] for column in dense), Youth.id)
+        .join_from(Youth, OriginalSchooling, OriginalSchooling.youth_id == Youth.id, isouter=True)
+        .where(Youth.campaign_id == _CAMPAIGN)
+        .order_by(Youth.id),
+        unnamed=select(Youth.id, Youth.ine).where(
+            Youth.campaign_id == _CAMPAIGN, or_(Youth.pseudonym == "", Youth.pseudonym.is_(None))
+        ),
+        attempts=attempts,
+        bookings=select(SlotBooking.youth_id, func.min(_raw(SlotBooking.booked_at)))
+        .where(_in_census(SlotBooking.youth_id))
+        .group_by(SlotBooking.youth_id),
+        interviews=select(
+            Interview.id, Interview.youth_id, _raw(Interview.held_on), Interview.decision, Interview.refusal_reason
+        ).where(_in_census(Interview.youth_id)),
+        participants=select(
+            InterviewParticipant.interview_id,
+            InterviewParticipant.role,
+            participant_partner.name,
+            person_partner.name,
+        )
+        .join(Interview, Interview.id == InterviewParticipant.interview_id)
+        .outerjoin(participant_partner, participant_partner.id == InterviewParticipant.partner_id)
+        .outerjoin(Person, Person.id == InterviewParticipant.person_id)
+        .outerjoin(person_partner, person_partner.id == Person.partner_id)
+        .where(_in_census(Interview.youth_id))
+        .order_by(InterviewParticipant.id),
+        modules=select(
+            PathwayModule.pathway_id, PathwayModule.module_type, carrier.type, PathwayModule.start_date,
+            PathwayModule.end_date,
+        )
+        .join(Pathway, Pathway.id == PathwayModule.pathway_id)
+        .outerjoin(carrier, carrier.id == PathwayModule.carrier_partner_id)
+        .where(_in_census(Pathway.youth_id)),
+        pathways=select(
+            Pathway.youth_id,
+            Pathway.id,
+            Pathway.mef_code,
+            _raw(Pathway.start_date),
+            _raw(Pathway.planned_end),
+            _raw(Pathway.abandoned_on),
+            Pathway.abandon_reason,
+            reference_ml.name,
+        )
+        .outerjoin(reference_ml, reference_ml.id == Pathway.mission_locale_id)
+        .where(_in_census(Pathway.youth_id)),
+        exits=select(Exit.youth_id, Exit.category, Exit.detail, _raw(Exit.on)).where(_in_census(Exit.youth_id)),
+        nominative=select(
+            Youth.id, Youth.ine, Youth.last_name, Youth.first_names, _raw(Youth.birth_date), Youth.phone,
+            Youth.phone_raw, Youth.phone2, Youth.phone2_raw, Youth.email,
+        ).where(Youth.campaign_id == _CAMPAIGN),
+    )
+
+
 def _rows(
     session: Session, campaign: Campaign, columns: tuple[str, ...], *, nominative: bool = False
 ) -> list[tuple[int, dict[str, str]]]:
@@ -186,14 +295,13 @@ def _rows(
     school = session.scalars(select(School).limit(1)).first()
     if school is None:
         raise UserError("Paramétrez d'abord l'établissement.")
-    cid = campaign.id
     session.flush()
     conn = session.connection()  # plain columns: Core rows, without the ORM's loading step for each
     wanted = frozenset(columns)
-
-    def in_census(column):
-        # Correlated: the few hundred rows of a table are checked one by one, the census is not listed.
-        return exists().where(Youth.id == column, Youth.campaign_id == cid)
+    names = tuple(column for column in columns if column in _DENSE)
+    count_attempts = "nb_tentatives_contact" in wanted or "date_premier_contact" in wanted
+    queries = _queries(names, count_attempts)
+    params = {"campaign_id": campaign.id}
 
     # Every row starts as the row of a youth only in the census.
     base = dict.fromkeys(columns, "")
@@ -215,38 +323,9 @@ def _rows(
             "date_limite_entretiens": _iso(campaign.interview_deadline),
         },
     )
-
-    # The dense columns, one SQL expression each, and the conversion of those read raw.
-    schooling = OriginalSchooling
-    informed_classes = select(InformationAction.division).where(
-        InformationAction.campaign_id == cid, InformationAction.division != ""
-    )
-    targeted = select(InformationTarget.youth_id).join(
-        InformationAction, InformationAction.id == InformationTarget.action_id
-    )
-    dense = {
-        "id_jeune": Youth.pseudonym,
-        "sexe": case((Youth.sex.in_(_codes(Sex)), Youth.sex), else_=""),
-        "annee_naissance": _raw(Youth.birth_date),
-        "diplome_prepare": case((schooling.diploma.in_(_codes(Diploma)), schooling.diploma), else_=Diploma.AUTRE.value),
-        "specialite": func.coalesce(schooling.speciality, ""),
-        "division": func.coalesce(schooling.division, ""),
-        "resultat_examen": case(
-            (schooling.exam_result.in_(_codes(ExamResult)), schooling.exam_result), else_=ExamResult.INCONNU.value
-        ),
-        "informe": case((or_(Youth.id.in_(targeted), schooling.division.in_(informed_classes)), "O"), else_="N"),
-    }
-    converters = {"annee_naissance": _year}
-    names = [column for column in columns if column in dense]
-    convert = [(column, converters[column]) for column in names if column in converters]
-    statement = (
-        select(*(dense[column] for column in names), Youth.id)
-        .join_from(Youth, schooling, schooling.youth_id == Youth.id, isouter=True)
-        .where(Youth.campaign_id == cid)
-        .order_by(Youth.id)
-    )
+    convert = [(column, _CONVERTERS[column]) for column in names if column in _CONVERTERS]
     out: list[tuple[int, dict[str, str]]] = []
-    for values in conn.execute(statement).all():  # one fetch, not one call per row
+    for values in conn.execute(queries.census, params).all():  # one fetch, not one call per row
         row = base.copy()
         row.update(zip(names, values, strict=False))  # the youth's id, last, is left out
         for column, function in convert:
@@ -254,13 +333,9 @@ def _rows(
         out.append((values[-1], row))
     by_id = dict(out)
 
-    if "id_jeune" in wanted and not all(row["id_jeune"] for _id, row in out):
+    if "id_jeune" in wanted and not all(map(operator.itemgetter("id_jeune"), by_id.values())):
         # Stored at creation; computed the same way for a youth saved before pseudonyms existed.
-        for youth_id, ine in conn.execute(
-            select(Youth.id, Youth.ine).where(
-                Youth.campaign_id == cid, or_(Youth.pseudonym == "", Youth.pseudonym.is_(None))
-            )
-        ):
+        for youth_id, ine in conn.execute(queries.unnamed, params):
             by_id[youth_id]["id_jeune"] = make_pseudonym(school.secret, ine or "", youth_id)
 
     # Contact: an attempt «Joint» or «Refus d'échanger», a booking (even cancelled: spec column 20) or an
@@ -273,60 +348,29 @@ def _rows(
         if day and (youth_id not in first_contact or day < first_contact[youth_id]):
             first_contact[youth_id] = day
 
-    successful = ContactAttempt.result.in_(_SUCCESSFUL)
-    count_attempts = "nb_tentatives_contact" in wanted
-    if wanted.isdisjoint(("nb_tentatives_contact", "date_premier_contact")):
-        # Only whether a successful attempt exists matters (the indicators).
-        contacted.update(
-            conn.scalars(select(ContactAttempt.youth_id).distinct().where(successful, in_census(ContactAttempt.youth_id)))
-        )
-    else:
-        for youth_id, number, first_success in conn.execute(
-            select(ContactAttempt.youth_id, func.count(), func.min(case((successful, _raw(ContactAttempt.at)))))
-            .where(in_census(ContactAttempt.youth_id))
-            .group_by(ContactAttempt.youth_id)
-        ):
-            if count_attempts:
+    if count_attempts:
+        for youth_id, number, first_success in conn.execute(queries.attempts, params).all():
+            if "nb_tentatives_contact" in wanted:
                 by_id[youth_id]["nb_tentatives_contact"] = str(number)
             if first_success is not None:
                 contacted.add(youth_id)  # the first source of contact: no earlier day to compare with
                 first_contact[youth_id] = _day(first_success)
+    else:
+        contacted.update(conn.scalars(queries.attempts, params).all())
 
     accepted: set[int] = set()
-    for youth_id, first_booking in conn.execute(
-        select(SlotBooking.youth_id, func.min(_raw(SlotBooking.booked_at)))
-        .where(in_census(SlotBooking.youth_id))
-        .group_by(SlotBooking.youth_id)
-    ):
+    for youth_id, first_booking in conn.execute(queries.bookings, params):
         accepted.add(youth_id)
         contact(youth_id, _day(first_booking))
 
     interviews: dict[int, list[tuple[str, int, str, str]]] = defaultdict(list)
-    for interview_id, youth_id, held_on, decision, reason in conn.execute(
-        select(Interview.id, Interview.youth_id, _raw(Interview.held_on), Interview.decision, Interview.refusal_reason)
-        .where(in_census(Interview.youth_id))
-    ):
+    for interview_id, youth_id, held_on, decision, reason in conn.execute(queries.interviews, params):
         interviews[youth_id].append((_day(held_on), interview_id, decision or "", reason or ""))
 
     roles: dict[int, set[str]] = defaultdict(set)  # interview id → roles present
     ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its first ML advisor
     if interviews:
-        person_partner = aliased(Partner)
-        participant_partner = aliased(Partner)
-        for interview_id, role, partner_name, person_partner_name in conn.execute(
-            select(
-                InterviewParticipant.interview_id,
-                InterviewParticipant.role,
-                participant_partner.name,
-                person_partner.name,
-            )
-            .join(Interview, Interview.id == InterviewParticipant.interview_id)
-            .outerjoin(participant_partner, participant_partner.id == InterviewParticipant.partner_id)
-            .outerjoin(Person, Person.id == InterviewParticipant.person_id)
-            .outerjoin(person_partner, person_partner.id == Person.partner_id)
-            .where(in_census(Interview.youth_id))
-            .order_by(InterviewParticipant.id)
-        ):
+        for interview_id, role, partner_name, person_partner_name in conn.execute(queries.participants, params):
             if role in _ROLE_ORDER:
                 roles[interview_id].add(role)
             name = (partner_name or person_partner_name or "").strip()
@@ -365,31 +409,10 @@ def _rows(
             by_id[youth_id]["date_premier_contact"] = day
 
     modules: dict[int, list[rules.ModuleFacts]] = defaultdict(list)
-    carrier = aliased(Partner)
-    for pathway_id, module_type, carrier_type, start, end in conn.execute(
-        select(
-            PathwayModule.pathway_id, PathwayModule.module_type, carrier.type, PathwayModule.start_date,
-            PathwayModule.end_date,
-        )
-        .join(Pathway, Pathway.id == PathwayModule.pathway_id)
-        .outerjoin(carrier, carrier.id == PathwayModule.carrier_partner_id)
-        .where(in_census(Pathway.youth_id))
-    ):
+    for pathway_id, module_type, carrier_type, start, end in conn.execute(queries.modules, params):
         modules[pathway_id].append(rules.ModuleFacts(module_type, start, end, carrier_type))
-    reference_ml = aliased(Partner)
     for youth_id, pathway_id, mef, start, planned_end, abandoned_on, abandon_reason, reference in conn.execute(
-        select(
-            Pathway.youth_id,
-            Pathway.id,
-            Pathway.mef_code,
-            _raw(Pathway.start_date),
-            _raw(Pathway.planned_end),
-            _raw(Pathway.abandoned_on),
-            Pathway.abandon_reason,
-            reference_ml.name,
-        )
-        .outerjoin(reference_ml, reference_ml.id == Pathway.mission_locale_id)
-        .where(in_census(Pathway.youth_id))
+        queries.pathways, params
     ):
         own = modules.get(pathway_id, [])
         types = {m.module_type for m in own if m.module_type in _MODULE_ORDER}
@@ -413,26 +436,20 @@ def _rows(
         for youth_id, name in mission_locale.items():
             by_id[youth_id]["mission_locale"] = name
 
-    for youth_id, category, detail, on in conn.execute(
-        select(Exit.youth_id, Exit.category, Exit.detail, _raw(Exit.on)).where(in_census(Exit.youth_id))
-    ):
-        if ExitCategory.from_code(category):
-            valid_details = {d.value for d in EXIT_DETAILS[ExitCategory(category)]}
+    for youth_id, category, detail, on in conn.execute(queries.exits, params):
+        if category in _EXIT_DETAILS:
             _put(
                 by_id[youth_id],
                 {
                     "sortie": category,
-                    "sortie_detail": detail if detail in valid_details and ExitDetail.from_code(detail) else "",
+                    "sortie_detail": detail if detail in _EXIT_DETAILS[category] else "",
                     "date_sortie": _day(on),
                 },
             )
 
     if nominative:
         for youth_id, ine, last_name, first_names, birth, phone, phone_raw, phone2, phone2_raw, email in conn.execute(
-            select(
-                Youth.id, Youth.ine, Youth.last_name, Youth.first_names, _raw(Youth.birth_date), Youth.phone,
-                Youth.phone_raw, Youth.phone2, Youth.phone2_raw, Youth.email,
-            ).where(Youth.campaign_id == cid)
+            queries.nominative, params
         ):
             _put(
                 by_id[youth_id],
