@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -283,8 +285,31 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
     )
 
 
+@contextlib.contextmanager
+def _bulk():
+    """Pause the cyclic garbage collector while thousands of rows without cycles are built.
+
+    Otherwise every few hundred new dicts start a collection, and the oldest generation's walks the whole
+    heap: a third of the time of a 16 000-youth report in a process holding the window.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _rows(
     session: Session, campaign: Campaign, columns: tuple[str, ...], *, nominative: bool = False
+) -> list[tuple[int, dict[str, str]]]:
+    with _bulk():
+        return _build_rows(session, campaign, columns, nominative)
+
+
+def _build_rows(
+    session: Session, campaign: Campaign, columns: tuple[str, ...], nominative: bool
 ) -> list[tuple[int, dict[str, str]]]:
     """The rows of `foquale_rows` restricted to `columns` (in the order of COLUMNS): each column defined once.
 
