@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from pae_desktop.core import indicators
 from pae_desktop.core.models import (
     ContactAttempt,
     Exit,
@@ -24,7 +25,13 @@ from pae_desktop.core.models import (
     Youth,
 )
 from pae_desktop.core.services.campaigns import require_campaign
-from pae_desktop.core.services.reporting import COLUMNS, campaign_report, foquale_rows
+from pae_desktop.core.services.reporting import (
+    COLUMNS,
+    REPORT_COLUMNS,
+    campaign_report,
+    foquale_rows,
+    report_rows,
+)
 from pae_desktop.core.services.youths import pseudonym
 from pae_desktop.io import foquale
 
@@ -197,3 +204,113 @@ def test_previous_campaigns_for_comparison(school_db):
     (old,) = rows.values()
     assert len(old["id_jeune"]) == 16 and old["campagne"] == "2024"  # computed when not stored
     assert old["diplome_prepare"] == "AUTRE" and old["resultat_examen"] == "INCONNU"  # no schooling recorded
+
+
+def build_edge_cases(db):
+    """Youths the grouped and correlated queries must not lose: each edge of the SQL path, and an anonymised one."""
+    with db.transaction() as session:
+        school = session.scalars(select(School)).one()
+        campaign = require_campaign(session, 2025)
+        ml = Partner(name="  Mission locale Est  ", type="MISSION_LOCALE")
+        session.add(ml)
+
+        def youth(name, **kw):
+            y = Youth(campaign=campaign, pseudonym="", last_name=name, first_names="Alex", **kw)
+            session.add(y)
+            session.flush()
+            y.pseudonym = pseudonym(school.secret, y.ine, y.id)
+            return y
+
+        no_attempt = youth("SANSAPPEL", schooling=OriginalSchooling(diploma="??", division="", exam_result="X"))
+        undecided = youth("INDECIS", sex="X")
+        several = youth("PLUSIEURS", birth_date=dt.date(2007, 1, 2))
+        bare_pathway = youth("NU")
+        anonymised = youth("ANONYME", anonymised_at=at(1, 10))
+        unnamed = youth("ANCIEN")
+        unnamed.pseudonym = ""  # saved before pseudonyms existed: computed the same way
+
+        session.add_all([
+            ContactAttempt(youth=undecided, at=at(2, 9, 8), channel="TELEPHONE", result="PAS_DE_REPONSE"),
+            ContactAttempt(youth=undecided, at=at(3, 9, 8), channel="TELEPHONE", result="PAS_DE_REPONSE"),
+            ContactAttempt(youth=several, at=at(10), channel="TELEPHONE", result="JOINT"),
+            ContactAttempt(youth=several, at=at(6, 9, 18), channel="TELEPHONE", result="REFUS_ECHANGER"),
+            ContactAttempt(youth=anonymised, at=at(4), channel="TELEPHONE", result="JOINT"),
+        ])
+        # An interview without decision, and one the same day as a booking made in the evening.
+        session.add(Interview(youth=undecided, held_on=d(8), decision=""))
+        slot = InterviewSlot(campaign=campaign, starts_at=at(12))
+        session.add(slot)
+        session.add(SlotBooking(slot=slot, youth=several, booked_at=at(5, 9, 23), cancelled_at=at(6)))
+        first = Interview(youth=several, held_on=d(15), decision="REFUS", refusal_reason="Emploi trouvé")
+        first.participants = [InterviewParticipant(role="ML", partner=ml), InterviewParticipant(role="DDFPT")]
+        same_day = Interview(youth=several, held_on=d(20), decision="REFLEXION", refusal_reason="non lu")
+        same_day.participants = [InterviewParticipant(role="AS")]
+        latest = Interview(youth=several, held_on=d(20), decision="ENGAGE")  # same day, higher id: the latest
+        latest.participants = [InterviewParticipant(role="ML", name="sans structure"), InterviewParticipant(role="??")]
+        session.add_all([first, same_day, latest])
+        session.add(Pathway(youth=bare_pathway, mef_code="7034150211", start_date=d(1, 11), planned_end=d(20, 12)))
+        session.add(Exit(youth=bare_pathway, on=d(1, 12), category="EMPLOI", detail="PACEA"))  # detail of another category
+        session.add(Exit(youth=anonymised, on=d(1, 12), category="INCONNUE", detail="CDI"))
+        return no_attempt.id, undecided.id, several.id, bare_pathway.id, anonymised.id, unnamed.id, school.secret
+
+
+def test_edge_cases_of_the_rows(school_db):
+    no_attempt, undecided, several, bare, anonymised, unnamed, secret = build_edge_cases(school_db)
+    with school_db.read() as session:
+        campaign = require_campaign(session, 2025)
+        rows = dict(foquale_rows(session, campaign))
+        light = dict(report_rows(session, campaign))
+    row = rows[no_attempt]
+    assert (row["nb_tentatives_contact"], row["contacte"], row["date_premier_contact"]) == ("0", "N", "")
+    assert (row["diplome_prepare"], row["resultat_examen"], row["informe"]) == ("AUTRE", "INCONNU", "N")
+    row = rows[undecided]  # two unanswered calls, then an interview held without decision
+    assert (row["nb_tentatives_contact"], row["contacte"], row["entretien_accepte"], row["entretien_realise"]) == (
+        "2", "O", "O", "O",
+    )
+    assert (row["date_premier_contact"], row["date_entretien"], row["decision"], row["sexe"]) == (
+        "2025-09-08", "2025-09-08", "", "",
+    )
+    row = rows[several]
+    # The first contact is the day of the evening booking (5 Sept.), before the refusal to talk (6) and the call (10).
+    assert (row["nb_tentatives_contact"], row["date_premier_contact"], row["date_entretien"]) == (
+        "2", "2025-09-05", "2025-09-15",
+    )
+    assert row["decision"] == "ENGAGE" and row["motif_refus"] == ""  # the latest of two held the same day
+    assert row["participants"] == "DDFPT|AS|ML" and row["ml_presente"] == "O"
+    assert row["mission_locale"] == ""  # the latest interview's ML advisor belongs to no structure
+    assert row["annee_naissance"] == "2007"
+    row = rows[bare]  # a pathway without modules; an exit detail that belongs to another category
+    assert (row["date_debut_parcours"], row["modules"], row["nb_modules"], row["jours_pfmp"]) == (
+        "2025-11-01", "", "0", "0",
+    )
+    assert (row["partenarial"], row["mission_locale"], row["sortie"], row["sortie_detail"]) == ("N", "", "EMPLOI", "")
+    row = rows[anonymised]  # still counted; an unknown exit category is no exit
+    assert (row["contacte"], row["sortie"], row["date_sortie"]) == ("O", "", "")
+    assert rows[unnamed]["id_jeune"] == pseudonym(secret, "", unnamed)
+    # The report's rows are the same rows, restricted to the columns the indicators read.
+    assert light == {k: {c: row[c] for c in REPORT_COLUMNS} for k, row in rows.items()}
+    assert indicators.compute(light.values()) == indicators.compute(rows.values())
+
+
+def test_the_report_rows_hold_every_column_the_indicators_read():
+    class Recording(dict):
+        read: set[str] = set()
+
+        def get(self, key, default=None):
+            Recording.read.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            Recording.read.add(key)
+            return super().__getitem__(key)
+
+    from foquale_rows import campaign_a
+
+    rows = [Recording(row) for row in campaign_a()]
+    for row in rows:
+        for key in indicators.POPULATION:
+            indicators.POPULATION[key].test(row)
+    indicators.compute(rows)
+    indicators.compute(rows, dt.date(2024, 9, 1))
+    assert Recording.read and Recording.read <= set(indicators.READS)
+    assert set(indicators.READS) <= set(REPORT_COLUMNS)
