@@ -44,3 +44,20 @@ def test_ascii_text_folds_like_any_other():
     assert fold("  DURAND\tJean-Pierre ") == "durand jean-pierre"
     assert fold("TMELEC 2") == "tmelec 2"
     assert fold("Élodie CŒUR") == "elodie coeur"
+
+
+def test_the_collector_pause_nests_and_keeps_a_collector_turned_off():
+    from pae_desktop.core.bulk import collector_paused
+
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()

@@ -36,3 +36,30 @@ def full_collections_deferred() -> Iterator[None]:
             _active -= 1
             if _active == 0:
                 gc.set_threshold(*_saved)
+
+
+_paused = 0
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No collection at all, young generations included: for a short burst of objects without cycles (the rows
+    of a report: a collection every few hundred new dicts cost a third of a 16 000-youth report). Nestable and
+    shared by threads like `full_collections_deferred`; the collector comes back on when the last one ends,
+    if it was on."""
+    global _paused, _was_enabled
+    with _lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
+
+
+_was_enabled = True

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,6 +14,7 @@ from sqlalchemy import Integer, String, bindparam, case, exists, func, or_, sele
 from sqlalchemy.orm import Session, aliased
 
 from pae_desktop.core import indicators, rules
+from pae_desktop.core.bulk import collector_paused
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import normalise_phone
 from pae_desktop.core.models import (
@@ -285,26 +284,10 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
     )
 
 
-@contextlib.contextmanager
-def _bulk():
-    """Pause the cyclic garbage collector while thousands of rows without cycles are built.
-
-    Otherwise every few hundred new dicts start a collection, and the oldest generation's walks the whole
-    heap: a third of the time of a 16 000-youth report in a process holding the window.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _rows(
     session: Session, campaign: Campaign, columns: tuple[str, ...], *, nominative: bool = False
 ) -> list[tuple[int, dict[str, str]]]:
-    with _bulk():
+    with collector_paused():
         return _build_rows(session, campaign, columns, nominative)
 
 
