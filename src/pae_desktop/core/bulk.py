@@ -11,55 +11,59 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 _NEVER = 1_000_000_000
 _lock = threading.Lock()
-_active = 0
-_saved: tuple[int, ...] = ()
 
 
-@contextmanager
-def full_collections_deferred() -> Iterator[None]:
-    """Nestable and shared by threads: the collector's thresholds come back when the last one ends."""
-    global _active, _saved
-    with _lock:
-        if _active == 0:
-            _saved = gc.get_threshold()
-            gc.set_threshold(_saved[0], _saved[1], _NEVER)
-        _active += 1
-    try:
-        yield
-    finally:
+def _shared(take: Callable[[], Any], give_back: Callable[[Any], None]) -> Callable[[], AbstractContextManager]:
+    """A process-wide change of the collector, nestable and shared by threads: the first one in makes it (`take`
+    returns what it replaced), the last one out gives that back."""
+    holders = 0
+    saved: Any = None
+
+    @contextmanager
+    def held() -> Iterator[None]:
+        nonlocal holders, saved
         with _lock:
-            _active -= 1
-            if _active == 0:
-                gc.set_threshold(*_saved)
+            if holders == 0:
+                saved = take()
+            holders += 1
+        try:
+            yield
+        finally:
+            with _lock:
+                holders -= 1
+                if holders == 0:
+                    give_back(saved)
+
+    return held
 
 
-_paused = 0
+def _defer_full_passes() -> tuple[int, ...]:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], _NEVER)
+    return thresholds
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No collection at all, young generations included: for a short burst of objects without cycles (the rows
-    of a report: a collection every few hundred new dicts cost a third of a 16 000-youth report). Nestable and
-    shared by threads like `full_collections_deferred`; the collector comes back on when the last one ends,
-    if it was on."""
-    global _paused, _was_enabled
-    with _lock:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
+def _pause() -> bool:
+    enabled = gc.isenabled()
+    gc.disable()
+    return enabled
 
 
-_was_enabled = True
+def _resume(was_enabled: bool) -> None:
+    if was_enabled:
+        gc.enable()
+
+
+full_collections_deferred = _shared(_defer_full_passes, lambda thresholds: gc.set_threshold(*thresholds))
+full_collections_deferred.__doc__ = "The collector's thresholds come back when the last bulk work ends."
+
+# No collection at all, young generations included: for a short burst of objects without cycles (the rows of a
+# report: a collection every few hundred new dicts cost a third of a 16 000-youth report). A collector that was
+# off before stays off.
+collector_paused = _shared(_pause, _resume)
