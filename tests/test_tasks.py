@@ -95,3 +95,28 @@ def test_a_background_load_of_a_closed_view_is_dropped(qtbot):
     release.set()
     qtbot.waitUntil(lambda: not loader.running, timeout=10_000)
     assert applied == []
+
+
+def test_a_failed_background_load_lets_the_view_say_so_then_shows_the_french_reason(qtbot, no_blocking_message_boxes):
+    import pytest
+    from PySide6.QtWidgets import QWidget
+
+    from pae_desktop.core.errors import UserError
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    told = []
+
+    def refused():
+        raise UserError("Cette campagne n'existe plus.")
+
+    tasks.BackgroundLoad(owner, "Essai", refused, told.append, told.append).request()
+    assert [str(e) for e in told] == ["Cette campagne n'existe plus."]
+    assert no_blocking_message_boxes[-1] == ("warning", "Cette campagne n'existe plus.")
+
+    def broken():
+        raise ValueError("boum")
+
+    with pytest.raises(ValueError):  # not the user's doing: the application's error dialog takes it
+        tasks.BackgroundLoad(owner, "Essai", broken, told.append, told.append).request()
+    assert isinstance(told[-1], ValueError)

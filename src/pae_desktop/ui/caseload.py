@@ -26,14 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core.errors import UserError
 from pae_desktop.core.services.youths import CaseloadRow, caseload_rows
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import Diploma, ExamResult, Stage
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import BackgroundLoad
-from pae_desktop.ui.widgets import labelled, show_error
+from pae_desktop.ui.widgets import labelled
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -318,9 +317,6 @@ class CaseloadView(QWidget):
     def _load_failed(self, error: BaseException) -> None:
         self._select_after_load = None
         self._update_count()
-        if not isinstance(error, UserError):
-            raise error  # the application's error dialog, logged
-        show_error(self, str(error))
 
     def _campaign_switched(self) -> None:
         self._select_after_load = None

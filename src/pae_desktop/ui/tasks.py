@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
 from pae_desktop.core.bulk import full_collections_deferred
+from pae_desktop.core.errors import UserError
+from pae_desktop.ui.widgets import show_error
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +197,9 @@ class BackgroundLoad:
 
     `request(*args)` runs `load(*args)` on a worker thread, then `apply(result)` on the GUI thread. A request
     made while a load runs (a save, a campaign switch) waits for it, and only the latest request's result is
-    applied: a view never shows rows older than the last change it was told of.
+    applied: a view never shows rows older than the last change it was told of. When the load fails,
+    `on_error(error)` lets the view say so, then a `UserError` is shown in French and any other error goes to
+    the application's error dialog (logged).
     """
 
     def __init__(
@@ -244,6 +248,8 @@ class BackgroundLoad:
         if self._next() or not isValid(self._owner):
             log.warning("Chargement abandonné (%s) : %s", self._title, error)
             return
-        if self._on_error is None:
+        if self._on_error is not None:
+            self._on_error(error)
+        if not isinstance(error, UserError):
             raise error
-        self._on_error(error)
+        show_error(self._owner, str(error))

@@ -240,9 +240,6 @@ class WorklistsView(QWidget):
         if self.lists is None:
             self.header.setText("Les listes de travail n'ont pas pu être chargées.")
             self.help.setText("")
-        if not isinstance(error, UserError):
-            raise error  # the application's error dialog, logged
-        show_error(self, str(error))
 
     def _campaign_switched(self) -> None:
         self.lists = None  # another campaign's youths are not shown while this one's load
