@@ -335,7 +335,7 @@ def pdf_texts(db, ids: list[int]) -> tuple[list[list[tuple[str, str, float, floa
         elif isinstance(item, str) and item.strip():
             yield (L.escape_text(item), L.FONT, 10, 13.5)
         else:
-            for attribute in ("_content", "_table", "_flowables"):
+            for attribute in ("_content", "heading", "_flowables"):  # KeepTogether, section titles, frames
                 if hasattr(item, attribute):
                     yield from walk(getattr(item, attribute))
 

@@ -360,7 +360,6 @@ class _SectionTitle(Flowable):
         self.spaceBefore = 9
         self.spaceAfter = 5
         self.heading = Paragraph(escape_text(title), styles()["h2"])
-        self._content = [self.heading]  # what the benchmarks' text walker reads, as in KeepTogether
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         _, heading_height = self.heading.wrap(FRAME_WIDTH, avail_height)
