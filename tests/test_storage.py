@@ -31,6 +31,32 @@ def test_empty_folder_gets_the_whole_schema(db, data_dir):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_a_sqlite_workstation_never_loads_the_postgresql_dialect(data_dir):
+    open_database(data_dir).close()  # created and migrated: the migrations are written for both databases
+    script = f"""
+import sys
+from pae_desktop.storage.database import open_database
+db = open_database({str(data_dir)!r})
+with db.read() as session:
+    from pae_desktop.core.services.campaigns import get_campaign
+    get_campaign(session)
+print("sqlalchemy.dialects.postgresql" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False"]
+
+
+def test_the_active_booking_index_is_partial_on_postgresql_too():
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex
+
+    from pae_desktop.core.models import SlotBooking, declare_postgresql_options
+
+    declare_postgresql_options()
+    (index,) = [index for index in SlotBooking.__table__.indexes if index.name == "uq_slot_booking_active"]
+    assert str(CreateIndex(index).compile(dialect=postgresql.dialect())).endswith("WHERE cancelled_at IS NULL")
+
+
 def test_migrations_produce_exactly_the_models(db):
     with db.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)

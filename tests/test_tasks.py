@@ -120,3 +120,29 @@ def test_a_failed_background_load_lets_the_view_say_so_then_shows_the_french_rea
     with pytest.raises(ValueError):  # not the user's doing: the application's error dialog takes it
         tasks.BackgroundLoad(owner, "Essai", broken, told.append, told.append).request()
     assert isinstance(told[-1], ValueError)
+
+
+def test_a_load_asked_while_its_window_first_shows_starts_once_the_window_is_painted(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    loads = []
+    loader = tasks.BackgroundLoad(window, "Essai", lambda: loads.append("loaded"), lambda _result: None)
+    window.show()  # shown, not yet exposed: the worker would compete with the first paint
+    assert not window.windowHandle().isExposed()
+    loader.request()
+    assert loads == [] and loader.running
+    qtbot.waitUntil(lambda: loads == ["loaded"] and not loader.running, timeout=10_000)
+    loader.request()  # once on screen, at once
+    assert loads == ["loaded", "loaded"]
+
+
+def test_a_load_of_a_hidden_view_starts_at_once(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    view = QWidget()
+    qtbot.addWidget(view)
+    loads = []
+    tasks.BackgroundLoad(view, "Essai", lambda: loads.append("loaded"), lambda _result: None).request()
+    assert loads == ["loaded"]

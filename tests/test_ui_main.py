@@ -34,7 +34,8 @@ def window_on(qtbot):
     def make(database):
         window = MainWindow(database, maintenance=False)
         qtbot.addWidget(window)
-        window.show()
+        with qtbot.waitExposed(window):  # the lists load once the window is painted
+            window.show()
         if window.tabs is not None:  # these tests are about «Élèves»; the window opens on «Accueil»
             window.tabs.setCurrentWidget(window.views["CaseloadView"])
         windows.append(window)

@@ -233,12 +233,14 @@ def test_accueil_is_the_first_tab_and_reaches_the_youth(qtbot, school_db, campai
     from pae_desktop.ui.main_window import MainWindow
 
     campaign_id, ids = campaign
-    window = MainWindow(school_db)
+    window = MainWindow(school_db, maintenance=False)  # the test campaign is old enough for retention
     qtbot.addWidget(window)
-    window.show()
+    with qtbot.waitExposed(window):  # the lists load once the window is painted
+        window.show()
     assert window.tabs.tabText(0) == "Accueil"
     assert window.tabs.currentIndex() == 0
     home = window.view("WorklistsView")
+    qtbot.waitUntil(lambda: not home.loader.running)
     home.chooser.setCurrentRow(3)
     home.select_row(0)
     opened = []

@@ -354,18 +354,15 @@ class InterviewSlot(Base):
     bookings: Mapped[list[SlotBooking]] = relationship(back_populates="slot", cascade="all, delete-orphan")
 
 
+ACTIVE_BOOKING = "cancelled_at IS NULL"
+
+
 class SlotBooking(Base):
     """A youth booked into a slot; kept when cancelled, since a booking once made counts (spec column 20)."""
 
     __tablename__ = "slot_booking"
     __table_args__ = (
-        Index(
-            "uq_slot_booking_active",
-            "slot_id",
-            unique=True,
-            sqlite_where=text("cancelled_at IS NULL"),
-            postgresql_where=text("cancelled_at IS NULL"),
-        ),
+        Index("uq_slot_booking_active", "slot_id", unique=True, sqlite_where=text(ACTIVE_BOOKING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -606,3 +603,10 @@ class AuditEvent(Base):
     nominative: Mapped[bool] = mapped_column(Boolean, default=False)
     detail: Mapped[str] = mapped_column(Text, default="")
 
+
+def declare_postgresql_options() -> None:
+    """The PostgreSQL half of the partial index on active bookings, declared once PostgreSQL is in use: naming
+    `postgresql_where` in the class itself imports the whole PostgreSQL dialect, a tenth of a second at every
+    start of a SQLite workstation."""
+    index = next(i for i in SlotBooking.__table__.indexes if i.name == "uq_slot_booking_active")
+    index.dialect_kwargs["postgresql_where"] = text(ACTIVE_BOOKING)

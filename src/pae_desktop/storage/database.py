@@ -58,6 +58,9 @@ def make_engine(url: str, passphrase: str | None = None) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    from pae_desktop.core.models import declare_postgresql_options
+
+    declare_postgresql_options()
     return create_engine(url, pool_pre_ping=True)
 
 

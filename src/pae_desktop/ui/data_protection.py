@@ -30,6 +30,7 @@ from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.tasks import after_first_paint
 
 log = logging.getLogger(__name__)
 
@@ -385,15 +386,30 @@ def install_data_protection(
     """One call from the main window: a «Protection des données» menu (backups, audit log, retention review),
     the idle lock of an encrypted database, the closing backup, and — once the event loop runs, so after the
     window is shown — the start-up integrity check, automatic backup and retention scan in the background."""
-    from pae_desktop.ui.audit_view import AuditDialog
-    from pae_desktop.ui.backup_dialog import BackupDialog, run_startup_maintenance
+    # The dialogs are imported when opened, the maintenance started once the window is painted: start-up
+    # pays for neither before the window shows.
     from pae_desktop.ui.lock_screen import install_idle_lock
+
+    def open_backups() -> None:
+        from pae_desktop.ui.backup_dialog import BackupDialog
+
+        BackupDialog(context, window).exec()
+
+    def open_audit_log() -> None:
+        from pae_desktop.ui.audit_view import AuditDialog
+
+        AuditDialog(context, window).exec()
+
+    def maintain() -> None:
+        from pae_desktop.ui.backup_dialog import run_startup_maintenance
+
+        run_startup_maintenance(window, context)
 
     menu = window.menuBar().addMenu("Protection des &données")
     actions = []
     for text, slot in (
-        ("&Sauvegardes et restauration…", lambda: BackupDialog(context, window).exec()),
-        ("&Journal des accès et des modifications…", lambda: AuditDialog(context, window).exec()),
+        ("&Sauvegardes et restauration…", open_backups),
+        ("&Journal des accès et des modifications…", open_audit_log),
         ("&Dossiers à anonymiser…", lambda: review_retention(window, context)),
     ):
         action = QAction(text, window)
@@ -403,5 +419,5 @@ def install_data_protection(
     close_backup = _CloseBackup(window, context)
     window.installEventFilter(close_backup)
     if maintenance:
-        QTimer.singleShot(0, lambda: run_startup_maintenance(window, context))
+        QTimer.singleShot(0, lambda: after_first_paint(window, maintain))
     return DataProtection(actions, install_idle_lock(window, context.db), close_backup)

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from pae_desktop import __version__
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.services.campaigns import campaign_label, get_campaign, list_campaigns
-from pae_desktop.core.services.school import get_school
+from pae_desktop.core.services.campaigns import campaign_label, campaign_years
+from pae_desktop.core.services.school import school_name
 from pae_desktop.storage.database import Database, open_database
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
@@ -199,9 +199,9 @@ class MainWindow(QMainWindow):
     def show_content(self) -> None:
         """The welcome page until the school is set up, the tabs afterwards."""
         with self.context.db.read() as session:
-            school = get_school(session)
-            campaign = get_campaign(session)
-        has_school = school is not None
+            name = school_name(session)
+            campaigns = campaign_years(session)
+        has_school = name is not None
         for act in (self.new_youth_action, self.contact_action, self.new_campaign_action, self.settings_action):
             act.setEnabled(has_school)
         self.own_data_action.setVisible(self.is_demo_folder())
@@ -214,8 +214,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Données : {self.context.db.data_dir}")
             self._refresh_title(None)
             return
-        self.context.campaign_id = campaign.id if campaign else None
-        self._refresh_campaigns()
+        self.context.campaign_id = campaigns[0][0] if campaigns else None
+        self._refresh_campaigns(campaigns)
         if self.tabs is None:
             self.tabs = QTabWidget()
             self.tabs.setDocumentMode(True)
@@ -231,19 +231,19 @@ class MainWindow(QMainWindow):
                 self.tabs.addTab(tab, title)
             self.stack.addWidget(self.tabs)
         self.stack.setCurrentWidget(self.tabs)
-        self._refresh_title(school.name)
+        self._refresh_title(name)
         self.statusBar().showMessage(f"Données : {self.context.db.data_dir}")
 
-    def _refresh_title(self, school_name: str | None = None) -> None:
-        if school_name is None:
+    def _refresh_title(self, name: str | None = None) -> None:
+        if name is None:
             with self.context.db.read() as session:
-                school = get_school(session)
-                school_name = school.name if school else None
-        self.setWindowTitle(f"{school_name} — PAE Desktop" if school_name else "PAE Desktop")
+                name = school_name(session)
+        self.setWindowTitle(f"{name} — PAE Desktop" if name else "PAE Desktop")
 
-    def _refresh_campaigns(self) -> None:
-        with self.context.db.read() as session:
-            campaigns = [(c.id, c.year) for c in list_campaigns(session)]
+    def _refresh_campaigns(self, campaigns: list[tuple[int, int]] | None = None) -> None:
+        if campaigns is None:
+            with self.context.db.read() as session:
+                campaigns = campaign_years(session)
         self.campaign_box.blockSignals(True)
         self.campaign_box.clear()
         for campaign_id, year in campaigns:
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
             demo_db = open_database(demo_dir)
             try:
                 with demo_db.read() as session:
-                    empty = get_school(session) is None
+                    empty = school_name(session) is None
                 if empty:
                     with demo_db.transaction() as session:
                         generate_demo(session)

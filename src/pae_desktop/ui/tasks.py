@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
@@ -192,6 +192,32 @@ def use_runner(runner) -> None:
     _runner = runner
 
 
+class _FirstPaint(QObject):
+    """Calls `start` once its window has been exposed, that is painted (a widget window paints on exposure)."""
+
+    def __init__(self, window, start: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._start = start
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Expose and watched.isExposed():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._start)
+            self.deleteLater()
+        return False
+
+
+def after_first_paint(widget: QWidget, start: Callable[[], None]) -> None:
+    """`start()` now, or, while the widget's window is being shown for the first time, just after it is painted:
+    a worker thread started before would hold the interpreter while the window paints (a tenth of a second
+    at start-up) instead of after."""
+    handle = widget.window().windowHandle()
+    if handle is None or handle.isExposed() or not widget.window().isVisible():
+        start()
+        return
+    handle.installEventFilter(_FirstPaint(handle, start))
+
+
 class BackgroundLoad:
     """A view's data loaded off the GUI thread, one load at a time (no dialog: the view says «Chargement…»).
 
@@ -227,8 +253,11 @@ class BackgroundLoad:
             self._waiting = args
             return
         self._running = True
-        run_task(
-            self._owner, self._title, lambda _progress: self._load(*args), self._done, self._failed, quiet=True
+        after_first_paint(
+            self._owner,
+            lambda: run_task(
+                self._owner, self._title, lambda _progress: self._load(*args), self._done, self._failed, quiet=True
+            ),
         )
 
     def _next(self) -> bool:

@@ -3,8 +3,9 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from pae_desktop.core.models import Base
+from pae_desktop.core.models import Base, declare_postgresql_options
 
+declare_postgresql_options()  # the migrations are written and checked for both databases
 config = context.config
 target_metadata = Base.metadata
 
