@@ -140,3 +140,10 @@ def test_data_dir_precedence(tmp_path, monkeypatch):
     monkeypatch.setenv("PAE_DESKTOP_DATA_DIR", str(tmp_path / "env"))
     assert resolve_data_dir(tmp_path / "explicit") == (tmp_path / "explicit").resolve()
     assert resolve_data_dir() == (tmp_path / "env").resolve()
+
+
+def test_the_first_paint_reads_name_real_tables_and_columns():
+    from pae_desktop.core.services import first_paint
+
+    for light in (first_paint.SCHOOL, first_paint.CAMPAIGN):
+        assert set(light.c.keys()) <= set(Base.metadata.tables[light.name].c.keys())

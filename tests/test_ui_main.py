@@ -322,3 +322,43 @@ def test_caseload_loads_off_the_gui_thread_and_selects_once_loaded(qtbot, school
     assert threads[0] is not threading.main_thread()
     assert view.model.rowCount() == 2 and view.count_label.text() == "2 jeunes affichés sur 2"
     assert view.selected_id() == durand
+
+
+PAINT_PROBE = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+
+class FirstPaint(QObject):
+    seen = False
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not self.seen:
+            self.seen = True
+            print("models" if "pae_desktop.core.models" in sys.modules else "no models", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+app = QApplication(sys.argv[:1])
+spy = FirstPaint()
+app.installEventFilter(spy)
+from pae_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_window_paints_before_the_orm_models_are_imported(tmp_path):
+    """Declaring and configuring the models takes a quarter of a second: the background load pays it after."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    data = str(tmp_path / "donnees")
+    demo = [sys.executable, "-m", "pae_desktop", "demo", "--students", "20", "--data-dir", data]
+    subprocess.run(demo, check=True, capture_output=True, env=env)
+    probe = [sys.executable, "-c", PAINT_PROBE, "--data-dir", data]
+    out = subprocess.run(probe, check=True, capture_output=True, text=True, env=env, timeout=120).stdout
+    assert out.split("\n")[0] == "no models"

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption
 from pae_desktop.ui.context import AppContext
@@ -84,6 +83,8 @@ class DataProtectionPage(QWidget):
     encryption_changed = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        from pae_desktop.core import settings
+
         super().__init__(parent)
         self.context = context
         db = context.db
@@ -155,6 +156,8 @@ class DataProtectionPage(QWidget):
 
     def save(self, session=None) -> None:
         """Write the page's settings, in the caller's transaction when one is given."""
+        from pae_desktop.core import settings
+
         if session is None:
             with self.context.db.transaction() as session:
                 self.save(session)
@@ -290,6 +293,7 @@ def offer_encryption(parent: QWidget | None, context: AppContext) -> bool:
 
 def review_retention(parent: QWidget | None, context: AppContext) -> None:
     """On demand: what the retention rules make due today, shown for confirmation, then anonymised."""
+    from pae_desktop.core import settings
     from pae_desktop.core.services.retention import apply_retention, plan_retention
 
     with context.db.read() as session:
@@ -323,6 +327,7 @@ def review_retention(parent: QWidget | None, context: AppContext) -> None:
 
 def erase_youth_on_request(parent: QWidget | None, context: AppContext, youth_id: int) -> bool:
     """«Effacer les données de ce jeune» (the person's request): anonymise, or delete the whole file; logged."""
+    from pae_desktop.core import settings
     from pae_desktop.core.services.retention import erase_youth
 
     box = QMessageBox(

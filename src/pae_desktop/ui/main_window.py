@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 
 from pae_desktop import __version__
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.services.campaigns import campaign_label, campaign_years
-from pae_desktop.core.services.school import school_name
+from pae_desktop.core.services.first_paint import campaign_label, campaign_years, school_name
 from pae_desktop.storage.database import Database, open_database
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext

@@ -2,6 +2,9 @@
 
 Also the two quick dialogs of the campaign reached from it: an information action for classes or youths
 in one step, and the exam results class by class.
+
+`core.services.contacts` is imported where it is used: «Accueil» is the first tab the window paints, and
+that service brings the ORM models (see `core.services.first_paint`).
 """
 
 from __future__ import annotations
@@ -32,10 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.services import contacts
-from pae_desktop.core.services.contacts import InformationForm, WorkItem, Worklist, Worklists
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
+from pae_desktop.core.worklist import WorkItem, Worklist, Worklists
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import BackgroundLoad
@@ -227,6 +229,8 @@ class WorklistsView(QWidget):
 
     @staticmethod
     def _load(db, campaign_id: int) -> Worklists:
+        from pae_desktop.core.services import contacts
+
         with db.read() as session:
             return contacts.worklists(session, campaign_id)
 
@@ -323,6 +327,8 @@ class InformationDialog(QDialog):
     """One information action for whole classes and/or the youths selected, in one step."""
 
     def __init__(self, context: AppContext, youth_ids: list[int], parent: QWidget | None = None) -> None:
+        from pae_desktop.core.services import contacts
+
         super().__init__(parent)
         self.context = context
         self.youth_ids = youth_ids
@@ -374,6 +380,8 @@ class InformationDialog(QDialog):
         ]
 
     def save(self) -> None:
+        from pae_desktop.core.services import contacts
+
         try:
             on = self.on.value()
         except ValueError as error:
@@ -382,7 +390,7 @@ class InformationDialog(QDialog):
         if on is None:
             self.message.show_error("Indiquez la date de l'action d'information.")
             return
-        form = InformationForm(on=on, kind=self.kind.code(), note=self.note.text())
+        form = contacts.InformationForm(on=on, kind=self.kind.code(), note=self.note.text())
         try:
             with self.context.db.transaction() as session:
                 contacts.record_information(
@@ -406,6 +414,8 @@ class ExamResultsDialog(QDialog):
     """The exam results of a class in a quick grid (a combo per youth), or read from a results spreadsheet."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        from pae_desktop.core.services import contacts
+
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Résultats d'examen")
@@ -449,6 +459,8 @@ class ExamResultsDialog(QDialog):
         self.load()
 
     def load(self) -> None:
+        from pae_desktop.core.services import contacts
+
         division = self.division.currentData()
         if division is None:
             self.table.setRowCount(0)
@@ -473,6 +485,8 @@ class ExamResultsDialog(QDialog):
             self.table.cellWidget(row, 3).set_code(ExamResult.ADMIS.value)
 
     def read_file(self) -> None:
+        from pae_desktop.core.services import contacts
+
         path, _filter = QFileDialog.getOpenFileName(
             self, "Fichier de résultats", "", "Tableurs (*.csv *.xlsx *.xls);;Tous les fichiers (*)"
         )
@@ -504,6 +518,8 @@ class ExamResultsDialog(QDialog):
             self.message.show_info(text)
 
     def save(self) -> None:
+        from pae_desktop.core.services import contacts
+
         try:
             with self.context.db.transaction() as session:
                 changed = contacts.save_exam_results(session, self.context.campaign_id, self.changes)

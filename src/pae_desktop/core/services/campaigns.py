@@ -56,13 +56,6 @@ def default_campaign_year(today: dt.date | None = None) -> int:
     return today.year if today.month >= 6 else today.year - 1
 
 
-def campaign_years(session: Session) -> list[tuple[int, int]]:
-    """(id, year) of every campaign, the most recent first. Read from the table rather than the class: the
-    window's first paint then does not wait for the ORM to configure its mappers (a tenth of a second)."""
-    table = Campaign.__table__
-    return [(row.id, row.year) for row in session.execute(select(table.c.id, table.c.year).order_by(table.c.year.desc()))]
-
-
 def get_campaign(session: Session, year: int | None = None) -> Campaign | None:
     """The campaign of rentrée `year`, or the most recent one."""
     if year is not None:
@@ -119,5 +112,3 @@ def campaign_dates(campaign: Campaign) -> CampaignDates:
     )
 
 
-def campaign_label(year: int) -> str:
-    return f"Campagne {year} (rentrée {year})"

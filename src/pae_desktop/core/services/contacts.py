@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,6 +36,7 @@ from pae_desktop.core.vocabulary import (
     NextStep,
     Stage,
 )
+from pae_desktop.core.worklist import WorkItem, Worklist, Worklists
 
 MAX_NOTE = 10_000
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -636,46 +636,7 @@ def results_from_table(
 # --- the worklists of the home screen ------------------------------------------------------------------------------
 
 
-class Worklist(StrEnum):
-    A_CONTACTER = "À contacter"
-    A_RELANCER = "À relancer aujourd'hui"
-    INJOIGNABLES = "Injoignables"
-    ENTRETIEN_A_PROPOSER = "Entretien à proposer"
-    ENTRETIEN_A_SAISIR = "Entretien à saisir"
-
-
 PRE_INTERVIEW = frozenset({Stage.REPERE, Stage.INFORME, Stage.CONTACTE, Stage.INJOIGNABLE})
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItem:
-    youth_id: int
-    name: str
-    division: str
-    stage: Stage
-    phone: str
-    email: str
-    due: dt.date | None  # the recontact date, the booked slot's date
-    last_attempt: dt.datetime | None
-    attempts: int
-    detail: str
-    search_key: str
-
-
-@dataclass(frozen=True)
-class Worklists:
-    today: dt.date
-    interview_deadline: dt.date
-    items: dict[Worklist, tuple[WorkItem, ...]]
-
-    @property
-    def days_left(self) -> int:
-        """Days before the campaign's interview target date (negative once it is past)."""
-        return (self.interview_deadline - self.today).days
-
-    @property
-    def counts(self) -> dict[Worklist, int]:
-        return {name: len(items) for name, items in self.items.items()}
 
 
 def _attempts_detail(count: int, failures: int) -> str:

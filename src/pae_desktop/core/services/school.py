@@ -47,11 +47,6 @@ def get_school(session: Session) -> School | None:
     return session.scalars(select(School).limit(1)).first()
 
 
-def school_name(session: Session) -> str | None:
-    """The school's name, None before it is set up; from the table, like `campaigns.campaign_years`."""
-    return session.execute(select(School.__table__.c.name).limit(1)).scalar()
-
-
 def save_school(session: Session, form: SchoolForm) -> School:
     """Create the school or update it; its UAI cannot change once students are imported under it."""
     problems = form.errors()

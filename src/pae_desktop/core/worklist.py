@@ -1,0 +1,52 @@
+"""The home screen's worklists as values: which list, its items, the days left before the interview target.
+
+Apart from `core.services.contacts`, which derives them, so that the «Accueil» view imports no ORM model
+before the window's first paint (`core.services.first_paint`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pae_desktop.core.vocabulary import Stage
+
+
+class Worklist(StrEnum):
+    A_CONTACTER = "À contacter"
+    A_RELANCER = "À relancer aujourd'hui"
+    INJOIGNABLES = "Injoignables"
+    ENTRETIEN_A_PROPOSER = "Entretien à proposer"
+    ENTRETIEN_A_SAISIR = "Entretien à saisir"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    youth_id: int
+    name: str
+    division: str
+    stage: Stage
+    phone: str
+    email: str
+    due: dt.date | None  # the recontact date, the booked slot's date
+    last_attempt: dt.datetime | None
+    attempts: int
+    detail: str
+    search_key: str
+
+
+@dataclass(frozen=True)
+class Worklists:
+    today: dt.date
+    interview_deadline: dt.date
+    items: dict[Worklist, tuple[WorkItem, ...]]
+
+    @property
+    def days_left(self) -> int:
+        """Days before the campaign's interview target date (negative once it is past)."""
+        return (self.interview_deadline - self.today).days
+
+    @property
+    def counts(self) -> dict[Worklist, int]:
+        return {name: len(items) for name, items in self.items.items()}
