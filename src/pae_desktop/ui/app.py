@@ -100,8 +100,9 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
 
     window = MainWindow(db)
     window.show()
-    # What start-up allocated (modules, mappings, the window and its rows) lives as long as the process: out of
-    # the collector's scans, a full collection on a worker thread no longer freezes the GUI for 100 ms or more.
+    # What start-up allocated (modules, the window) lives as long as the process: out of the collector's scans, a
+    # full collection on a worker thread no longer freezes the GUI for 100 ms or more. The ORM models, declared
+    # by the first background load after the paint, are not in this.
     gc.freeze()
     if os.environ.get("PAE_DESKTOP_EXIT_AFTER_SHOW"):  # smoke tests of a build: the window opens, then quits
         QTimer.singleShot(0, app.quit)
