@@ -14,8 +14,9 @@ from pae_desktop.core.models import Campaign, ContactAttempt, InformationAction,
 from pae_desktop.core.services.campaigns import CampaignDates, update_campaign_dates
 from pae_desktop.core.services.contacts import Worklist
 from pae_desktop.ui import contact_dialog, tasks
+from pae_desktop.ui.campaign_dialogs import ExamResultsDialog, InformationDialog
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.worklists import ExamResultsDialog, InformationDialog, WorklistsView, days_left_text
+from pae_desktop.ui.worklists import WorklistsView, days_left_text
 
 
 @pytest.fixture
