@@ -362,3 +362,45 @@ def test_the_window_paints_before_the_orm_models_are_imported(tmp_path):
     probe = [sys.executable, "-c", PAINT_PROBE, "--data-dir", data]
     out = subprocess.run(probe, check=True, capture_output=True, text=True, env=env, timeout=120).stdout
     assert out.split("\n")[0] == "no models"
+
+
+@pytest.fixture
+def start_up(monkeypatch, qapp):
+    """ui.app.run_app with the window's opening replaced: returns what the collector was doing meanwhile."""
+    import gc
+
+    from pae_desktop.ui import app as app_module
+
+    seen = {}
+
+    def opening(window):
+        def open_window(app, data_dir, database_url):
+            seen["collector_on"] = gc.isenabled()
+            return window
+
+        return open_window
+
+    monkeypatch.setattr(app_module, "make_application", lambda: qapp)
+    monkeypatch.setenv("PAE_DESKTOP_EXIT_AFTER_SHOW", "1")
+
+    def run(window):
+        monkeypatch.setattr(app_module, "open_window", opening(window))
+        try:
+            status = app_module.run_app()
+        finally:
+            gc.unfreeze()
+        return status, seen["collector_on"], gc.isenabled()
+
+    return run
+
+
+def test_the_collector_pauses_while_the_window_opens_and_resumes_once_shown(start_up, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    assert start_up(window) == (0, False, True)
+
+
+def test_the_collector_resumes_when_the_database_cannot_be_opened(start_up):
+    assert start_up(None) == (1, False, True)
