@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -30,7 +29,15 @@ from pae_desktop.core.services import contacts
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, labelled, show_error
+from pae_desktop.ui.widgets import (
+    Button,
+    CodeCombo,
+    DateField,
+    MessageLabel,
+    dialog_buttons,
+    labelled,
+    show_error,
+)
 
 
 class InformationDialog(QDialog):
@@ -68,13 +75,7 @@ class InformationDialog(QDialog):
         form.addRow(labelled("&Note :", self.note), self.note)
         form.addRow(labelled("&Classes :", self.classes), self.classes)
         form.addRow("", self.selection)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -145,13 +146,7 @@ class ExamResultsDialog(QDialog):
         top.addWidget(self.division, 1)
         top.addWidget(self.all_admitted)
         top.addWidget(self.from_file)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Close: "Fermer"})
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)

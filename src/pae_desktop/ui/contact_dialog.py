@@ -8,7 +8,6 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +26,7 @@ from pae_desktop.core.services.contacts import AttemptForm, AttemptResult
 from pae_desktop.core.vocabulary import ContactChannel, ContactResult, NextStep, Stage
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, labelled
+from pae_desktop.ui.widgets import Button, CodeCombo, DateField, MessageLabel, dialog_buttons, labelled
 
 HISTORY_COLUMNS = ("Date", "Canal", "Résultat", "Suite", "Note")
 
@@ -111,15 +110,9 @@ class ContactDialog(QDialog):
             f"<b>Historique</b> ({len(self.history)} tentative{'s' if len(self.history) > 1 else ''})"
         )
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("&Enregistrer")
+        buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
+        self.save_button = buttons.button(Button.Save)
         self.save_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +28,7 @@ from pae_desktop.core.vocabulary import PartnerType, PersonRole
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_form import code_combo, message, set_combo_data
+from pae_desktop.ui.widgets import Button, dialog_buttons
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 STAFF = -1  # the pseudo-partner «Personnel de l'établissement»
@@ -109,11 +109,7 @@ class PartnerDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, {Button.Save: "Enregistrer", Button.Cancel: "Annuler"})
         outer = QVBoxLayout(self)
         outer.addLayout(layout)
         outer.addWidget(self.message)
@@ -198,11 +194,7 @@ class PersonDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, {Button.Save: "Enregistrer", Button.Cancel: "Annuler"})
         outer = QVBoxLayout(self)
         outer.addLayout(layout)
         outer.addWidget(self.message)

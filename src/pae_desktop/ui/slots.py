@@ -43,6 +43,7 @@ from pae_desktop.core.text import fold
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_form import DateLine, message, print_document
+from pae_desktop.ui.widgets import Button, dialog_buttons
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 FREE = QColor("#E3F4E6")
@@ -153,13 +154,7 @@ class SlotSeriesDialog(QDialog):
         form.addRow("Horaires :", hours)
         form.addRow("&Lieu :", self.place)
         form.addRow("&Remarque :", self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Créer les créneaux")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.create, {Button.Ok: "Créer les créneaux", Button.Cancel: "Annuler"})
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.preview)

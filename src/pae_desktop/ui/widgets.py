@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -16,6 +21,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.vocabulary import Vocabulary
 
 DATE_FORMAT = "%d/%m/%Y"
+Button = QDialogButtonBox.StandardButton
 
 
 def parse_french_date(text: str) -> dt.date | None:
@@ -126,3 +132,16 @@ def labelled(text: str, field: QWidget, accessible: str | None = None) -> QLabel
     label.setBuddy(field)
     field.setAccessibleName(accessible or text.replace("&", "").rstrip(" :"))
     return label
+
+
+def dialog_buttons(
+    dialog: QDialog, accept: Callable[[], object], labels: dict[Button, str]
+) -> QDialogButtonBox:
+    """The dialog's standard buttons, each with its French label (and its shortcut letter): the accepting one
+    runs `accept`, the rejecting one closes the dialog."""
+    buttons = QDialogButtonBox(functools.reduce(operator.or_, labels))
+    for button, text in labels.items():
+        buttons.button(button).setText(text)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
