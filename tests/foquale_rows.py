@@ -36,7 +36,9 @@ def row(**values: str) -> dict[str, str]:
     return base
 
 
-def interviewed(date: str, decision: str = "", ml: bool = False, mission: str = "", **values: str) -> dict[str, str]:
+def interviewed(
+    date: str, decision: str = "", ml: bool = False, mission: str = "", **values: str
+) -> dict[str, str]:
     return row(
         informe=values.pop("informe", "O"),
         nb_tentatives_contact="1",
@@ -67,18 +69,41 @@ def campaign_a() -> list[dict[str, str]]:
     return [
         # 1: ML present (ML Nancy), before the target date, engaged, graduate, partnership pathway, exit EMPLOI
         interviewed(
-            "2024-09-10", "ENGAGE", ml=True, mission="Mission locale de Nancy", n="1",
-            **pathway(modules="PFMP|ACCOMPAGNEMENT_ML", nb_modules="2", partenarial="O", jours_pfmp="10",
-                      sortie="EMPLOI", sortie_detail="CDI", date_sortie="2024-12-31"),
+            "2024-09-10",
+            "ENGAGE",
+            ml=True,
+            mission="Mission locale de Nancy",
+            n="1",
+            **pathway(
+                modules="PFMP|ACCOMPAGNEMENT_ML",
+                nb_modules="2",
+                partenarial="O",
+                jours_pfmp="10",
+                sortie="EMPLOI",
+                sortie_detail="CDI",
+                date_sortie="2024-12-31",
+            ),
         ),
         # 2: after the target date, engaged, not graduate, single module, abandoned, exit AUTRE/SITUATION_INCONNUE
         interviewed(
-            "2024-09-20", "ENGAGE", n="2", resultat_examen="AJOURNE",
-            **pathway(modules="IMMERSION_CLASSE", nb_modules="1", abandon="O", date_abandon="2024-10-15",
-                      sortie="AUTRE", sortie_detail="SITUATION_INCONNUE", date_sortie="2024-10-15"),
+            "2024-09-20",
+            "ENGAGE",
+            n="2",
+            resultat_examen="AJOURNE",
+            **pathway(
+                modules="IMMERSION_CLASSE",
+                nb_modules="1",
+                abandon="O",
+                date_abandon="2024-10-15",
+                sortie="AUTRE",
+                sortie_detail="SITUATION_INCONNUE",
+                date_sortie="2024-10-15",
+            ),
         ),
         # 3: on the target date itself, ML present (ML Toul), refuses
-        interviewed("2024-09-17", "REFUS", ml=True, mission="Mission locale de Toul", n="3", motif_refus="Emploi"),
+        interviewed(
+            "2024-09-17", "REFUS", ml=True, mission="Mission locale de Toul", n="3", motif_refus="Emploi"
+        ),
         # 4: booked then cancelled: accepted, not held; not informed
         row(n="4", nb_tentatives_contact="1", contacte="O", entretien_accepte="O"),
         # 5: informed and contacted, no interview
@@ -89,7 +114,11 @@ def campaign_a() -> list[dict[str, str]]:
         row(n="7"),
         # 8: ML present (Nancy again), before the target date, engaged, graduate, three modules, no exit yet
         interviewed(
-            "2024-09-01", "ENGAGE", ml=True, mission="Mission locale de Nancy", n="8",
+            "2024-09-01",
+            "ENGAGE",
+            ml=True,
+            mission="Mission locale de Nancy",
+            n="8",
             **pathway(modules="IMMERSION_CLASSE|PFMP|TRE", nb_modules="3", jours_pfmp="5"),
         ),
         # 9: an exit recorded without a pathway: not counted among the exits

@@ -123,14 +123,18 @@ def test_restore_needs_the_writer_lock(school_db, tmp_path):
         reader.close()
 
 
+HEAD = database.head_revision()
+NEXT = f"{int(HEAD) + 1:04d}"
+
+
 def _older_schema(tmp_path, monkeypatch) -> None:
-    """Ship a migration 0002 (a new table) so that a backup at 0001 is of an older schema."""
+    """Ship one more migration (a new table) so that a backup at today's head is of an older schema."""
     migrations = tmp_path / "migrations"
     shutil.copytree(database.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_test_extra.py").write_text(
+    (migrations / "versions" / f"{NEXT}_test_extra.py").write_text(
         '"""Test migration."""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n\n"
-        'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        f'revision = "{NEXT}"\ndown_revision = "{HEAD}"\nbranch_labels = None\ndepends_on = None\n\n\n'
         "def upgrade():\n"
         '    op.create_table("test_extra", sa.Column("id", sa.Integer, primary_key=True))\n\n\n'
         "def downgrade():\n"
@@ -144,10 +148,10 @@ def test_restoring_an_older_schema_upgrades_it_after_a_copy(school_db, tmp_path,
     _older_schema(tmp_path, monkeypatch)
     assert inspect_backup(saved).compatibility() == "older"
     result = restore_backup(school_db, saved)
-    assert database.current_revision(school_db.engine) == "0002"
-    assert result.preview.revision == "0001"
-    copies = list((school_db.data_dir / "sauvegardes").glob("avant-migration-0001-*.db"))
-    assert len(copies) == 1 and inspect_backup(copies[0]).revision == "0001"
+    assert database.current_revision(school_db.engine) == NEXT
+    assert result.preview.revision == HEAD
+    copies = list((school_db.data_dir / "sauvegardes").glob(f"avant-migration-{HEAD}-*.db"))
+    assert len(copies) == 1 and inspect_backup(copies[0]).revision == HEAD
     with school_db.read() as session:
         assert session.scalars(select(School.uai)).one() == "0759999L"
 
@@ -160,12 +164,12 @@ def test_opening_an_older_database_upgrades_it_from_the_schema_on_disk(data_dir,
     _older_schema(tmp_path, monkeypatch)
     db = open_database(data_dir)
     try:
-        assert database.current_revision(db.engine) == "0002"
+        assert database.current_revision(db.engine) == NEXT
         with db.read() as session:
             assert session.scalars(select(School.name)).one() == "Lycée"
     finally:
         db.close()
-    assert len(list((data_dir / "sauvegardes").glob("avant-migration-0001-*.db"))) == 1
+    assert len(list((data_dir / "sauvegardes").glob(f"avant-migration-{HEAD}-*.db"))) == 1
 
 
 # --- rotation ------------------------------------------------------------------------------------------------

@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
-NAMES = ["startup", "startup_ready", "search", "import_siecle", "pdf_batch", "foquale_export", "indicators", "memory"]
+NAMES = [
+    "startup",
+    "startup_ready",
+    "search",
+    "import_siecle",
+    "pdf_batch",
+    "foquale_export",
+    "indicators",
+    "memory",
+]
 
 
 def test_benchmark_suite_writes_every_result(tmp_path):
@@ -29,7 +38,11 @@ def test_benchmark_suite_writes_every_result(tmp_path):
     for r in results:
         assert set(r) == {"name", "app", "floor", "ratio"}
         assert r["app"] > 0 and r["floor"] > 0 and r["ratio"] > 0
-    assert {g["name"] for g in document["gui_gaps"]} == {"gui_gap_import", "gui_gap_pdf_batch", "gui_gap_export"}
+    assert {g["name"] for g in document["gui_gaps"]} == {
+        "gui_gap_import",
+        "gui_gap_pdf_batch",
+        "gui_gap_export",
+    }
     assert "startup" in done.stdout and "memory" in done.stdout
 
 

@@ -52,7 +52,9 @@ def test_two_schools_combined_and_each(tmp_path):
 
 def test_deadline_override(tmp_path):
     # 15 September for every row: A's 1 September and 10 September only, of 6 interviews.
-    report = consolidation.consolidate(files(tmp_path, campaign_a(), school_b()), deadline=dt.date(2024, 9, 15))
+    report = consolidation.consolidate(
+        files(tmp_path, campaign_a(), school_b()), deadline=dt.date(2024, 9, 15)
+    )
     assert report.indicators["part_entretiens_avant_echeance"] == 0.3333
     assert report.per_school[UAI_B]["part_entretiens_avant_echeance"] == 0.0
     assert report.per_school[UAI_A]["part_entretiens_avant_echeance"] == 0.5
@@ -69,7 +71,10 @@ def test_different_campaigns_refused_naming_each_file(tmp_path):
     with pytest.raises(consolidation.InvalidFiles) as caught:
         consolidation.consolidate(files(tmp_path, campaign_a(), other))
     problems = caught.value.problems
-    assert {(p.file.rsplit("/", 1)[-1], p.column) for p in problems} == {("ecole0.csv", "campagne"), ("ecole1.csv", "campagne")}
+    assert {(p.file.rsplit("/", 1)[-1], p.column) for p in problems} == {
+        ("ecole0.csv", "campagne"),
+        ("ecole1.csv", "campagne"),
+    }
     assert "2024" in problems[0].message and "2025" in problems[0].message
 
 

@@ -49,11 +49,17 @@ def test_demo_is_a_plausible_whole_campaign(demo_db):
         assert session.scalars(select(School.is_demo)).one() is True
         rows = caseload_rows(session, campaign.id, TODAY)
         pathways = session.scalar(select(func.count()).select_from(Pathway))
-        modules = Counter(session.scalars(select(func.count()).select_from(PathwayModule).group_by(PathwayModule.pathway_id)))
+        modules = Counter(
+            session.scalars(
+                select(func.count()).select_from(PathwayModule).group_by(PathwayModule.pathway_id)
+            )
+        )
         exits = session.scalar(select(func.count()).select_from(Exit))
         interviews = session.scalar(select(func.count()).select_from(Interview))
         with_ml = session.scalar(
-            select(func.count(func.distinct(InterviewParticipant.interview_id))).where(InterviewParticipant.role == "ML")
+            select(func.count(func.distinct(InterviewParticipant.interview_id))).where(
+                InterviewParticipant.role == "ML"
+            )
         )
         abandoned = session.scalar(select(func.count()).where(Pathway.abandoned_on.is_not(None)))
         latest_fact = max(
@@ -82,7 +88,11 @@ def test_cli_demo_refuses_a_database_with_data(tmp_path):
 
 
 def test_cli_version_and_usage_errors():
-    version = subprocess.run([sys.executable, "-m", "pae_desktop", "--version"], capture_output=True, text=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "pae_desktop", "--version"], capture_output=True, text=True
+    )
     assert version.stdout.strip().startswith("pae-desktop ")
-    bad = subprocess.run([sys.executable, "-m", "pae_desktop", "demo", "--students", "x"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "pae_desktop", "demo", "--students", "x"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "erreur" in bad.stderr

@@ -16,7 +16,9 @@ from pae_desktop.core.vocabulary import PartnerType, PersonRole
 
 def test_partner_crud_and_validation(school_db):
     with school_db.transaction() as session:
-        ml = d.save_partner(session, d.PartnerForm(name="Mission locale  du Grand Nancy", city="Nancy", phone="0383000000"))
+        ml = d.save_partner(
+            session, d.PartnerForm(name="Mission locale  du Grand Nancy", city="Nancy", phone="0383000000")
+        )
         ml_id = ml.id
     with school_db.read() as session:
         partner = session.get(Partner, ml_id)
@@ -35,7 +37,9 @@ def test_partner_crud_and_validation(school_db):
     assert d.siret_error("73282932000074") == ""  # a real, valid SIRET
     assert "clé" in d.siret_error("73282932000075")
     with school_db.transaction() as session:
-        d.save_partner(session, d.PartnerForm(name="Boulangerie Ô Délices", type="ENTREPRISE"), partner_id=None)
+        d.save_partner(
+            session, d.PartnerForm(name="Boulangerie Ô Délices", type="ENTREPRISE"), partner_id=None
+        )
         form = d.partner_form(session.get(Partner, ml_id))
         form.city = "Vandœuvre-lès-Nancy"
         d.save_partner(session, form, ml_id)
@@ -49,7 +53,9 @@ def test_partner_crud_and_validation(school_db):
 def test_people_staff_and_advisors(school_db):
     with school_db.transaction() as session:
         ml = d.save_partner(session, d.PartnerForm(name="Mission locale Terres de Lorraine"))
-        advisor = d.save_person(session, d.PersonForm("Durand", "Claire", PersonRole.ML.value, ml.id, "0612345678"))
+        advisor = d.save_person(
+            session, d.PersonForm("Durand", "Claire", PersonRole.ML.value, ml.id, "0612345678")
+        )
         d.save_person(session, d.PersonForm("Martin", "Hélène", PersonRole.RDS.value))
         ml_id, advisor_id = ml.id, advisor.id
         assert d.person_warnings(session, d.PersonForm("X", "", PersonRole.ML.value, None)) != {}
@@ -59,7 +65,10 @@ def test_people_staff_and_advisors(school_db):
         rows = d.advisors(session, ml_id)
         assert [r.id for r in rows] == [advisor_id]
         assert rows[0].phone == "06 12 34 56 78"
-        assert rows[0].label == "Claire Durand (Conseiller(ère) Mission locale, Mission locale Terres de Lorraine)"
+        assert (
+            rows[0].label
+            == "Claire Durand (Conseiller(ère) Mission locale, Mission locale Terres de Lorraine)"
+        )
     with pytest.raises(UserError, match="nom est obligatoire"):
         with school_db.transaction() as session:
             d.save_person(session, d.PersonForm("  ", "A", PersonRole.CPE.value))
@@ -74,7 +83,9 @@ def test_used_partner_and_person_are_archived_not_deleted(school_db):
         advisor = d.save_person(session, d.PersonForm("Petit", "Léo", PersonRole.ML.value, ml.id))
         campaign = get_campaign(session, 2025)
         session.add(
-            InterviewSlot(campaign_id=campaign.id, starts_at=dt.datetime(2025, 9, 2, 9), partner=ml, advisor=advisor)
+            InterviewSlot(
+                campaign_id=campaign.id, starts_at=dt.datetime(2025, 9, 2, 9), partner=ml, advisor=advisor
+            )
         )
         ml_id, advisor_id = ml.id, advisor.id
     with pytest.raises(UserError, match="archivez"):

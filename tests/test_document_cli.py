@@ -61,11 +61,15 @@ def test_all_writes_one_pdf_per_youth_concerned(demo, tmp_path, capsys):
     folder = tmp_path / "convocations"
     assert cli(demo, "convocation", "--all", "-o", str(folder)) == 0
     names = sorted(p.name for p in folder.iterdir())
-    expected = sorted(document_file_name("convocation", last, first, pseudo) for _i, _ine, pseudo, last, first in concerned)
+    expected = sorted(
+        document_file_name("convocation", last, first, pseudo) for _i, _ine, pseudo, last, first in concerned
+    )
     assert names == expected
     assert all(name.startswith("convocation_") and name.endswith(".pdf") for name in names)
     sample = concerned[0]
-    assert sample[3].upper() in pdf_text(folder / document_file_name("convocation", sample[3], sample[4], sample[2]))
+    assert sample[3].upper() in pdf_text(
+        folder / document_file_name("convocation", sample[3], sample[4], sample[2])
+    )
     from pae_desktop.storage.database import open_database
 
     db = open_database(demo, write=False)
@@ -82,7 +86,9 @@ def test_youth_outside_the_kind_exits_1(demo, tmp_path, capsys):
 
     db = open_database(demo, write=False)
     with db.read() as session:
-        outside = session.scalars(select(Youth).where(Youth.ine != "", Youth.id.not_in(concerned)).limit(1)).first()
+        outside = session.scalars(
+            select(Youth).where(Youth.ine != "", Youth.id.not_in(concerned)).limit(1)
+        ).first()
         ine = outside.ine
     db.close()
     out = tmp_path / "x.pdf"

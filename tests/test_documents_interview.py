@@ -37,7 +37,9 @@ def has(text: str, phrase: str) -> bool:
 
 
 def notes_3000() -> str:
-    sentence = "Zoé évoque ses stages <en boulangerie> & ses « envies » d'apprentissage ; elle hésite encore. "
+    sentence = (
+        "Zoé évoque ses stages <en boulangerie> & ses « envies » d'apprentissage ; elle hésite encore. "
+    )
     text = (sentence * 40)[: 3000 - len(LAST_WORDS) - 1]
     return text.rsplit(" ", 1)[0] + " " + LAST_WORDS
 
@@ -71,13 +73,25 @@ def case(school_db):
             session,
             campaign,
             iv.SlotSeriesForm(
-                days=[dt.date(2025, 9, 2)], start=dt.time(14), end=dt.time(15, 30), length_minutes=45,
-                place="Lycée, salle <104> & CDI", partner_id=ml.id, advisor_id=advisor.id,
+                days=[dt.date(2025, 9, 2)],
+                start=dt.time(14),
+                end=dt.time(15, 30),
+                length_minutes=45,
+                place="Lycée, salle <104> & CDI",
+                partner_id=ml.id,
+                advisor_id=advisor.id,
             ),
         ).slot_ids
         booking = iv.book(session, slots[0], youth, today=dt.date(2025, 8, 26)).booking_id
-        ids = dict(youth=youth, booking=booking, slots=slots, referent=referent.id, advisor=advisor.id, ml=ml.id,
-                   campaign=campaign.id)
+        ids = dict(
+            youth=youth,
+            booking=booking,
+            slots=slots,
+            referent=referent.id,
+            advisor=advisor.id,
+            ml=ml.id,
+            campaign=campaign.id,
+        )
     return school_db, ids
 
 
@@ -158,7 +172,12 @@ def test_fiche_entretien_content_long_notes_and_literal_text(case, tmp_path):
 def test_reflection_prints_the_date_of_the_reminder(case):
     db, ids = case
     interview_id = record(
-        db, ids, decision=Decision.REFLEXION.value, refusal_reason="", follow_up_on=dt.date(2025, 9, 9), notes=""
+        db,
+        ids,
+        decision=Decision.REFLEXION.value,
+        refusal_reason="",
+        follow_up_on=dt.date(2025, 9, 9),
+        notes="",
     )
     with db.transaction() as session:
         data = build_fiche_for_youth(session, ids["youth"], options=OPTIONS)
@@ -170,7 +189,9 @@ def test_reflection_prints_the_date_of_the_reminder(case):
 def test_youth_without_interview_or_booking_is_refused(case):
     db, ids = case
     with db.transaction() as session:
-        other = save_youth(session, get_campaign(session, 2025), YouthForm(last_name="Petit", first_names="Léo"))
+        other = save_youth(
+            session, get_campaign(session, 2025), YouthForm(last_name="Petit", first_names="Léo")
+        )
     with pytest.raises(UserError, match="Aucun entretien"):
         with db.transaction() as session:
             build_fiche_for_youth(session, other.youth_id)
@@ -184,8 +205,11 @@ def test_youth_without_interview_or_booking_is_refused(case):
 def test_day_batch_on_the_demo(demo_db, tmp_path):
     with demo_db.read() as session:
         day, campaign_id = session.execute(
-            select(Interview.held_on, Youth.campaign_id).join(Youth).group_by(Interview.held_on, Youth.campaign_id)
-            .order_by(func.count().desc()).limit(1)
+            select(Interview.held_on, Youth.campaign_id)
+            .join(Youth)
+            .group_by(Interview.held_on, Youth.campaign_id)
+            .order_by(func.count().desc())
+            .limit(1)
         ).one()
         expected = iv.interviews_held_on(session, campaign_id, day)
         names = [session.get(Interview, i).youth.last_name.upper() for i in expected]
@@ -199,8 +223,14 @@ def test_day_batch_on_the_demo(demo_db, tmp_path):
     positions = [text.index(name) for name in names]
     assert positions == sorted(positions)
     with demo_db.read() as session:
-        assert len(session.scalars(select(GeneratedDocument).where(GeneratedDocument.kind == "fiche-entretien")).all()) == count
+        assert (
+            len(
+                session.scalars(
+                    select(GeneratedDocument).where(GeneratedDocument.kind == "fiche-entretien")
+                ).all()
+            )
+            == count
+        )
     with pytest.raises(UserError, match="Aucun entretien enregistré le"):
         with demo_db.transaction() as session:
             build_day_batch(session, campaign_id, dt.date(2025, 1, 1))
-

@@ -25,7 +25,11 @@ def demo_dir(demo_db):
 def test_report_json_to_stdout(demo_dir, capsys):
     assert main(["report", "--format", "json", "--data-dir", demo_dir]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["format"] == "PAE-INDICATEURS-1" and doc["campagne"] == 2025 and doc["etablissements"] == ["0549999A"]
+    assert (
+        doc["format"] == "PAE-INDICATEURS-1"
+        and doc["campagne"] == 2025
+        and doc["etablissements"] == ["0549999A"]
+    )
     assert "par_etablissement" not in doc and doc["indicateurs"]["effectif"] == 150
 
 
@@ -108,7 +112,15 @@ def test_caseload_xlsx_and_csv(demo_dir, tmp_path):
     assert main(["--data-dir", demo_dir, "export", "caseload", "-o", str(csv_path)]) == 0
     sheet = openpyxl.load_workbook(xlsx).active
     header = [c.value for c in sheet[1]]
-    assert header[:7] == ["Nom", "Prénom(s)", "Classe", "Diplôme préparé", "Résultat à l'examen", "Étape", "Dernier contact"]
+    assert header[:7] == [
+        "Nom",
+        "Prénom(s)",
+        "Classe",
+        "Diplôme préparé",
+        "Résultat à l'examen",
+        "Étape",
+        "Dernier contact",
+    ]
     assert sheet.max_row == 151
     text = csv_path.read_bytes().decode("utf-8-sig")
     assert text.count("\r\n") == 151 and text.startswith("Nom;Prénom(s);Classe")
@@ -131,13 +143,26 @@ def test_libreoffice_opens_the_exported_csv(demo_dir, tmp_path):
     assert main(["--data-dir", demo_dir, "export", "foquale", "--nominative", "-o", str(csv_path)]) == 0
     env = dict(os.environ, HOME=str(tmp_path))  # a private LibreOffice profile
     subprocess.run(
-        [soffice, "--headless", "--infilter=CSV:59,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path),
-         str(csv_path)],
-        check=True, capture_output=True, timeout=180, env=env,
+        [
+            soffice,
+            "--headless",
+            "--infilter=CSV:59,34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(csv_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
     )
     sheet = openpyxl.load_workbook(tmp_path / "PAE.xlsx").active
     header = [c.value for c in sheet[1]]
-    assert len([h for h in header if h]) == 41 and header[0] == "uai" and header[40] == "date_limite_entretiens"
+    assert (
+        len([h for h in header if h]) == 41 and header[0] == "uai" and header[40] == "date_limite_entretiens"
+    )
     assert sheet.max_row == 151
     read = foquale.read_file(csv_path).rows
     names = [sheet.cell(r, 5).value for r in range(2, 152)]

@@ -38,7 +38,9 @@ def test_bytes_bom_header_crlf(tmp_path):
 
 
 def test_quoting_rfc4180_and_accents(tmp_path):
-    rows = [row(n="1", nom='Dupont; "le grand"', prenom="Zoé\r\nMarie", specialite="Métiers de l'électricité")]
+    rows = [
+        row(n="1", nom='Dupont; "le grand"', prenom="Zoé\r\nMarie", specialite="Métiers de l'électricité")
+    ]
     text = write(tmp_path, rows).read_bytes().decode("utf-8-sig")
     line = text.split("\r\n", 1)[1]
     assert ';"Dupont; ""le grand""";"Zoé\r\nMarie";' in line
@@ -51,7 +53,7 @@ def test_quoting_rfc4180_and_accents(tmp_path):
 @pytest.mark.parametrize(
     ("value", "written"),
     [
-        ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
         ("+33 6", "'+33 6"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -67,8 +69,21 @@ def test_formula_protection_round_trip(value, written):
 
 
 def test_protection_on_exactly_the_listed_columns(tmp_path):
-    values = {column: "=1" for column in ("ine", "nom", "prenom", "telephone", "email", "specialite", "division",
-                                          "mission_locale", "motif_refus", "motif_abandon")}
+    values = {
+        column: "=1"
+        for column in (
+            "ine",
+            "nom",
+            "prenom",
+            "telephone",
+            "email",
+            "specialite",
+            "division",
+            "mission_locale",
+            "motif_refus",
+            "motif_abandon",
+        )
+    }
     values["date_naissance"] = "-"
     rows = [row(n="1", **values)]
     data = write(tmp_path, rows).read_bytes().decode("utf-8-sig").split("\r\n")[1].split(";")
@@ -127,14 +142,26 @@ def test_every_problem_with_line_and_column(tmp_path):
     found = {(p.line, p.column) for p in foquale.read_file(write(tmp_path, rows)).problems}
     expected = {
         (3, "uai"),
-        (4, "diplome_prepare"), (4, "sexe"), (4, "resultat_examen"),
-        (5, "date_limite_entretiens"), (5, "date_sortie"),
-        (6, "informe"), (6, "abandon"), (6, "nb_modules"),
-        (7, "entretien_accepte"), (7, "contacte"), (7, "date_entretien"),
-        (8, "decision"), (8, "participants"),
-        (9, "decision"), (9, "date_entretien"),
-        (10, "participants"), (10, "modules"), (10, "ml_presente"),
-        (11, "campagne"), (11, "sortie_detail"),
+        (4, "diplome_prepare"),
+        (4, "sexe"),
+        (4, "resultat_examen"),
+        (5, "date_limite_entretiens"),
+        (5, "date_sortie"),
+        (6, "informe"),
+        (6, "abandon"),
+        (6, "nb_modules"),
+        (7, "entretien_accepte"),
+        (7, "contacte"),
+        (7, "date_entretien"),
+        (8, "decision"),
+        (8, "participants"),
+        (9, "decision"),
+        (9, "date_entretien"),
+        (10, "participants"),
+        (10, "modules"),
+        (10, "ml_presente"),
+        (11, "campagne"),
+        (11, "sortie_detail"),
     }
     assert expected <= found
     assert not any(line in (2, 12) for line, _column in found)
@@ -167,7 +194,11 @@ def test_export_pseudonymised_by_default(demo_db, tmp_path):
         count = foquale.export_campaign(session, require_campaign(session), target)
     back = foquale.read_file(target)
     assert back.problems == [] and len(back.rows) == count == 150
-    assert all(r[c] == "" for r in back.rows for c in ("ine", "nom", "prenom", "date_naissance", "telephone", "email"))
+    assert all(
+        r[c] == ""
+        for r in back.rows
+        for c in ("ine", "nom", "prenom", "date_naissance", "telephone", "email")
+    )
     with demo_db.read() as session:
         assert session.scalars(select(AuditEvent).where(AuditEvent.nominative.is_(True))).first() is None
 
@@ -198,13 +229,27 @@ def test_libreoffice_reads_quotes_separators_newlines_and_no_formula(tmp_path):
             pytest.skip("LibreOffice absent (installé par « make test » : paquet libreoffice-calc-nogui)")
         pytest.fail("LibreOffice est requis en intégration continue (CI)")
     rows = [
-        row(n="1", nom="=1+1", prenom='Zoé; "la"\r\nsuite', specialite="Ébénisterie", motif_abandon="@SUM(A1)"),
+        row(
+            n="1", nom="=1+1", prenom='Zoé; "la"\r\nsuite', specialite="Ébénisterie", motif_abandon="@SUM(A1)"
+        ),
         row(n="2", nom="Œdipe-Ça", prenom="Anaïs"),
     ]
     path = write(tmp_path, rows, "noms.csv")
     subprocess.run(
-        [soffice, "--headless", "--infilter=CSV:59,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(tmp_path)),
+        [
+            soffice,
+            "--headless",
+            "--infilter=CSV:59,34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=dict(os.environ, HOME=str(tmp_path)),
     )
     sheet = openpyxl.load_workbook(tmp_path / "noms.xlsx").active
     assert sheet.max_column == 41 and sheet.max_row == 3
@@ -219,7 +264,7 @@ def test_libreoffice_reads_quotes_separators_newlines_and_no_formula(tmp_path):
 
 def test_writer_quoting_is_the_rfc4180_rule(tmp_path):
     # The writer relies on the csv module; every field must come out exactly as `quote` says.
-    tricky = ["a;b", 'a"b', "a\rb", "a\nb", "a\tb", " a ", "é", "x\"", '"', "a,b", "'"]
+    tricky = ["a;b", 'a"b', "a\rb", "a\nb", "a\tb", " a ", "é", 'x"', '"', "a,b", "'"]
     rows = [row(n=str(i), specialite=v, motif_refus=v) for i, v in enumerate(tricky, start=1)]
     lines = foquale.encode(rows).decode("utf-8-sig")
     for value in tricky:

@@ -25,7 +25,7 @@ def test_fold_never_exceeds_75_octets_nor_splits_a_character():
 
 
 def test_escaping_round_trip():
-    text = 'Salle 104, bâtiment B; au fond\\à droite\nDeuxième ligne'
+    text = "Salle 104, bâtiment B; au fond\\à droite\nDeuxième ligne"
     escaped = ics.escape(text)
     assert escaped == "Salle 104\\, bâtiment B\\; au fond\\\\à droite\\nDeuxième ligne"
     assert ics.unescape(escaped) == text
@@ -33,8 +33,11 @@ def test_escaping_round_trip():
 
 def test_calendar_structure():
     event = ics.SlotEvent(
-        uid="creneau-1@test", starts_at=dt.datetime(2025, 9, 2, 9), minutes=45,
-        summary="Entretien PAE – Zoé", location="Mission locale, accueil; 2e étage",
+        uid="creneau-1@test",
+        starts_at=dt.datetime(2025, 9, 2, 9),
+        minutes=45,
+        summary="Entretien PAE – Zoé",
+        location="Mission locale, accueil; 2e étage",
     )
     text = ics.calendar([event], "Entretiens", NOW)
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
@@ -57,12 +60,18 @@ def test_export_partner_slots(school_db, tmp_path):
         other = d.save_partner(session, d.PartnerForm(name="Mission locale de Toul"))
         advisor = d.save_person(session, d.PersonForm("Durand", "Claire", "ML", ml.id))
         form = iv.SlotSeriesForm(
-            days=[dt.date(2025, 9, 2)], start=dt.time(9), end=dt.time(10, 30), length_minutes=45,
-            place="Lycée, salle 104; rez-de-chaussée", partner_id=ml.id, advisor_id=advisor.id,
+            days=[dt.date(2025, 9, 2)],
+            start=dt.time(9),
+            end=dt.time(10, 30),
+            length_minutes=45,
+            place="Lycée, salle 104; rez-de-chaussée",
+            partner_id=ml.id,
+            advisor_id=advisor.id,
         )
         slots = iv.create_slot_series(session, campaign, form).slot_ids
         iv.create_slot_series(
-            session, campaign,
+            session,
+            campaign,
             iv.SlotSeriesForm(days=[dt.date(2025, 9, 2)], place="Toul", partner_id=other.id),
         )
         youth = save_youth(session, campaign, YouthForm(last_name="Lefèvre", first_names="Zoé")).youth_id

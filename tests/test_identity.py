@@ -18,7 +18,9 @@ from pae_desktop.core.identity import (
 from pae_desktop.core.text import fold
 
 
-@pytest.mark.parametrize("ine", ["071340028HH", "070832327JA", "060375611AC", "060437677BG", "1814023809K", "0113014881M", ""])
+@pytest.mark.parametrize(
+    "ine", ["071340028HH", "070832327JA", "060375611AC", "060437677BG", "1814023809K", "0113014881M", ""]
+)
 def test_valid_ines_have_no_warning(ine):
     assert ine_warning(ine) == ""
 

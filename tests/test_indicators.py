@@ -57,7 +57,9 @@ def test_empty_campaign_gives_null_rates():
 
 def test_contacts_without_interviews_nor_pathways():
     # Two youths, one contacted: the funnel stops there, every later rate has an empty denominator.
-    result = indicators.compute([row(n="1", contacte="O", nb_tentatives_contact="1"), row(n="2", informe="O")])
+    result = indicators.compute(
+        [row(n="1", contacte="O", nb_tentatives_contact="1"), row(n="2", informe="O")]
+    )
     assert result["taux_contact"] == 0.5
     assert result["taux_information"] == 0.5
     assert result["taux_acceptation_entretien"] == 0.0  # 0 of 1 contacted: a real zero, not null
@@ -79,7 +81,9 @@ def test_pathways_without_known_exit():
 
 
 def test_deadline_override_replaces_each_rows_date():
-    assert indicators.compute(campaign_a(), dt.date(2024, 9, 5))["part_entretiens_avant_echeance"] == 0.25  # 8 only
+    assert (
+        indicators.compute(campaign_a(), dt.date(2024, 9, 5))["part_entretiens_avant_echeance"] == 0.25
+    )  # 8 only
     assert indicators.compute(campaign_a(), dt.date(2024, 9, 30))["part_entretiens_avant_echeance"] == 1.0
 
 
@@ -92,7 +96,10 @@ def test_each_row_uses_its_own_target_date():
 
 
 def test_ml_present_without_a_name_is_not_a_mission_locale():
-    rows = [interviewed("2024-09-02", ml=True, mission="", n="1"), interviewed("2024-09-02", ml=False, mission="X", n="2")]
+    rows = [
+        interviewed("2024-09-02", ml=True, mission="", n="1"),
+        interviewed("2024-09-02", ml=False, mission="X", n="2"),
+    ]
     result = indicators.compute(rows)
     assert result["missions_locales"] == 0  # 1 has no name; 2 names one but no advisor was present
     assert result["part_entretiens_avec_ml"] == 0.5
@@ -123,4 +130,6 @@ def test_document_shape():
     assert doc["campagne"] == 2024 and isinstance(doc["campagne"], int)
     assert doc["etablissements"] == ["0540000G", "0759999L"]
     assert "par_etablissement" not in doc
-    assert indicators.document(2024, ["0759999L"], {}, {"0759999L": {}})["par_etablissement"] == {"0759999L": {}}
+    assert indicators.document(2024, ["0759999L"], {}, {"0759999L": {}})["par_etablissement"] == {
+        "0759999L": {}
+    }

@@ -24,7 +24,9 @@ from pae_desktop.core.vocabulary import (
 )
 
 TODAY = dt.date(2025, 10, 15)
-DAYS = [dt.date(2025, 8, 28), dt.date(2025, 8, 29)] + iv.days_between(dt.date(2025, 9, 1), dt.date(2025, 9, 7))
+DAYS = [dt.date(2025, 8, 28), dt.date(2025, 8, 29)] + iv.days_between(
+    dt.date(2025, 9, 1), dt.date(2025, 9, 7)
+)
 
 
 @pytest.fixture
@@ -39,7 +41,9 @@ def setup(school_db):
         youths = []
         for last, first in (("Lefèvre", "Zoé"), ("N'Diaye", "Aïssatou"), ("Öztürk", "Emre")):
             result = save_youth(
-                session, campaign, YouthForm(last_name=last, first_names=first, birth_date=dt.date(2006, 5, 4))
+                session,
+                campaign,
+                YouthForm(last_name=last, first_names=first, birth_date=dt.date(2006, 5, 4)),
             )
             session.add(
                 ContactAttempt(
@@ -51,14 +55,26 @@ def setup(school_db):
                 )
             )
             youths.append(result.youth_id)
-        ids = dict(campaign=campaign.id, ml=ml.id, claire=claire.id, paul=paul.id, referent=referent.id, youths=youths)
+        ids = dict(
+            campaign=campaign.id,
+            ml=ml.id,
+            claire=claire.id,
+            paul=paul.id,
+            referent=referent.id,
+            youths=youths,
+        )
     return school_db, ids
 
 
 def series(ids, advisor="claire", days=DAYS, start=dt.time(9), end=dt.time(12), length=45):
     return iv.SlotSeriesForm(
-        days=list(days), start=start, end=end, length_minutes=length, place="Au lycée, salle 104",
-        partner_id=ids["ml"], advisor_id=ids[advisor],
+        days=list(days),
+        start=start,
+        end=end,
+        length_minutes=length,
+        place="Au lycée, salle 104",
+        partner_id=ids["ml"],
+        advisor_id=ids[advisor],
     )
 
 
@@ -77,14 +93,22 @@ def test_series_creates_every_slot_and_refuses_advisor_conflicts(setup):
     with pytest.raises(UserError, match="Claire Durand a déjà un créneau"):
         with db.transaction() as session:
             iv.create_slot_series(
-                session, get_campaign(session, 2025),
-                series(ids, days=[dt.date(2025, 9, 3), dt.date(2025, 9, 20)], start=dt.time(11, 30), end=dt.time(13)),
+                session,
+                get_campaign(session, 2025),
+                series(
+                    ids,
+                    days=[dt.date(2025, 9, 3), dt.date(2025, 9, 20)],
+                    start=dt.time(11, 30),
+                    end=dt.time(13),
+                ),
             )
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(InterviewSlot)) == 28  # nothing written
     with db.transaction() as session:  # another advisor at the same time is fine; after the target date warns
         late = iv.create_slot_series(
-            session, get_campaign(session, 2025), series(ids, "paul", days=[dt.date(2025, 9, 3), dt.date(2025, 9, 20)])
+            session,
+            get_campaign(session, 2025),
+            series(ids, "paul", days=[dt.date(2025, 9, 3), dt.date(2025, 9, 20)]),
         )
     assert any("date cible" in w for w in late.warnings) and any("samedi" in w for w in late.warnings)
     with db.read() as session:
@@ -130,7 +154,9 @@ def test_booking_moving_cancelling(setup):
     with pytest.raises(UserError, match="déjà réservé pour Zoé LEFÈVRE"):
         with db.transaction() as session:
             iv.book(session, slots[0], aissatou, today=dt.date(2025, 8, 26))
-    with pytest.raises(UserError, match="Zoé LEFÈVRE a déjà un entretien réservé le jeudi 28 août 2025 à 9 h 00"):
+    with pytest.raises(
+        UserError, match="Zoé LEFÈVRE a déjà un entretien réservé le jeudi 28 août 2025 à 9 h 00"
+    ):
         with db.transaction() as session:
             iv.book(session, slots[1], zoe, today=dt.date(2025, 8, 26))
     with db.read() as session:
@@ -140,10 +166,19 @@ def test_booking_moving_cancelling(setup):
         moved = iv.move_booking(session, booked.booking_id, slots[5], today=dt.date(2025, 8, 26))
     with db.read() as session:
         old = session.get(SlotBooking, booked.booking_id)
-        assert old.cancelled_at is not None and old.cancel_reason.startswith("Déplacé au vendredi 29 août 2025")
+        assert old.cancelled_at is not None and old.cancel_reason.startswith(
+            "Déplacé au vendredi 29 août 2025"
+        )
         assert session.get(SlotBooking, moved.booking_id).slot_id == slots[5]
-        rows = {r.id: r for r in iv.slot_rows(session, ids["campaign"], dt.date(2025, 8, 28), dt.date(2025, 8, 29))}
-    assert rows[slots[0]].free and rows[slots[5]].youth_name == "LEFÈVRE Zoé" and rows[slots[5]].status == "Réservé"
+        rows = {
+            r.id: r
+            for r in iv.slot_rows(session, ids["campaign"], dt.date(2025, 8, 28), dt.date(2025, 8, 29))
+        }
+    assert (
+        rows[slots[0]].free
+        and rows[slots[5]].youth_name == "LEFÈVRE Zoé"
+        and rows[slots[5]].status == "Réservé"
+    )
     # the freed slot can be booked by someone else; a booking after the target date warns
     with db.transaction() as session:
         iv.book(session, slots[0], aissatou, today=dt.date(2025, 8, 26))
@@ -158,7 +193,10 @@ def test_booking_moving_cancelling(setup):
     with db.transaction() as session:
         iv.cancel_booking(session, moved.booking_id, "Le jeune a trouvé un emploi")
     with db.read() as session:
-        assert session.scalar(select(func.count()).select_from(SlotBooking).where(SlotBooking.youth_id == zoe)) == 2
+        assert (
+            session.scalar(select(func.count()).select_from(SlotBooking).where(SlotBooking.youth_id == zoe))
+            == 2
+        )
     assert stage_of(db, ids["campaign"], zoe).stage is Stage.CONTACTE
     # cancelling a slot cancels its booking, kept
     with db.transaction() as session:
@@ -216,7 +254,11 @@ def test_record_feeds_stage_and_reflection_creates_a_follow_up(setup):
         iv.book(session, slots[4], zoe, today=dt.date(2025, 8, 26))
     with db.read() as session:
         form = iv.new_interview_form(session, zoe, today=TODAY)
-    assert form.slot_id == slots[4] and form.held_on == dt.date(2025, 8, 29) and form.place == "Au lycée, salle 104"
+    assert (
+        form.slot_id == slots[4]
+        and form.held_on == dt.date(2025, 8, 29)
+        and form.place == "Au lycée, salle 104"
+    )
     assert [(p.role, p.person_id) for p in form.participants] == [(Role.ML.value, ids["claire"])]
     form.participants.insert(0, iv.ParticipantForm(Role.RDS.value, ids["referent"]))
     form.participants.append(iv.ParticipantForm(Role.PP.value, None, "M. Bernard (hors annuaire)"))
@@ -229,9 +271,9 @@ def test_record_feeds_stage_and_reflection_creates_a_follow_up(setup):
         interview = iv.load_interview(session, saved.interview_id)
         assert {b.barrier for b in interview.barriers} == {"MOBILITE", "SANTE"}
         assert interview.participants[1].partner_id == ids["ml"]  # taken from the advisor
-        assert iv.slot_rows(session, ids["campaign"], dt.date(2025, 8, 29), dt.date(2025, 8, 29))[0].status == (
-            "Entretien saisi"
-        )
+        assert iv.slot_rows(session, ids["campaign"], dt.date(2025, 8, 29), dt.date(2025, 8, 29))[
+            0
+        ].status == ("Entretien saisi")
         form = iv.interview_form(interview)
     # «Souhaite réfléchir»: a follow-up due on the chosen date, in the worklist
     form.decision = Decision.REFLEXION.value
@@ -279,6 +321,8 @@ def test_interview_after_target_date_warns(setup):
 def test_series_outside_the_campaign_warns(setup):
     db, ids = setup
     with db.transaction() as session:
-        result = iv.create_slot_series(session, get_campaign(session, 2025), series(ids, days=[dt.date(2026, 3, 3)]))
+        result = iv.create_slot_series(
+            session, get_campaign(session, 2025), series(ids, days=[dt.date(2026, 3, 3)])
+        )
     assert len(result.slot_ids) == 4
     assert any("hors de la campagne 2025" in w for w in result.warnings)

@@ -100,11 +100,16 @@ def test_series_booking_convocation_form_and_stage(qtbot, ctx):
     assert view.candidates.count() == 1
     candidate = view.candidates.item(0)
     assert candidate.text().startswith("LEFÈVRE Zoé")
-    qtbot.mouseClick(view.candidates.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.candidates.visualItemRect(candidate).center())
+    qtbot.mouseClick(
+        view.candidates.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=view.candidates.visualItemRect(candidate).center(),
+    )
     slot_item = thursday.item(1)
     centre = thursday.visualItemRect(slot_item).center()
-    qtbot.mouseClick(thursday.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # a double-click's first press
+    qtbot.mouseClick(
+        thursday.viewport(), Qt.MouseButton.LeftButton, pos=centre
+    )  # a double-click's first press
     qtbot.mouseDClick(thursday.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     with ctx.db.read() as session:
         booking = session.scalars(select(SlotBooking)).one()
@@ -141,7 +146,10 @@ def test_series_booking_convocation_form_and_stage(qtbot, ctx):
     assert "Fiche enregistrée" in dialog.message.text()
     assert not dialog.dirty
     assert stage(ctx) is Stage.ENGAGE
-    assert "Entretien saisi" in view.selected_slot().status or view.rows[booking.slot_id].status == "Entretien saisi"
+    assert (
+        "Entretien saisi" in view.selected_slot().status
+        or view.rows[booking.slot_id].status == "Entretien saisi"
+    )
 
     # one click prints the record
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)

@@ -175,7 +175,9 @@ def test_batch_parts_restart_header_and_page_numbers(tmp_path):
     texts = [page.extract_text() for page in reader.pages]
     first_pages = len(texts) - 1
     assert first_pages >= 2
-    assert f"Page 1 / {first_pages}" in texts[0] and "Fiche d'entretien — édité le 17 septembre 2024" in texts[0]
+    assert (
+        f"Page 1 / {first_pages}" in texts[0] and "Fiche d'entretien — édité le 17 septembre 2024" in texts[0]
+    )
     last = texts[-1]
     assert "Page 1 / 1" in last and "Deuxième" in last and "UAI 0540042X" in last
     assert "Convocation à un entretien — édité le 17 septembre 2024" in last

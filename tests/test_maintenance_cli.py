@@ -169,7 +169,9 @@ def test_check_purge_and_backup_on_either_backend(data_dir, database_url, capsys
     where = ["--data-dir", str(data_dir)] + (["--database-url", database_url] if database_url else [])
     status, out, err = run(capsys, "check", *where)
     assert (status, out) == (0, "") and "Schéma : à jour" in err
-    assert ("Intégrité : correcte" if database_url is None else "Intégrité : non vérifiée (base sur serveur)") in err
+    assert (
+        "Intégrité : correcte" if database_url is None else "Intégrité : non vérifiée (base sur serveur)"
+    ) in err
     status, _out, err = run(capsys, "purge", "--yes", *where)
     assert status == 0 and "démonstration" in err
     status, _out, err = run(capsys, "backup", "-o", str(data_dir / "copie.db"), *where)

@@ -32,8 +32,11 @@ def immediate_tasks():
 def messages(monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, title, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: shown.append(text)
-                        or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        lambda _p, title, text, *a, **k: shown.append(text) or QMessageBox.StandardButton.Yes,
+    )
     return shown
 
 
@@ -53,11 +56,18 @@ def test_numbers_are_the_reports(view, demo_db):
     with demo_db.read() as session:
         report, _rows = campaign_report(session)
     table = view.table
-    values = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): table.item(r, 1).text() for r in range(table.rowCount())}
+    values = {
+        table.item(r, 0).data(Qt.ItemDataRole.UserRole): table.item(r, 1).text()
+        for r in range(table.rowCount())
+    }
     assert values["effectif"] == "150"
     expected = f"{report.indicators['taux_engagement'] * 100:.1f}".replace(".", ",")
     assert values["taux_engagement"].startswith(expected)
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "taux_engagement")
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "taux_engagement"
+    )
     assert table.item(row, 3).text().startswith("66,0")  # académie 2023
     assert table.item(row, 2).text() == str(report.counts["engages"])
     assert view.funnel.counts["parcours"] == report.counts["parcours"]
@@ -65,7 +75,11 @@ def test_numbers_are_the_reports(view, demo_db):
 
 def test_clicking_a_count_lists_the_youths_and_opens_one(view, qtbot):
     table = view.table
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "taux_abandon")
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "taux_abandon"
+    )
     view._cell_clicked(row, 2)
     dialog = view.dialog
     assert isinstance(dialog, YouthListDialog)
@@ -102,7 +116,9 @@ def test_save_pdf_and_xlsx(view, tmp_path, monkeypatch, messages, demo_db):
 
 def test_export_pseudonymised_by_default(view, tmp_path, monkeypatch, messages, demo_db):
     monkeypatch.setattr(view, "ask_nominative", lambda: False)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _t, suggested, _f: (str(tmp_path / suggested), ""))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda _p, _t, suggested, _f: (str(tmp_path / suggested), "")
+    )
     view.export_foquale()
     (written,) = tmp_path.glob("PAE_0549999A_2025_*.csv")
     rows = foquale.read_file(written).rows
@@ -173,9 +189,12 @@ def test_report_loads_off_the_gui_thread(qtbot, demo_db, monkeypatch):
     shown_on = []
     original = BilanView._show
     monkeypatch.setattr(
-        BilanView, "_show",
-        lambda self, report: shown_on.append(QThread.currentThread() is QApplication.instance().thread())
-        or original(self, report),
+        BilanView,
+        "_show",
+        lambda self, report: (
+            shown_on.append(QThread.currentThread() is QApplication.instance().thread())
+            or original(self, report)
+        ),
     )
     with demo_db.read() as session:
         campaign_id = get_campaign(session, 2025).id
@@ -194,8 +213,10 @@ def test_empty_campaign_and_no_campaign(qtbot, school_db):
     widget = BilanView(AppContext(school_db, campaign_id))
     qtbot.addWidget(widget)
     assert widget.funnel.counts["effectif"] == 0
-    values = {widget.table.item(r, 0).data(Qt.ItemDataRole.UserRole): widget.table.item(r, 1).text()
-              for r in range(widget.table.rowCount())}
+    values = {
+        widget.table.item(r, 0).data(Qt.ItemDataRole.UserRole): widget.table.item(r, 1).text()
+        for r in range(widget.table.rowCount())
+    }
     assert values["taux_contact"] == "—"
     none = BilanView(AppContext(school_db, None))
     qtbot.addWidget(none)

@@ -49,7 +49,7 @@ def test_null_rates_stay_empty_cells(tmp_path):
     assert cells["taux_engagement"] is None and cells["effectif"] == 1
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+33", "-2", "@SUM(A1)", "=HYPERLINK(\"http://x\")"])
+@pytest.mark.parametrize("value", ["=1+1", "+33", "-2", "@SUM(A1)", '=HYPERLINK("http://x")'])
 def test_no_formula_in_text_cells(value):
     data = table_workbook("Jeunes", ["Nom", "Nombre"], [[value, 3]])
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
@@ -67,18 +67,35 @@ def test_libreoffice_opens_the_report_xlsx(tmp_path):
     path = tmp_path / "bilan.xlsx"
     path.write_bytes(report_workbook(network_report(tmp_path)))
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false,false,-1",
-         "--outdir", str(tmp_path / "out"), str(path)],
-        check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(tmp_path)),
+        [
+            soffice,
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=dict(os.environ, HOME=str(tmp_path)),
     )
     produced = sorted((tmp_path / "out").glob("*.csv"))
     assert len(produced) == 4  # one CSV per sheet: LibreOffice read all four
-    assert [p.stem for p in produced] == ["bilan-Entonnoir", "bilan-Indicateurs", "bilan-Par établissement", "bilan-Sorties"]
+    assert [p.stem for p in produced] == [
+        "bilan-Entonnoir",
+        "bilan-Indicateurs",
+        "bilan-Par établissement",
+        "bilan-Sorties",
+    ]
     schools = produced[2].read_text(encoding="utf-8").splitlines()
     assert schools[3].startswith("UAI;Jeunes recensés;")
     line_a = next(line for line in schools if line.startswith(UAI_A)).split(";")
     assert line_a[1] == "9"  # a number, as a number
-    assert re.fullmatch(r"75([.,]0+)?\s?%", line_a[schools[3].split(";").index(indicators.LABELS["taux_engagement"])])
+    assert re.fullmatch(
+        r"75([.,]0+)?\s?%", line_a[schools[3].split(";").index(indicators.LABELS["taux_engagement"])]
+    )
 
 
 def test_control_characters_dropped():

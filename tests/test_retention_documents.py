@@ -136,7 +136,9 @@ def test_the_document_command_prints_the_dossier_and_the_notice(data_dir, tmp_pa
 
     assert main(["demo", "--students", "12", "--data-dir", str(data_dir)]) == 0
     connection = sqlite3.connect(data_dir / "pae-desktop.db")
-    ine, last_name = connection.execute("SELECT ine, last_name FROM youth WHERE ine != '' ORDER BY id").fetchone()
+    ine, last_name = connection.execute(
+        "SELECT ine, last_name FROM youth WHERE ine != '' ORDER BY id"
+    ).fetchone()
     connection.close()
 
     target = tmp_path / "dossier.pdf"

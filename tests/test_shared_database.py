@@ -46,7 +46,9 @@ def opened(db, youth_id):
 
 def save(db, form, youth_id, version):
     with db.transaction() as session:
-        return save_youth(session, get_campaign(session, 2025), form, youth_id=youth_id, expected_version=version)
+        return save_youth(
+            session, get_campaign(session, 2025), form, youth_id=youth_id, expected_version=version
+        )
 
 
 # --- config.ini and URLs -------------------------------------------------------------------------------------
@@ -60,7 +62,9 @@ def test_postgresql_urls_use_psycopg_3():
 
 
 def test_server_settings_round_trip_through_config_ini(tmp_path):
-    settings = shared.ServerSettings(host="serveur-lycee", port=5433, database="pae", user="cpe", password="p@ss:w%rd/1")
+    settings = shared.ServerSettings(
+        host="serveur-lycee", port=5433, database="pae", user="cpe", password="p@ss:w%rd/1"
+    )
     config = tmp_path / "donnees"
     config.mkdir()
     (config / paths.CONFIG_FILE).write_text("[autre]\ncle = valeur\n", encoding="utf-8")
@@ -194,7 +198,9 @@ def test_two_sessions_writing_at_the_same_moment(school_db):
             with school_db.transaction() as second:
                 other = youth_form(load_youth(second, youth_id))
                 other.city = "Metz"
-                save_youth(second, get_campaign(second, 2025), other, youth_id=youth_id, expected_version=version)
+                save_youth(
+                    second, get_campaign(second, 2025), other, youth_id=youth_id, expected_version=version
+                )
             mine = youth_form(youth)
             mine.city = "Toul"
             save_youth(first, get_campaign(first, 2025), mine, youth_id=youth_id, expected_version=version)
@@ -353,7 +359,9 @@ def test_the_local_demo_school_moves_to_an_empty_server(tmp_path, postgres_url):
         with local.read() as session:
             before = caseload_rows(session, get_campaign(session, 2025).id)
         steps = []
-        counts = shared.copy_to_server(local.engine, postgres_url, lambda done, total, message: steps.append(done))
+        counts = shared.copy_to_server(
+            local.engine, postgres_url, lambda done, total, message: steps.append(done)
+        )
     finally:
         local.close()
     assert counts["youth"] == 40 and steps and steps[-1] == sum(counts.values())
@@ -377,7 +385,9 @@ def test_the_local_demo_school_moves_to_an_empty_server(tmp_path, postgres_url):
             other.close()
 
 
-def test_settings_page_copies_the_local_files_then_points_at_the_server(qtbot, tmp_path, postgres_url, immediate_tasks):
+def test_settings_page_copies_the_local_files_then_points_at_the_server(
+    qtbot, tmp_path, postgres_url, immediate_tasks
+):
     from pae_desktop.ui.shared_database import SharedDatabasePage
 
     db = open_database(tmp_path / "poste")

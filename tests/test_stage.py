@@ -34,15 +34,33 @@ CASES = [
     ("reached", CaseFacts(attempts=(attempt(25, R.JOINT),)), S.CONTACTE),
     (
         "three failures",
-        CaseFacts(attempts=(attempt(25, R.PAS_DE_REPONSE), attempt(26, R.MESSAGE_LAISSE), attempt(27, R.COORDONNEES_ERRONEES))),
+        CaseFacts(
+            attempts=(
+                attempt(25, R.PAS_DE_REPONSE),
+                attempt(26, R.MESSAGE_LAISSE),
+                attempt(27, R.COORDONNEES_ERRONEES),
+            )
+        ),
         S.INJOIGNABLE,
     ),
     ("not concerned", CaseFacts(not_concerned_on=AUG), S.NON_CONCERNE),
-    ("already in a solution", CaseFacts(attempts=(attempt(25, R.JOINT, N.DEJA_EN_SOLUTION),)), S.DEJA_EN_SOLUTION),
+    (
+        "already in a solution",
+        CaseFacts(attempts=(attempt(25, R.JOINT, N.DEJA_EN_SOLUTION),)),
+        S.DEJA_EN_SOLUTION,
+    ),
     ("refuses to talk", CaseFacts(attempts=(attempt(25, R.REFUS_ECHANGER),)), S.REFUS_ENTRETIEN),
-    ("refuses the interview", CaseFacts(attempts=(attempt(25, R.JOINT, N.REFUSE_ENTRETIEN),)), S.REFUS_ENTRETIEN),
+    (
+        "refuses the interview",
+        CaseFacts(attempts=(attempt(25, R.JOINT, N.REFUSE_ENTRETIEN),)),
+        S.REFUS_ENTRETIEN,
+    ),
     ("slot booked", CaseFacts(attempts=(attempt(25, R.JOINT),), bookings=(AUG,)), S.ENTRETIEN_PLANIFIE),
-    ("interview, no decision", CaseFacts(bookings=(AUG,), interviews=(interview(None),)), S.ENTRETIEN_REALISE),
+    (
+        "interview, no decision",
+        CaseFacts(bookings=(AUG,), interviews=(interview(None),)),
+        S.ENTRETIEN_REALISE,
+    ),
     ("engaged", CaseFacts(interviews=(interview(D.ENGAGE),)), S.ENGAGE),
     ("refusal", CaseFacts(interviews=(interview(D.REFUS),)), S.REFUS),
     ("thinking", CaseFacts(interviews=(interview(D.REFLEXION),)), S.REFLEXION),
@@ -60,18 +78,46 @@ CASES = [
     ),
     (
         "exit after abandonment",
-        CaseFacts(pathway_start=dt.date(2025, 9, 15), abandoned_on=dt.date(2025, 9, 30), exit_on=dt.date(2025, 9, 30)),
+        CaseFacts(
+            pathway_start=dt.date(2025, 9, 15),
+            abandoned_on=dt.date(2025, 9, 30),
+            exit_on=dt.date(2025, 9, 30),
+        ),
         S.SORTI,
     ),
     # order between rules
-    ("the latest interview's decision wins", CaseFacts(interviews=(interview(D.REFLEXION, 5), interview(D.ENGAGE, 20))), S.ENGAGE),
-    ("a later success ends a run of failures", CaseFacts(attempts=(
-        attempt(20, R.PAS_DE_REPONSE), attempt(21, R.PAS_DE_REPONSE), attempt(22, R.PAS_DE_REPONSE), attempt(23, R.JOINT),
-    )), S.CONTACTE),
-    ("two failures are not enough", CaseFacts(attempts=(attempt(20, R.PAS_DE_REPONSE), attempt(21, R.PAS_DE_REPONSE))), S.REPERE),
-    ("an interview outranks a refusal on the phone", CaseFacts(
-        attempts=(attempt(20, R.REFUS_ECHANGER),), interviews=(interview(None),)), S.ENTRETIEN_REALISE),
-    ("a pathway not yet started", CaseFacts(interviews=(interview(D.ENGAGE),), pathway_start=dt.date(2025, 11, 3)), S.ENGAGE),
+    (
+        "the latest interview's decision wins",
+        CaseFacts(interviews=(interview(D.REFLEXION, 5), interview(D.ENGAGE, 20))),
+        S.ENGAGE,
+    ),
+    (
+        "a later success ends a run of failures",
+        CaseFacts(
+            attempts=(
+                attempt(20, R.PAS_DE_REPONSE),
+                attempt(21, R.PAS_DE_REPONSE),
+                attempt(22, R.PAS_DE_REPONSE),
+                attempt(23, R.JOINT),
+            )
+        ),
+        S.CONTACTE,
+    ),
+    (
+        "two failures are not enough",
+        CaseFacts(attempts=(attempt(20, R.PAS_DE_REPONSE), attempt(21, R.PAS_DE_REPONSE))),
+        S.REPERE,
+    ),
+    (
+        "an interview outranks a refusal on the phone",
+        CaseFacts(attempts=(attempt(20, R.REFUS_ECHANGER),), interviews=(interview(None),)),
+        S.ENTRETIEN_REALISE,
+    ),
+    (
+        "a pathway not yet started",
+        CaseFacts(interviews=(interview(D.ENGAGE),), pathway_start=dt.date(2025, 11, 3)),
+        S.ENGAGE,
+    ),
 ]
 
 

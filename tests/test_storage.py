@@ -54,7 +54,9 @@ def test_the_active_booking_index_is_partial_on_postgresql_too():
 
     declare_postgresql_options()
     (index,) = [index for index in SlotBooking.__table__.indexes if index.name == "uq_slot_booking_active"]
-    assert str(CreateIndex(index).compile(dialect=postgresql.dialect())).endswith("WHERE cancelled_at IS NULL")
+    assert str(CreateIndex(index).compile(dialect=postgresql.dialect())).endswith(
+        "WHERE cancelled_at IS NULL"
+    )
 
 
 def test_migrations_produce_exactly_the_models(db):
@@ -86,10 +88,11 @@ def test_pending_migration_copies_the_database_first(data_dir, monkeypatch):
         conn.execute("CREATE TABLE marker (x)")
         conn.execute("INSERT INTO marker VALUES (42)")
     upgraded = []
-    monkeypatch.setattr(database_module, "known_revisions", lambda: ["0001", "0002"])
+    head = database_module.head_revision()
+    monkeypatch.setattr(database_module, "known_revisions", lambda: [head, "9998"])
     monkeypatch.setattr(database_module, "upgrade", lambda engine, target="head": upgraded.append(target))
     open_database(data_dir).close()
-    copies = list((data_dir / "sauvegardes").glob("avant-migration-0001-*.db"))
+    copies = list((data_dir / "sauvegardes").glob(f"avant-migration-{head}-*.db"))
     assert upgraded == ["head"] and len(copies) == 1
     with sqlite3.connect(copies[0]) as conn:
         assert conn.execute("SELECT x FROM marker").fetchone() == (42,)

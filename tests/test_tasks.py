@@ -16,7 +16,9 @@ def test_result_and_progress_come_back_on_the_gui_thread(qtbot):
         return 42
 
     results = []
-    tasks.run_in_thread(None, "Essai", work, lambda result: results.append((result, threading.current_thread().name)))
+    tasks.run_in_thread(
+        None, "Essai", work, lambda result: results.append((result, threading.current_thread().name))
+    )
     qtbot.waitUntil(lambda: bool(results), timeout=10_000)
     gui = threading.main_thread().name
     assert seen["work"] != gui
@@ -30,7 +32,9 @@ def test_an_error_comes_back_on_the_gui_thread(qtbot):
     def work(progress):
         raise ValueError("boum")
 
-    tasks.run_in_thread(None, "Essai", work, lambda _r: None, lambda e: errors.append((e, threading.current_thread())))
+    tasks.run_in_thread(
+        None, "Essai", work, lambda _r: None, lambda e: errors.append((e, threading.current_thread()))
+    )
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert isinstance(errors[0][0], ValueError) and errors[0][1] is threading.main_thread()
 
@@ -97,7 +101,9 @@ def test_a_background_load_of_a_closed_view_is_dropped(qtbot):
     assert applied == []
 
 
-def test_a_failed_background_load_lets_the_view_say_so_then_shows_the_french_reason(qtbot, no_blocking_message_boxes):
+def test_a_failed_background_load_lets_the_view_say_so_then_shows_the_french_reason(
+    qtbot, no_blocking_message_boxes
+):
     import pytest
     from PySide6.QtWidgets import QWidget
 

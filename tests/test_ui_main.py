@@ -111,7 +111,11 @@ def test_sorting_uses_raw_dates(window_on, demo_db):
     proxy = window.caseload.proxy
     first = proxy.index(0, 5).data()
     assert first  # the most recent contact first, not the largest string
-    dates = [dt.datetime.strptime(proxy.index(r, 5).data(), "%d/%m/%Y %H:%M") for r in range(20) if proxy.index(r, 5).data()]
+    dates = [
+        dt.datetime.strptime(proxy.index(r, 5).data(), "%d/%m/%Y %H:%M")
+        for r in range(20)
+        if proxy.index(r, 5).data()
+    ]
     assert dates == sorted(dates, reverse=True)
 
 
@@ -137,7 +141,10 @@ def test_create_youth_without_name_is_refused(window_on, qtbot, school_db):
     qtbot.keyClicks(detail.first_names, "Zoe")
     qtbot.keyClicks(detail.birth_date, "31/02/2007")
     assert detail.save() is False
-    assert "31/02/2007" in detail.field_messages["birth_date"].text() or "n'existe pas" in detail.field_messages["birth_date"].text()
+    assert (
+        "31/02/2007" in detail.field_messages["birth_date"].text()
+        or "n'existe pas" in detail.field_messages["birth_date"].text()
+    )
     detail.birth_date.clear()
     assert detail.save() is False
     assert "obligatoire" in detail.field_messages["last_name"].text()
@@ -159,7 +166,11 @@ def test_escape_cancels_the_edit(window_on, qtbot, school_db):
 
 
 def test_unsaved_changes_ask_before_switching(window_on, qtbot, school_db, monkeypatch):
-    add_youths(school_db, YouthForm(last_name="Martin", first_names="Élodie"), YouthForm(last_name="Petit", first_names="Léo"))
+    add_youths(
+        school_db,
+        YouthForm(last_name="Martin", first_names="Élodie"),
+        YouthForm(last_name="Petit", first_names="Léo"),
+    )
     window = window_on(school_db)
     detail = window.caseload.detail
     window.caseload.table.selectRow(0)
@@ -202,7 +213,13 @@ def test_demo_opens_in_its_own_folder(window_on, db):
 def test_widgets_have_accessible_names(window_on, demo_db):
     window = window_on(demo_db)
     caseload = window.caseload
-    for widget in (caseload.search, caseload.stage_filter, caseload.table, caseload.detail.last_name, caseload.detail.ine):
+    for widget in (
+        caseload.search,
+        caseload.stage_filter,
+        caseload.table,
+        caseload.detail.last_name,
+        caseload.detail.ine,
+    ):
         assert widget.accessibleName()
 
 
@@ -298,7 +315,11 @@ def test_caseload_loads_off_the_gui_thread_and_selects_once_loaded(qtbot, school
     from pae_desktop.ui.caseload import CaseloadView
     from pae_desktop.ui.context import AppContext
 
-    add_youths(school_db, YouthForm(last_name="Martin", first_names="Élodie"), YouthForm(last_name="Durand", first_names="Paul"))
+    add_youths(
+        school_db,
+        YouthForm(last_name="Martin", first_names="Élodie"),
+        YouthForm(last_name="Durand", first_names="Paul"),
+    )
     with school_db.read() as session:
         campaign_id = get_campaign(session, 2025).id
         durand = session.scalars(select(Youth.id).where(Youth.last_name == "Durand")).one()

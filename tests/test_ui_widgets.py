@@ -9,7 +9,9 @@ def test_dialog_buttons_label_and_wire_each_button(qtbot):
     dialog = QDialog()
     qtbot.addWidget(dialog)
     saved = []
-    buttons = dialog_buttons(dialog, lambda: saved.append(True), {Button.Save: "&Enregistrer", Button.Close: "Fermer"})
+    buttons = dialog_buttons(
+        dialog, lambda: saved.append(True), {Button.Save: "&Enregistrer", Button.Close: "Fermer"}
+    )
     assert [buttons.button(b).text() for b in (Button.Save, Button.Close)] == ["&Enregistrer", "Fermer"]
     assert buttons.button(Button.Cancel) is None
     dialog.show()

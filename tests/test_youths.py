@@ -25,7 +25,9 @@ TODAY = dt.date(2026, 6, 15)
 
 def save(db, form, youth_id=None, **kwargs):
     with db.transaction() as session:
-        return save_youth(session, get_campaign(session, 2025), form, youth_id=youth_id, today=TODAY, **kwargs)
+        return save_youth(
+            session, get_campaign(session, 2025), form, youth_id=youth_id, today=TODAY, **kwargs
+        )
 
 
 def count(db, model=Youth):
@@ -90,7 +92,12 @@ def test_edit_keeps_pseudonym_and_audits_without_names(school_db):
 def test_stale_version_is_refused(school_db):
     created = save(school_db, YouthForm(last_name="Roux", first_names="Max"))
     with pytest.raises(UserError, match="modifié ailleurs"):
-        save(school_db, YouthForm(last_name="Roux", first_names="Maxime"), youth_id=created.youth_id, expected_version=99)
+        save(
+            school_db,
+            YouthForm(last_name="Roux", first_names="Maxime"),
+            youth_id=created.youth_id,
+            expected_version=99,
+        )
 
 
 def test_pseudonym_follows_the_spec():

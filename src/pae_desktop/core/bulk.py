@@ -19,7 +19,9 @@ _NEVER = 1_000_000_000
 _lock = threading.Lock()
 
 
-def _shared(take: Callable[[], Any], give_back: Callable[[Any], None]) -> Callable[[], AbstractContextManager]:
+def _shared(
+    take: Callable[[], Any], give_back: Callable[[Any], None]
+) -> Callable[[], AbstractContextManager]:
     """A process-wide change of the collector, nestable and shared by threads: the first one in makes it (`take`
     returns what it replaced), the last one out gives that back."""
     holders = 0

@@ -62,7 +62,9 @@ def ine_warning(value: str | None) -> str:
         return f"L'INE « {ine} » doit compter 11 caractères (il en a {len(ine)})."
     kind = ine_kind(ine)
     if kind is IneKind.INCONNU:
-        return f"L'INE « {ine} » n'a pas un format connu (9 chiffres et 2 lettres, ou 10 chiffres et 1 lettre)."
+        return (
+            f"L'INE « {ine} » n'a pas un format connu (9 chiffres et 2 lettres, ou 10 chiffres et 1 lettre)."
+        )
     if kind is IneKind.RNIE and ine[9:] != rnie_key(ine[:9]):
         return f"La clé de l'INE « {ine} » ne correspond pas (attendu : {ine[:9]}{rnie_key(ine[:9])})."
     if kind is IneKind.BEA and ine[10] != mod23_letter(ine[:10]):
@@ -99,15 +101,28 @@ def normalise_phone(raw: str | None) -> Phone:
     if not raw:
         return Phone("", "", False)
     compact = raw.replace(" ", "")
-    if len(compact) == 10 and compact.isascii() and compact.isdigit() and compact[0] == "0" and compact[1] != "8":
+    if (
+        len(compact) == 10
+        and compact.isascii()
+        and compact.isdigit()
+        and compact[0] == "0"
+        and compact[1] != "8"
+    ):
         # `0X XX XX XX XX` (spaces anywhere): what `parse` would build, without its cost (a quarter of an
         # import); validity and kind still come from phonenumbers' metadata, the national format is this one.
         number = phonenumbers.PhoneNumber(country_code=33, national_number=int(compact[1:]))
-        kind = phonenumbers.number_type(number)  # UNKNOWN exactly when is_valid_number is false (+33 is FR only)
+        kind = phonenumbers.number_type(
+            number
+        )  # UNKNOWN exactly when is_valid_number is false (+33 is FR only)
         if kind == phonenumbers.PhoneNumberType.UNKNOWN:
             return Phone("", raw, False)
-        mobile = kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-        return Phone(" ".join((compact[:2], compact[2:4], compact[4:6], compact[6:8], compact[8:])), raw, mobile)
+        mobile = kind in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+        return Phone(
+            " ".join((compact[:2], compact[2:4], compact[4:6], compact[6:8], compact[8:])), raw, mobile
+        )
     try:
         number = phonenumbers.parse(raw, "FR")
     except phonenumbers.NumberParseException:

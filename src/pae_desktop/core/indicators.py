@@ -318,7 +318,9 @@ def is_rate(key: str) -> bool:
     return key in RATE or key.startswith("sorties.")
 
 
-def document(campagne: int, etablissements: Iterable[str], indicators: dict, per_school: dict | None = None) -> dict:
+def document(
+    campagne: int, etablissements: Iterable[str], indicators: dict, per_school: dict | None = None
+) -> dict:
     """The JSON document of spec §5; `per_school` (UAI → indicators) only for a consolidation."""
     doc = {
         "format": "PAE-INDICATEURS-1",

@@ -22,13 +22,17 @@ class Declared:
 
 SCHEME_NAME = Declared("scheme_name", "Nom du dispositif", v.DEFAULT_SCHEME_NAME)
 MEF_N3 = Declared("mef_n3", "Code MEF du parcours de niveau 3 (depuis un CAP)", v.DEFAULT_MEF_N3)
-MEF_N4 = Declared("mef_n4", "Code MEF du parcours de niveau 4 (depuis un bac pro, BMA, DTMS)", v.DEFAULT_MEF_N4)
+MEF_N4 = Declared(
+    "mef_n4", "Code MEF du parcours de niveau 4 (depuis un bac pro, BMA, DTMS)", v.DEFAULT_MEF_N4
+)
 UNREACHABLE_AFTER = Declared("unreachable_after", "Tentatives sans réponse avant « Injoignable »", 3)
 RETENTION_NO_PATHWAY = Declared(
     "retention_no_pathway", "Anonymiser les jeunes sans parcours à la fin de la campagne (31 décembre)", True
 )
 RETENTION_PATHWAY_MONTHS = Declared(
-    "retention_pathway_months", "Conserver les dossiers de parcours jusqu'au 31 août suivant (mois après le 31/12)", 8
+    "retention_pathway_months",
+    "Conserver les dossiers de parcours jusqu'au 31 août suivant (mois après le 31/12)",
+    8,
 )
 AUDIT_RETENTION_DAYS = Declared("audit_retention_days", "Durée de conservation du journal (jours)", 365)
 LOCK_AFTER_MINUTES = Declared("lock_after_minutes", "Verrouiller la fenêtre après (minutes d'inactivité)", 10)

@@ -191,9 +191,7 @@ class Barrier(Vocabulary):
 
 
 HEALTH_BARRIER_TOOLTIP = "Une simple case à cocher : aucun détail de santé n'est écrit dans le dossier."
-FREE_TEXT_REMINDER = (
-    "Données minimales : n'écrivez ni détail de santé, ni infraction, ni nationalité dans les zones de texte libre."
-)
+FREE_TEXT_REMINDER = "Données minimales : n'écrivez ni détail de santé, ni infraction, ni nationalité dans les zones de texte libre."
 
 
 class Decision(Vocabulary):
@@ -377,8 +375,22 @@ class DocumentKind(Vocabulary):
     BILAN = "bilan", "Bilan de campagne"
 
 
-# The scheme is being renamed (AvenirPro+, arrêté of 28 November 2025): its name and MEF codes are settings
-# whose defaults are these.
+class Phase1EventKind(Vocabulary):
+    """Events of phase 1 «AvenirPro» (domain §1)."""
+
+    SALON = "SALON", "Salon professionnel"
+    VISITE_ENTREPRISE = "VISITE_ENTREPRISE", "Visite d'entreprise"
+    FORUM = "FORUM", "Forum de recrutement"
+    JOB_DATING = "JOB_DATING", "Job dating"
+    AUTRE = "AUTRE", "Autre événement"
+
+
+# The minimum of collective workshops phase 1 plans for every terminale student (domain §1).
+PHASE1_MIN_WORKSHOPS = 4
+PHASE1_MIN_MINUTES = 60
+PHASE1_MAX_MINUTES = 120
+
+# TRANSITIONAL (removed by the per-campaign scheme work): the old global defaults.
 DEFAULT_SCHEME_NAME = "Parcours Ambition Emploi"
 DEFAULT_MEF_N3 = "7034150211"
 DEFAULT_MEF_N4 = "7044150111"

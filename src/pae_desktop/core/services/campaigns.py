@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign
+from pae_desktop.core.scheme import default_scheme, store_scheme
 
 MIN_YEAR = 2023  # the scheme opened at the rentrée 2023
 MAX_YEAR = 2100
@@ -85,6 +86,7 @@ def create_campaign(session: Session, dates: CampaignDates) -> Campaign:
         interview_deadline=dates.interview_deadline,
         latest_end=dates.latest_end,
     )
+    store_scheme(campaign, default_scheme(dates.year))
     session.add(campaign)
     session.flush()
     return campaign
@@ -108,7 +110,9 @@ def update_campaign_dates(session: Session, campaign: Campaign, dates: CampaignD
 
 def campaign_dates(campaign: Campaign) -> CampaignDates:
     return CampaignDates(
-        campaign.year, campaign.census_cutoff, campaign.rentree, campaign.interview_deadline, campaign.latest_end
+        campaign.year,
+        campaign.census_cutoff,
+        campaign.rentree,
+        campaign.interview_deadline,
+        campaign.latest_end,
     )
-
-

@@ -19,7 +19,8 @@ class InvalidFiles(UserError):
         self.problems = problems
         lines = [str(p) for p in problems]
         super().__init__(
-            f"Consolidation refusée : {len(problems)} problème{'s' if len(problems) > 1 else ''}.\n" + "\n".join(lines)
+            f"Consolidation refusée : {len(problems)} problème{'s' if len(problems) > 1 else ''}.\n"
+            + "\n".join(lines)
         )
 
 
@@ -47,7 +48,12 @@ def check_files(files: list[FoqualeFile]) -> list[Problem]:
             others = ", ".join(f.path for f in same)
             for f in same:
                 problems.append(
-                    Problem(f.path, 2, "uai", f"Plusieurs fichiers pour l'établissement {uai} ({others}) : gardez-en un.")
+                    Problem(
+                        f.path,
+                        2,
+                        "uai",
+                        f"Plusieurs fichiers pour l'établissement {uai} ({others}) : gardez-en un.",
+                    )
                 )
     return problems
 

@@ -100,7 +100,9 @@ def _mobile(rng: random.Random) -> str:
 
 
 def _at(day: dt.date, rng: random.Random, start_hour: int = 9, end_hour: int = 17) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(rng.randint(start_hour, end_hour - 1), rng.choice((0, 15, 30, 45))))
+    return dt.datetime.combine(
+        day, dt.time(rng.randint(start_hour, end_hour - 1), rng.choice((0, 15, 30, 45)))
+    )
 
 
 def _weekday_on_or_after(day: dt.date) -> dt.date:
@@ -116,14 +118,19 @@ def generate_demo(
     year: int | None = None,
     today: dt.date | None = None,
 ) -> DemoSummary:
-    if session.scalars(select(School.id).limit(1)).first() is not None or session.scalars(
-        select(Campaign.id).limit(1)
-    ).first() is not None:
-        raise UserError("La base contient déjà des données : la démonstration ne s'installe que dans une base vide.")
+    if (
+        session.scalars(select(School.id).limit(1)).first() is not None
+        or session.scalars(select(Campaign.id).limit(1)).first() is not None
+    ):
+        raise UserError(
+            "La base contient déjà des données : la démonstration ne s'installe que dans une base vide."
+        )
     today = today or dt.date.today()
     year = year or default_demo_year(today)
     if dt.date(year, 12, 31) >= today:
-        raise UserError(f"La campagne de démonstration doit être terminée : choisissez une année avant {today.year}.")
+        raise UserError(
+            f"La campagne de démonstration doit être terminée : choisissez une année avant {today.year}."
+        )
     rng = random.Random(seed)
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
@@ -286,7 +293,9 @@ def _youths(
                 LegalRepresentative(
                     rank=rank,
                     last_name=last.upper() if rng.random() < 0.8 else fake.last_name().upper(),
-                    first_name=fake.first_name_female() if link is ParentLink.MERE else fake.first_name_male(),
+                    first_name=fake.first_name_female()
+                    if link is ParentLink.MERE
+                    else fake.first_name_male(),
                     civility="Mme" if link is ParentLink.MERE else "M.",
                     link=link.value,
                     phone=rep_phone.normalised,
@@ -364,7 +373,11 @@ def _campaign_facts(
                         at=_at(contact_day + dt.timedelta(days=3 * attempt), rng),
                         channel=rng.choice((ContactChannel.TELEPHONE, ContactChannel.SMS)).value,
                         result=rng.choice(
-                            (ContactResult.PAS_DE_REPONSE, ContactResult.MESSAGE_LAISSE, ContactResult.COORDONNEES_ERRONEES)
+                            (
+                                ContactResult.PAS_DE_REPONSE,
+                                ContactResult.MESSAGE_LAISSE,
+                                ContactResult.COORDONNEES_ERRONEES,
+                            )
                         ).value,
                         next_step="" if last else NextStep.A_RELANCER.value,
                         next_date=None if last else contact_day + dt.timedelta(days=3 * attempt + 3),
@@ -385,7 +398,9 @@ def _campaign_facts(
             contact_day = _weekday_on_or_after(contact_day + dt.timedelta(days=2))
         if fate == "not_concerned":
             youth.not_concerned_on = contact_day
-            youth.not_concerned_reason = rng.choice(("Poursuite d'études en BTS", "Contrat d'apprentissage signé"))
+            youth.not_concerned_reason = rng.choice(
+                ("Poursuite d'études en BTS", "Contrat d'apprentissage signé")
+            )
             continue
         result, next_step = {
             "already": (ContactResult.JOINT, NextStep.DEJA_EN_SOLUTION),
@@ -399,7 +414,9 @@ def _campaign_facts(
             ContactAttempt(
                 youth=youth,
                 at=_at(contact_day, rng),
-                channel=rng.choice((ContactChannel.TELEPHONE, ContactChannel.TELEPHONE, ContactChannel.RENCONTRE)).value,
+                channel=rng.choice(
+                    (ContactChannel.TELEPHONE, ContactChannel.TELEPHONE, ContactChannel.RENCONTRE)
+                ).value,
                 result=result.value,
                 next_step=next_step.value if next_step else "",
                 note="Jeune joint, situation expliquée." if result is ContactResult.JOINT else "",
@@ -455,9 +472,13 @@ def _interview_and_pathway(session, campaign, youth, slot, directory, referent, 
     )
     interview.participants.append(InterviewParticipant(role=Role.RDS.value, person=referent))
     if ml_present:
-        interview.participants.append(InterviewParticipant(role=Role.ML.value, person=slot.advisor, partner=slot.partner))
+        interview.participants.append(
+            InterviewParticipant(role=Role.ML.value, person=slot.advisor, partner=slot.partner)
+        )
     if rng.random() < 0.5:
-        interview.participants.append(InterviewParticipant(role=Role.PP.value, person=rng.choice(directory["staff"][6:])))
+        interview.participants.append(
+            InterviewParticipant(role=Role.PP.value, person=rng.choice(directory["staff"][6:]))
+        )
     if rng.random() < 0.3:
         interview.participants.append(InterviewParticipant(role=Role.BDE.value, person=directory["staff"][3]))
     for barrier in rng.sample(list(Barrier), rng.randint(0, 3)):
@@ -498,14 +519,18 @@ def _pathway(session, campaign, youth, held, slot, directory, referent, rng) -> 
     if shape == "single":
         kind = rng.choice((ModuleType.IMMERSION_CLASSE, ModuleType.PFMP, ModuleType.ACCOMPAGNEMENT_ML))
         if kind is ModuleType.PFMP:  # PFMP ≤ 2/3 of the pathway even alone
-            pathway.modules.append(_module(kind, start, start + dt.timedelta(days=days * 3 // 5), company, rng))
+            pathway.modules.append(
+                _module(kind, start, start + dt.timedelta(days=days * 3 // 5), company, rng)
+            )
         else:
             carrier = slot.partner if kind is ModuleType.ACCOMPAGNEMENT_ML else None
             pathway.modules.append(_module(kind, start, end, carrier, rng))
     else:
         pathway.modules.append(_module(ModuleType.ACCOMPAGNEMENT_ML, start, end, slot.partner, rng))
         pfmp_start = start + dt.timedelta(days=14)
-        pathway.modules.append(_module(ModuleType.PFMP, pfmp_start, pfmp_start + dt.timedelta(days=34), company, rng))
+        pathway.modules.append(
+            _module(ModuleType.PFMP, pfmp_start, pfmp_start + dt.timedelta(days=34), company, rng)
+        )
         if shape == "partner3":
             pathway.modules.append(
                 _module(ModuleType.IMMERSION_CLASSE, start, start + dt.timedelta(days=13), None, rng)
@@ -518,7 +543,9 @@ def _pathway(session, campaign, youth, held, slot, directory, referent, rng) -> 
                 FollowUpEvent(
                     youth=youth,
                     on=on,
-                    kind=rng.choice((FollowUpKind.POINT_ETAPE, FollowUpKind.APPEL, FollowUpKind.VISITE_ENTREPRISE)).value,
+                    kind=rng.choice(
+                        (FollowUpKind.POINT_ETAPE, FollowUpKind.APPEL, FollowUpKind.VISITE_ENTREPRISE)
+                    ).value,
                     note="Point sur l'assiduité et les démarches.",
                     done_on=on,
                 )
@@ -567,7 +594,9 @@ def _module(kind: ModuleType, start: dt.date, end: dt.date, carrier: Partner | N
         place=carrier.city if carrier is not None else "Au lycée",
         start_date=start,
         end_date=end,
-        weekly_hours=rng.choice((12.0, 20.0, 35.0)) if kind is ModuleType.PFMP else rng.choice((4.0, 6.0, 8.0)),
+        weekly_hours=rng.choice((12.0, 20.0, 35.0))
+        if kind is ModuleType.PFMP
+        else rng.choice((4.0, 6.0, 8.0)),
         tutor="Tuteur désigné par l'entreprise" if kind is ModuleType.PFMP else "",
         convention_ref=f"CONV-{rng.randint(1000, 9999)}" if kind is ModuleType.PFMP else "",
     )

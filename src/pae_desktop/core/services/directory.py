@@ -159,7 +159,9 @@ def save_partner(session: Session, form: PartnerForm, partner_id: int | None = N
     }
     for key, value in values.items():
         if not created and getattr(partner, key) != value:
-            audit.record(session, "update", "partner", partner.id, field=key, old=getattr(partner, key), new=value)
+            audit.record(
+                session, "update", "partner", partner.id, field=key, old=getattr(partner, key), new=value
+            )
         setattr(partner, key, value)
     session.flush()
     if created:
@@ -171,7 +173,9 @@ def set_partner_archived(session: Session, partner_id: int, archived: bool = Tru
     """Archive a partner (hidden from the choices, kept in the records that name it), or bring it back."""
     partner = get_partner(session, partner_id)
     if partner.archived != archived:
-        audit.record(session, "update", "partner", partner.id, field="archived", old=partner.archived, new=archived)
+        audit.record(
+            session, "update", "partner", partner.id, field="archived", old=partner.archived, new=archived
+        )
         partner.archived = archived
 
 
@@ -327,7 +331,9 @@ def person_warnings(session: Session, form: PersonForm) -> dict[str, str]:
     partner = session.get(Partner, form.partner_id) if form.partner_id else None
     role = PersonRole.from_code(form.role)
     if role is PersonRole.ML and (partner is None or partner.type != PartnerType.MISSION_LOCALE):
-        notes["role"] = "Un(e) conseiller(ère) Mission locale est normalement rattaché(e) à une Mission locale."
+        notes["role"] = (
+            "Un(e) conseiller(ère) Mission locale est normalement rattaché(e) à une Mission locale."
+        )
     if role is PersonRole.TUTEUR and partner is None:
         notes["role"] = "Un tuteur en entreprise est normalement rattaché à une entreprise."
     return notes
@@ -339,7 +345,9 @@ def save_person(session: Session, form: PersonForm, person_id: int | None = None
         raise UserError("\n".join(problems.values()))
     if form.partner_id is not None:
         partner = get_partner(session, form.partner_id)
-        if partner.archived and (person_id is None or get_person(session, person_id).partner_id != partner.id):
+        if partner.archived and (
+            person_id is None or get_person(session, person_id).partner_id != partner.id
+        ):
             raise UserError(f"« {partner.name} » est archivé : réactivez-le avant d'y rattacher quelqu'un.")
     created = person_id is None
     person = Person(last_name="", role=form.role) if created else get_person(session, person_id)
@@ -355,7 +363,9 @@ def save_person(session: Session, form: PersonForm, person_id: int | None = None
     }
     for key, value in values.items():
         if not created and getattr(person, key) != value:
-            audit.record(session, "update", "person", person.id, field=key, old=getattr(person, key), new=value)
+            audit.record(
+                session, "update", "person", person.id, field=key, old=getattr(person, key), new=value
+            )
         setattr(person, key, value)
     session.flush()
     if created:
@@ -366,7 +376,9 @@ def save_person(session: Session, form: PersonForm, person_id: int | None = None
 def set_person_archived(session: Session, person_id: int, archived: bool = True) -> None:
     person = get_person(session, person_id)
     if person.archived != archived:
-        audit.record(session, "update", "person", person.id, field="archived", old=person.archived, new=archived)
+        audit.record(
+            session, "update", "person", person.id, field="archived", old=person.archived, new=archived
+        )
         person.archived = archived
 
 

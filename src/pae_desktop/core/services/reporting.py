@@ -188,7 +188,9 @@ _CAMPAIGN = bindparam("campaign_id", type_=Integer)
 _INFORMED_CLASSES = select(InformationAction.division).where(
     InformationAction.campaign_id == _CAMPAIGN, InformationAction.division != ""
 )
-_TARGETED = select(InformationTarget.youth_id).join(InformationAction, InformationAction.id == InformationTarget.action_id)
+_TARGETED = select(InformationTarget.youth_id).join(
+    InformationAction, InformationAction.id == InformationTarget.action_id
+)
 _DENSE = {
     "id_jeune": Youth.pseudonym,
     "sexe": case((Youth.sex.in_(_codes(Sex)), Youth.sex), else_=""),
@@ -220,7 +222,9 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
     successful = ContactAttempt.result.in_(_SUCCESSFUL)
     if count_attempts:
         attempts = (
-            select(ContactAttempt.youth_id, func.count(), func.min(case((successful, _raw(ContactAttempt.at)))))
+            select(
+                ContactAttempt.youth_id, func.count(), func.min(case((successful, _raw(ContactAttempt.at))))
+            )
             .where(_in_census(ContactAttempt.youth_id))
             .group_by(ContactAttempt.youth_id)
         )
@@ -243,7 +247,11 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
         .where(_in_census(SlotBooking.youth_id))
         .group_by(SlotBooking.youth_id),
         interviews=select(
-            Interview.id, Interview.youth_id, _raw(Interview.held_on), Interview.decision, Interview.refusal_reason
+            Interview.id,
+            Interview.youth_id,
+            _raw(Interview.held_on),
+            Interview.decision,
+            Interview.refusal_reason,
         ).where(_in_census(Interview.youth_id)),
         participants=select(
             InterviewParticipant.interview_id,
@@ -258,7 +266,10 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
         .where(_in_census(Interview.youth_id))
         .order_by(InterviewParticipant.id),
         modules=select(
-            PathwayModule.pathway_id, PathwayModule.module_type, carrier.type, PathwayModule.start_date,
+            PathwayModule.pathway_id,
+            PathwayModule.module_type,
+            carrier.type,
+            PathwayModule.start_date,
             PathwayModule.end_date,
         )
         .join(Pathway, Pathway.id == PathwayModule.pathway_id)
@@ -276,10 +287,20 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
         )
         .outerjoin(reference_ml, reference_ml.id == Pathway.mission_locale_id)
         .where(_in_census(Pathway.youth_id)),
-        exits=select(Exit.youth_id, Exit.category, Exit.detail, _raw(Exit.on)).where(_in_census(Exit.youth_id)),
+        exits=select(Exit.youth_id, Exit.category, Exit.detail, _raw(Exit.on)).where(
+            _in_census(Exit.youth_id)
+        ),
         nominative=select(
-            Youth.id, Youth.ine, Youth.last_name, Youth.first_names, _raw(Youth.birth_date), Youth.phone,
-            Youth.phone_raw, Youth.phone2, Youth.phone2_raw, Youth.email,
+            Youth.id,
+            Youth.ine,
+            Youth.last_name,
+            Youth.first_names,
+            _raw(Youth.birth_date),
+            Youth.phone,
+            Youth.phone_raw,
+            Youth.phone2,
+            Youth.phone2_raw,
+            Youth.email,
         ).where(Youth.campaign_id == _CAMPAIGN),
     )
 
@@ -378,7 +399,9 @@ def _build_rows(
     roles: dict[int, set[str]] = defaultdict(set)  # interview id → roles present
     ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its first ML advisor
     if interviews:
-        for interview_id, role, partner_name, person_partner_name in conn.execute(queries.participants, params):
+        for interview_id, role, partner_name, person_partner_name in conn.execute(
+            queries.participants, params
+        ):
             if role in _ROLE_ORDER:
                 roles[interview_id].add(role)
             name = (partner_name or person_partner_name or "").strip()
@@ -419,9 +442,16 @@ def _build_rows(
     modules: dict[int, list[rules.ModuleFacts]] = defaultdict(list)
     for pathway_id, module_type, carrier_type, start, end in conn.execute(queries.modules, params):
         modules[pathway_id].append(rules.ModuleFacts(module_type, start, end, carrier_type))
-    for youth_id, pathway_id, mef, start, planned_end, abandoned_on, abandon_reason, reference in conn.execute(
-        queries.pathways, params
-    ):
+    for (
+        youth_id,
+        pathway_id,
+        mef,
+        start,
+        planned_end,
+        abandoned_on,
+        abandon_reason,
+        reference,
+    ) in conn.execute(queries.pathways, params):
         own = modules.get(pathway_id, [])
         types = {m.module_type for m in own if m.module_type in _MODULE_ORDER}
         mission_locale[youth_id] = mission_locale.get(youth_id) or (reference or "").strip()
@@ -456,9 +486,18 @@ def _build_rows(
             )
 
     if nominative:
-        for youth_id, ine, last_name, first_names, birth, phone, phone_raw, phone2, phone2_raw, email in conn.execute(
-            queries.nominative, params
-        ):
+        for (
+            youth_id,
+            ine,
+            last_name,
+            first_names,
+            birth,
+            phone,
+            phone_raw,
+            phone2,
+            phone2_raw,
+            email,
+        ) in conn.execute(queries.nominative, params):
             _put(
                 by_id[youth_id],
                 {
@@ -508,7 +547,9 @@ def exit_breakdown(rows: Iterable[dict[str, str]]) -> dict[str, dict[str, int]]:
     return out
 
 
-def campaign_report(session: Session, year: int | None = None) -> tuple[Report, list[tuple[int, dict[str, str]]]]:
+def campaign_report(
+    session: Session, year: int | None = None
+) -> tuple[Report, list[tuple[int, dict[str, str]]]]:
     """The report of the campaign of rentrée `year` (the latest by default), with its rows for the drill-down.
 
     The rows are `report_rows`: they hold the columns the indicators read, not the 41 of the exchange file.
@@ -520,7 +561,9 @@ def campaign_report(session: Session, year: int | None = None) -> tuple[Report, 
     keyed = report_rows(session, campaign)
     rows = [row for _id, row in keyed]
     previous = []
-    for earlier in session.scalars(select(Campaign).where(Campaign.year < campaign.year).order_by(Campaign.year)):
+    for earlier in session.scalars(
+        select(Campaign).where(Campaign.year < campaign.year).order_by(Campaign.year)
+    ):
         previous.append((earlier.year, indicators.compute(row for _id, row in report_rows(session, earlier))))
     values, counts = indicators.compute_with_counts(rows)
     report = Report(
@@ -551,12 +594,16 @@ CASELOAD_HEADERS = (
 )
 
 
-def caseload_table(session: Session, year: int | None = None, today: dt.date | None = None) -> tuple[int, list[list]]:
+def caseload_table(
+    session: Session, year: int | None = None, today: dt.date | None = None
+) -> tuple[int, list[list]]:
     """The campaign's caseload as the table shows it (French labels, typed dates), sorted by name."""
     from pae_desktop.core.services.youths import caseload_rows
 
     campaign = require_campaign(session, year)
-    rows = sorted(caseload_rows(session, campaign.id, today), key=lambda r: (r.last_name.upper(), r.first_names))
+    rows = sorted(
+        caseload_rows(session, campaign.id, today), key=lambda r: (r.last_name.upper(), r.first_names)
+    )
     return campaign.year, [
         [
             r.last_name.upper(),

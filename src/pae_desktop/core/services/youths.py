@@ -94,7 +94,12 @@ def next_action(stage: Stage, pending: PendingDates, today: dt.date) -> tuple[st
         return f"Entretien le {pending.next_slot:%d/%m à %Hh%M}", pending.next_slot.date()
     if pending.follow_up_on is not None and stage not in (Stage.SORTI,):
         return pending.follow_up_action or "Suivi à faire", pending.follow_up_on
-    if pending.recontact_on is not None and stage in (Stage.REPERE, Stage.INFORME, Stage.CONTACTE, Stage.INJOIGNABLE):
+    if pending.recontact_on is not None and stage in (
+        Stage.REPERE,
+        Stage.INFORME,
+        Stage.CONTACTE,
+        Stage.INJOIGNABLE,
+    ):
         return "Relancer", pending.recontact_on
     return _STAGE_ACTION.get(stage, ""), None
 
@@ -241,7 +246,11 @@ class YouthForm:
         notes: dict[str, str] = {}
         if warning := ine_warning(self.ine):
             notes["ine"] = warning
-        if (warning := birth_date_error(self.birth_date, today)) and self.birth_date and self.birth_date <= today:
+        if (
+            (warning := birth_date_error(self.birth_date, today))
+            and self.birth_date
+            and self.birth_date <= today
+        ):
             notes["birth_date"] = warning
         if is_minor(self.birth_date, today) and not any(r.is_legal for r in self.representatives):
             notes["representatives"] = "Jeune mineur : renseignez au moins un représentant légal."
@@ -382,7 +391,15 @@ def save_youth(
     for name in _YOUTH_FIELDS:
         if getattr(youth, name) != values[name]:
             if not created:
-                audit.record(session, "update", "youth", youth.id, field=name, old=getattr(youth, name), new=values[name])
+                audit.record(
+                    session,
+                    "update",
+                    "youth",
+                    youth.id,
+                    field=name,
+                    old=getattr(youth, name),
+                    new=values[name],
+                )
             setattr(youth, name, values[name])
             changed.append(name)
     for name, raw in (("phone", form.phone), ("phone2", form.phone2)):
@@ -390,7 +407,13 @@ def save_youth(
         if getattr(youth, f"{name}_raw") != phone.raw:
             if not created:
                 audit.record(
-                    session, "update", "youth", youth.id, field=name, old=getattr(youth, f"{name}_raw"), new=phone.raw
+                    session,
+                    "update",
+                    "youth",
+                    youth.id,
+                    field=name,
+                    old=getattr(youth, f"{name}_raw"),
+                    new=phone.raw,
                 )
             setattr(youth, name, phone.normalised)
             setattr(youth, f"{name}_raw", phone.raw)
@@ -400,7 +423,9 @@ def save_youth(
         value = getattr(form, name).strip() if name in ("speciality", "division") else getattr(form, name)
         if getattr(schooling, name) != value:
             if not created:
-                audit.record(session, "update", "youth", youth.id, field=name, old=getattr(schooling, name), new=value)
+                audit.record(
+                    session, "update", "youth", youth.id, field=name, old=getattr(schooling, name), new=value
+                )
             setattr(schooling, name, value)
             changed.append(name)
     if _replace_representatives(youth, form.representatives):
@@ -424,7 +449,17 @@ def save_youth(
 
 def _replace_representatives(youth: Youth, forms: list[RepresentativeForm]) -> bool:
     current = [
-        (r.last_name, r.first_name, r.link, r.is_legal, r.phone_raw, r.email, r.address, r.postal_code, r.city)
+        (
+            r.last_name,
+            r.first_name,
+            r.link,
+            r.is_legal,
+            r.phone_raw,
+            r.email,
+            r.address,
+            r.postal_code,
+            r.city,
+        )
         for r in youth.representatives
     ]
     wanted = [
@@ -444,7 +479,9 @@ def _replace_representatives(youth: Youth, forms: list[RepresentativeForm]) -> b
     if current == wanted:
         return False
     youth.representatives.clear()
-    for rank, (last, first, link, legal, phone_raw, email, address, postal, city) in enumerate(wanted, start=1):
+    for rank, (last, first, link, legal, phone_raw, email, address, postal, city) in enumerate(
+        wanted, start=1
+    ):
         phone = normalise_phone(phone_raw)
         youth.representatives.append(
             LegalRepresentative(
