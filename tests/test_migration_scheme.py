@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlalchemy import text
 
-from pae_desktop.storage import database
 import pg_server
+from pae_desktop.storage import database
 
 
 def _database_at_0001(url: str, settings: dict[str, str]):
