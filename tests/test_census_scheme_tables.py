@@ -21,6 +21,7 @@ from pae_desktop.core.services.census import (
     preview_import,
     read_sources,
 )
+from pae_desktop.core.services.census_reference import ImportReference
 
 # (ANNEE_SCOLAIRE, the June export's date, the day the import runs)
 JUNE_2025 = (2024, "03/06/2025", dt.date(2025, 6, 10))
@@ -219,3 +220,16 @@ def test_the_2025_campaign_keeps_its_name_when_2026_is_renamed(db, tmp_path):
     old = _preview(db, _export(tmp_path, SCHEME_STUDENTS, JUNE_2025, "a.xml"), JUNE_2025)
     new = _preview(db, _export(tmp_path, SCHEME_STUDENTS, JUNE_2026, "b.xml"), JUNE_2026)
     assert (old.scheme_name, new.scheme_name) == ("Parcours Ambition Emploi", "AvenirPro+ (académie)")
+
+
+def test_the_warning_names_the_nearest_table_for_an_older_year_and_says_when_none_is_bundled():
+    older = ImportReference(2019, 2024, None).table_warning
+    assert older.startswith(
+        "Aucune table nationale des MEF 2019-2020 n'est fournie avec cette version : la plus proche, "
+        "table nationale des MEF 2024-2025, a été utilisée à sa place."
+    )
+    assert ImportReference(2026, 2026, None).table_warning == ""
+    assert ImportReference(2026, None, None).table_warning.startswith(
+        "Aucune table nationale des MEF n'est fournie avec l'application"
+    )
+    assert ImportReference(2026, None, None).national == {}

@@ -330,6 +330,7 @@ class ImportPreview:
     warnings: list[str] = field(default_factory=list)
     import_ids: list[int] = field(default_factory=list)
     mef_table: str = ""  # «Table nationale des MEF 2026-2027»: the table final years were read from
+    mef_table_warning: str = ""  # why it is not the export's own year's table (also in `warnings`)
     scheme_name: str = ""  # the campaign's scheme, naming the students already in it
 
     @property
@@ -816,6 +817,7 @@ def _plan(session: Session, sources: ImportSources, options: ImportOptions, prog
         label_classes=[],
         not_final=0,
         mef_table=reference.table_title,
+        mef_table_warning=reference.table_warning,
         scheme_name=reference.scheme_name,
     )
     if reference.table_warning:
