@@ -17,7 +17,6 @@ from fixtures.siecle.builder import (
     write,
     write_zip,
 )
-from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     Campaign,
@@ -176,7 +175,7 @@ def test_the_census_holds_exactly_the_final_year_students_under_school_status(db
     assert outcomes["N'DIAYE"] == (Outcome.NOT_CONCERNED, "Apprenti : non concerné")
     assert outcomes["INACTIF"] == (Outcome.NOT_CONCERNED, "Classe « Inactifs »")
     assert outcomes["SANSCLASSE"] == (Outcome.NOT_CONCERNED, "Sans classe")
-    assert outcomes["PARCOURS"] == (Outcome.PAE, "Inscrit en PAE sans parcours")
+    assert outcomes["PARCOURS"] == (Outcome.PAE, "Inscrit en AvenirPro+ sans parcours")
     assert "SECONDE" not in outcomes
     assert preview.not_final == 1
     assert preview.count(Outcome.ADDED) == 8
@@ -641,18 +640,3 @@ def test_imports_are_listed(db, export):
         assert records[0].exported_at == dt.datetime(2026, 6, 3, 19, 2, 11)
         assert records[0].uai == "0759999L"
         assert len(records[0].sha256) == 64
-
-
-def test_pae_codes_follow_the_settings(db, tmp_path):
-    with db.transaction() as session:
-        settings.put(session, settings.MEF_N4, "2472552033")  # a renamed scheme's code, for the test
-    preview = _preview(
-        db,
-        [
-            write(
-                tmp_path / "e.xml",
-                eleves_xml([Student("1", "A", "B"), Student("2", "C", "D", mef="24122146220")]),
-            )
-        ],
-    )
-    assert [r.outcome for r in sorted(preview.rows, key=lambda r: r.name)] == [Outcome.PAE, Outcome.ADDED]

@@ -22,7 +22,7 @@ from pae_desktop.core.census import (
 )
 from pae_desktop.core.vocabulary import Diploma
 
-NATIONAL = national_mefs()
+NATIONAL = national_mefs(2025)  # the table of school year 2025-2026, which still lists the PAE codes
 
 # (SIECLE CODE_MEF, expected diploma, expected method) — real BCN codes with SIECLE's trailing character.
 BCN_CASES = [
@@ -88,7 +88,7 @@ def test_pae_mefs(code):
     assert detection.final_year is False
 
 
-def test_pae_mefs_come_from_the_settings():
+def test_scheme_mefs_are_the_codes_given():
     assert detect("12345678900", pae_codes=("1234567890",)).pae is True
     assert detect("70341502110", pae_codes=("1234567890",), national=NATIONAL).pae is True  # MEFSTAT4 4151
 

@@ -129,12 +129,15 @@ def format_preview(preview) -> list[str]:
         lines.append(f"Campagne {preview.campaign_year}.")
     if not preview.campaign_exists:
         lines.append(f"La campagne {preview.campaign_year} sera créée.")
+    if preview.mef_table:
+        lines.append(preview.table_sentence)
     counts = preview.counts
     lines.append(
         f"Nouveaux : {counts[Outcome.ADDED]} · Mis à jour : {counts[Outcome.UPDATED]} · "
         f"Inchangés : {counts[Outcome.UNCHANGED]} · Rejetés : {counts[Outcome.REJECTED]} · "
         f"Ont quitté l'établissement : {counts[Outcome.LEFT]} · Non concernés : {counts[Outcome.NOT_CONCERNED]} · "
-        f"Inscrits en PAE : {counts[Outcome.PAE]} · Hors terminale : {preview.not_final}"
+        f"{preview.outcome_label(Outcome.PAE, plural=True)} : {counts[Outcome.PAE]} · "
+        f"Hors terminale : {preview.not_final}"
     )
     for warning in preview.warnings:
         lines.append(f"Attention : {warning}")
@@ -150,7 +153,7 @@ def format_preview(preview) -> list[str]:
         Outcome.REJECTED: "Rejetés",
         Outcome.LEFT: "Ont quitté l'établissement",
         Outcome.NOT_CONCERNED: "Non concernés",
-        Outcome.PAE: "Inscrits en PAE",
+        Outcome.PAE: preview.outcome_label(Outcome.PAE, plural=True),
     }
     for outcome, title in titles.items():
         rows = preview.rows_of(outcome)

@@ -1,9 +1,10 @@
 """Who enters the census (domain.md §3, NOTES.md §11.4): final-year detection from MEFs and labels, pure.
 
 A student's MEF is first replaced by its «MEF de rattachement» and read through its MEFSTAT4 (from the
-file's nomenclature, else the national BCN table shipped in `resources/reference/`); failing that, the MEF
-code's digits (dispositif, durée, année); failing that, labels, which the user then confirms class by class.
-Everything here is a pure function of its arguments, apart from `national_mefs()` which reads the table once.
+file's nomenclature, else the national BCN table of the export's school year in `resources/reference/`);
+failing that, the MEF code's digits (dispositif, durée, année); failing that, labels, which the user then
+confirms class by class. Everything here is a pure function of its arguments, apart from `national_mefs()`
+which reads each school year's table once.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pae_desktop.core.scheme import ALL_SCHEME_CODES
 from pae_desktop.core.text import fold
-from pae_desktop.core.vocabulary import DEFAULT_MEF_N3, DEFAULT_MEF_N4, Diploma
+from pae_desktop.core.vocabulary import Diploma
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class Method(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Detection:
     diploma: Diploma | None  # the final year's diploma; None when not a final year
-    pae: bool = False  # already under a PAE MEF
+    pae: bool = False  # already under a MEF of the scheme (either family of domain §1)
     method: Method = Method.NONE
     mef_code: str = ""  # the MEF (10 characters) the detection read: the «rattachement» when there is one
     label: str = ""  # the MEF's label when known
@@ -101,7 +103,7 @@ def detect(
     label: str = "",
     local: Mapping[str, MefRef] | None = None,
     national: Mapping[str, MefRef] | None = None,
-    pae_codes: Iterable[str] = (DEFAULT_MEF_N3, DEFAULT_MEF_N4),
+    pae_codes: Iterable[str] = ALL_SCHEME_CODES,
     class_name: str = "",
 ) -> Detection:
     """The final-year diploma of a student's MEF (NOTES.md §11.4, steps 1–4)."""
@@ -204,7 +206,7 @@ class Status(StrEnum):
     NO_CLASS = "Sans classe"
     INACTIVE = "Classe « Inactifs »"
     APPRENTICE = "Apprenti : non concerné"
-    PAE = "Inscrit en PAE"
+    PAE = "Inscrit dans le dispositif"  # the import names the campaign's scheme
 
 
 INACTIVE_CLASS = "inactifs"
@@ -274,18 +276,55 @@ def duplicated(values: Iterable[str]) -> set[str]:
     return {value for value, count in counts.items() if count > 1}
 
 
-# --- the national MEF table -----------------------------------------------------------------------------------
+# --- the national MEF tables, one per school year -------------------------------------------------------------
+
+_TABLE_NAME = re.compile(r"^mefs_([0-9]{4})_([0-9]{4})\.csv$")
 
 
 @functools.cache
-def national_mefs() -> dict[str, MefRef]:
-    """The BCN MEF table for lycées professionnels (aplypro's extract), read once."""
+def bundled_mef_years() -> tuple[int, ...]:
+    """The school years (first calendar year) of the national MEF tables shipped in `resources/reference/`."""
+    from pae_desktop.storage.paths import resource
+
+    folder = resource("reference")
+    if not folder.is_dir():
+        return ()
+    years = []
+    for path in folder.iterdir():
+        match = _TABLE_NAME.match(path.name)
+        if match and int(match[2]) == int(match[1]) + 1:
+            years.append(int(match[1]))
+    return tuple(sorted(years))
+
+
+def mef_table_year(school_year: int | None) -> int | None:
+    """The bundled table for the school year `school_year`-`school_year + 1`: its own, else the nearest (the
+    newer on a tie); the newest when the year is unknown; None when no table is bundled."""
+    years = bundled_mef_years()
+    if not years:
+        return None
+    if school_year is None:
+        return years[-1]
+    return min(years, key=lambda year: (abs(year - school_year), -year))
+
+
+def mef_table_title(table_year: int) -> str:
+    return f"Table nationale des MEF {table_year}-{table_year + 1}"
+
+
+def national_mefs(school_year: int | None = None) -> dict[str, MefRef]:
+    """The BCN MEF table for lycées professionnels (aplypro's extract) of a school year (ANNEE_SCOLAIRE N-1 →
+    table «N-1_N»), or of the nearest bundled year (`mef_table_year`); each table is read once."""
+    table_year = mef_table_year(school_year)
+    return _read_table(table_year) if table_year is not None else {}
+
+
+@functools.cache
+def _read_table(table_year: int) -> dict[str, MefRef]:
     from pae_desktop.storage.paths import resource
 
     table: dict[str, MefRef] = {}
-    path = resource("reference", "mefs_2025_2026.csv")
-    if not path.is_file():
-        return table
+    path = resource("reference", f"mefs_{table_year}_{table_year + 1}.csv")
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             code = mef10(row.get("MEF"))
@@ -296,3 +335,9 @@ def national_mefs() -> dict[str, MefRef]:
                     mefstat4=(row.get("MEF_STAT_4") or "").strip(),
                 )
     return table
+
+
+@functools.cache
+def known_mef_codes() -> frozenset[str]:
+    """Every MEF code of every bundled table (a campaign's scheme codes are checked against it)."""
+    return frozenset(code for year in bundled_mef_years() for code in _read_table(year))

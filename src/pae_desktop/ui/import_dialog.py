@@ -70,14 +70,13 @@ OUTCOME_COLORS = {
     Outcome.NOT_CONCERNED: "#777777",
     Outcome.PAE: "#6a1b9a",
 }
-COUNT_WORDS = {  # (one, several)
+COUNT_WORDS = {  # (one, several); the students already in the scheme are named after it (`_count_words`)
     Outcome.ADDED: ("nouveau", "nouveaux"),
     Outcome.UPDATED: ("mis à jour", "mis à jour"),
     Outcome.UNCHANGED: ("inchangé", "inchangés"),
     Outcome.REJECTED: ("rejeté", "rejetés"),
     Outcome.LEFT: ("a quitté l'établissement", "ont quitté l'établissement"),
     Outcome.NOT_CONCERNED: ("non concerné", "non concernés"),
-    Outcome.PAE: ("inscrit en PAE", "inscrits en PAE"),
 }
 OUTCOME_TITLES = {
     Outcome.ADDED: "Nouveaux",
@@ -86,8 +85,15 @@ OUTCOME_TITLES = {
     Outcome.REJECTED: "Rejetés",
     Outcome.LEFT: "Ont quitté l'établissement",
     Outcome.NOT_CONCERNED: "Non concernés",
-    Outcome.PAE: "Inscrits en PAE",
 }
+
+
+def _count_words(preview: ImportPreview, outcome: Outcome, count: int) -> str:
+    """«2 nouveaux», «1 inscrit en AvenirPro+»: the words after a count in the preview's summary."""
+    if outcome in COUNT_WORDS:
+        return COUNT_WORDS[outcome][count > 1]
+    label = preview.outcome_label(outcome, plural=count > 1)
+    return label[0].lower() + label[1:]
 
 
 class _Cancelled:
@@ -102,9 +108,12 @@ class PreviewModel(QAbstractTableModel):
         self.all_rows: list[PreviewRow] = []
         self.rows: list[PreviewRow] = []
         self.outcome: Outcome | None = None
+        self.labels: dict[Outcome, str] = {}
 
-    def set_rows(self, rows: list[PreviewRow]) -> None:
+    def set_rows(self, rows: list[PreviewRow], labels: dict[Outcome, str] | None = None) -> None:
+        """The rows, and the heading of each outcome when it is not its value (the campaign's scheme)."""
         self.all_rows = rows
+        self.labels = labels or {}
         self._apply()
 
     def set_outcome(self, outcome: Outcome | str | None) -> None:
@@ -130,7 +139,7 @@ class PreviewModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             detail = " ; ".join(filter(None, (row.detail, *row.warnings)))
             values = (
-                row.outcome.value,
+                self.labels.get(row.outcome, row.outcome.value),
                 row.name,
                 f"{row.birth_date:%d/%m/%Y}" if row.birth_date else "",
                 row.ine,
@@ -340,6 +349,8 @@ class ImportDialog(QDialog):
         self.campaign.setKeyboardTracking(False)
         self.campaign_note = QLabel()
         self.campaign_note.setWordWrap(True)
+        # shown when the export's school year has no bundled MEF table and the nearest one was read
+        self.table_warning = MessageLabel()
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.counts.setTextFormat(Qt.TextFormat.RichText)
@@ -384,6 +395,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
         layout.addLayout(campaign_row)
+        layout.addWidget(self.table_warning)
         layout.addWidget(self.counts)
         layout.addWidget(self.label_title)
         layout.addWidget(self.label_classes)
@@ -565,7 +577,10 @@ class ImportDialog(QDialog):
             )
         else:
             lines.append(f"Établissement : {preview.school_name} (UAI {preview.uai}).")
+        if preview.table_sentence:
+            lines.append(preview.table_sentence)
         self.summary.setText("<br>".join(lines))
+        self.table_warning.show_warning(preview.mef_table_warning)
         if preview.campaign_overridden:
             note = f"Attention : le fichier indique la campagne {preview.implied_year}."
         elif preview.implied_year is not None:
@@ -581,7 +596,7 @@ class ImportDialog(QDialog):
         self.campaign_note.setStyleSheet("color: #8a5a00;" if preview.campaign_overridden else "")
         counts = preview.counts
         parts = [
-            f"<span style='color:{OUTCOME_COLORS[o]}'><b>{counts[o]}</b> {COUNT_WORDS[o][counts[o] > 1]}</span>"
+            f"<span style='color:{OUTCOME_COLORS[o]}'><b>{counts[o]}</b> {_count_words(preview, o, counts[o])}</span>"
             for o in Outcome
             if counts[o] or o in (Outcome.ADDED, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.REJECTED)
         ]
@@ -594,10 +609,11 @@ class ImportDialog(QDialog):
         self.outcome_filter.addItem(f"Toutes les lignes ({len(preview.rows)})", None)
         for outcome in Outcome:
             if counts[outcome]:
-                self.outcome_filter.addItem(f"{OUTCOME_TITLES[outcome]} ({counts[outcome]})", outcome)
+                title = OUTCOME_TITLES.get(outcome) or preview.outcome_label(outcome, plural=True)
+                self.outcome_filter.addItem(f"{title} ({counts[outcome]})", outcome)
         self.outcome_filter.setCurrentIndex(max(self.outcome_filter.findData(current), 0))
         self.outcome_filter.blockSignals(False)
-        self.model.set_rows(preview.rows)
+        self.model.set_rows(preview.rows, {Outcome.PAE: preview.outcome_label(Outcome.PAE)})
         self.model.set_outcome(self.outcome_filter.currentData())
         self.table.resizeColumnsToContents()
         self._show_page(self.preview_page)

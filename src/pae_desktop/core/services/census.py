@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from pae_desktop.core import audit, settings
+from pae_desktop.core import audit
 from pae_desktop.core import census as rules
 from pae_desktop.core.bulk import full_collections_deferred
 from pae_desktop.core.errors import UserError
@@ -36,6 +36,7 @@ from pae_desktop.core.models import (
     Youth,
 )
 from pae_desktop.core.services.campaigns import CampaignDates, ensure_campaign, get_campaign
+from pae_desktop.core.services.census_reference import import_reference, in_scheme
 from pae_desktop.core.services.school import SchoolForm, get_school, save_school
 from pae_desktop.core.services.youths import pseudonym, youth_search_key
 from pae_desktop.core.text import fold
@@ -233,7 +234,7 @@ class Outcome(StrEnum):
     REJECTED = "Rejeté"
     LEFT = "A quitté l'établissement"
     NOT_CONCERNED = "Non concerné"
-    PAE = "Inscrit en PAE"
+    PAE = "Inscrit dans le dispositif"  # shown as `ImportPreview.outcome_label`: «Inscrit en AvenirPro+»
 
 
 # The preview's order: what is written or needs a look first, the unchanged (most rows on a re-import) last.
@@ -328,6 +329,24 @@ class ImportPreview:
     not_final: int
     warnings: list[str] = field(default_factory=list)
     import_ids: list[int] = field(default_factory=list)
+    mef_table: str = ""  # «Table nationale des MEF 2026-2027»: the table final years were read from
+    mef_table_warning: str = ""  # why it is not the export's own year's table (also in `warnings`)
+    scheme_name: str = ""  # the campaign's scheme, naming the students already in it
+
+    @property
+    def table_sentence(self) -> str:
+        """«Terminales reconnues d'après la table nationale des MEF 2026-2027.», empty without a table."""
+        return (
+            f"Terminales reconnues d'après la {self.mef_table[0].lower()}{self.mef_table[1:]}."
+            if self.mef_table
+            else ""
+        )
+
+    def outcome_label(self, outcome: Outcome, plural: bool = False) -> str:
+        """A row's heading; the students already in the scheme are «Inscrit(s) en AvenirPro+» (its name)."""
+        if outcome is Outcome.PAE:
+            return in_scheme(self.scheme_name, plural)
+        return outcome.value
 
     @property
     def campaign_overridden(self) -> bool:
@@ -745,16 +764,15 @@ def _plan(session: Session, sources: ImportSources, options: ImportOptions, prog
         )
     records = _students(sources, options) if has_students else []
     local, division_mef = _mef_tables(sources)
-    national = rules.national_mefs()
-    pae_codes = (
-        rules.mef10(settings.get(session, settings.MEF_N3)),
-        rules.mef10(settings.get(session, settings.MEF_N4)),
+    reference = import_reference(
+        session, (f.params.school_year for f in sources.files), options.campaign_year
     )
+    national, scheme_codes = reference.national, reference.scheme_codes
     rows = []
     for record in records:
         code = record.mef_code or division_mef.get(record.division, "")
         detection = rules.detect(
-            code, record.mef_label, local, national, pae_codes, class_name=record.division
+            code, record.mef_label, local, national, scheme_codes, class_name=record.division
         )
         rows.append(_Row(record, detection, rules.Status.NOT_FINAL))
     if has_students and not any(row.detection.final_year for row in rows):
@@ -798,7 +816,12 @@ def _plan(session: Session, sources: ImportSources, options: ImportOptions, prog
         rows=[],
         label_classes=[],
         not_final=0,
+        mef_table=reference.table_title,
+        mef_table_warning=reference.table_warning,
+        scheme_name=reference.scheme_name,
     )
+    if reference.table_warning:
+        preview.warnings.append(reference.table_warning)
     if preview.campaign_overridden:
         preview.warnings.append(
             f"Campagne {year} choisie : l'année scolaire {school_year}-{school_year + 1} du fichier "
@@ -807,7 +830,7 @@ def _plan(session: Session, sources: ImportSources, options: ImportOptions, prog
     plan = _Plan(preview, year, uai if school_setup else None, school_year, export_date)
     index = _Index(session, campaign.id if campaign else None)
     if has_students:
-        _plan_students(session, plan, rows, index, options, cutoff, pae_codes)
+        _plan_students(session, plan, rows, index, options, cutoff)
     else:
         _plan_representatives_only(plan, sources, index)
     preview.rows.sort(key=lambda r: (OUTCOME_ORDER[r.outcome], fold(r.name)))
@@ -821,7 +844,6 @@ def _plan_students(
     index: _Index,
     options: ImportOptions,
     cutoff: dt.date,
-    pae_codes: tuple[str, ...],
 ) -> None:
     preview = plan.preview
     today = options.today or dt.date.today()
@@ -875,7 +897,7 @@ def _plan_students(
                     plan.pae_pathways.append(pathway_id)
                 detail = "parcours trouvé" + ("" if entered else " : inscription dans SIECLE notée")
             else:
-                detail = "Inscrit en PAE sans parcours"
+                detail = f"{in_scheme(preview.scheme_name)} sans parcours"
             preview.rows.append(PreviewRow(Outcome.PAE, detail=detail, **common))
             continue
         if status is rules.Status.LEFT:
@@ -1043,7 +1065,8 @@ def _plan_update(
 
 
 def _pae_pathways(session: Session, plan: _Plan, rows: list[_Row]) -> dict[str, tuple[int, bool]]:
-    """Pathways of the PAE campaign (the file's school year) by INE, for students already under a PAE MEF."""
+    """Pathways of the campaign of the file's school year by INE, for students already under a scheme MEF (either
+    family: a student of school year 2026-2027 may still be under a code of the old one)."""
     ines = {normalise_ine(i) for row in rows if row.status is rules.Status.PAE for i in row.record.all_ines}
     if not ines:
         return {}
