@@ -192,18 +192,18 @@ def test_youth_file_shows_phase1_and_flags_fewer_than_four(qtbot, phase1_db):
     db, old_id, campaign_id, ids = phase1_db
     detail = _caseload(qtbot, db, campaign_id).detail
     detail.load(ids["BRAVO"])
-    assert detail.phase1_box.isVisibleTo(detail)
-    assert detail.phase1_box.title() == "Phase 1 (AvenirPro)"
-    assert detail.phase1_text.text() == (
+    assert detail.phase1.isVisibleTo(detail)
+    assert detail.phase1.title() == "Phase 1 (AvenirPro)"
+    assert detail.phase1.summary.text() == (
         "4 ateliers suivis sur 10 tenus pour sa classe · entretien individuel · 1 événement"
     )
-    assert not detail.phase1_warning.isVisibleTo(detail)
+    assert not detail.phase1.warning.isVisibleTo(detail)
     detail.load(ids["CHARLIE"])
-    assert detail.phase1_text.text() == "2 ateliers suivis sur 10 tenus pour sa classe"
-    assert detail.phase1_warning.isVisibleTo(detail)
-    assert detail.phase1_warning.text() == "Moins de 4 ateliers suivis : la phase 1 en prévoit au moins 4."
+    assert detail.phase1.summary.text() == "2 ateliers suivis sur 10 tenus pour sa classe"
+    assert detail.phase1.warning.isVisibleTo(detail)
+    assert detail.phase1.warning.text() == "Moins de 4 ateliers suivis : la phase 1 en prévoit au moins 4."
     detail.new()
-    assert not detail.phase1_box.isVisibleTo(detail)
+    assert not detail.phase1.isVisibleTo(detail)
 
 
 def test_youth_file_of_a_2025_campaign_shows_no_phase1(qtbot, phase1_db):
@@ -213,7 +213,7 @@ def test_youth_file_of_a_2025_campaign_shows_no_phase1(qtbot, phase1_db):
     detail = _caseload(qtbot, db, old_id).detail
     detail.load(zoulou)
     assert detail.title.text() == "ZOULOU Léa"
-    assert not detail.phase1_box.isVisibleTo(detail)
+    assert not detail.phase1.isVisibleTo(detail)
 
 
 def test_youth_file_follows_attendance_recorded_elsewhere(qtbot, phase1_db):
@@ -222,14 +222,14 @@ def test_youth_file_follows_attendance_recorded_elsewhere(qtbot, phase1_db):
     db, _old_id, _campaign_id, ids = phase1_db
     view = _caseload(qtbot, db, phase1_db[2])
     view.detail.load(ids["DELTA"])
-    assert view.detail.phase1_text.text() == "Aucun atelier suivi sur 1 tenu pour sa classe"
+    assert view.detail.phase1.summary.text() == "Aucun atelier suivi sur 1 tenu pour sa classe"
     with db.transaction() as session:
         workshop = session.scalar(
             select(Phase1WorkshopClass.workshop_id).where(Phase1WorkshopClass.division == "TCAP-CUI")
         )
         session.add(Phase1Attendance(workshop_id=workshop, youth_id=ids["DELTA"], present=True))
     view.context.changed(topics.PHASE1)
-    assert view.detail.phase1_text.text() == "1 atelier suivi sur 1 tenu pour sa classe"
+    assert view.detail.phase1.summary.text() == "1 atelier suivi sur 1 tenu pour sa classe"
     assert view.model.all_rows()[0].phase1 is not None
     delta = next(row for row in view.model.all_rows() if row.id == ids["DELTA"])
     assert delta.phase1.workshops_attended == 1
@@ -247,6 +247,7 @@ def test_caseload_workshops_column_sorts_numerically_with_the_summary_as_tooltip
     view = _caseload(qtbot, db, campaign_id)
     assert view.model.headerData(WORKSHOPS_COLUMN, Qt.Orientation.Horizontal) == "Ateliers"
     assert not view.table.isColumnHidden(WORKSHOPS_COLUMN)
+    assert view.table.horizontalHeader().visualIndex(WORKSHOPS_COLUMN) == 2  # beside «Classe», in sight
     view.table.sortByColumn(WORKSHOPS_COLUMN, Qt.SortOrder.AscendingOrder)
     assert _column(view, WORKSHOPS_COLUMN) == ["0 sur 0", "0 sur 1", "2 sur 10", "4 sur 10", "10 sur 10"]
     assert _column(view, 0) == ["ECHO Léa", "DELTA Léa", "CHARLIE Léa", "BRAVO Léa", "ALPHA Léa"]

@@ -230,3 +230,9 @@ def classes_to_watch(session: Session, today: dt.date) -> ClassesBelowMinimum | 
     return ClassesBelowMinimum(
         campaign.id, year, scheme.phase1_name, tuple(classes_below_minimum(session, campaign.id))
     )
+
+
+def youth_phase1(session: Session, youth: Youth) -> tuple[str, Phase1Summary] | None:
+    """The youth's file: the campaign's phase-1 name and the youth's summary; None for a campaign without phase 1."""
+    scheme = scheme_of(youth.campaign)
+    return (scheme.phase1_name, phase1_summary(session, youth)) if scheme.has_phase1 else None

@@ -291,6 +291,8 @@ class CaseloadView(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate((230, 95, 125, 100, 160, 130, 80)):
             self.table.setColumnWidth(column, width)
+        # «Ateliers» beside the class, in sight without scrolling (its logical index stays last but one)
+        header.moveSection(header.visualIndex(WORKSHOPS_COLUMN), 2)
         self._show_phase1(False)
 
         self.detail = YouthDetail(context, self)

@@ -135,6 +135,7 @@ class Phase1ClassesBox(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(CLASSES_TITLE, parent)
+        self.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }")
         self.watched: ClassesBelowMinimum | None = None
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -142,6 +143,7 @@ class Phase1ClassesBox(QGroupBox):
         self.classes = QListWidget()
         self.classes.setAccessibleName(CLASSES_TITLE)
         self.classes.setToolTip("Entrée ou double-clic : voir les élèves de la classe")
+        self.classes.setStyleSheet("QListWidget::item { padding: 4px; font-size: 11pt; }")
         self.classes.itemActivated.connect(self._open)
         self.all_done = QLabel(f"Toutes les classes ont eu au moins {PHASE1_MIN_WORKSHOPS} ateliers.")
         self.all_done.setWordWrap(True)
@@ -150,6 +152,7 @@ class Phase1ClassesBox(QGroupBox):
         layout.addWidget(self.intro)
         layout.addWidget(self.classes)
         layout.addWidget(self.all_done)
+        layout.addStretch()
         self.set_classes(None)
 
     def set_classes(self, watched: ClassesBelowMinimum | None) -> None:
@@ -168,6 +171,12 @@ class Phase1ClassesBox(QGroupBox):
             self.classes.addItem(item)
         self.classes.setVisible(bool(watched.classes))
         self.all_done.setVisible(not watched.classes)
+        # as tall as its classes (up to eight, then it scrolls): the youths' lists above keep the room
+        shown = min(len(watched.classes), 8)
+        if shown:
+            self.classes.setFixedHeight(
+                self.classes.sizeHintForRow(0) * shown + 2 * self.classes.frameWidth()
+            )
 
     def _open(self, item: QListWidgetItem) -> None:
         window = self.window()

@@ -31,8 +31,7 @@ from sqlalchemy import select
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.identity import email_error, ine_warning, is_minor, phone_error
 from pae_desktop.core.models import Campaign, Youth
-from pae_desktop.core.phase1 import Phase1Summary, phase1_summary
-from pae_desktop.core.scheme import scheme_of
+from pae_desktop.core.phase1 import youth_phase1
 from pae_desktop.core.services.campaigns import require_campaign
 from pae_desktop.core.services.youths import (
     RepresentativeForm,
@@ -42,16 +41,10 @@ from pae_desktop.core.services.youths import (
     stage_of,
     youth_form,
 )
-from pae_desktop.core.vocabulary import (
-    FREE_TEXT_REMINDER,
-    PHASE1_MIN_WORKSHOPS,
-    Diploma,
-    ExamResult,
-    ParentLink,
-    Sex,
-)
+from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, Diploma, ExamResult, ParentLink, Sex
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.phase1_panel import Phase1Panel
 from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, confirm, labelled
 
 REP_COLUMNS = ("Nom", "Prénom", "Lien", "Téléphone", "Courriel")
@@ -96,17 +89,7 @@ class YouthDetail(QWidget):
         for button in (self.contact_button, self.interview_button, self.pathway_button, self.more_button):
             self.file_buttons.addWidget(button)
         self.file_buttons.addStretch()
-
-        # phase 1 «AvenirPro» in terminale, for the campaigns that have one (from 2026)
-        self.phase1_box = QGroupBox()
-        self.phase1_text = QLabel()
-        self.phase1_text.setWordWrap(True)
-        self.phase1_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.phase1_warning = MessageLabel()
-        phase1_layout = QVBoxLayout(self.phase1_box)
-        phase1_layout.addWidget(self.phase1_text)
-        phase1_layout.addWidget(self.phase1_warning)
-        self.phase1_box.hide()
+        self.phase1 = Phase1Panel()  # phase 1 «AvenirPro» in terminale, for the campaigns that have one
 
         self.last_name = QLineEdit()
         self.usage_name = QLineEdit()
@@ -217,7 +200,7 @@ class YouthDetail(QWidget):
         content_layout.addWidget(self.title)
         content_layout.addWidget(self.stage)
         content_layout.addLayout(self.file_buttons)
-        content_layout.addWidget(self.phase1_box)
+        content_layout.addWidget(self.phase1)
         for box in (identity_box, contact_box, schooling_box, rep_box, notes_box):
             content_layout.addWidget(box)
         content_layout.addStretch()
@@ -408,7 +391,7 @@ class YouthDetail(QWidget):
         self._fill(YouthForm())
         self.title.setText("Nouveau jeune")
         self.stage.setText("")
-        self._show_phase1("", None)
+        self.phase1.show_summary(None)
         self.set_enabled(True)
         self.last_name.setFocus()
 
@@ -425,34 +408,13 @@ class YouthDetail(QWidget):
             stage = stage_of(session, youth)
             self.version = youth.version
             minor = is_minor(youth.birth_date, dt.date.today())
-            phase1_name, phase1 = self._read_phase1(session, youth)
-        self._show_phase1(phase1_name, phase1)
+            phase1 = youth_phase1(session, youth)
+        self.phase1.show_summary(phase1)
         self.youth_id = youth_id
         self._fill(form)
         self.title.setText(f"{form.last_name.upper()} {form.first_names}")
         self.stage.setText(f"Étape : {stage.label}" + (" — mineur(e)" if minor else ""))
         self.set_enabled(True)
-
-    @staticmethod
-    def _read_phase1(session, youth: Youth) -> tuple[str, Phase1Summary | None]:
-        """The campaign's phase-1 name and the youth's summary; ("", None) for a campaign without phase 1."""
-        scheme = scheme_of(youth.campaign)
-        return (scheme.phase1_name, phase1_summary(session, youth)) if scheme.has_phase1 else ("", None)
-
-    def _show_phase1(self, phase1_name: str, summary: Phase1Summary | None) -> None:
-        self.phase1_box.setVisible(summary is not None)
-        if summary is None:
-            return
-        self.phase1_box.setTitle(f"Phase 1 ({phase1_name})")
-        self.phase1_box.setAccessibleName(f"Phase 1 ({phase1_name})")
-        self.phase1_text.setText(summary.text)
-        if summary.below_minimum:
-            self.phase1_warning.show_warning(
-                f"Moins de {PHASE1_MIN_WORKSHOPS} ateliers suivis : la phase 1 en prévoit au moins "
-                f"{PHASE1_MIN_WORKSHOPS}."
-            )
-        else:
-            self.phase1_warning.clear_message()
 
     def _refresh_phase1(self) -> None:
         """Attendance recorded in the phase-1 tab shows at once, without touching the fields being edited."""
@@ -460,8 +422,8 @@ class YouthDetail(QWidget):
             youth = session.get(Youth, self.youth_id)
             if youth is None:
                 return
-            phase1_name, phase1 = self._read_phase1(session, youth)
-        self._show_phase1(phase1_name, phase1)
+            phase1 = youth_phase1(session, youth)
+        self.phase1.show_summary(phase1)
 
     def _reload(self, youth_id: int) -> None:
         """Load the youth again from the database, whatever the panel holds (after a save or a conflict)."""
