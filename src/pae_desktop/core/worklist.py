@@ -36,11 +36,23 @@ class WorkItem:
     search_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClassesBelowMinimum:
+    """The classes of a campaign's phase 1 with fewer than four workshops held so far, as (class, held)."""
+
+    campaign_id: int
+    campaign_year: int
+    phase1_name: str
+    classes: tuple[tuple[str, int], ...]
+
+
 @dataclass(frozen=True)
 class Worklists:
     today: dt.date
     interview_deadline: dt.date
     items: dict[Worklist, tuple[WorkItem, ...]]
+    # during phase 1's school year only (`core.phase1.classes_to_watch`), whatever campaign the window shows
+    phase1_classes: ClassesBelowMinimum | None = None
 
     @property
     def days_left(self) -> int:

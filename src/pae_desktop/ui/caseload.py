@@ -12,9 +12,10 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,15 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.phase1 import Phase1Summary
 from pae_desktop.core.services.youths import CaseloadRow, caseload_rows
 from pae_desktop.core.text import fold
-from pae_desktop.core.vocabulary import Diploma, ExamResult, Stage
+from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS, Diploma, ExamResult, Stage
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import BackgroundLoad
 from pae_desktop.ui.widgets import labelled
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
+WATCHED = frozenset(
+    {topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS, topics.PHASE1}
+)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -53,7 +58,16 @@ def _date_text(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def _workshops_text(phase1: Phase1Summary | None) -> str:
+    return "" if phase1 is None else f"{phase1.workshops_attended} sur {phase1.workshops_held}"
+
+
+def _workshops_sort(phase1: Phase1Summary | None) -> tuple[int, int]:
+    return (-1, -1) if phase1 is None else (phase1.workshops_attended, phase1.workshops_held)
+
+
 _MIN_DATE = dt.datetime.min
+_BELOW_MINIMUM = QBrush(QColor("#8a5a00"))  # the warning colour of `widgets.MessageLabel`
 _ROOT = QModelIndex()
 COLUMNS = (
     Column("Nom", lambda r: r.name, lambda r: fold(r.name)),
@@ -62,12 +76,19 @@ COLUMNS = (
     Column("Résultat", lambda r: ExamResult.label_of(r.exam_result), lambda r: r.exam_result),
     Column("Étape", lambda r: r.stage.label, lambda r: list(Stage).index(r.stage)),
     Column("Dernier contact", lambda r: _date_text(r.last_contact), lambda r: r.last_contact or _MIN_DATE),
+    # phase 1 «AvenirPro»: shown only for a campaign that has one (`CaseloadView._show_phase1`)
+    Column("Ateliers", lambda r: _workshops_text(r.phase1), lambda r: _workshops_sort(r.phase1)),
     Column(
         "Prochaine action",
         lambda r: r.next_action + (f" ({_date_text(r.next_action_on)})" if r.next_action_on else ""),
         lambda r: (r.next_action_on or dt.date.max, r.next_action),
     ),
 )
+WORKSHOPS_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.title == "Ateliers")
+
+
+def _below_minimum(row: CaseloadRow) -> bool:
+    return row.phase1 is not None and row.phase1.below_minimum
 
 
 @dataclass(frozen=True)
@@ -76,6 +97,7 @@ class CaseloadFilter:
     stage: str = ""
     diploma: str = ""
     division: str = ""
+    below_minimum: bool = False  # «Moins de 4 ateliers» (phase 1)
 
     def accepts(self, row: CaseloadRow, words: list[str]) -> bool:
         if self.stage and row.stage.value != self.stage:
@@ -83,6 +105,8 @@ class CaseloadFilter:
         if self.diploma and row.diploma != self.diploma:
             return False
         if self.division and row.division != self.division:
+            return False
+        if self.below_minimum and not _below_minimum(row):
             return False
         return all(word in row.search_key for word in words)
 
@@ -121,6 +145,8 @@ class CaseloadModel(QAbstractTableModel):
             rows = [row for row in rows if row.diploma == wanted.diploma]
         if wanted.division:
             rows = [row for row in rows if row.division == wanted.division]
+        if wanted.below_minimum:
+            rows = [row for row in rows if _below_minimum(row)]
         for word in fold(wanted.text).split():
             rows = [row for row in rows if word in row.search_key]
         return rows if rows is not self._all else list(rows)
@@ -192,6 +218,11 @@ class CaseloadModel(QAbstractTableModel):
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return f"INE : {row.ine}" if row.ine else "INE non renseigné"
+        if index.column() == WORKSHOPS_COLUMN and row.phase1 is not None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return row.phase1.text
+            if role == Qt.ItemDataRole.ForegroundRole and row.phase1.below_minimum:
+                return _BELOW_MINIMUM
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -224,6 +255,13 @@ class CaseloadView(QWidget):
             self.diploma_filter.addItem(label, code)
         self.division_filter = QComboBox()
         self.division_filter.addItem("Toutes les classes", "")
+        self.below_minimum_filter = QCheckBox(f"Moins de &{PHASE1_MIN_WORKSHOPS} ateliers")
+        self.below_minimum_filter.setAccessibleName(
+            f"Seulement les élèves ayant suivi moins de {PHASE1_MIN_WORKSHOPS} ateliers"
+        )
+        self.below_minimum_filter.setToolTip(
+            f"Les élèves qui ont suivi moins de {PHASE1_MIN_WORKSHOPS} ateliers collectifs de la phase 1"
+        )
         self.count_label = QLabel()
 
         search_row = QHBoxLayout()
@@ -236,6 +274,7 @@ class CaseloadView(QWidget):
         filters.addWidget(self.diploma_filter, 1)
         filters.addWidget(labelled("C&lasse :", self.division_filter, "Filtrer par classe"))
         filters.addWidget(self.division_filter, 1)
+        filters.addWidget(self.below_minimum_filter)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -250,8 +289,11 @@ class CaseloadView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((230, 95, 125, 100, 160, 130)):
+        for column, width in enumerate((230, 95, 125, 100, 160, 130, 80)):
             self.table.setColumnWidth(column, width)
+        # «Ateliers» beside the class, in sight without scrolling (its logical index stays last but one)
+        header.moveSection(header.visualIndex(WORKSHOPS_COLUMN), 2)
+        self._show_phase1(False)
 
         self.detail = YouthDetail(context, self)
         self.detail.saved.connect(self._after_save)
@@ -276,12 +318,14 @@ class CaseloadView(QWidget):
         self.search.textChanged.connect(self._filter_changed)
         for combo in (self.stage_filter, self.diploma_filter, self.division_filter):
             combo.currentIndexChanged.connect(self._filter_changed)
+        self.below_minimum_filter.toggled.connect(self._filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.table.doubleClicked.connect(lambda _index: self.detail.focus_first_field())
 
         self.loader = BackgroundLoad(self, "Élèves", self._load, self._loaded, self._load_failed)
         self._select_after_load: int | None = None
+        self._class_after_load: str | None = None
         context.data_changed.connect(self._data_changed)
         context.campaign_changed.connect(lambda _id: self._campaign_switched())
         context.open_youth.connect(self.select_youth)
@@ -310,12 +354,22 @@ class CaseloadView(QWidget):
         selected, self._select_after_load = self._select_after_load, None
         self.model.set_rows(rows)
         self._refresh_divisions()
+        self._show_phase1(any(row.phase1 is not None for row in rows[:1]))  # the same for every row
         self._update_count()
+        if self._class_after_load is not None:
+            self.show_class(self._class_after_load)
         if selected is not None:
             self.select_youth(selected)
 
+    def _show_phase1(self, shown: bool) -> None:
+        """The column «Ateliers» and the filter «Moins de 4 ateliers» exist for a campaign with a phase 1 only."""
+        self.table.setColumnHidden(WORKSHOPS_COLUMN, not shown)
+        self.below_minimum_filter.setVisible(shown)
+        if not shown and self.below_minimum_filter.isChecked():
+            self.below_minimum_filter.setChecked(False)  # hidden, it would keep filtering
+
     def _load_failed(self, error: BaseException) -> None:
-        self._select_after_load = None
+        self._select_after_load = self._class_after_load = None
         self._update_count()
 
     def _campaign_switched(self) -> None:
@@ -324,7 +378,7 @@ class CaseloadView(QWidget):
         self.reload()
 
     def _data_changed(self, changed: frozenset) -> None:
-        if changed & {topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS}:
+        if changed & WATCHED:
             self.reload()
 
     def _refresh_divisions(self) -> None:
@@ -347,13 +401,31 @@ class CaseloadView(QWidget):
                 stage=self.stage_filter.currentData() or "",
                 diploma=self.diploma_filter.currentData() or "",
                 division=self.division_filter.currentData() or "",
+                below_minimum=self.below_minimum_filter.isChecked(),
             )
         )
         self._update_count()
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.all_rows())
-        self.count_label.setText(f"{shown} jeune{'s' if shown > 1 else ''} affiché{'s' if shown > 1 else ''} sur {total}")
+        self.count_label.setText(
+            f"{shown} jeune{'s' if shown > 1 else ''} affiché{'s' if shown > 1 else ''} sur {total}"
+        )
+
+    def show_class(self, division: str) -> None:
+        """The students of one class, every other filter cleared (from the home screen's list of classes)."""
+        if self.loader.running:  # the campaign was just switched: its classes are on their way
+            self._class_after_load = division
+            return
+        self._class_after_load = None
+        self._clear_filters()
+        self.division_filter.setCurrentIndex(max(self.division_filter.findData(division), 0))
+
+    def _clear_filters(self) -> None:
+        self.search.clear()
+        for combo in (self.stage_filter, self.diploma_filter, self.division_filter):
+            combo.setCurrentIndex(0)
+        self.below_minimum_filter.setChecked(False)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -372,9 +444,7 @@ class CaseloadView(QWidget):
             return
         row = self.model.row_of(youth_id)
         if row < 0:  # hidden by the filters: clear them so that the youth shows
-            self.search.clear()
-            for combo in (self.stage_filter, self.diploma_filter, self.division_filter):
-                combo.setCurrentIndex(0)
+            self._clear_filters()
             row = self.model.row_of(youth_id)
             if row < 0:
                 return

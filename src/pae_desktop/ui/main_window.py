@@ -302,6 +302,16 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.views["PathwaysView"])
             pathways.show_youth(youth_id)
 
+    def show_class(self, campaign_id: int, division: str) -> None:
+        """The caseload of one class (the home screen's phase-1 classes), on that class's campaign: during the
+        autumn the terminale's campaign is the next one, not the one whose pathways the window shows."""
+        if not self._unsaved_changes_kept():
+            return
+        self.context.set_campaign(campaign_id)
+        self._show_caseload()
+        if self.caseload is not None:
+            self.caseload.show_class(division)
+
     def _open_youth(self, youth_id: int) -> None:
         self._show_caseload()
         if self.caseload is not None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from pae_desktop.core.text import fold
-from pae_desktop.core.worklist import WorkItem, Worklist, Worklists
+from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
+from pae_desktop.core.worklist import ClassesBelowMinimum, WorkItem, Worklist, Worklists
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import BackgroundLoad
@@ -39,7 +41,19 @@ LIST_HELP = {
     Worklist.ENTRETIEN_A_PROPOSER: "Joints : leur proposer un créneau d'entretien avec la Mission locale.",
     Worklist.ENTRETIEN_A_SAISIR: "Le créneau réservé est passé : saisir la fiche d'entretien.",
 }
-WATCHED = frozenset({topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS})
+WATCHED = frozenset(
+    {
+        topics.YOUTHS,
+        topics.CONTACTS,
+        topics.INTERVIEWS,
+        topics.SLOTS,
+        topics.PATHWAYS,
+        topics.PHASE1,
+        topics.CAMPAIGNS,
+    }
+)
+CLASSES_TITLE = f"Classes avec moins de {PHASE1_MIN_WORKSHOPS} ateliers"
+CLASS_ROLE = Qt.ItemDataRole.UserRole
 
 
 class WorkItemModel(QAbstractTableModel):
@@ -109,6 +123,67 @@ def days_left_text(lists: Worklists) -> str:
     return f"Date cible des entretiens dépassée depuis {-days} jour{'s' if days < -1 else ''} ({target})"
 
 
+def held_text(held: int) -> str:
+    if not held:
+        return "aucun atelier tenu"
+    return f"{held} atelier{'s' if held > 1 else ''} tenu{'s' if held > 1 else ''}"
+
+
+class Phase1ClassesBox(QGroupBox):
+    """During phase 1's school year: the classes of that year's terminale with fewer than four workshops held;
+    Enter or a double click shows the class in «Élèves»."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(CLASSES_TITLE, parent)
+        self.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }")
+        self.watched: ClassesBelowMinimum | None = None
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setStyleSheet("color: #555;")
+        self.classes = QListWidget()
+        self.classes.setAccessibleName(CLASSES_TITLE)
+        self.classes.setToolTip("Entrée ou double-clic : voir les élèves de la classe")
+        self.classes.setStyleSheet("QListWidget::item { padding: 4px; font-size: 11pt; }")
+        self.classes.itemActivated.connect(self._open)
+        self.all_done = QLabel(f"Toutes les classes ont eu au moins {PHASE1_MIN_WORKSHOPS} ateliers.")
+        self.all_done.setWordWrap(True)
+        self.all_done.setStyleSheet("color: #1b5e20;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.classes)
+        layout.addWidget(self.all_done)
+        layout.addStretch()
+        self.set_classes(None)
+
+    def set_classes(self, watched: ClassesBelowMinimum | None) -> None:
+        self.watched = watched
+        self.setVisible(watched is not None)
+        self.classes.clear()
+        if watched is None:
+            return
+        self.intro.setText(
+            f"{watched.phase1_name}, terminales {watched.campaign_year - 1}-{watched.campaign_year} "
+            f"(campagne {watched.campaign_year}) : ateliers collectifs tenus à ce jour."
+        )
+        for division, held in watched.classes:
+            item = QListWidgetItem(f"{division} — {held_text(held)}")
+            item.setData(CLASS_ROLE, division)
+            self.classes.addItem(item)
+        self.classes.setVisible(bool(watched.classes))
+        self.all_done.setVisible(not watched.classes)
+        # as tall as its classes (up to eight, then it scrolls): the youths' lists above keep the room
+        shown = min(len(watched.classes), 8)
+        if shown:
+            self.classes.setFixedHeight(
+                self.classes.sizeHintForRow(0) * shown + 2 * self.classes.frameWidth()
+            )
+
+    def _open(self, item: QListWidgetItem) -> None:
+        window = self.window()
+        if self.watched is not None and hasattr(window, "show_class"):
+            window.show_class(self.watched.campaign_id, item.data(CLASS_ROLE))
+
+
 class WorklistsView(QWidget):
     """«Accueil»: pick a list on the left, its youths on the right; Enter opens the youth's file."""
 
@@ -173,8 +248,11 @@ class WorklistsView(QWidget):
         buttons.addStretch()
         for button in (self.information_button, self.results_button):
             buttons.addWidget(button)
+        self.phase1_classes = Phase1ClassesBox()
+        self.phase1_classes.setMaximumWidth(280)
         left = QVBoxLayout()
-        left.addWidget(self.chooser)
+        left.addWidget(self.chooser, 1)
+        left.addWidget(self.phase1_classes)
         right = QVBoxLayout()
         right.addWidget(self.help)
         right.addWidget(self.table)
@@ -201,6 +279,7 @@ class WorklistsView(QWidget):
         campaign_id = self.context.campaign_id
         if campaign_id is None:
             self.lists = None
+            self.phase1_classes.set_classes(None)
             self.header.setText("Aucune campagne : importez les élèves de terminale pour commencer.")
             self.model.set_items([])
             self._refresh_chooser()
@@ -223,6 +302,7 @@ class WorklistsView(QWidget):
     def _loaded(self, lists: Worklists) -> None:
         self.lists = lists
         self.header.setText(days_left_text(self.lists))
+        self.phase1_classes.set_classes(lists.phase1_classes)
         self._refresh_chooser()
         self._show(self.current)
 

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.identity import email_error, ine_warning, is_minor, phone_error
 from pae_desktop.core.models import Campaign, Youth
+from pae_desktop.core.phase1 import youth_phase1
 from pae_desktop.core.services.campaigns import require_campaign
 from pae_desktop.core.services.youths import (
     RepresentativeForm,
@@ -43,6 +44,7 @@ from pae_desktop.core.services.youths import (
 from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, Diploma, ExamResult, ParentLink, Sex
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.phase1_panel import Phase1Panel
 from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, confirm, labelled
 
 REP_COLUMNS = ("Nom", "Prénom", "Lien", "Téléphone", "Courriel")
@@ -87,6 +89,7 @@ class YouthDetail(QWidget):
         for button in (self.contact_button, self.interview_button, self.pathway_button, self.more_button):
             self.file_buttons.addWidget(button)
         self.file_buttons.addStretch()
+        self.phase1 = Phase1Panel()  # phase 1 «AvenirPro» in terminale, for the campaigns that have one
 
         self.last_name = QLineEdit()
         self.usage_name = QLineEdit()
@@ -197,6 +200,7 @@ class YouthDetail(QWidget):
         content_layout.addWidget(self.title)
         content_layout.addWidget(self.stage)
         content_layout.addLayout(self.file_buttons)
+        content_layout.addWidget(self.phase1)
         for box in (identity_box, contact_box, schooling_box, rep_box, notes_box):
             content_layout.addWidget(box)
         content_layout.addStretch()
@@ -387,6 +391,7 @@ class YouthDetail(QWidget):
         self._fill(YouthForm())
         self.title.setText("Nouveau jeune")
         self.stage.setText("")
+        self.phase1.show_summary(None)
         self.set_enabled(True)
         self.last_name.setFocus()
 
@@ -403,11 +408,22 @@ class YouthDetail(QWidget):
             stage = stage_of(session, youth)
             self.version = youth.version
             minor = is_minor(youth.birth_date, dt.date.today())
+            phase1 = youth_phase1(session, youth)
+        self.phase1.show_summary(phase1)
         self.youth_id = youth_id
         self._fill(form)
         self.title.setText(f"{form.last_name.upper()} {form.first_names}")
         self.stage.setText(f"Étape : {stage.label}" + (" — mineur(e)" if minor else ""))
         self.set_enabled(True)
+
+    def _refresh_phase1(self) -> None:
+        """Attendance recorded in the phase-1 tab shows at once, without touching the fields being edited."""
+        with self.context.db.read() as session:
+            youth = session.get(Youth, self.youth_id)
+            if youth is None:
+                return
+            phase1 = youth_phase1(session, youth)
+        self.phase1.show_summary(phase1)
 
     def _reload(self, youth_id: int) -> None:
         """Load the youth again from the database, whatever the panel holds (after a save or a conflict)."""
@@ -477,6 +493,8 @@ class YouthDetail(QWidget):
 
     def _refresh_if_changed_elsewhere(self, changed: frozenset) -> None:
         """Someone else's save (a shared database) shows at once, unless this file has unsaved edits."""
+        if topics.PHASE1 in changed and self.youth_id is not None:
+            self._refresh_phase1()
         if topics.YOUTHS not in changed or self.youth_id is None or self.is_dirty():
             return
         with self.context.db.read() as session:

@@ -24,6 +24,7 @@ from pae_desktop.core.models import (
     OriginalSchooling,
     Youth,
 )
+from pae_desktop.core.phase1 import classes_to_watch
 from pae_desktop.core.services.facts import load_facts
 from pae_desktop.core.stage import consecutive_failures, derive_stage
 from pae_desktop.core.text import fold
@@ -650,7 +651,8 @@ def _attempts_detail(count: int, failures: int) -> str:
 def worklists(
     session: Session, campaign_id: int, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> Worklists:
-    """«À contacter», «À relancer aujourd'hui», «Injoignables», «Entretien à proposer», «Entretien à saisir».
+    """«À contacter», «À relancer aujourd'hui», «Injoignables», «Entretien à proposer», «Entretien à saisir»;
+    during phase 1's school year, the classes with fewer than four workshops (of that year's campaign).
 
     Each youth sits in one list at most, in that order of urgency: a past slot to enter, a recontact due,
     then by stage. Youths who left the school or were anonymised are in none.
@@ -748,4 +750,5 @@ def worklists(
         today,
         campaign.interview_deadline,
         {name: tuple(sorted(items, key=order[name])) for name, items in lists.items()},
+        classes_to_watch(session, today),
     )

@@ -29,6 +29,8 @@ from pae_desktop.core.models import (
     Youth,
     utcnow,
 )
+from pae_desktop.core.phase1 import NOTHING, Phase1Summary, phase1_summaries
+from pae_desktop.core.scheme import scheme_of
 from pae_desktop.core.services.facts import PendingDates, load_facts
 from pae_desktop.core.stage import derive_stage
 from pae_desktop.core.text import search_key
@@ -67,6 +69,7 @@ class CaseloadRow:
     birth_date: dt.date | None
     ine: str
     search_key: str
+    phase1: Phase1Summary | None = None  # None: the campaign has no phase 1
 
     @property
     def name(self) -> str:
@@ -108,6 +111,13 @@ def caseload_rows(session: Session, campaign_id: int, today: dt.date | None = No
     today = today or dt.date.today()
     unreachable_after = int(settings.get(session, settings.UNREACHABLE_AFTER))
     facts, pending = load_facts(session, campaign_id)
+    campaign = session.get(Campaign, campaign_id)
+    # one call for the whole campaign, never one per youth (16 000 youths)
+    phase1 = (
+        phase1_summaries(session, campaign_id)
+        if campaign is not None and scheme_of(campaign).has_phase1
+        else None
+    )
     rows = []
     query = (
         select(
@@ -144,6 +154,7 @@ def caseload_rows(session: Session, campaign_id: int, today: dt.date | None = No
                 birth,
                 ine,
                 key,
+                None if phase1 is None else phase1.get(youth_id, NOTHING),
             )
         )
     return rows
