@@ -379,6 +379,19 @@ def phase1_lines(indicators: Mapping, counts: Mapping[str, int]) -> list[tuple[s
     return [(key, label, counts.get(RATE[key][0], 0), indicators.get(key)) for key, label in _PHASE1_SECTION]
 
 
+def phase1_intro(counts: Mapping[str, int]) -> str:
+    """The sentence that opens the «Phase 1» section: how many youths carry it, out of the census."""
+    recorded, census = counts.get("avenirpro_renseignes", 0), counts.get("effectif", 0)
+
+    def spaced(number: int) -> str:  # «16 000», narrow no-break space
+        return f"{number:,}".replace(",", "\u202f")
+
+    return (
+        f"Phase 1 renseignée pour {spaced(recorded)} jeune{'s' if recorded > 1 else ''} sur {spaced(census)} "
+        "recensés, pendant l'année de terminale."
+    )
+
+
 def is_rate(key: str) -> bool:
     return key in RATE or key.startswith("sorties.")
 
