@@ -193,7 +193,7 @@ SELECT sc.uai, c.year, y.pseudonym, '', '', '', '', '', '', y.sex, substr(y.birt
        WHERE a.youth_id = y.id), '', '', '', '', '', '', '', '', '', '', p.mef_code, p.start_date, p.planned_end,
        '', (SELECT count(*) FROM pathway_module m WHERE m.pathway_id = p.id), '', '',
        CASE WHEN p.abandoned_on IS NULL THEN 'N' ELSE 'O' END, p.abandoned_on, p.abandon_reason,
-       e.category, e.detail, e."on", c.interview_deadline
+       e.category, e.detail, e."on", c.interview_deadline, c.scheme_name, '', '', ''
 FROM youth y
 JOIN campaign c ON c.id = y.campaign_id
 JOIN school sc
@@ -206,7 +206,7 @@ ORDER BY y.id
 
 
 def foquale_export(db_file: Path, campaign_id: int, columns: tuple[str, ...], out_path: Path) -> int:
-    """The 41 columns of the campaign's youths in one SELECT, written as `;`-separated UTF-8 with csv."""
+    """The 45 columns of the campaign's youths in one SELECT, written as `;`-separated UTF-8 with csv."""
     connection = sqlite3.connect(db_file)
     try:
         rows = connection.execute(FOQUALE_QUERY, (campaign_id,)).fetchall()
@@ -233,7 +233,8 @@ def indicators(csv_path: Path) -> dict:
     counts = dict.fromkeys(
         (
             "effectif informes contactes entretiens_acceptes entretiens_realises engages parcours diplomes "
-            "avec_ml avant_echeance partenariaux mono_module abandons sorties_connues"
+            "avec_ml avant_echeance partenariaux mono_module abandons sorties_connues phase1 ateliers4 "
+            "entretien_individuel evenement"
         ).split(),
         0,
     )
@@ -248,6 +249,11 @@ def indicators(csv_path: Path) -> dict:
             realised = row["entretien_realise"] == "O"
             counts["entretiens_realises"] += realised
             counts["engages"] += row["decision"] == "ENGAGE"
+            if (row.get("ateliers_avenirpro") or "").strip():  # spec §6, absent from a version-1 file
+                counts["phase1"] += 1
+                counts["ateliers4"] += int(row["ateliers_avenirpro"]) >= 4
+                counts["entretien_individuel"] += row["entretien_individuel_avenirpro"] == "O"
+                counts["evenement"] += int(row["evenements_avenirpro"] or 0) >= 1
             if realised and row["ml_presente"] == "O":
                 counts["avec_ml"] += 1
             if row["ml_presente"] == "O" and row["mission_locale"].strip():
@@ -289,4 +295,8 @@ def indicators(csv_path: Path) -> dict:
         "taux_abandon": _rate(c["abandons"], c["parcours"]),
         "sorties_connues": c["sorties_connues"],
         "sorties": {category: _rate(exits[category], c["sorties_connues"]) for category in EXITS},
+        "avenirpro_renseignes": c["phase1"] or None,
+        "part_4_ateliers_avenirpro": _rate(c["ateliers4"], c["phase1"]),
+        "part_entretien_individuel_avenirpro": _rate(c["entretien_individuel"], c["phase1"]),
+        "part_evenement_avenirpro": _rate(c["evenement"], c["phase1"]),
     }

@@ -161,7 +161,7 @@ def test_libreoffice_opens_the_exported_csv(demo_dir, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "PAE.xlsx").active
     header = [c.value for c in sheet[1]]
     assert (
-        len([h for h in header if h]) == 41 and header[0] == "uai" and header[40] == "date_limite_entretiens"
+        len([h for h in header if h]) == 45 and header[0] == "uai" and header[40] == "date_limite_entretiens"
     )
     assert sheet.max_row == 151
     read = foquale.read_file(csv_path).rows

@@ -18,7 +18,8 @@ HEADER = (
     "specialite;division;resultat_examen;informe;nb_tentatives_contact;contacte;date_premier_contact;"
     "entretien_accepte;entretien_realise;date_entretien;ml_presente;mission_locale;participants;decision;"
     "motif_refus;mef_pae;date_debut_parcours;date_fin_prevue;modules;nb_modules;partenarial;jours_pfmp;abandon;"
-    "date_abandon;motif_abandon;sortie;sortie_detail;date_sortie;date_limite_entretiens"
+    "date_abandon;motif_abandon;sortie;sortie_detail;date_sortie;date_limite_entretiens;"
+    "dispositif;ateliers_avenirpro;entretien_individuel_avenirpro;evenements_avenirpro"
 )
 
 
@@ -34,7 +35,7 @@ def test_bytes_bom_header_crlf(tmp_path):
     assert data.endswith(b"\r\n")
     assert data.count(b"\r\n") == 10  # header + 9 rows, each CRLF-terminated
     assert b"\n" not in data.replace(b"\r\n", b"")
-    assert len(COLUMNS) == 41
+    assert len(COLUMNS) == 45
 
 
 def test_quoting_rfc4180_and_accents(tmp_path):
@@ -82,6 +83,7 @@ def test_protection_on_exactly_the_listed_columns(tmp_path):
             "mission_locale",
             "motif_refus",
             "motif_abandon",
+            "dispositif",
         )
     }
     values["date_naissance"] = "-"
@@ -90,7 +92,7 @@ def test_protection_on_exactly_the_listed_columns(tmp_path):
     by_name = dict(zip(COLUMNS, data, strict=True))
     assert {by_name[c] for c in values if c != "date_naissance"} == {"'=1"}
     assert by_name["date_naissance"] == "'-"
-    assert set(foquale.PROTECTED) == {COLUMNS[i - 1] for i in (4, 5, 6, 7, 8, 9, 13, 14, 24, 27, 37)}
+    assert set(foquale.PROTECTED) == {COLUMNS[i - 1] for i in (4, 5, 6, 7, 8, 9, 13, 14, 24, 27, 37, 42)}
     # The reader removes the protection on those columns only.
     back = foquale.read_file(tmp_path / "f.csv")
     assert back.rows[0]["nom"] == "=1" and back.rows[0]["motif_abandon"] == "=1"
@@ -252,8 +254,8 @@ def test_libreoffice_reads_quotes_separators_newlines_and_no_formula(tmp_path):
         env=dict(os.environ, HOME=str(tmp_path)),
     )
     sheet = openpyxl.load_workbook(tmp_path / "noms.xlsx").active
-    assert sheet.max_column == 41 and sheet.max_row == 3
-    by_name = {sheet.cell(1, c).value: c for c in range(1, 42)}
+    assert sheet.max_column == 45 and sheet.max_row == 3
+    by_name = {sheet.cell(1, c).value: c for c in range(1, 46)}
     cell = lambda r, name: sheet.cell(r, by_name[name])  # noqa: E731
     assert cell(2, "nom").value == "'=1+1" and cell(2, "nom").data_type == "s"  # text, never a formula
     assert cell(2, "motif_abandon").value == "'@SUM(A1)"

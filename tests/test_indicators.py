@@ -34,6 +34,11 @@ EXPECTED_A = {
     "taux_abandon": 0.3333,  # 2 of 3
     "sorties_connues": 2,  # 1 (EMPLOI) and 2 (AUTRE); 8 unknown; 9 has no pathway
     "sorties": {"RETOUR_FORMATION": 0.0, "EMPLOI": 0.5, "ACCOMPAGNEMENT_ML": 0.0, "AUTRE": 0.5},
+    # Spec §6: no row carries phase 1
+    "avenirpro_renseignes": None,
+    "part_4_ateliers_avenirpro": None,
+    "part_entretien_individuel_avenirpro": None,
+    "part_evenement_avenirpro": None,
 }
 
 

@@ -202,7 +202,7 @@ def test_report_loads_off_the_gui_thread(qtbot, demo_db, monkeypatch):
     qtbot.addWidget(widget)
     assert widget.summary.text() == "Calcul des indicateurs…"
     qtbot.waitUntil(lambda: widget.loaded is not None, timeout=60_000)
-    assert widget.table.rowCount() == len(indicators.flat(widget.loaded.report.indicators))
+    assert widget.table.rowCount() == len(indicators.displayed(widget.loaded.report.indicators))
     assert widget.funnel.counts["effectif"] == 150
     assert shown_on == [True]  # widgets filled on the GUI thread
 

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
+
 Row = Mapping[str, str]
 
 EXIT_CATEGORIES = ("RETOUR_FORMATION", "EMPLOI", "ACCOMPAGNEMENT_ML", "AUTRE")
@@ -35,6 +37,9 @@ READS: tuple[str, ...] = (
     "abandon",
     "sortie",
     "date_limite_entretiens",
+    "ateliers_avenirpro",
+    "entretien_individuel_avenirpro",
+    "evenements_avenirpro",
 )
 _read = operator.itemgetter(*READS)
 
@@ -110,6 +115,14 @@ def memberships(row: Row, deadline: dt.date | None = None) -> list[str]:
             keys.append("sorties_connues")
             if row.get("sortie") in EXIT_CATEGORIES:
                 keys.append("sortie_" + row["sortie"])
+    if _filled(row, "ateliers_avenirpro"):  # phase 1 (spec §6): rows that carry it
+        keys.append("avenirpro_renseignes")
+        if _int(row.get("ateliers_avenirpro")) >= PHASE1_MIN_WORKSHOPS:
+            keys.append("avenirpro_4_ateliers")
+        if row.get("entretien_individuel_avenirpro") == "O":
+            keys.append("avenirpro_entretien_individuel")
+        if _int(row.get("evenements_avenirpro")) >= 1:
+            keys.append("avenirpro_evenement")
     return keys
 
 
@@ -143,6 +156,10 @@ POPULATIONS: tuple[Population, ...] = (
     Population("sortie_EMPLOI", "Sorties : emploi"),
     Population("sortie_ACCOMPAGNEMENT_ML", "Sorties : accompagnement Mission locale"),
     Population("sortie_AUTRE", "Sorties : autre"),
+    Population("avenirpro_renseignes", "Phase 1 renseignée"),
+    Population("avenirpro_4_ateliers", "Phase 1 : au moins 4 ateliers collectifs"),
+    Population("avenirpro_entretien_individuel", "Phase 1 : entretien individuel"),
+    Population("avenirpro_evenement", "Phase 1 : au moins un événement"),
 )
 POPULATION = {p.key: p for p in POPULATIONS}
 
@@ -159,10 +176,21 @@ RATES: tuple[tuple[str, str, str], ...] = (
     ("part_parcours_partenariaux", "parcours_partenariaux", "parcours"),
     ("part_parcours_mono_module", "parcours_mono_module", "parcours"),
     ("taux_abandon", "abandons", "parcours"),
+    ("part_4_ateliers_avenirpro", "avenirpro_4_ateliers", "avenirpro_renseignes"),
+    ("part_entretien_individuel_avenirpro", "avenirpro_entretien_individuel", "avenirpro_renseignes"),
+    ("part_evenement_avenirpro", "avenirpro_evenement", "avenirpro_renseignes"),
 )
 RATE = {key: (num, den) for key, num, den in RATES}
 
-# The keys of spec §4 in its order; `sorties` nests the four exit shares (spec §5).
+# The indicators version 1.1 adds (spec §6), all null when no row carries phase 1.
+PHASE1_KEYS = (
+    "avenirpro_renseignes",
+    "part_4_ateliers_avenirpro",
+    "part_entretien_individuel_avenirpro",
+    "part_evenement_avenirpro",
+)
+
+# The keys of spec §4 in its order, then those of §6; `sorties` nests the four exit shares (spec §5).
 INDICATOR_KEYS = (
     "effectif",
     "informes",
@@ -185,6 +213,7 @@ INDICATOR_KEYS = (
     "taux_abandon",
     "sorties_connues",
     "sorties",
+    *PHASE1_KEYS,
 )
 
 # French labels for people (screen, PDF, XLSX); the JSON keeps the spec's keys.
@@ -213,6 +242,10 @@ LABELS = {
     "sorties.EMPLOI": "Sorties : emploi",
     "sorties.ACCOMPAGNEMENT_ML": "Sorties : accompagnement Mission locale",
     "sorties.AUTRE": "Sorties : autre",
+    "avenirpro_renseignes": "Jeunes dont la phase 1 est renseignée",
+    "part_4_ateliers_avenirpro": "Phase 1 : au moins 4 ateliers collectifs",
+    "part_entretien_individuel_avenirpro": "Phase 1 : entretien individuel",
+    "part_evenement_avenirpro": "Phase 1 : au moins un événement",
 }
 
 # The académie's 2023 figures (domain.md §8), to show beside a campaign's own.
@@ -291,6 +324,8 @@ def compute_with_counts(rows: Iterable[Row], deadline: dt.date | None = None) ->
             }
         else:
             result[key] = counts[key]
+    if not counts["avenirpro_renseignes"]:  # spec §6: «null when no row has ateliers_avenirpro filled»
+        result.update(dict.fromkeys(PHASE1_KEYS))
     return result, counts
 
 
@@ -312,6 +347,49 @@ def flat(indicators: Mapping) -> dict[str, float | int | None]:
         else:
             out[key] = value
     return out
+
+
+def has_phase1(indicators: Mapping) -> bool:
+    """Whether some row carried phase 1 (spec §6): the reports then show its section and its indicators."""
+    return indicators.get("avenirpro_renseignes") is not None
+
+
+def displayed(indicators: Mapping) -> dict[str, float | int | None]:
+    """`flat(indicators)` for the tables people read: the phase-1 keys only when phase 1 was recorded."""
+    out = flat(indicators)
+    if not has_phase1(indicators):
+        for key in PHASE1_KEYS:
+            out.pop(key, None)
+    return out
+
+
+# The «Phase 1» section of the reports: each share of spec §6 with the wording of a section about phase 1.
+_PHASE1_SECTION = (
+    ("part_4_ateliers_avenirpro", "Au moins 4 ateliers collectifs suivis"),
+    ("part_entretien_individuel_avenirpro", "Un entretien individuel"),
+    ("part_evenement_avenirpro", "Au moins un événement (salon, visite d'entreprise, forum…)"),
+)
+
+
+def phase1_lines(indicators: Mapping, counts: Mapping[str, int]) -> list[tuple[str, str, int, float | None]]:
+    """(indicator key, label, youths, share of those whose phase 1 is recorded) for the «Phase 1» section of the
+    screen, the PDF and the XLSX; empty when no row carried phase 1."""
+    if not has_phase1(indicators):
+        return []
+    return [(key, label, counts.get(RATE[key][0], 0), indicators.get(key)) for key, label in _PHASE1_SECTION]
+
+
+def phase1_intro(counts: Mapping[str, int]) -> str:
+    """The sentence that opens the «Phase 1» section: how many youths carry it, out of the census."""
+    recorded, census = counts.get("avenirpro_renseignes", 0), counts.get("effectif", 0)
+
+    def spaced(number: int) -> str:  # «16 000», narrow no-break space
+        return f"{number:,}".replace(",", "\u202f")
+
+    return (
+        f"Phase 1 renseignée pour {spaced(recorded)} jeune{'s' if recorded > 1 else ''} sur {spaced(census)} "
+        "recensés, pendant l'année de terminale."
+    )
 
 
 def is_rate(key: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
@@ -186,11 +187,13 @@ def story(report) -> list:
     out.append(L.paragraph(f"Sorties connues : {number(known)} parcours sur {number(counts.get('parcours', 0))}.",
                            "muted"))
 
+    out += phase1_story(report)
+
     out.append(L.section("Tous les indicateurs"))
     years = [year for year, _values in report.previous[-3:]]
     headers = ["Indicateur", f"{report.campagne}", "Académie 2023"] + [str(y) for y in years]
     table = []
-    for key, value in flat.items():
+    for key, value in ind.displayed(report.indicators).items():
         line = [ind.LABELS[key], value_text(key, value), academie_text(key)]
         line += [value_text(key, ind.flat(v).get(key)) for y, v in report.previous[-3:]]
         table.append(line)
@@ -207,10 +210,27 @@ def story(report) -> list:
         out.append(L.section("Par établissement"))
         keys = ("effectif", "parcours", "taux_acceptation_entretien", "taux_engagement", "taux_abandon")
         heads = ["UAI", "Recensés", "Parcours", "Acceptation", "Engagement", "Abandon"]
+        if ind.has_phase1(report.indicators):
+            keys += ("part_4_ateliers_avenirpro",)
+            heads.append("4 ateliers")
         body = [[uai] + [value_text(k, report.per_school[uai].get(k)) for k in keys] for uai in sorted(report.per_school)]
         body.append(["Réseau"] + [value_text(k, report.indicators.get(k)) for k in keys])
-        out.append(L.data_table(heads, body, col_widths=[2, 1.5, 1.5, 1.7, 1.7, 1.5]))
+        out.append(L.data_table(heads, body, col_widths=[2, 1.5, 1.5, 1.7, 1.7, 1.5, 1.5][: len(heads)]))
     return out
+
+
+def phase1_story(report) -> list:
+    """The «Phase 1» section (spec §6), only when some row carried phase 1."""
+    lines = ind.phase1_lines(report.indicators, report.counts)
+    if not lines:
+        return []
+    rows = [[label, number(count), percent(share)] for _key, label, count, share in lines]
+    return [
+        L.section(f"Phase 1 {report.phase1_name}".strip()),
+        L.paragraph(ind.phase1_intro(report.counts)),
+        L.data_table(["Pendant la phase 1", "Jeunes", "Part"], rows, col_widths=[6, 1.5, 1.5]),
+        L.paragraph("Part calculée sur les jeunes dont la phase 1 est renseignée.", "muted"),
+    ]
 
 
 def build_bilan(target: str | os.PathLike | BinaryIO | None, report, school: Any = None, options=None) -> bytes:
@@ -219,10 +239,14 @@ def build_bilan(target: str | os.PathLike | BinaryIO | None, report, school: Any
         # A network's report holds pseudonymised statistics only: no school header, no GDPR footer.
         school = L.SchoolInfo(name="Réseau FOQUALE", uai="")
         options = options or L.DocumentOptions(gdpr_footer=False)
+    if report.per_school is None and report.scheme_name:  # the footer names the campaign's scheme
+        options = replace(options or L.DocumentOptions(), scheme_name=report.scheme_name)
     subtitle = (
         f"{len(report.etablissements)} établissement(s) : {', '.join(report.etablissements)}"
         if report.per_school is not None
         else f"Campagne de la rentrée {report.campagne}"
     )
+    if report.scheme_name:
+        subtitle += f" — {report.scheme_name}"
     return L.build_pdf(target, school, report.title, lambda ctx: story(report), subtitle=subtitle, options=options,
-                       subject="Bilan de campagne du parcours")
+                       subject=" — ".join(filter(None, ("Bilan de campagne", report.scheme_name))))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import uai_error
+from pae_desktop.core.services.foquale_scheme import PHASE1_COLUMNS
 from pae_desktop.core.services.reporting import COLUMNS, NOMINATIVE_COLUMNS
 from pae_desktop.core.vocabulary import (
     EXIT_DETAILS,
@@ -57,7 +58,9 @@ REQUIRED: tuple[str, ...] = (
     "sortie",
     "date_limite_entretiens",
 )
-# Text columns 4–9, 13, 14, 24, 27 and 37 get the spreadsheet formula protection (spec §1).
+# Text columns 4–9, 13, 14, 24, 27 and 37 get the spreadsheet formula protection (spec §1), and so does
+# version 1.1's `dispositif` (42): a name the school types, like them. It is safe for any reader: one leading
+# `'` is removed only before the characters that called for it, so an unprotected name reads the same.
 PROTECTED: tuple[str, ...] = (
     "ine",
     "nom",
@@ -70,6 +73,7 @@ PROTECTED: tuple[str, ...] = (
     "mission_locale",
     "motif_refus",
     "motif_abandon",
+    "dispositif",
 )
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,6 +89,7 @@ _DATES = (
     "date_sortie",
     "date_limite_entretiens",
 )
+_PHASE1_COUNTS = ("ateliers_avenirpro", "evenements_avenirpro")
 _SHARED = ("uai", "campagne", "date_limite_entretiens")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID_JEUNE = re.compile(r"^[0-9a-f]{16}$")
@@ -424,6 +429,8 @@ def validate_row(row: Mapping[str, str]) -> list[tuple[str, str]]:
             if error := _codes_error(row["sortie_detail"], allowed, f"de sortie sous {category.value}"):
                 bad("sortie_detail", error)
 
+    _validate_phase1(row, bad)
+
     # Consistency (spec §2).
     if row["entretien_realise"] == "O" and row["entretien_accepte"] != "O":
         bad("entretien_accepte", "Un entretien réalisé doit avoir été accepté (entretien_accepte = O).")
@@ -441,6 +448,26 @@ def validate_row(row: Mapping[str, str]) -> list[tuple[str, str]]:
     if row["ml_presente"] == "N" and has_ml:
         bad("ml_presente", "Les participants comprennent ML : ml_presente doit valoir O.")
     return out
+
+
+def _validate_phase1(row: Mapping[str, str], bad) -> None:
+    """Columns 43–45 (spec §6): counts, `O`/`N`, all three filled or all three empty (no phase 1 recorded)."""
+    for column in _PHASE1_COUNTS:
+        value = row.get(column, "")
+        if value and not (value.isascii() and value.isdigit()):
+            bad(column, f"Valeur « {value} » : un nombre entier positif ou nul est attendu (ou vide).")
+    interview = row.get("entretien_individuel_avenirpro", "")
+    if interview not in ("", "O", "N"):
+        bad("entretien_individuel_avenirpro", f"Valeur « {interview} » : O, N ou vide attendu.")
+    filled = [column for column in PHASE1_COLUMNS if row.get(column, "")]
+    if filled and len(filled) < len(PHASE1_COLUMNS):
+        for column in PHASE1_COLUMNS:
+            if column not in filled:
+                bad(
+                    column,
+                    f"La phase 1 est renseignée pour ce jeune (colonne « {filled[0]} ») : cette colonne doit "
+                    "l'être aussi (0 ou N quand il n'a rien suivi).",
+                )
 
 
 def read_files(paths: Iterable[str | Path]) -> list[FoqualeFile]:

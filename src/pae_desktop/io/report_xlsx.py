@@ -124,6 +124,8 @@ def report_workbook(report) -> bytes:
     subtitle = ", ".join(report.etablissements)
     if report.school_name:
         subtitle = f"{report.school_name} ({subtitle})"
+    if report.scheme_name:
+        subtitle += f" — {report.scheme_name}"
     if report.deadline:
         subtitle += f" — date cible des entretiens imposée : {report.deadline:%d/%m/%Y}"
 
@@ -133,7 +135,7 @@ def report_workbook(report) -> bytes:
     sheet.header(
         ["Indicateur", "Clé", f"Campagne {report.campagne}", "Académie 2023"] + [f"Campagne {y}" for y in years]
     )
-    for key, value in flat.items():
+    for key, value in ind.displayed(report.indicators).items():
         fmt = _value_format(key)
         values = [ind.LABELS[key], key, value, _academie(key)]
         values += [ind.flat(previous).get(key) for _year, previous in report.previous]
@@ -196,10 +198,12 @@ def report_workbook(report) -> bytes:
     sheet.line(["Sorties connues", "", known], [None, None, "0"], bold=True)
     sheet.finish()
 
+    _phase1_sheet(workbook, report, subtitle)
+
     if report.per_school is not None:
         sheet = _Sheet(workbook, "Par établissement")
         sheet.title(report.title, f"{len(report.per_school)} établissement(s)")
-        keys = list(flat)
+        keys = list(ind.displayed(report.indicators))
         sheet.header(["UAI"] + [ind.LABELS[k] for k in keys])
         for uai in sorted(report.per_school):
             values = ind.flat(report.per_school[uai])
@@ -210,6 +214,22 @@ def report_workbook(report) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _phase1_sheet(workbook, report, subtitle: str) -> None:
+    """The «Phase 1» sheet (spec §6), only when some row carried phase 1."""
+    lines = ind.phase1_lines(report.indicators, report.counts)
+    if not lines:
+        return
+    name = f"Phase 1 {report.phase1_name}".strip()
+    sheet = _Sheet(workbook, name)
+    sheet.title(f"{name} — campagne {report.campagne}", subtitle)
+    sheet.header(["Pendant la phase 1", "Clé", "Jeunes", "Part des jeunes dont la phase 1 est renseignée"])
+    recorded = report.counts.get("avenirpro_renseignes", 0)
+    sheet.line([ind.LABELS["avenirpro_renseignes"], "avenirpro_renseignes", recorded], [None, None, "0"], bold=True)
+    for key, label, count, share in lines:
+        sheet.line([label, key, count, share], [None, None, "0", PERCENT])
+    sheet.finish()
 
 
 def table_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

@@ -34,6 +34,7 @@ from sqlalchemy import select
 from pae_desktop.core import indicators as ind
 from pae_desktop.core.models import OriginalSchooling, Youth
 from pae_desktop.core.vocabulary import ExitCategory
+from pae_desktop.ui.bilan_phase1 import Phase1Box
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import run_task
 from pae_desktop.ui.widgets import show_error, show_info
@@ -328,7 +329,7 @@ class NetworkReportDialog(QDialog):
         self.setWindowTitle(report.title)
         self.resize(900, 640)
         schools = sorted(report.per_school)
-        flat = ind.flat(report.indicators)
+        flat = ind.displayed(report.indicators)
         self.table = QTableWidget(len(flat), 3 + len(schools))
         self.table.setAccessibleName("Indicateurs du réseau et de chaque établissement")
         self.table.setHorizontalHeaderLabels(["Indicateur", "Réseau", "Académie 2023"] + schools)
@@ -458,7 +459,9 @@ class BilanView(QWidget):
         self.rates_box = self._box("Taux comparés à l'académie (2023)", self.rates)
         grid.addWidget(self.rates_box, 0, 1)
         grid.addWidget(self._box("Sorties des parcours par catégorie", self.exits), 1, 0, 1, 2)
-        grid.addWidget(self._box("Tous les indicateurs (cliquez sur un nombre de jeunes)", self.table), 2, 0, 1, 2)
+        self.phase1 = Phase1Box()
+        grid.addWidget(self.phase1, 2, 0, 1, 2)
+        grid.addWidget(self._box("Tous les indicateurs (cliquez sur un nombre de jeunes)", self.table), 3, 0, 1, 2)
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.heading)
@@ -518,6 +521,7 @@ class BilanView(QWidget):
             self.funnel.set_counts({})
             self.rates.set_data((), [])
             self.exits.set_data((), [])
+            self.phase1.set_report(None)
             self.table.setRowCount(0)
             return
         # The report reads the whole campaign (a couple of seconds at 16 000 youths): off the GUI thread.
@@ -541,7 +545,7 @@ class BilanView(QWidget):
     def _show(self, report) -> None:
         flat = ind.flat(report.indicators)
         counts = report.counts
-        self.heading.setText(report.title)
+        self.heading.setText(" — ".join(filter(None, (report.title, report.scheme_name))))
         self.summary.setText(
             f"{counts['effectif']} jeunes recensés, {counts['entretiens_realises']} entretiens réalisés, "
             f"{counts['parcours']} parcours (couverture {percent(flat['taux_couverture'])} ; "
@@ -560,7 +564,8 @@ class BilanView(QWidget):
         self.rates_box.setTitle(title)
         self.rates.set_data(COMPARED, series)
         self.exits.set_data(EXITS, series)
-        self._fill_table(report, flat)
+        self.phase1.set_report(report)
+        self._fill_table(report, ind.displayed(report.indicators))
 
     def _fill_table(self, report, flat) -> None:
         previous = report.previous[-3:]

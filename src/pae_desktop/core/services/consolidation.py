@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pae_desktop.core import indicators
 from pae_desktop.core.errors import UserError
+from pae_desktop.core.scheme import default_scheme
 from pae_desktop.core.services.reporting import Report, exit_breakdown
 from pae_desktop.io.foquale import FoqualeFile, Problem, read_files
 
@@ -77,6 +78,7 @@ def consolidate_files(files: list[FoqualeFile], deadline: dt.date | None = None)
         per_school[f.uai], per_school_counts[f.uai] = indicators.compute_with_counts(f.rows, deadline)
     values, counts = indicators.compute_with_counts(rows, deadline)
     campagne = int(files[0].campagne)
+    schemes = sorted({row.get("dispositif", "") for row in rows} - {""})
     return Report(
         title=f"Consolidation du réseau FOQUALE — campagne {campagne}",
         campagne=campagne,
@@ -84,6 +86,9 @@ def consolidate_files(files: list[FoqualeFile], deadline: dt.date | None = None)
         indicators=values,
         counts=counts,
         exits=exit_breakdown(rows),
+        # The files name their scheme (version 1.1) but not its phase 1: the one of the campaign's year.
+        scheme_name=" / ".join(schemes),
+        phase1_name=default_scheme(campagne).phase1_name,
         per_school=per_school,
         per_school_counts=per_school_counts,
         deadline=deadline,

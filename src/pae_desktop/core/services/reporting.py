@@ -34,7 +34,14 @@ from pae_desktop.core.models import (
     SlotBooking,
     Youth,
 )
+from pae_desktop.core.scheme import scheme_of
 from pae_desktop.core.services.campaigns import require_campaign
+from pae_desktop.core.services.foquale_scheme import (
+    PHASE1_COLUMNS,
+    V11_COLUMNS,
+    campaign_mef,
+    phase1_columns,
+)
 from pae_desktop.core.services.youths import pseudonym as make_pseudonym
 from pae_desktop.core.vocabulary import (
     EXIT_DETAILS,
@@ -49,7 +56,7 @@ from pae_desktop.core.vocabulary import (
     Sex,
 )
 
-# The 41 columns of spec §2, in order.
+# The 41 columns of spec §2 in order, then the four that version 1.1 adds at the end (spec §6).
 COLUMNS: tuple[str, ...] = (
     "uai",
     "campagne",
@@ -92,6 +99,7 @@ COLUMNS: tuple[str, ...] = (
     "sortie_detail",
     "date_sortie",
     "date_limite_entretiens",
+    *V11_COLUMNS,
 )
 NOMINATIVE_COLUMNS = ("ine", "nom", "prenom", "date_naissance", "telephone", "email")
 # The columns of the campaign report's rows: what the indicators read, the exits' detail, the pseudonymous id.
@@ -99,6 +107,7 @@ REPORT_COLUMNS: tuple[str, ...] = tuple(
     column for column in COLUMNS if column in {"id_jeune", "sortie_detail", *indicators.READS}
 )
 
+_PHASE1 = frozenset(PHASE1_COLUMNS)
 _SUCCESSFUL = (ContactResult.JOINT.value, ContactResult.REFUS_ECHANGER.value)
 _ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
 _MODULE_ORDER = {module.value: index for index, module in enumerate(ModuleType)}
@@ -169,7 +178,7 @@ def _codes(vocabulary) -> list[str]:
 def foquale_rows(
     session: Session, campaign: Campaign, *, nominative: bool = False
 ) -> list[tuple[int, dict[str, str]]]:
-    """(youth id, row) for every youth of the campaign's census, the row holding the 41 columns as text.
+    """(youth id, row) for every youth of the campaign's census, the row holding the 45 columns as text.
 
     The writer's consistency rules (spec §2) hold by construction: `contacte` includes `entretien_accepte`,
     which includes `entretien_realise`; the decision, the date and the participants come from interviews held.
@@ -331,9 +340,12 @@ def _build_rows(
     count_attempts = "nb_tentatives_contact" in wanted or "date_premier_contact" in wanted
     queries = _queries(names, count_attempts)
     params = {"campaign_id": campaign.id}
+    scheme = scheme_of(campaign)
+    phase1_nothing, phase1_of = phase1_columns(session, campaign.id) if wanted & _PHASE1 else ({}, {})
 
     # Every row starts as the row of a youth only in the census.
     base = dict.fromkeys(columns, "")
+    _put(base, {"dispositif": scheme.name, **phase1_nothing})
     _put(
         base,
         {
@@ -458,7 +470,7 @@ def _build_rows(
         _put(
             by_id[youth_id],
             {
-                "mef_pae": mef or "",
+                "mef_pae": campaign_mef(scheme, mef, by_id[youth_id].get("diplome_prepare")),
                 "date_debut_parcours": _day(start),
                 "date_fin_prevue": _day(planned_end),
                 "modules": "|".join(sorted(types, key=_MODULE_ORDER.__getitem__)),
@@ -484,6 +496,10 @@ def _build_rows(
                     "date_sortie": _day(on),
                 },
             )
+
+    for youth_id, values in phase1_of.items():
+        if youth_id in by_id:
+            _put(by_id[youth_id], values)
 
     if nominative:
         for (
@@ -526,6 +542,8 @@ class Report:
     counts: dict[str, int]
     exits: dict[str, dict[str, int]]  # category → detail (or "") → rows with a pathway
     school_name: str = ""
+    scheme_name: str = ""  # the campaign's scheme (`core.scheme`), for the texts that name it
+    phase1_name: str = ""  # its phase 1, titling the phase-1 section
     previous: list[tuple[int, dict]] = field(default_factory=list)  # (year, indicators), oldest first
     per_school: dict[str, dict] | None = None  # consolidation: UAI → indicators
     per_school_counts: dict[str, dict[str, int]] | None = None
@@ -552,7 +570,7 @@ def campaign_report(
 ) -> tuple[Report, list[tuple[int, dict[str, str]]]]:
     """The report of the campaign of rentrée `year` (the latest by default), with its rows for the drill-down.
 
-    The rows are `report_rows`: they hold the columns the indicators read, not the 41 of the exchange file.
+    The rows are `report_rows`: they hold the columns the indicators read, not the 45 of the exchange file.
     """
     campaign = require_campaign(session, year)
     school = session.scalars(select(School).limit(1)).first()
@@ -574,6 +592,8 @@ def campaign_report(
         counts=counts,
         exits=exit_breakdown(rows),
         school_name=school.name,
+        scheme_name=scheme_of(campaign).name,
+        phase1_name=scheme_of(campaign).phase1_name,
         previous=previous,
     )
     return report, keyed
