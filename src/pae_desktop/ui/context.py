@@ -15,7 +15,8 @@ PATHWAYS = "pathways"
 DIRECTORY = "directory"
 SCHOOL = "school"
 CAMPAIGNS = "campaigns"
-ALL_TOPICS = frozenset({YOUTHS, CONTACTS, INTERVIEWS, SLOTS, PATHWAYS, DIRECTORY, SCHOOL, CAMPAIGNS})
+PHASE1 = "phase1"  # workshops, attendance, individual interviews and events of phase 1 «AvenirPro»
+ALL_TOPICS = frozenset({YOUTHS, CONTACTS, INTERVIEWS, SLOTS, PATHWAYS, DIRECTORY, SCHOOL, CAMPAIGNS, PHASE1})
 
 
 class AppContext(QObject):
