@@ -126,7 +126,7 @@ def test_attendance_with_the_keyboard_then_read_back(qtbot, view, data, school_d
         summaries = phase1_summaries(session, data.campaign_id)
     cui = data.classes["TCAP CUI"]
     assert [summaries[y].workshops_attended for y in cui] == [0 if y == second else 1 for y in cui]
-    assert view.workshops.table.item(0, 6).text() == "4/10"
+    assert view.workshops.table.item(0, 6).text() == "4/10 (5 non saisis)"
 
 
 def test_unsaved_ticks_are_kept_unless_the_user_drops_them(qtbot, view, data, school_db, monkeypatch):

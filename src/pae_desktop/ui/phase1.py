@@ -262,7 +262,8 @@ class EventsPage(RecordListPage):
 class AttendanceTable(QTableWidget):
     """One row per student; Space ticks or unticks the current row's «Présent(e)», whatever column has focus."""
 
-    PRESENT = 1
+    PRESENT = 0
+    NAME = 1
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select) and self.currentRow() >= 0:
@@ -286,22 +287,27 @@ class AttendancePage(QWidget):
         self.division = QComboBox()
         self.division.setMinimumContentsLength(12)
         self.table = AttendanceTable(0, 3)
-        self.table.setHorizontalHeaderLabels(["Élève", "Présent(e)", "Enregistré"])
+        self.table.setHorizontalHeaderLabels(["Présent(e)", "Élève", "Déjà enregistré"])
         self.table.setAccessibleName("Feuille de présence")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
         self.all_present = _button("Tous &présents")
         self.all_absent = _button("Tous a&bsents")
         self.save_button = _button("&Enregistrer")
         self.save_button.setDefault(True)
         self.summary = QLabel()
         self.help = QLabel(
-            "Flèches haut et bas pour passer d'un élève à l'autre, Espace pour cocher ou décocher."
+            "Flèches haut et bas pour passer d'un élève à l'autre, Espace pour cocher ou décocher «\u00a0Présent(e)\u00a0». "
+            "«\u00a0Enregistrer\u00a0» note chaque élève de la classe présent(e) ou absent(e)."
         )
+        self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #555;")
         self.message = MessageLabel()
         self.dirty = False
@@ -312,17 +318,24 @@ class AttendancePage(QWidget):
         choose.addWidget(self.workshop, 1)
         choose.addWidget(labelled("&Classe :", self.division))
         choose.addWidget(self.division)
-        buttons = QHBoxLayout()
+        ticks = QHBoxLayout()
         for button in (self.all_present, self.all_absent):
-            buttons.addWidget(button)
-        buttons.addWidget(self.summary, 1)
-        buttons.addWidget(self.save_button)
+            ticks.addWidget(button)
+        ticks.addStretch()
+        side = QVBoxLayout()
+        side.addWidget(self.details)
+        side.addWidget(self.help)
+        side.addLayout(ticks)
+        side.addWidget(self.summary)
+        side.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        side.addWidget(self.message)
+        side.addStretch()
+        grid = QHBoxLayout()
+        grid.addWidget(self.table, 3)
+        grid.addLayout(side, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(choose)
-        layout.addWidget(self.help)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
+        layout.addLayout(grid, 1)
         self.workshop.currentIndexChanged.connect(lambda _i: self._workshop_chosen())
         self.division.currentIndexChanged.connect(lambda _i: self._class_chosen())
         self.table.itemChanged.connect(self._touched)
@@ -343,7 +356,11 @@ class AttendancePage(QWidget):
         self.workshop.clear()
         for row in rows:
             text = f"{short_date(row.held_on)} {row.starts_at} — {row.theme} ({', '.join(row.classes)})"
-            self.workshop.addItem(" ".join(text.split()), (row.id, row.classes))
+            details = (
+                f"{duration_text(row.duration_minutes)} avec {row.operator or 'un opérateur non précisé'}"
+            )
+            details += f" ({row.advisor})" if row.advisor else ""
+            self.workshop.addItem(" ".join(text.split()), (row.id, row.classes, details))
         self.workshop.setCurrentIndex(max(next((i for i, r in enumerate(rows) if r.id == keep), 0), 0))
         self.workshop.blockSignals(False)
         self._fill_classes()
@@ -402,12 +419,14 @@ class AttendancePage(QWidget):
             except UserError as error:
                 self.message.show_error(str(error))
         self._shown = (data[0] if data else None, division)
+        self.details.setText(f"Atelier de {data[2]}." if data else "Aucun atelier dans cette campagne.")
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         for row, sheet_row in enumerate(rows):
             name = QTableWidgetItem(sheet_row.name)
             name.setData(ID_ROLE, sheet_row.youth_id)
             present = QTableWidgetItem("")
+            present.setData(ID_ROLE, sheet_row.youth_id)
             present.setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
             )
@@ -419,7 +438,7 @@ class AttendancePage(QWidget):
                 font.setItalic(True)
                 status.setFont(font)
                 status.setForeground(Qt.GlobalColor.darkGray)
-            for column, item in enumerate((name, present, status)):
+            for column, item in enumerate((present, name, status)):
                 self.table.setItem(row, column, item)
         self.table.blockSignals(False)
         if rows:
@@ -435,7 +454,9 @@ class AttendancePage(QWidget):
 
     def checks(self) -> dict[int, bool]:
         return {
-            self.table.item(row, 0).data(ID_ROLE): self.table.item(row, AttendanceTable.PRESENT).checkState()
+            self.table.item(row, AttendanceTable.NAME).data(ID_ROLE): self.table.item(
+                row, AttendanceTable.PRESENT
+            ).checkState()
             == Qt.CheckState.Checked
             for row in range(self.table.rowCount())
         }
@@ -494,7 +515,7 @@ class Phase1View(QWidget):
         for page, text in (
             (self.workshops, "A&teliers collectifs"),
             (self.attendance, "P&résences"),
-            (self.interviews, "Entretiens in&dividuels"),
+            (self.interviews, "Entretiens &individuels"),
             (self.events, "É&vénements"),
         ):
             self.tabs.addTab(page, text)

@@ -417,8 +417,14 @@ class WorkshopRow:
 
     @property
     def attendance_text(self) -> str:
-        """«12/15», or «non saisie (15)» before any attendance is recorded."""
-        return f"{self.present}/{self.enrolled}" if self.recorded else f"non saisie ({self.enrolled})"
+        """«12/15»; «non saisie (15)» before any attendance is recorded; «14/30 (15 non saisis)» when a class is
+        still to record."""
+        if not self.recorded:
+            return f"non saisie ({self.enrolled})"
+        missing = self.enrolled - self.recorded
+        return f"{self.present}/{self.enrolled}" + (
+            f" ({missing} non saisi{'s' if missing > 1 else ''})" if missing > 0 else ""
+        )
 
 
 def list_workshops(session: Session, campaign_id: int) -> list[WorkshopRow]:
