@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 
 from pae_desktop import __version__
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.services.first_paint import campaign_label, campaign_years, school_name
+from pae_desktop.core.services.first_paint import (
+    campaign_label,
+    campaign_phase1_name,
+    campaign_years,
+    school_name,
+)
 from pae_desktop.storage.database import Database, open_database
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
@@ -34,9 +39,12 @@ from pae_desktop.ui.widgets import show_error, show_info
 
 log = logging.getLogger(__name__)
 
+# The phase-1 tab is titled with the current campaign's phase-1 name and hidden for campaigns without phase 1.
+PHASE1_TAB_TITLE = "AvenirPro"
+PHASE1_VIEW = "pae_desktop.ui.phase1:Phase1View"
 # Feature tabs, in order: (French title, "module:Class"). Each class is a QWidget built as
 # Class(context: AppContext, parent=None) that refreshes itself on context.data_changed / campaign_changed.
-FEATURE_TABS: tuple[tuple[str, str], ...] = (("Accueil", "pae_desktop.ui.worklists:WorklistsView"), ("Élèves", "pae_desktop.ui.caseload:CaseloadView"), ("Entretiens", "pae_desktop.ui.slots:SlotsView"), ("Parcours", "pae_desktop.ui.pathway_editor:PathwaysView"), ("Annuaire", "pae_desktop.ui.directory:DirectoryView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
+FEATURE_TABS: tuple[tuple[str, str], ...] = (("Accueil", "pae_desktop.ui.worklists:WorklistsView"), ("Élèves", "pae_desktop.ui.caseload:CaseloadView"), (PHASE1_TAB_TITLE, PHASE1_VIEW), ("Entretiens", "pae_desktop.ui.slots:SlotsView"), ("Parcours", "pae_desktop.ui.pathway_editor:PathwaysView"), ("Annuaire", "pae_desktop.ui.directory:DirectoryView"), ("Bilan", "pae_desktop.ui.bilan:BilanView"))
 
 DEMO_FOLDER = "demonstration"
 # A shared database (PostgreSQL): what colleagues changed shows when the window gets the focus back, and on a
@@ -229,6 +237,7 @@ class MainWindow(QMainWindow):
                 self.views[class_name] = tab
                 self.tabs.addTab(tab, title)
             self.stack.addWidget(self.tabs)
+        self._refresh_phase1_tab()
         self.stack.setCurrentWidget(self.tabs)
         self._refresh_title(name)
         self.statusBar().showMessage(f"Données : {self.context.db.data_dir}")
@@ -250,6 +259,18 @@ class MainWindow(QMainWindow):
         index = self.campaign_box.findData(self.context.campaign_id)
         self.campaign_box.setCurrentIndex(max(index, 0))
         self.campaign_box.blockSignals(False)
+        self._refresh_phase1_tab()
+
+    def _refresh_phase1_tab(self) -> None:
+        """The phase-1 tab carries the campaign's phase-1 name, and shows only for a campaign that has one."""
+        tab = self.views.get(PHASE1_VIEW.split(":")[1])
+        if self.tabs is None or tab is None:
+            return
+        with self.context.db.read() as session:
+            name = campaign_phase1_name(session, self.context.campaign_id)
+        index = self.tabs.indexOf(tab)
+        self.tabs.setTabText(index, name or PHASE1_TAB_TITLE)
+        self.tabs.setTabVisible(index, bool(name))
 
     def _campaign_chosen(self, index: int) -> None:
         campaign_id = self.campaign_box.itemData(index)

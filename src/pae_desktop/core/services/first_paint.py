@@ -11,7 +11,7 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 SCHOOL = table("school", column("name"))
-CAMPAIGN = table("campaign", column("id"), column("year"))
+CAMPAIGN = table("campaign", column("id"), column("year"), column("phase1_name"))
 
 
 def school_name(session: Session) -> str | None:
@@ -27,3 +27,12 @@ def campaign_years(session: Session) -> list[tuple[int, int]]:
 
 def campaign_label(year: int) -> str:
     return f"Campagne {year} (rentrée {year})"
+
+
+def campaign_phase1_name(session: Session, campaign_id: int | None) -> str:
+    """The campaign's phase-1 name («AvenirPro»), "" when it has no phase 1 (as `core.scheme.scheme_of` reads
+    it: an empty `phase1_name` means no phase 1)."""
+    if campaign_id is None:
+        return ""
+    name = session.execute(select(CAMPAIGN.c.phase1_name).where(CAMPAIGN.c.id == campaign_id)).scalar()
+    return (name or "").strip()
