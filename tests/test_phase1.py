@@ -137,7 +137,7 @@ def test_attendance_replaces_the_class_rows_and_feeds_the_summary(school_db, dat
     }
     assert len(melec) == 5 and all(summaries[y].workshops_attended == 1 for y in melec)
     assert summaries[cui[0]].workshops_attended == 0 and summaries[cui[0]].workshops_held == 1
-    assert summaries[cui[2]].text == "1 atelier sur 1"
+    assert summaries[cui[2]].text == "1 atelier suivi sur 1 tenu pour sa classe"
     assert rows[0].attendance_text == "8/10 (1 non saisi)"
     logged = audit_rows(school_db, "phase1_attendance")
     assert [e.detail for e in logged][-1] == "classe TCAP CUI : 3 présent(s), 1 absent(s)"
