@@ -64,6 +64,10 @@ class School(Base):
     secret: Mapped[bytes] = mapped_column(LargeBinary(32))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Setting(Base):
@@ -73,6 +77,10 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Campaign(Base):
@@ -97,6 +105,10 @@ class Campaign(Base):
     mef_n4_short: Mapped[str] = mapped_column(String(50), default="")
     mef_n4_label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     youths: Mapped[list[Youth]] = relationship(back_populates="campaign")
 
@@ -141,6 +153,10 @@ class Partner(Base):
     siret: Mapped[str] = mapped_column(String(14), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     people: Mapped[list[Person]] = relationship(back_populates="partner")
 
@@ -158,6 +174,10 @@ class Person(Base):
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     partner: Mapped[Partner | None] = relationship(back_populates="people")
 
@@ -306,6 +326,10 @@ class InformationAction(Base):
     division: Mapped[str] = mapped_column(String(50), default="")  # empty: the youths linked below
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     campaign: Mapped[Campaign] = relationship()
     targets: Mapped[list[InformationTarget]] = relationship(
@@ -338,6 +362,10 @@ class ContactAttempt(Base):
     next_date: Mapped[dt.date | None] = mapped_column(Date)  # «À relancer le …»
     note: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     youth: Mapped[Youth] = relationship(back_populates="contact_attempts")
 
@@ -359,6 +387,10 @@ class InterviewSlot(Base):
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     campaign: Mapped[Campaign] = relationship()
     partner: Mapped[Partner | None] = relationship()
@@ -383,6 +415,10 @@ class SlotBooking(Base):
     booked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     cancel_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     slot: Mapped[InterviewSlot] = relationship(back_populates="bookings")
     youth: Mapped[Youth] = relationship(back_populates="bookings")
@@ -413,6 +449,10 @@ class Interview(Base):
     notice_given_on: Mapped[dt.date | None] = mapped_column(Date)  # RGPD information notice
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     youth: Mapped[Youth] = relationship(back_populates="interviews")
     slot: Mapped[InterviewSlot | None] = relationship()
@@ -474,6 +514,10 @@ class Pathway(Base):
     abandon_reason: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     youth: Mapped[Youth] = relationship(back_populates="pathway")
     referent: Mapped[Person | None] = relationship()
@@ -492,6 +536,10 @@ class ModuleCatalogEntry(Base):
     label: Mapped[str] = mapped_column(String(200), unique=True)
     module_type: Mapped[str] = mapped_column(String(30))  # vocabulary.ModuleType
     default_carrier_kind: Mapped[str] = mapped_column(String(20))  # vocabulary.CarrierKind
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class PathwayModule(Base):
@@ -512,6 +560,10 @@ class PathwayModule(Base):
     convention_ref: Mapped[str] = mapped_column(String(100), default="")
     days_done: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     pathway: Mapped[Pathway] = relationship(back_populates="modules")
     carrier: Mapped[Partner | None] = relationship()
@@ -529,6 +581,10 @@ class PathwayTemplate(Base):
     modules: Mapped[list[PathwayTemplateModule]] = relationship(
         back_populates="template", cascade="all, delete-orphan", order_by="PathwayTemplateModule.offset_days"
     )
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class PathwayTemplateModule(Base):
@@ -564,6 +620,10 @@ class FollowUpEvent(Base):
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     absence_half_days: Mapped[int] = mapped_column(Integer, default=0)
     absence_justified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     youth: Mapped[Youth] = relationship(back_populates="follow_ups")
 
@@ -579,6 +639,10 @@ class Exit(Base):
     category: Mapped[str] = mapped_column(String(30))  # vocabulary.ExitCategory
     detail: Mapped[str] = mapped_column(String(40), default="")  # vocabulary.ExitDetail
     note: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     youth: Mapped[Youth] = relationship(back_populates="exit")
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+# What a change touched: the topics are the operation contract's (core.operations), re-exported for the screens.
+from pae_desktop.core.operations import (  # noqa: F401
+    ALL_TOPICS,
+    AUDIT,
+    CAMPAIGNS,
+    CONTACTS,
+    DIRECTORY,
+    INTERVIEWS,
+    PATHWAYS,
+    PHASE1,
+    SCHOOL,
+    SLOTS,
+    YOUTHS,
+)
 from pae_desktop.storage.database import Database
-
-# What a change touched (Anki's OpChanges): a view refreshes only when its topic is in the set.
-YOUTHS = "youths"
-CONTACTS = "contacts"
-INTERVIEWS = "interviews"
-SLOTS = "slots"
-PATHWAYS = "pathways"
-DIRECTORY = "directory"
-SCHOOL = "school"
-CAMPAIGNS = "campaigns"
-PHASE1 = "phase1"  # phase 1 «AvenirPro»: workshops, attendance, individual interviews, events
-ALL_TOPICS = frozenset({YOUTHS, CONTACTS, INTERVIEWS, SLOTS, PATHWAYS, DIRECTORY, SCHOOL, CAMPAIGNS, PHASE1})
 
 
 class AppContext(QObject):
