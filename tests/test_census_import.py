@@ -17,7 +17,6 @@ from fixtures.siecle.builder import (
     write,
     write_zip,
 )
-from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     Campaign,
@@ -29,7 +28,9 @@ from pae_desktop.core.models import (
     School,
     Youth,
 )
+from pae_desktop.core.scheme import scheme_of, store_scheme, with_values
 from pae_desktop.core.services import census
+from pae_desktop.core.services.campaigns import ensure_campaign
 from pae_desktop.core.services.census import (
     ImportOptions,
     Outcome,
@@ -643,9 +644,10 @@ def test_imports_are_listed(db, export):
         assert len(records[0].sha256) == 64
 
 
-def test_pae_codes_follow_the_settings(db, tmp_path):
-    with db.transaction() as session:
-        settings.put(session, settings.MEF_N4, "2472552033")  # a renamed scheme's code, for the test
+def test_pae_codes_follow_the_campaigns_schemes(db, tmp_path):
+    with db.transaction() as session:  # a renamed scheme's code, for the test
+        campaign = ensure_campaign(session, 2025)
+        store_scheme(campaign, with_values(scheme_of(campaign), n4_code="2472552033"))
     preview = _preview(
         db,
         [

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pae_desktop.core.scheme import ALL_SCHEME_CODES
 from pae_desktop.core.text import fold
-from pae_desktop.core.vocabulary import DEFAULT_MEF_N3, DEFAULT_MEF_N4, Diploma
+from pae_desktop.core.vocabulary import Diploma
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ def detect(
     label: str = "",
     local: Mapping[str, MefRef] | None = None,
     national: Mapping[str, MefRef] | None = None,
-    pae_codes: Iterable[str] = (DEFAULT_MEF_N3, DEFAULT_MEF_N4),
+    pae_codes: Iterable[str] = ALL_SCHEME_CODES,
     class_name: str = "",
 ) -> Detection:
     """The final-year diploma of a student's MEF (NOTES.md §11.4, steps 1–4)."""

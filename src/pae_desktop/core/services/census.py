@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from pae_desktop.core import audit, settings
+from pae_desktop.core import audit
 from pae_desktop.core import census as rules
 from pae_desktop.core.bulk import full_collections_deferred
 from pae_desktop.core.errors import UserError
@@ -35,7 +35,12 @@ from pae_desktop.core.models import (
     Pathway,
     Youth,
 )
-from pae_desktop.core.services.campaigns import CampaignDates, ensure_campaign, get_campaign
+from pae_desktop.core.services.campaigns import (
+    CampaignDates,
+    ensure_campaign,
+    get_campaign,
+    scheme_codes_in_use,
+)
 from pae_desktop.core.services.school import SchoolForm, get_school, save_school
 from pae_desktop.core.services.youths import pseudonym, youth_search_key
 from pae_desktop.core.text import fold
@@ -746,10 +751,7 @@ def _plan(session: Session, sources: ImportSources, options: ImportOptions, prog
     records = _students(sources, options) if has_students else []
     local, division_mef = _mef_tables(sources)
     national = rules.national_mefs()
-    pae_codes = (
-        rules.mef10(settings.get(session, settings.MEF_N3)),
-        rules.mef10(settings.get(session, settings.MEF_N4)),
-    )
+    pae_codes = scheme_codes_in_use(session)
     rows = []
     for record in records:
         code = record.mef_code or division_mef.get(record.division, "")
