@@ -155,7 +155,7 @@ def test_options_from_session_read_the_settings_and_the_campaign_scheme(db):
         of_2025 = L.DocumentOptions.from_session(session, ensure_campaign(session, 2025))
     assert latest.scheme_name == "AvenirPro+" and of_2025.scheme_name == "Parcours Ambition Emploi"
     mention = L.gdpr_mention(SCHOOL, latest)
-    assert "dispositif « AvenirPro+ »" in mention and "dpd@ac-nancy-metz.fr" in mention
+    assert "dispositif «\u00a0AvenirPro+\u00a0»" in mention and "dpd@ac-nancy-metz.fr" in mention
     assert "Parcours Ambition Emploi" in L.gdpr_mention(SCHOOL, of_2025)
 
 

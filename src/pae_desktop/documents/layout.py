@@ -690,8 +690,9 @@ class DocumentOptions:
 
     @property
     def scheme_words(self) -> str:
-        """«dispositif « AvenirPro+ »»: reads right after «le» or «du» whatever the name a campaign was given."""
-        return f"dispositif « {self.scheme_name} »" if self.scheme_name else "dispositif"
+        """«dispositif « AvenirPro+ »»: reads right after «le» or «du» whatever the name a campaign was given (no
+        line break inside the quotes)."""
+        return f"dispositif «\u00a0{self.scheme_name}\u00a0»" if self.scheme_name else "dispositif"
 
 
 def campaign_options(session: Any, campaign: Any, options: DocumentOptions | None = None) -> DocumentOptions:

@@ -60,10 +60,16 @@ class SchemePage(QWidget):
         self.unreachable_after = QSpinBox()
         self.unreachable_after.setRange(1, 20)
 
-        chooser = QFormLayout()
-        chooser.addRow(
-            labelled("&Campagne :", self.campaign, "Campagne dont on modifie le dispositif"), self.campaign
+        chooser = QHBoxLayout()
+        chooser.addWidget(labelled("&Campagne :", self.campaign, "Campagne dont on modifie le dispositif"))
+        chooser.addWidget(self.campaign)
+        chooser.addStretch(1)
+        explanation = QLabel(
+            "Chaque campagne garde son dispositif : ses documents, même réimprimés des années plus tard, portent "
+            "toujours le nom et les codes MEF de la campagne."
         )
+        explanation.setWordWrap(True)
+        explanation.setStyleSheet("color: #555;")
         self.scheme_box = QGroupBox("Dispositif de la campagne")
         names = QFormLayout()
         names.addRow(labelled("&Nom du dispositif :", self.name), self.name)
@@ -84,6 +90,7 @@ class SchemePage(QWidget):
         )
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
+        layout.addWidget(explanation)
         layout.addWidget(self.scheme_box)
         layout.addWidget(contact_box)
         layout.addStretch(1)
@@ -121,7 +128,7 @@ class SchemePage(QWidget):
         self.campaign.blockSignals(True)
         self.campaign.clear()
         for c in campaigns:
-            self.campaign.addItem(f"Campagne {c.year} (rentrée {c.year})", c.year)
+            self.campaign.addItem(f"Campagne {c.year}", c.year)
         current = next((c.year for c in campaigns if c.id == campaign_id), None)
         self.campaign.setCurrentIndex(max(0, self.campaign.findData(current)))
         self.campaign.blockSignals(False)

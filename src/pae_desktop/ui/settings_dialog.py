@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,7 +33,7 @@ from pae_desktop.core.services.campaigns import (
 from pae_desktop.core.services.school import MAX_LOGO_BYTES, SchoolForm, get_school, save_school, school_form
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.scheme_page import SchemePage
-from pae_desktop.ui.widgets import DateField, MessageLabel, labelled
+from pae_desktop.ui.widgets import Button, DateField, MessageLabel, dialog_buttons, labelled
 
 
 class SchoolPage(QWidget):
@@ -231,9 +230,7 @@ class SettingsDialog(QDialog):
         data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_dir.setWordWrap(True)
         self.message = MessageLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(data_dir)
