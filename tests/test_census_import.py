@@ -28,7 +28,9 @@ from pae_desktop.core.models import (
     School,
     Youth,
 )
+from pae_desktop.core.scheme import scheme_of, store_scheme, with_values
 from pae_desktop.core.services import census
+from pae_desktop.core.services.campaigns import ensure_campaign
 from pae_desktop.core.services.census import (
     ImportOptions,
     Outcome,
@@ -640,3 +642,19 @@ def test_imports_are_listed(db, export):
         assert records[0].exported_at == dt.datetime(2026, 6, 3, 19, 2, 11)
         assert records[0].uai == "0759999L"
         assert len(records[0].sha256) == 64
+
+
+def test_pae_codes_follow_the_campaigns_schemes(db, tmp_path):
+    with db.transaction() as session:  # a renamed scheme's code, for the test
+        campaign = ensure_campaign(session, 2025)
+        store_scheme(campaign, with_values(scheme_of(campaign), n4_code="2472552033"))
+    preview = _preview(
+        db,
+        [
+            write(
+                tmp_path / "e.xml",
+                eleves_xml([Student("1", "A", "B"), Student("2", "C", "D", mef="24122146220")]),
+            )
+        ],
+    )
+    assert [r.outcome for r in sorted(preview.rows, key=lambda r: r.name)] == [Outcome.PAE, Outcome.ADDED]

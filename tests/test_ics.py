@@ -83,10 +83,10 @@ def test_export_partner_slots(school_db, tmp_path):
     raw = path.read_bytes()
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     lines = ics.unfold(raw.decode("utf-8"))
-    assert "SUMMARY:Entretien PAE – LEFÈVRE Zoé" in lines
-    assert "SUMMARY:Entretien PAE – créneau libre" in lines
+    assert "SUMMARY:Entretien Parcours Ambition Emploi – LEFÈVRE Zoé" in lines  # campaign 2025's scheme
+    assert "SUMMARY:Entretien Parcours Ambition Emploi – créneau libre" in lines
     assert "LOCATION:Lycée\\, salle 104\\; rez-de-chaussée" in lines
-    assert "X-WR-CALNAME:Entretiens PAE – Mission locale du Grand Nancy\\, antenne Sud" in lines
+    assert "X-WR-CALNAME:Entretiens Parcours Ambition Emploi – Mission locale du Grand Nancy\\, antenne Sud" in lines
     assert "DTSTART;TZID=Europe/Paris:20250902T094500" in lines
     uids = [line for line in lines if line.startswith("UID:")]
     assert len(uids) == len(set(uids)) == 2

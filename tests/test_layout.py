@@ -142,17 +142,21 @@ def test_build_pdf_accepts_a_school_model_and_no_school(db):
     assert "Établissement non paramétré" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
 
 
-def test_options_from_session_read_the_settings(db):
+def test_options_from_session_read_the_settings_and_the_campaign_scheme(db):
     from pae_desktop.core import settings
+    from pae_desktop.core.services.campaigns import ensure_campaign
 
     with db.transaction() as session:
-        settings.put(session, settings.SCHEME_NAME, "AvenirPro+")
+        ensure_campaign(session, 2025)
+        ensure_campaign(session, 2026)
         settings.put(session, settings.DPO_CONTACT, "dpd@ac-nancy-metz.fr")
     with db.read() as session:
-        options = L.DocumentOptions.from_session(session, printed_on=dt.date(2024, 9, 17))
-    assert options.scheme_name == "AvenirPro+"
-    mention = L.gdpr_mention(SCHOOL, options)
-    assert "AvenirPro+" in mention and "dpd@ac-nancy-metz.fr" in mention
+        latest = L.DocumentOptions.from_session(session, printed_on=dt.date(2024, 9, 17))
+        of_2025 = L.DocumentOptions.from_session(session, ensure_campaign(session, 2025))
+    assert latest.scheme_name == "AvenirPro+" and of_2025.scheme_name == "Parcours Ambition Emploi"
+    mention = L.gdpr_mention(SCHOOL, latest)
+    assert "dispositif «\u00a0AvenirPro+\u00a0»" in mention and "dpd@ac-nancy-metz.fr" in mention
+    assert "Parcours Ambition Emploi" in L.gdpr_mention(SCHOOL, of_2025)
 
 
 def test_unwritable_target_is_a_french_error(tmp_path):

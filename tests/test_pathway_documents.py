@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     AuditEvent,
@@ -19,6 +18,7 @@ from pae_desktop.core.models import (
     Partner,
     Youth,
 )
+from pae_desktop.core.scheme import scheme_of, store_scheme, with_values
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import get_campaign
 from pae_desktop.core.services.school import SchoolForm, save_school
@@ -138,12 +138,12 @@ def test_plan_de_parcours(printed):
 def test_attestation_inscription_uses_the_scheme_name_and_the_head_of_school(printed):
     db, youth_id = printed
     with db.transaction() as session:
-        settings.put(session, settings.SCHEME_NAME, "AvenirPro+")
-        settings.put(session, settings.MEF_N3, "7034150299")
+        campaign = get_campaign(session, 2025)
+        store_scheme(campaign, with_values(scheme_of(campaign), name="PAE du lycée", n3_code="7034150299"))
     with db.transaction() as session:
         pdf = attestation_inscription.render(session, youth_id, printed_on=PRINTED)
     text = text_of(pdf)
-    assert "Attestation d'inscription en AvenirPro+" in text
+    assert "Attestation d'inscription en PAE du lycée" in text
     assert "Parcours Ambition Emploi" not in text
     assert "Mme Claire Martin" in text and "Proviseure" in text
     assert "née le 4 mars 2008" in text and "inscrite sous statut scolaire" in text

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     AuditEvent,
@@ -18,8 +17,10 @@ from pae_desktop.core.models import (
     Partner,
     Pathway,
     PathwayModule,
+    Youth,
 )
 from pae_desktop.core.proposals import propose
+from pae_desktop.core.scheme import scheme_of, store_scheme, with_values
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import get_campaign
 from pae_desktop.core.services.facts import load_facts
@@ -199,10 +200,11 @@ def test_mef_mismatch_is_a_warning(case):
     assert any("PAE N3" in w for w in result.warnings)
 
 
-def test_mef_codes_follow_the_settings(case):
+def test_mef_codes_follow_the_campaign_scheme(case):
     db, ids = case
     with db.transaction() as session:
-        settings.put(session, settings.MEF_N3, "9999999999")
+        campaign = session.get(Youth, ids["youth"]).campaign
+        store_scheme(campaign, with_values(scheme_of(campaign), n3_code="9999999999"))
     with db.read() as session:
         context = svc.pathway_context(session, ids["youth"])
         assert context.expected_mef == "9999999999"
@@ -468,11 +470,12 @@ def test_demo_pathways_pass_the_rules(demo_db):
             assert evaluation.problems == [], evaluation.problems
 
 
-def test_a_saved_mef_code_stays_valid_after_the_settings_change(case):
+def test_a_saved_mef_code_stays_valid_after_the_campaign_codes_change(case):
     db, ids = case
     with db.transaction() as session:
         svc.save_pathway(session, ids["youth"], good_form(ids))
-        settings.put(session, settings.MEF_N3, "7034150299")
+        campaign = session.get(Youth, ids["youth"]).campaign
+        store_scheme(campaign, with_values(scheme_of(campaign), n3_code="7034150299"))
     with db.transaction() as session:
         form = svc.pathway_form(svc.get_pathway(session, ids["youth"]))
         form.notes = "Code d'origine conservé"

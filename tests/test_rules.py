@@ -8,6 +8,7 @@ import pytest
 
 from pae_desktop.core import rules
 from pae_desktop.core.rules import CampaignLimits, ModuleFacts
+from pae_desktop.core.scheme import default_scheme, with_values
 from pae_desktop.core.vocabulary import Decision, ModuleType, PartnerType
 
 D = dt.date
@@ -38,14 +39,16 @@ def test_eligibility_and_mef(diploma, eligible, level, code):
     assert rules.is_eligible(diploma) is eligible
     assert (rules.eligibility_error(diploma) is None) is eligible
     assert rules.mef_level(diploma) == level
-    assert rules.mef_for_diploma(diploma) == code
+    assert default_scheme(2025).mef_for_diploma(diploma) == code
 
 
-def test_mef_codes_come_from_the_caller_settings():
-    assert rules.mef_for_diploma("CAP", mef_n3="1111111111", mef_n4="2222222222") == "1111111111"
-    assert rules.mef_for_diploma("DTMS", mef_n3="1111111111", mef_n4="2222222222") == "2222222222"
-    assert rules.mef_label("2222222222", "1111111111", "2222222222") == "PAE N4"
-    assert rules.mef_label("7034150211") == "PAE N3"
+def test_mef_codes_come_from_the_campaign_scheme():
+    scheme = with_values(default_scheme(2026), n3_code="1111111111", n4_code="2222222222")
+    assert scheme.mef_for_diploma("CAP") == "1111111111"
+    assert scheme.mef_for_diploma("DTMS") == "2222222222"
+    assert scheme.mef_short("2222222222") == "APRO PLUS 4"
+    assert default_scheme(2025).mef_short("7034150211") == "PAE N3"
+    assert default_scheme(2026).mef_for_diploma("BAC_PRO") == "7044150211"
 
 
 @pytest.mark.parametrize(

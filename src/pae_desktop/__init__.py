@@ -1,3 +1,3 @@
-"""PAE Desktop: case management of the Parcours Ambition Emploi for lycées professionnels."""
+"""PAE Desktop: case management of AvenirPro+ (formerly Parcours Ambition Emploi) for lycées professionnels."""
 
 __version__ = "0.1.0"

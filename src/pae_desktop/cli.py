@@ -45,7 +45,10 @@ def global_options(suppress: bool) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchParser(
         prog="pae-desktop",
-        description="PAE Desktop : suivi du Parcours Ambition Emploi.",
+        description=(
+            "PAE Desktop : suivi d'AvenirPro+ (anciennement Parcours Ambition Emploi) et de sa phase 1 "
+            "« AvenirPro » en lycée professionnel."
+        ),
         parents=[global_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"pae-desktop {__version__}")

@@ -7,6 +7,8 @@ whose references are "module:function" strings (imported only when the kind runs
 - `build(session, youth_id, target, options=..., record=True) -> bytes`: writes one youth's PDF to `target`
   and records the print (`layout.record_print`); raises `UserError` for a youth outside the kind;
 - or, for a school-level document (`per_youth=False`), `build(session, target, options=..., record=True)`.
+
+The options carry the campaign's scheme; a youth's document takes it from the youth's campaign in any case.
 """
 
 from __future__ import annotations
@@ -233,12 +235,13 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(args.data_dir, args.database_url, create=False)
     try:
         with db.transaction() as session:
-            options = DocumentOptions.from_session(session)
-            if not spec.per_youth:
-                build(session, target, options=options, record=True)
+            if not spec.per_youth:  # the scheme as it stands: the most recent campaign's, or --campaign's
+                chosen = require_campaign(session, args.campaign) if args.campaign is not None else None
+                build(session, target, options=DocumentOptions.from_session(session, chosen), record=True)
                 say(f"Document écrit : {target}")
                 return 0
             campaign = require_campaign(session, args.campaign)
+            options = DocumentOptions.from_session(session, campaign)
             concerned = spec.resolve(spec.concerned)
             if not args.all:
                 youth = _find_youth(session, campaign, args)

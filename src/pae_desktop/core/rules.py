@@ -9,12 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pae_desktop.core.vocabulary import (
-    DEFAULT_MEF_N3,
-    DEFAULT_MEF_N4,
     ELIGIBLE_DIPLOMAS,
     EXIT_DETAILS,
-    MEF_N3_LABEL,
-    MEF_N4_LABEL,
     CarrierKind,
     Decision,
     Diploma,
@@ -73,7 +69,7 @@ def _days(start: dt.date, end: dt.date) -> Iterable[dt.date]:
         yield start + dt.timedelta(days=offset)
 
 
-# --- eligibility and MEF (§6.1, §6.4) ------------------------------------------------------------------------
+# --- eligibility and MEF level (§6.1, §6.4; the codes are the campaign's: `core.scheme`) ------------------------------------------------------------------------
 
 
 def is_eligible(diploma: str | None) -> bool:
@@ -98,25 +94,6 @@ def mef_level(diploma: str | None) -> str | None:
     if member in (Diploma.BAC_PRO, Diploma.BMA, Diploma.DTMS):
         return "N4"
     return None
-
-
-def mef_for_diploma(
-    diploma: str | None, mef_n3: str = DEFAULT_MEF_N3, mef_n4: str = DEFAULT_MEF_N4
-) -> str | None:
-    """The PAE MEF code for the diploma prepared (codes from settings MEF_N3 / MEF_N4), None if not eligible."""
-    level = mef_level(diploma)
-    if level is None:
-        return None
-    return mef_n3 if level == "N3" else mef_n4
-
-
-def mef_label(code: str, mef_n3: str = DEFAULT_MEF_N3, mef_n4: str = DEFAULT_MEF_N4) -> str:
-    """«PAE N3» / «PAE N4» for a MEF code of the settings, the code itself otherwise."""
-    if code == mef_n3:
-        return MEF_N3_LABEL
-    if code == mef_n4:
-        return MEF_N4_LABEL
-    return code
 
 
 # --- modules and derived values (§6.6, §6.7) -------------------------------------------------------------

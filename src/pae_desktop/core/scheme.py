@@ -12,7 +12,7 @@ from collections.abc import Container
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pae_desktop.core.vocabulary import Diploma
+from pae_desktop.core.rules import mef_level
 
 _MEF_CODE = re.compile(r"^[0-9]{10}$")
 
@@ -49,12 +49,8 @@ class Scheme:
 
     def mef_for_diploma(self, diploma: str | None) -> str | None:
         """Level 3 from a CAP, level 4 from a bac pro, BMA or DTMS (domain §6.4); None when not eligible."""
-        member = Diploma.from_code(diploma)
-        if member is Diploma.CAP:
-            return self.n3.code
-        if member in (Diploma.BAC_PRO, Diploma.BMA, Diploma.DTMS):
-            return self.n4.code
-        return None
+        level = mef_level(diploma)
+        return None if level is None else self.mef(level).code
 
     def mef_short(self, code: str) -> str:
         """«APRO PLUS 3» for the level-3 code of this campaign, the code itself for any other."""
@@ -136,6 +132,11 @@ def scheme_of(campaign: Any) -> Scheme:
         values.append(stored if stored or column == "phase1_name" else fallback)
     name, phase1, c3, s3, l3, c4, s4, l4 = values
     return Scheme(name, phase1, SchemeMef(c3, s3, l3), SchemeMef(c4, s4, l4))
+
+
+def stored_values(scheme: Scheme) -> dict[str, str]:
+    """The scheme as the campaign's columns hold it: {column: value}."""
+    return dict(zip(_COLUMNS, _flat(scheme), strict=True))
 
 
 def store_scheme(campaign: Any, scheme: Scheme) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pae_desktop.core import vocabulary as v
 from pae_desktop.core.models import Setting
 
 
@@ -20,11 +19,6 @@ class Declared:
     default: Any
 
 
-SCHEME_NAME = Declared("scheme_name", "Nom du dispositif", v.DEFAULT_SCHEME_NAME)
-MEF_N3 = Declared("mef_n3", "Code MEF du parcours de niveau 3 (depuis un CAP)", v.DEFAULT_MEF_N3)
-MEF_N4 = Declared(
-    "mef_n4", "Code MEF du parcours de niveau 4 (depuis un bac pro, BMA, DTMS)", v.DEFAULT_MEF_N4
-)
 UNREACHABLE_AFTER = Declared("unreachable_after", "Tentatives sans réponse avant « Injoignable »", 3)
 RETENTION_NO_PATHWAY = Declared(
     "retention_no_pathway", "Anonymiser les jeunes sans parcours à la fin de la campagne (31 décembre)", True
@@ -40,9 +34,6 @@ DPO_CONTACT = Declared("dpo_contact", "Contact du délégué à la protection de
 CURRENT_STAFF_ID = Declared("current_staff_id", "Membre du personnel qui utilise l'application", None)
 
 ALL = (
-    SCHEME_NAME,
-    MEF_N3,
-    MEF_N4,
     UNREACHABLE_AFTER,
     RETENTION_NO_PATHWAY,
     RETENTION_PATHWAY_MONTHS,

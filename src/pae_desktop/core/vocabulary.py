@@ -389,10 +389,3 @@ class Phase1EventKind(Vocabulary):
 PHASE1_MIN_WORKSHOPS = 4
 PHASE1_MIN_MINUTES = 60
 PHASE1_MAX_MINUTES = 120
-
-# TRANSITIONAL (removed by the per-campaign scheme work): the old global defaults.
-DEFAULT_SCHEME_NAME = "Parcours Ambition Emploi"
-DEFAULT_MEF_N3 = "7034150211"
-DEFAULT_MEF_N4 = "7044150111"
-MEF_N3_LABEL = "PAE N3"
-MEF_N4_LABEL = "PAE N4"

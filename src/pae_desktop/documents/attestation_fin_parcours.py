@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 from pae_desktop.core.services.pathways import PathwayDocument
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
-from pae_desktop.documents.plan_parcours import head_signer, module_rows, period, render_kind
+from pae_desktop.documents.plan_parcours import head_signer, module_rows, period, render_kind, scheme_options
 
 TITLE = "Attestation de fin de parcours"
 KIND = DocumentKind.ATTESTATION_FIN_PARCOURS
@@ -33,7 +33,7 @@ def build(
     data: PathwayDocument,
     options: L.DocumentOptions | None = None,
 ) -> bytes:
-    options = options or L.DocumentOptions(scheme_name=data.scheme_name)
+    options = scheme_options(options, data)
 
     def story(ctx: L.DocContext) -> list:
         signer_title, signer_name = head_signer(ctx)

@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 from pae_desktop.core.services.pathways import PathwayDocument
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
-from pae_desktop.documents.plan_parcours import head_signer, period, render_kind
+from pae_desktop.documents.plan_parcours import head_signer, mef_line, period, render_kind, scheme_options
 
 KIND = DocumentKind.ATTESTATION_INSCRIPTION
 
@@ -24,7 +24,7 @@ def build(
     data: PathwayDocument,
     options: L.DocumentOptions | None = None,
 ) -> bytes:
-    options = options or L.DocumentOptions(scheme_name=data.scheme_name)
+    options = scheme_options(options, data)
     doc_title = title(options.scheme_name)
 
     def story(ctx: L.DocContext) -> list:
@@ -41,7 +41,7 @@ def build(
         sentence = (
             f"Je soussigné(e), {who} de l'établissement {school_info.name}{uai}, atteste que {person}{born}{ine}, "
             f"{verb} sous statut scolaire dans l'établissement au titre du dispositif « {options.scheme_name} », "
-            f"sous le MEF {data.mef_code} ({data.mef_label}), {period(data.start_date, end)}."
+            f"sous le MEF {data.mef_code} ({data.mef_short}), {period(data.start_date, end)}."
         )
         return [
             L.paragraph(sentence),
@@ -52,7 +52,7 @@ def build(
             L.label_value_table(
                 [
                     ("Dispositif", options.scheme_name),
-                    ("MEF", f"{data.mef_code} — {data.mef_label}"),
+                    ("MEF", mef_line(data)),
                     ("Période", period(data.start_date, end)),
                     ("Boursier", "Oui" if data.boursier else "Non"),
                 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, BinaryIO
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
@@ -12,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from pae_desktop.core import indicators as ind
+from pae_desktop.core.scheme import default_scheme, with_values
 from pae_desktop.core.vocabulary import ExitCategory, ExitDetail
 from pae_desktop.documents import layout as L
 
@@ -240,7 +240,9 @@ def build_bilan(target: str | os.PathLike | BinaryIO | None, report, school: Any
         school = L.SchoolInfo(name="Réseau FOQUALE", uai="")
         options = options or L.DocumentOptions(gdpr_footer=False)
     if report.per_school is None and report.scheme_name:  # the footer names the campaign's scheme
-        options = replace(options or L.DocumentOptions(), scheme_name=report.scheme_name)
+        options = options or L.DocumentOptions()
+        scheme = with_values(options.scheme or default_scheme(report.campagne), name=report.scheme_name)
+        options = options.with_scheme(scheme)
     subtitle = (
         f"{len(report.etablissements)} établissement(s) : {', '.join(report.etablissements)}"
         if report.per_school is not None

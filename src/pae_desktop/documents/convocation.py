@@ -72,7 +72,7 @@ def convocation_story(session: Session, booking: SlotBooking, ctx: L.DocContext,
     if minor:
         greeting = "Madame, Monsieur,"
         invite = (
-            f"Dans le cadre du {ctx.options.scheme_name}, {youth_name} est invité(e) à un entretien pour faire le "
+            f"Dans le cadre du {ctx.options.scheme_words}, {youth_name} est invité(e) à un entretien pour faire le "
             "point sur sa situation depuis la fin de l'année scolaire et construire avec lui ou elle un parcours "
             "vers l'emploi ou la formation. Comme il ou elle est mineur(e) à la date de l'entretien, nous vous "
             "adressons aussi cette convocation ; vous pouvez l'accompagner."
@@ -80,7 +80,7 @@ def convocation_story(session: Session, booking: SlotBooking, ctx: L.DocContext,
     else:
         greeting = f"Bonjour {first_name}," if first_name else "Bonjour,"
         invite = (
-            f"Dans le cadre du {ctx.options.scheme_name}, vous êtes invité(e) à un entretien pour faire le point sur "
+            f"Dans le cadre du {ctx.options.scheme_words}, vous êtes invité(e) à un entretien pour faire le point sur "
             "votre situation depuis la fin de l'année scolaire et construire avec vous un parcours vers l'emploi "
             "ou la formation, en gardant votre statut scolaire et, le cas échéant, votre bourse."
         )
@@ -165,7 +165,7 @@ def build_convocation(
     booking = load_booking(session, booking_id)
     if booking.cancelled_at is not None:
         raise UserError("Cette réservation est annulée : pas de convocation à imprimer.")
-    options = options or L.DocumentOptions.from_session(session)
+    options = L.campaign_options(session, booking.youth.campaign, options)
     school = session.scalars(select(School).limit(1)).first()
     part = convocation_part(session, booking, options, today)
     data = L.build_pdf_parts(target, school, TITLE, [part], options=options)

@@ -24,6 +24,7 @@ from pae_desktop.core.models import (
     SlotBooking,
     Youth,
 )
+from pae_desktop.core.scheme import scheme_of
 from pae_desktop.documents import layout as L
 
 KIND = v.DocumentKind.DOSSIER
@@ -54,6 +55,13 @@ def _yes(flag: bool) -> str:
 
 def _person(person: Person | None) -> str:
     return person.full_name if person is not None else ""
+
+
+def _pathway_mef(youth: Youth) -> str:
+    """«7034150311 — APRO PLUS 3»: the code and its short label in the youth's campaign."""
+    code = youth.pathway.mef_code if youth.pathway else ""
+    short = scheme_of(youth.campaign).mef_short(code)
+    return f"{code} — {short}" if short and short != code else code
 
 
 def load_youth(session: Any, youth_id: int) -> Youth:
@@ -120,6 +128,7 @@ def story_of(session: Any, youth: Youth, today: dt.date | None = None) -> list:
         L.label_value_table(
             [
                 ("Campagne", f"Rentrée {youth.campaign.year}"),
+                ("Dispositif", scheme_of(youth.campaign).name),
                 ("Étape actuelle", stage_of(session, youth, today).label),
                 ("Numéro interne", str(youth.id)),
                 ("Identifiant pseudonyme (académie)", youth.pseudonym),
@@ -276,7 +285,7 @@ def story_of(session: Any, youth: Youth, today: dt.date | None = None) -> list:
         out.append(
             L.label_value_table(
                 [
-                    ("MEF", pathway.mef_code),
+                    ("MEF", _pathway_mef(youth)),
                     ("Début", _d(pathway.start_date)),
                     ("Fin prévue", _d(pathway.planned_end)),
                     ("Fin effective", _d(pathway.actual_end)),
@@ -405,7 +414,7 @@ def build(
     from pae_desktop.core.services.school import get_school
 
     youth = load_youth(session, youth_id)
-    options = options or L.DocumentOptions.from_session(session)
+    options = L.campaign_options(session, youth.campaign, options)
     school = get_school(session)
     body = story_of(session, youth, today)
     minor = is_minor(youth.birth_date, today or dt.date.today())

@@ -54,6 +54,7 @@ def load(session: Session, interview_id: int) -> Interview:
             selectinload(Interview.participants).joinedload(InterviewParticipant.partner),
             joinedload(Interview.barriers),
             joinedload(Interview.youth).joinedload(Youth.schooling),
+            joinedload(Interview.youth).joinedload(Youth.campaign),
         )
     ).unique().one_or_none()
     if interview is None:
@@ -237,10 +238,12 @@ def _relance(follow_ups: list[FollowUpEvent]) -> FollowUpEvent | None:
     return (open_ or relances or [None])[-1]
 
 
-def fiche_part(interview: Interview) -> L.Part:
+def fiche_part(interview: Interview, options: L.DocumentOptions | None = None) -> L.Part:
+    """One record of a PDF; with `options`, under the scheme of the youth's campaign."""
     youth = interview.youth
     subtitle = f"{youth.display_name} — entretien du {french_date(interview.held_on)}"
-    return L.Part(TITLE, lambda ctx: fiche_story(interview, ctx), subtitle)
+    part_options = options.for_campaign(youth.campaign) if options is not None else None
+    return L.Part(TITLE, lambda ctx: fiche_story(interview, ctx), subtitle, part_options)
 
 
 def _school(session: Session) -> School | None:
@@ -261,7 +264,7 @@ def build_fiche_entretien(
 ) -> bytes:
     """One interview record as PDF bytes (also written to `target`); recorded as printed."""
     interview = load(session, interview_id)
-    options = options or L.DocumentOptions.from_session(session)
+    options = L.campaign_options(session, interview.youth.campaign, options)
     data = L.build_pdf_parts(target, _school(session), TITLE, [fiche_part(interview)], options=options)
     if record:
         L.record_print(
@@ -308,7 +311,7 @@ def build_fiches_batch(
         if progress is not None:
             progress(index, len(interview_ids), "Préparation des fiches…")
         interviews.append(load(session, interview_id))
-    parts = [fiche_part(i) for i in interviews]
+    parts = [fiche_part(i, options) for i in interviews]
     data = L.build_pdf_parts(target, _school(session), f"{TITLE}s", parts, options=options)
     if record:
         for interview in interviews:

@@ -1,4 +1,4 @@
-"""«Fiche d'inscription administrative»: what the school office enters in SIECLE under the PAE MEF."""
+"""«Fiche d'inscription administrative»: what the school office enters in SIECLE under the campaign's MEF."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 from pae_desktop.core.services.pathways import PathwayDocument
 from pae_desktop.core.vocabulary import DocumentKind, Sex
 from pae_desktop.documents import layout as L
-from pae_desktop.documents.plan_parcours import address, identity_rows, render_kind, yes_no
+from pae_desktop.documents.plan_parcours import address, identity_rows, render_kind, scheme_options, yes_no
 
 TITLE = "Fiche d'inscription administrative"
 KIND = DocumentKind.INSCRIPTION_ADMINISTRATIVE
@@ -21,7 +21,7 @@ def build(
     data: PathwayDocument,
     options: L.DocumentOptions | None = None,
 ) -> bytes:
-    options = options or L.DocumentOptions(scheme_name=data.scheme_name)
+    options = scheme_options(options, data)
 
     def story(ctx: L.DocContext) -> list:
         entered = (
@@ -42,8 +42,10 @@ def build(
             L.section("Inscription à saisir dans SIECLE"),
             L.label_value_table(
                 [
+                    ("Dispositif", options.scheme_name),
                     ("Code MEF", data.mef_code),
-                    ("Libellé MEF", f"{data.mef_label} — {options.scheme_name}"),
+                    ("Libellé court", data.mef_short),
+                    ("Libellé long", data.mef_label),
                     ("Statut", "Scolaire"),
                     ("Date d'entrée", L.french_date(data.start_date)),
                     ("Fin prévue", L.french_date(data.planned_end)),

@@ -41,7 +41,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape as _xml_escape
@@ -74,7 +74,7 @@ from reportlab.platypus import Paragraph as _ReportlabParagraph
 
 from pae_desktop.core.dates import french_date, french_datetime, french_time, short_date
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.vocabulary import DEFAULT_SCHEME_NAME
+from pae_desktop.core.scheme import Scheme, default_scheme, scheme_of
 from pae_desktop.storage.paths import resource
 
 __all__ = [
@@ -108,6 +108,7 @@ __all__ = [
     "notice_box",
     "done_at",
     "gdpr_mention",
+    "campaign_options",
     "gdpr_block",
     "build_pdf",
     "build_pdf_parts",
@@ -652,30 +653,61 @@ class SchoolInfo:
 
 @dataclass(frozen=True)
 class DocumentOptions:
-    """Settings every document shares; `from_session` reads them from the database's settings."""
+    """Settings every document shares. `scheme` is the scheme of the document's campaign: a document of a
+    youth always takes their campaign's (`for_campaign`), so that a 2025 certificate printed again in 2027
+    still names the 2025 scheme and codes."""
 
-    scheme_name: str = DEFAULT_SCHEME_NAME
+    scheme: Scheme | None = None
     dpo_contact: str = ""
     printed_on: dt.date | None = None  # «Édité le …» in the footer; today by default
     gdpr_footer: bool = True
 
     @classmethod
-    def from_session(cls, session: Any, **overrides: Any) -> DocumentOptions:
+    def from_session(cls, session: Any, campaign: Any = None, **overrides: Any) -> DocumentOptions:
+        """The database's settings, and the scheme of `campaign` (by default the most recent campaign's: the
+        documents of no youth, such as the information notice, speak of the scheme as it stands now)."""
         from pae_desktop.core import settings
+        from pae_desktop.core.services.campaigns import default_campaign_year, get_campaign
 
+        campaign = campaign if campaign is not None else get_campaign(session)
         values = {
-            "scheme_name": settings.get(session, settings.SCHEME_NAME) or DEFAULT_SCHEME_NAME,
+            "scheme": scheme_of(campaign) if campaign is not None else default_scheme(default_campaign_year()),
             "dpo_contact": settings.get(session, settings.DPO_CONTACT) or "",
         }
         values.update(overrides)
         return cls(**values)
+
+    def for_campaign(self, campaign: Any) -> DocumentOptions:
+        """The same options with the scheme of `campaign` (a model, or anything `scheme_of` reads)."""
+        return replace(self, scheme=scheme_of(campaign))
+
+    def with_scheme(self, scheme: Scheme) -> DocumentOptions:
+        return self if scheme == self.scheme else replace(self, scheme=scheme)
+
+    @property
+    def scheme_name(self) -> str:
+        return self.scheme.name if self.scheme is not None else ""
+
+    @property
+    def scheme_words(self) -> str:
+        """«dispositif « AvenirPro+ »»: reads right after «le» or «du» whatever the name a campaign was given (no
+        line break inside the quotes)."""
+        return f"dispositif «\u00a0{self.scheme_name}\u00a0»" if self.scheme_name else "dispositif"
+
+
+def campaign_options(session: Any, campaign: Any, options: DocumentOptions | None = None) -> DocumentOptions:
+    """`options` (by default the database's) with the scheme of `campaign`: the options of a youth's document,
+    whatever campaign the caller had in mind."""
+    if options is None:
+        return DocumentOptions.from_session(session, campaign)
+    return options.for_campaign(campaign)
 
 
 def gdpr_mention(school: SchoolInfo, options: DocumentOptions) -> str:
     """The short GDPR mention printed in every footer (plain text)."""
     return (
         f"Données personnelles traitées par {school.name} (responsable de traitement\u00a0: le chef "
-        f"d'établissement) pour le suivi du {options.scheme_name}, mission d'intérêt public. Vous pouvez y "
+        f"d'établissement) pour le suivi du {options.scheme_words}, mission d'intérêt public. Vous pouvez y "
         f"accéder, les faire rectifier ou limiter leur usage {_contact(options)}."
     )
 
@@ -692,7 +724,7 @@ def gdpr_block(school: Any, options: DocumentOptions | None = None, *, minor: bo
     who = "Vous et vos représentants légaux disposez" if minor else "Vous disposez"
     text = (
         f"Les informations de ce document sont traitées par {info.name}, sous la responsabilité du chef "
-        f"d'établissement, pour organiser et suivre le {options.scheme_name}. Base légale\u00a0: mission d'intérêt "
+        f"d'établissement, pour organiser et suivre le {options.scheme_words}. Base légale\u00a0: mission d'intérêt "
         "public de l'Éducation nationale. Destinataires\u00a0: l'équipe de l'établissement et, pour ce qui les "
         "concerne, la Mission locale et les partenaires du parcours. Conservation\u00a0: jusqu'au 31 août qui suit "
         "la fin du parcours, puis anonymisation. "
@@ -865,11 +897,21 @@ def _footer_paragraph(text: str, width: float, max_height: float) -> Paragraph:
 
 
 def _draw_frame(
-    canvas: rl_canvas.Canvas, school: SchoolInfo, titles: Sequence[str], options: DocumentOptions, first: bool
+    canvas: rl_canvas.Canvas,
+    school: SchoolInfo,
+    titles: Sequence[str],
+    part_options: Sequence[DocumentOptions],
+    first: bool,
 ) -> None:
     canvas.saveState()
-    if not first:  # running header: school name and the current part's title
+    # A part's first page is drawn before its `_PartStart` marker: its index is the count of first pages so far.
+    if first:
+        part = getattr(canvas, "_pae_first_pages", 0)
+        canvas._pae_first_pages = part + 1
+    else:
         part = getattr(canvas, "_pae_part", 0)
+    options = part_options[min(part, len(part_options) - 1)]
+    if not first:  # running header: school name and the current part's title
         title = titles[part] if part < len(titles) else ""
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
@@ -912,11 +954,14 @@ def _fitted_footer(text: str, width: float, max_height: float) -> tuple[Paragrap
 
 @dataclass
 class Part:
-    """One document of a batch PDF: it starts on a new page with the school header and has its own page count."""
+    """One document of a batch PDF: it starts on a new page with the school header and has its own page count.
+    `options`, when given, replace the batch's for this part (a youth's document names their campaign's scheme).
+    """
 
     title: str
     story: StoryBuilder | Sequence[Flowable]
     subtitle: str = ""
+    options: DocumentOptions | None = None
 
 
 def build_pdf(
@@ -956,11 +1001,12 @@ def build_pdf_parts(
     register_fonts()
     info = SchoolInfo.of(school)
     options = options or DocumentOptions()
+    part_options = [part.options or options for part in parts]
     story: list[Flowable] = []
     for index, part in enumerate(parts):
         if index:
             story += [NextPageTemplate("first"), PageBreak()]
-        ctx = DocContext(info, part.title, options)
+        ctx = DocContext(info, part.title, part_options[index])
         body = part.story(ctx) if callable(part.story) else list(part.story)
         story += [_PartStart(index), *school_header(info, part.title, part.subtitle), *body]
     titles = [part.title for part in parts]
@@ -998,13 +1044,13 @@ def build_pdf_parts(
             PageTemplate(
                 id="first",
                 frames=[frame()],
-                onPage=lambda c, d: _draw_frame(c, info, titles, options, True),
+                onPage=lambda c, d: _draw_frame(c, info, titles, part_options, True),
                 autoNextPageTemplate="later",
             ),
             PageTemplate(
                 id="later",
                 frames=[frame()],
-                onPage=lambda c, d: _draw_frame(c, info, titles, options, False),
+                onPage=lambda c, d: _draw_frame(c, info, titles, part_options, False),
             ),
         ]
     )

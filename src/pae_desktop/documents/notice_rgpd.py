@@ -46,7 +46,7 @@ class RetentionRules:
         day = "1er" if end.day == 1 else str(end.day)
         return f"{day} {MONTHS[end.month - 1]} {when}"
 
-    def lines(self, scheme: str) -> list[str]:
+    def lines(self, scheme_words: str) -> list[str]:
         out = []
         if self.no_pathway_at_campaign_end:
             out.append(
@@ -54,7 +54,7 @@ class RetentionRules:
                 "l'année de la campagne."
             )
         out.append(
-            f"Dossiers des jeunes entrés dans le {scheme} : conservés jusqu'au {self.pathway_end()}, "
+            f"Dossiers des jeunes entrés dans le {scheme_words} : conservés jusqu'au {self.pathway_end()}, "
             "puis anonymisés."
         )
         out.append(
@@ -75,7 +75,8 @@ def build(
 ) -> bytes:
     options = options or L.DocumentOptions()
     rules = rules or RetentionRules()
-    scheme = options.scheme_name
+    scheme = options.scheme_words
+    phase1 = options.scheme.phase1_name if options.scheme is not None else ""
 
     def story(ctx: L.DocContext) -> list:
         info = ctx.school
@@ -107,6 +108,14 @@ def build(
                 [
                     "Repérer les élèves de terminale de CAP, de baccalauréat professionnel, de BMA et de DTMS qui "
                     "risquent de sortir du lycée sans solution, les informer et les contacter.",
+                    *(
+                        [
+                            f"Pendant l'année de terminale, organiser la phase 1 « {phase1} » (ateliers collectifs, "
+                            "entretiens individuels, événements) et noter la participation de chaque élève."
+                        ]
+                        if phase1
+                        else []
+                    ),
                     "Organiser les entretiens avec l'établissement et la Mission locale, et garder trace des "
                     "décisions.",
                     f"Construire et suivre le parcours de chaque jeune engagé dans le {scheme} (modules, périodes "
@@ -161,7 +170,7 @@ def build(
             ),
         ]
 
-    return L.build_pdf(target, school, TITLE, story, subtitle=f"{scheme}", options=options)
+    return L.build_pdf(target, school, TITLE, story, subtitle=options.scheme_name, options=options)
 
 
 def render(
@@ -170,11 +179,13 @@ def render(
     *,
     printed_on: dt.date | None = None,
     record: bool = True,
+    campaign: Any = None,
 ) -> bytes:
-    """The notice of the school of `session`, from its settings; the print is recorded (not nominative)."""
+    """The notice of the school of `session`, from its settings and the scheme of `campaign` (by default the
+    most recent campaign's); the print is recorded (not nominative)."""
     from pae_desktop.core.services.school import get_school
 
-    options = L.DocumentOptions.from_session(session, printed_on=printed_on)
+    options = L.DocumentOptions.from_session(session, campaign, printed_on=printed_on)
     pdf = build(target, get_school(session), options, RetentionRules.from_session(session))
     if record:
         path = target if isinstance(target, str | os.PathLike) else ""

@@ -70,6 +70,18 @@ def module_rows(data: PathwayDocument, *, done: bool = False) -> list[list[objec
     return rows
 
 
+def mef_line(data: PathwayDocument) -> str:
+    """«7034150311 — APRO PLUS 3»: the pathway's code and its short label in the campaign's scheme."""
+    if data.mef_short and data.mef_short != data.mef_code:
+        return f"{data.mef_code} — {data.mef_short}"
+    return data.mef_code
+
+
+def scheme_options(options: L.DocumentOptions | None, data: PathwayDocument) -> L.DocumentOptions:
+    """The options of a pathway's document: whatever the caller passed, the scheme is the youth's campaign's."""
+    return (options or L.DocumentOptions()).with_scheme(data.scheme)
+
+
 def head_signer(ctx: L.DocContext) -> tuple[str, str]:
     return ctx.school.head_title or "Chef d'établissement", ctx.school.head_name
 
@@ -107,7 +119,7 @@ def build(
     data: PathwayDocument,
     options: L.DocumentOptions | None = None,
 ) -> bytes:
-    options = options or L.DocumentOptions(scheme_name=data.scheme_name)
+    options = scheme_options(options, data)
 
     def story(ctx: L.DocContext) -> list:
         parts: list = [L.section("Le jeune")]
@@ -135,7 +147,7 @@ def build(
             L.label_value_table(
                 [
                     ("Dispositif", ctx.options.scheme_name),
-                    ("MEF", f"{data.mef_code} — {data.mef_label}"),
+                    ("MEF", mef_line(data)),
                     ("Dates", period(data.start_date, data.planned_end)),
                     ("Référent du parcours", data.referent),
                     ("Mission locale de référence", data.mission_locale),

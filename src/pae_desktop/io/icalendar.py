@@ -142,9 +142,11 @@ def partner_events(session, partner_id: int, campaign_id: int, *, with_names: bo
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from pae_desktop.core.models import InterviewSlot, School, SlotBooking
+    from pae_desktop.core.models import Campaign, InterviewSlot, School, SlotBooking
+    from pae_desktop.core.scheme import scheme_of
 
     school = session.scalars(select(School).limit(1)).first()
+    scheme_name = scheme_of(session.get(Campaign, campaign_id)).name
     domain = f"{(school.uai if school else 'pae').lower()}.pae-desktop"
     slots = session.scalars(
         select(InterviewSlot)
@@ -161,9 +163,9 @@ def partner_events(session, partner_id: int, campaign_id: int, *, with_names: bo
         if active is not None:
             youth = active.youth
             who = youth.display_name if with_names else "jeune réservé"
-            summary = f"Entretien PAE – {who}"
+            summary = f"Entretien {scheme_name} – {who}"
         else:
-            summary = "Entretien PAE – créneau libre"
+            summary = f"Entretien {scheme_name} – créneau libre"
         details = []
         if slot.advisor is not None:
             details.append(f"Conseiller(ère) : {slot.advisor.full_name}")
@@ -201,7 +203,8 @@ def export_partner_slots(
     """Write a partner's slots to an `.ics` file and record the export in the audit log; returns the event count."""
     from pae_desktop.core import audit
     from pae_desktop.core.errors import UserError
-    from pae_desktop.core.models import Partner
+    from pae_desktop.core.models import Campaign, Partner
+    from pae_desktop.core.scheme import scheme_of
 
     partner = session.get(Partner, partner_id)
     if partner is None:
@@ -209,7 +212,8 @@ def export_partner_slots(
     events = partner_events(session, partner_id, campaign_id, with_names=with_names)
     if not events:
         raise UserError(f"Aucun créneau avec « {partner.name} » dans cette campagne.")
-    text = calendar(events, f"Entretiens PAE – {partner.name}", now)
+    scheme_name = scheme_of(session.get(Campaign, campaign_id)).name
+    text = calendar(events, f"Entretiens {scheme_name} – {partner.name}", now)
     path = Path(target)
     try:
         path.write_bytes(text.encode("utf-8"))

@@ -1,4 +1,4 @@
-"""The office list «À saisir dans SIECLE» as XLSX and PDF: the youths to enter under the PAE MEF."""
+"""The office list «À saisir dans SIECLE» as XLSX and PDF: the youths to enter under the campaign's MEF."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def write_pdf(
         ]
         return [
             L.paragraph(
-                f"{len(rows)} jeune(s) à inscrire dans SIECLE sous le MEF du {options.scheme_name} "
+                f"{len(rows)} jeune(s) à inscrire dans SIECLE sous le MEF du {options.scheme_words} "
                 "(statut scolaire, durée de la formation : 4 mois maximum)."
             ),
             L.data_table(
@@ -141,9 +141,10 @@ def export_office_list(
     printed_on: dt.date | None = None,
 ) -> int:
     """Write the campaign's office list to `target` (.xlsx or .pdf, by its suffix), audited; returns the count."""
-    from pae_desktop.core import audit, settings
+    from pae_desktop.core import audit
     from pae_desktop.core.errors import UserError
     from pae_desktop.core.models import Campaign
+    from pae_desktop.core.scheme import scheme_of
     from pae_desktop.core.services.pathways import office_list
     from pae_desktop.core.services.school import get_school
 
@@ -151,14 +152,13 @@ def export_office_list(
     if suffix not in (".xlsx", ".pdf"):
         raise UserError("Liste SIECLE : choisissez un fichier .xlsx ou .pdf.")
     rows = office_list(session, campaign_id, pending_only=pending_only)
-    scheme = str(settings.get(session, settings.SCHEME_NAME))
+    campaign = session.get(Campaign, campaign_id)
     if suffix == ".xlsx":
-        write_xlsx(target, rows, scheme_name=scheme)
+        write_xlsx(target, rows, scheme_name=scheme_of(campaign).name)
     else:
         from pae_desktop.documents import layout as L
 
-        options = L.DocumentOptions.from_session(session, printed_on=printed_on)
-        campaign = session.get(Campaign, campaign_id)
+        options = L.DocumentOptions.from_session(session, campaign, printed_on=printed_on)
         write_pdf(target, get_school(session), rows, campaign_year=campaign.year, options=options)
     audit.record(
         session,

@@ -521,13 +521,13 @@ class InterviewFormDialog(QDialog):
         if (self._dirty or self.interview_id is None) and not self.save():
             return None
         from pae_desktop.documents.fiche_entretien import build_fiche_entretien
-        from pae_desktop.documents.layout import DocumentOptions, document_file_name
+        from pae_desktop.documents.layout import document_file_name
 
         interview_id = self.interview_id
         name = document_file_name("fiche-entretien", *self.youth_file_parts)
 
-        def build(session, path):
-            build_fiche_entretien(session, interview_id, path, options=DocumentOptions.from_session(session))
+        def build(session, path):  # under the scheme of the youth's campaign
+            build_fiche_entretien(session, interview_id, path)
 
         return print_document(self, self.context, name, build)
 

@@ -82,9 +82,10 @@ class WelcomePage(QWidget):
         title = QLabel("Bienvenue dans PAE Desktop")
         title.setStyleSheet("font-size: 20pt; font-weight: bold;")
         intro = QLabel(
-            "PAE Desktop accompagne le référent décrochage dans la campagne du Parcours Ambition Emploi : "
-            "recensement des élèves de terminale, prise de contact, entretiens avec les Missions locales, "
-            "parcours, documents et bilan. Les données restent sur ce poste."
+            "PAE Desktop accompagne le référent décrochage dans la campagne d'AvenirPro+ (anciennement Parcours "
+            "Ambition Emploi) : phase 1 « AvenirPro » pendant l'année de terminale, recensement des élèves, prise "
+            "de contact, entretiens avec les Missions locales, parcours, documents et bilan. Les données restent "
+            "sur ce poste."
         )
         intro.setWordWrap(True)
         self.setup_button = QPushButton("&Paramétrer l'établissement")
@@ -477,7 +478,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "À propos de PAE Desktop",
-            f"<b>PAE Desktop {__version__}</b><br>Suivi du Parcours Ambition Emploi en lycée professionnel."
+            f"<b>PAE Desktop {__version__}</b><br>Suivi d'AvenirPro+ (anciennement Parcours Ambition Emploi) "
+            "et de sa phase 1 « AvenirPro » en lycée professionnel."
             f"<br><br>Dossier des données :<br>{self.context.db.data_dir}",
         )
 

@@ -699,7 +699,7 @@ class PathwayEditor(QWidget):
                     )
                 ]
                 templates = svc.list_templates(session)
-                choices = svc.mef_choices(session)
+                choices = svc.mef_choices(self.rule_context.scheme)
                 events = svc.follow_ups(session, youth_id)
                 youth = svc.load_youth_for_pathway(session, youth_id)
                 exit_row = youth.exit
@@ -713,7 +713,8 @@ class PathwayEditor(QWidget):
             for code, label in choices:
                 self.mef.addItem(label, code)
             if self.mef.findData(form.mef_code) < 0 and form.mef_code:
-                self.mef.addItem(f"{form.mef_code} (code enregistré, absent des paramètres)", form.mef_code)
+                saved = f"{form.mef_code} (code enregistré, absent du dispositif de la campagne)"
+                self.mef.addItem(saved, form.mef_code)
             self.mef.setCurrentIndex(max(0, self.mef.findData(form.mef_code)))
             self.start.setDate(to_qdate(form.start_date))
             self.end.setDate(to_qdate(form.planned_end))

@@ -1,4 +1,4 @@
-"""Settings: the school's identity, the campaign's dates, the scheme's name and codes."""
+"""Settings: the school's identity, the campaign's dates, each campaign's scheme (`ui.scheme_page`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import uai_error
 from pae_desktop.core.models import Campaign
@@ -34,7 +32,8 @@ from pae_desktop.core.services.campaigns import (
 )
 from pae_desktop.core.services.school import MAX_LOGO_BYTES, SchoolForm, get_school, save_school, school_form
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import DateField, MessageLabel, labelled
+from pae_desktop.ui.scheme_page import SchemePage
+from pae_desktop.ui.widgets import Button, DateField, MessageLabel, dialog_buttons, labelled
 
 
 class SchoolPage(QWidget):
@@ -200,44 +199,6 @@ class CampaignPage(QWidget):
         return CampaignDates(year=self.year.value(), **values)
 
 
-class SchemePage(QWidget):
-    """The scheme's display name and MEF codes (it is being renamed AvenirPro+), and campaign settings."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.scheme_name = QLineEdit()
-        self.mef_n3 = QLineEdit()
-        self.mef_n4 = QLineEdit()
-        self.unreachable_after = QSpinBox()
-        self.unreachable_after.setRange(1, 20)
-        self.message = MessageLabel()
-        form = QFormLayout(self)
-        form.addRow(labelled("&Nom du dispositif :", self.scheme_name), self.scheme_name)
-        form.addRow(labelled("MEF niveau &3 (depuis un CAP) :", self.mef_n3), self.mef_n3)
-        form.addRow(labelled("MEF niveau &4 (bac pro, BMA, DTMS) :", self.mef_n4), self.mef_n4)
-        form.addRow(labelled("Tentatives sans réponse avant « &Injoignable » :", self.unreachable_after), self.unreachable_after)
-        form.addRow(self.message)
-
-    def load(self, values: dict) -> None:
-        self.scheme_name.setText(values[settings.SCHEME_NAME.key])
-        self.mef_n3.setText(values[settings.MEF_N3.key])
-        self.mef_n4.setText(values[settings.MEF_N4.key])
-        self.unreachable_after.setValue(int(values[settings.UNREACHABLE_AFTER.key]))
-
-    def check(self) -> None:
-        if not self.scheme_name.text().strip():
-            raise UserError("Le nom du dispositif est obligatoire.")
-        for label, field in (("MEF niveau 3", self.mef_n3), ("MEF niveau 4", self.mef_n4)):
-            if not (field.text().strip().isdigit() and len(field.text().strip()) in (10, 11)):
-                raise UserError(f"{label} : un code MEF compte 10 ou 11 chiffres.")
-
-    def save(self, session) -> None:
-        settings.put(session, settings.SCHEME_NAME, self.scheme_name.text().strip())
-        settings.put(session, settings.MEF_N3, self.mef_n3.text().strip())
-        settings.put(session, settings.MEF_N4, self.mef_n4.text().strip())
-        settings.put(session, settings.UNREACHABLE_AFTER, self.unreachable_after.value())
-
-
 class SettingsDialog(QDialog):
     """«Paramètres»: every tab is validated before anything is written; one transaction saves all."""
 
@@ -269,9 +230,7 @@ class SettingsDialog(QDialog):
         data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_dir.setWordWrap(True)
         self.message = MessageLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(data_dir)
@@ -296,13 +255,16 @@ class SettingsDialog(QDialog):
                 self.campaign_page.set_dates(CampaignDates.defaults(year), existing=False)
             else:
                 self.campaign_page.set_dates(campaign_dates(campaign), existing=True)
-            self.scheme_page.load(settings.get_all(session))
+            if not self.new_campaign:
+                self.scheme_page.load(session, self.context.campaign_id)
 
     def save(self) -> None:
         try:
             dates = self.campaign_page.dates()
             if not self.new_campaign:
                 self.scheme_page.check()
+                if not self.scheme_page.confirm_changes(self):
+                    return
             with self.context.db.transaction() as session:
                 if not self.new_campaign:
                     save_school(session, self.school_page.form())

@@ -741,15 +741,15 @@ class SlotsView(QWidget):
         if row is None or row.booking_id is None:
             return
         from pae_desktop.documents.convocation import build_convocation
-        from pae_desktop.documents.layout import DocumentOptions, document_file_name
+        from pae_desktop.documents.layout import document_file_name
 
         with self.context.db.read() as session:
             youth = session.get(Youth, row.youth_id)
             name = document_file_name("convocation", youth.last_name, youth.first_names, youth.pseudonym)
         booking_id = row.booking_id
 
-        def build(session, path):
-            build_convocation(session, booking_id, path, options=DocumentOptions.from_session(session))
+        def build(session, path):  # under the scheme of the youth's campaign
+            build_convocation(session, booking_id, path)
 
         if print_document(self, self.context, name, build) is not None:
             message(self.message, f"Convocation prête : {name}", "info")
@@ -832,16 +832,18 @@ class SlotsView(QWidget):
         db = self.context.db
 
         def work(progress):
+            from pae_desktop.core.models import Campaign
             from pae_desktop.documents.fiche_entretien import build_day_batch
             from pae_desktop.documents.layout import DocumentOptions
 
             with db.transaction() as session:
+                campaign = session.get(Campaign, campaign_id)
                 return build_day_batch(
                     session,
                     campaign_id,
                     day,
                     path,
-                    options=DocumentOptions.from_session(session),
+                    options=DocumentOptions.from_session(session, campaign),
                     progress=progress,
                 )[1]
 

@@ -1,16 +1,18 @@
-"""Campaigns: one per rentrée year N, with its dates (domain.md §3), all editable."""
+"""Campaigns: one per rentrée year N, with its dates (domain.md §3) and its scheme (§1), all editable."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pae_desktop.core import audit
+from pae_desktop.core import scheme as schemes
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.models import Campaign
-from pae_desktop.core.scheme import default_scheme, store_scheme
+from pae_desktop.core.models import Campaign, GeneratedDocument, Youth
+from pae_desktop.core.scheme import Scheme, default_scheme, scheme_of, store_scheme
 
 MIN_YEAR = 2023  # the scheme opened at the rentrée 2023
 MAX_YEAR = 2100
@@ -116,3 +118,86 @@ def campaign_dates(campaign: Campaign) -> CampaignDates:
         campaign.interview_deadline,
         campaign.latest_end,
     )
+
+
+# --- the scheme of a campaign (domain §1) ------------------------------------------------------------------
+
+# The widths of the campaign's scheme columns (models.Campaign): a longer value is refused, never cut.
+_MAX_LENGTHS = (
+    ("Le nom du dispositif", "name", 100),
+    ("Le nom de la phase 1", "phase1_name", 100),
+)
+_MEF_MAX_LENGTHS = (("code", 10), ("short", 50), ("label", 200))
+_MEF_FIELD_NAMES = {
+    "code": "Le code MEF",
+    "short": "Le libellé court du MEF",
+    "label": "Le libellé long du MEF",
+}
+
+
+def known_mef_codes() -> frozenset[str]:
+    """The codes a campaign's MEF may take without a warning: every MEF of the bundled national tables and
+    every code the scheme ever had."""
+    from pae_desktop.core.census import national_mefs
+
+    return frozenset(national_mefs()) | schemes.ALL_SCHEME_CODES
+
+
+def scheme_codes_in_use(session: Session) -> frozenset[str]:
+    """The codes under which a student is «already in the scheme»: every code the scheme ever had and every
+    code a campaign of this database was given."""
+    stored = session.execute(select(Campaign.mef_n3, Campaign.mef_n4)).all()
+    return schemes.ALL_SCHEME_CODES | {
+        code.strip() for row in stored for code in row if code and code.strip()
+    }
+
+
+def scheme_errors(scheme: Scheme) -> list[str]:
+    """`core.scheme.errors` and the widths the database holds: saving such a scheme is refused."""
+    problems = schemes.errors(scheme)
+    for label, attribute, limit in _MAX_LENGTHS:
+        if len(getattr(scheme, attribute).strip()) > limit:
+            problems.append(f"{label} compte {limit} caractères au plus.")
+    for level, mef in (("3", scheme.n3), ("4", scheme.n4)):
+        for attribute, limit in _MEF_MAX_LENGTHS:
+            value = getattr(mef, attribute).strip()
+            if len(value) > limit:
+                what = _MEF_FIELD_NAMES[attribute]
+                shown = f" « {value} »" if attribute == "code" else ""
+                problems.append(f"{what} de niveau {level}{shown} compte {limit} caractères au plus.")
+    return problems
+
+
+def scheme_warnings(scheme: Scheme) -> list[str]:
+    """Codes saved with a warning that names them (not 10 digits, in no bundled national table)."""
+    return schemes.code_warnings(scheme, known_mef_codes())
+
+
+def printed_documents(session: Session, campaign: Campaign) -> int:
+    """How many documents were printed for youths of the campaign: they keep the values they were printed with."""
+    return (
+        session.scalar(
+            select(func.count(GeneratedDocument.id))
+            .join(Youth, Youth.id == GeneratedDocument.youth_id)
+            .where(Youth.campaign_id == campaign.id)
+        )
+        or 0
+    )
+
+
+def update_campaign_scheme(session: Session, year: int, scheme: Scheme) -> list[str]:
+    """Give campaign `year` this scheme (name, phase 1, codes and labels); returns the warnings to show.
+
+    Refused (UserError, nothing written) when the scheme is unusable; every changed value is audited.
+    """
+    campaign = require_campaign(session, year)
+    problems = scheme_errors(scheme)
+    if problems:
+        raise UserError("\n".join(problems))
+    before = schemes.stored_values(scheme_of(campaign))
+    store_scheme(campaign, scheme)
+    after = schemes.stored_values(scheme_of(campaign))
+    for column, old in before.items():
+        if after[column] != old:
+            audit.record(session, "update", "campaign", campaign.id, field=column, old=old, new=after[column])
+    return scheme_warnings(scheme)

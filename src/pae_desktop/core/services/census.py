@@ -35,7 +35,12 @@ from pae_desktop.core.models import (
     Pathway,
     Youth,
 )
-from pae_desktop.core.services.campaigns import CampaignDates, ensure_campaign, get_campaign
+from pae_desktop.core.services.campaigns import (
+    CampaignDates,
+    ensure_campaign,
+    get_campaign,
+    scheme_codes_in_use,
+)
 from pae_desktop.core.services.census_reference import import_reference, in_scheme
 from pae_desktop.core.services.school import SchoolForm, get_school, save_school
 from pae_desktop.core.services.youths import pseudonym, youth_search_key
@@ -768,6 +773,7 @@ def _plan(session: Session, sources: ImportSources, options: ImportOptions, prog
         session, (f.params.school_year for f in sources.files), options.campaign_year
     )
     national, scheme_codes = reference.national, reference.scheme_codes
+    scheme_codes = scheme_codes | scheme_codes_in_use(session)  # a code typed on any campaign too
     rows = []
     for record in records:
         code = record.mef_code or division_mef.get(record.division, "")

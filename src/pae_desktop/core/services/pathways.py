@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pae_desktop.core import audit, rules, settings
+from pae_desktop.core import audit, rules
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     Campaign,
@@ -26,6 +26,7 @@ from pae_desktop.core.models import (
 )
 from pae_desktop.core.proposals import Proposal, propose
 from pae_desktop.core.rules import CampaignLimits, ModuleFacts, Problem
+from pae_desktop.core.scheme import Scheme, scheme_of
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import (
     DEFAULT_CARRIER_KIND,
@@ -60,15 +61,9 @@ def _text_error(label: str, value: str, limit: int = MAX_TEXT) -> str | None:
 # --- MEF and context ---------------------------------------------------------------------------------------
 
 
-def mef_codes(session: Session) -> tuple[str, str]:
-    """The PAE N3 and N4 MEF codes of the settings."""
-    return str(settings.get(session, settings.MEF_N3)), str(settings.get(session, settings.MEF_N4))
-
-
-def mef_choices(session: Session) -> list[tuple[str, str]]:
-    """(code, «PAE N3 — 7034150211») for the MEF combo box."""
-    n3, n4 = mef_codes(session)
-    return [(n3, f"{rules.mef_label(n3, n3, n4)} — {n3}"), (n4, f"{rules.mef_label(n4, n3, n4)} — {n4}")]
+def mef_choices(scheme: Scheme) -> list[tuple[str, str]]:
+    """(code, «APRO PLUS 3 — 7034150311») for the MEF combo box: the two codes of the youth's campaign."""
+    return [(mef.code, f"{mef.short or mef.code} — {mef.code}") for mef in (scheme.n3, scheme.n4)]
 
 
 def latest_decision(youth: Youth) -> str:
@@ -92,19 +87,18 @@ class PathwayContext:
     diploma: str
     limits: CampaignLimits
     latest_decision: str
-    mef_n3: str
-    mef_n4: str
+    scheme: Scheme  # the youth's campaign's: its two MEF codes are the ones a pathway may take
     partner_types: dict[int, str] = field(default_factory=dict)
     exit_on: dt.date | None = None
     abandoned_on: dt.date | None = None
     unjustified_half_days: int = 0
     barriers: tuple[str, ...] = ()
     project: str = ""
-    saved_mef: str = ""  # the saved pathway's MEF code, still valid if the settings' codes changed since
+    saved_mef: str = ""  # the saved pathway's MEF code, still valid if the campaign's codes changed since
 
     @property
     def expected_mef(self) -> str | None:
-        return rules.mef_for_diploma(self.diploma, self.mef_n3, self.mef_n4)
+        return self.scheme.mef_for_diploma(self.diploma)
 
 
 def load_youth_for_pathway(session: Session, youth_id: int) -> Youth:
@@ -127,7 +121,6 @@ def load_youth_for_pathway(session: Session, youth_id: int) -> Youth:
 
 def pathway_context(session: Session, youth_id: int) -> PathwayContext:
     youth = load_youth_for_pathway(session, youth_id)
-    n3, n4 = mef_codes(session)
     interview = latest_interview(youth)
     partner_types = {pid: ptype for pid, ptype in session.execute(select(Partner.id, Partner.type))}
     return PathwayContext(
@@ -136,8 +129,7 @@ def pathway_context(session: Session, youth_id: int) -> PathwayContext:
         diploma=youth.schooling.diploma if youth.schooling else "",
         limits=CampaignLimits.of(youth.campaign),
         latest_decision=latest_decision(youth),
-        mef_n3=n3,
-        mef_n4=n4,
+        scheme=scheme_of(youth.campaign),
         partner_types=partner_types,
         exit_on=youth.exit.on if youth.exit else None,
         abandoned_on=youth.pathway.abandoned_on if youth.pathway else None,
@@ -222,10 +214,15 @@ def evaluate(form: PathwayForm, context: PathwayContext) -> Evaluation:
         exit_on=context.exit_on,
         abandoned_on=context.abandoned_on,
     )
-    if form.mef_code not in (context.mef_n3, context.mef_n4) and (
-        not context.saved_mef or form.mef_code != context.saved_mef
-    ):
-        problems.append(Problem("mef_code", "Code MEF : choisissez PAE N3 ou PAE N4 (codes des paramètres)."))
+    scheme = context.scheme
+    if form.mef_code not in scheme.codes and (not context.saved_mef or form.mef_code != context.saved_mef):
+        problems.append(
+            Problem(
+                "mef_code",
+                f"Code MEF : choisissez {scheme.mef_short(scheme.n3.code)} ou {scheme.mef_short(scheme.n4.code)} "
+                f"(codes du dispositif « {scheme.name} » de la campagne).",
+            )
+        )
     if (error := _text_error("Note", form.notes, MAX_NOTES)) is not None:
         problems.append(Problem("notes", error))
     if (
@@ -239,8 +236,8 @@ def evaluate(form: PathwayForm, context: PathwayContext) -> Evaluation:
     expected = context.expected_mef
     if expected is None:
         warnings.append(Problem("mef_code", rules.eligibility_error(context.diploma) or "", hard=False))
-    elif form.mef_code in (context.mef_n3, context.mef_n4) and form.mef_code != expected:
-        level = rules.mef_label(expected, context.mef_n3, context.mef_n4)
+    elif form.mef_code in scheme.codes and form.mef_code != expected:
+        level = scheme.mef_short(expected)
         warnings.append(
             Problem(
                 "mef_code",
@@ -297,7 +294,9 @@ def new_pathway_form(context: PathwayContext, today: dt.date | None = None) -> P
         max(context.limits.rentree, today) if today <= context.limits.latest_end else context.limits.rentree
     )
     end = min(context.limits.latest_end, rules.latest_end_for_start(start))
-    return PathwayForm(mef_code=context.expected_mef or context.mef_n4, start_date=start, planned_end=end)
+    return PathwayForm(
+        mef_code=context.expected_mef or context.scheme.n4.code, start_date=start, planned_end=end
+    )
 
 
 def pathway_form(pathway: Pathway) -> PathwayForm:
@@ -700,7 +699,7 @@ class OfficeRow:
     first_names: str
     birth_date: dt.date | None
     mef_code: str
-    mef_label: str
+    mef_label: str  # the short label in the campaign's scheme («APRO PLUS 3»)
     start_date: dt.date
     boursier: bool
     siecle_entered: bool
@@ -712,8 +711,8 @@ class OfficeRow:
 
 
 def office_list(session: Session, campaign_id: int, *, pending_only: bool = True) -> list[OfficeRow]:
-    """The pathways of a campaign to enter in SIECLE under the PAE MEF (all of them with `pending_only=False`)."""
-    n3, n4 = mef_codes(session)
+    """The pathways of a campaign to enter in SIECLE under its scheme's MEF (all with `pending_only=False`)."""
+    scheme = scheme_of(session.get(Campaign, campaign_id))
     query = (
         select(Pathway, Youth)
         .join(Youth, Youth.id == Pathway.youth_id)
@@ -733,7 +732,7 @@ def office_list(session: Session, campaign_id: int, *, pending_only: bool = True
                 youth.first_names,
                 youth.birth_date,
                 pathway.mef_code,
-                rules.mef_label(pathway.mef_code, n3, n4),
+                scheme.mef_short(pathway.mef_code),
                 pathway.start_date,
                 youth.boursier,
                 pathway.siecle_entered,
@@ -1138,9 +1137,10 @@ class PathwayDocument:
     origin_mef_code: str
     exam_result: str
     campaign_year: int
-    scheme_name: str
+    scheme: Scheme  # the youth's campaign's
     mef_code: str
-    mef_label: str
+    mef_short: str  # «APRO PLUS 3» in the campaign's scheme (the code itself when it is not one of its codes)
+    mef_label: str  # «AVENIR PRO PLUS NIVEAU 3»
     start_date: dt.date
     planned_end: dt.date
     actual_end: dt.date | None
@@ -1161,6 +1161,10 @@ class PathwayDocument:
     @property
     def full_name(self) -> str:
         return f"{self.first_names} {self.last_name.upper()}".strip()
+
+    @property
+    def scheme_name(self) -> str:
+        return self.scheme.name
 
     @property
     def born(self) -> str:
@@ -1194,7 +1198,7 @@ def pathway_document(session: Session, youth_id: int, today: dt.date | None = No
     if pathway is None:
         raise UserError(f"{youth.display_name} n'a pas de parcours : rien à imprimer.")
     today = today or dt.date.today()
-    n3, n4 = mef_codes(session)
+    scheme = scheme_of(youth.campaign)
     referent = session.get(Person, pathway.referent_id) if pathway.referent_id else None
     ml = session.get(Partner, pathway.mission_locale_id) if pathway.mission_locale_id else None
     facts = [rules.module_facts(m) for m in pathway.modules]
@@ -1248,9 +1252,10 @@ def pathway_document(session: Session, youth_id: int, today: dt.date | None = No
         origin_mef_code=schooling.mef_code if schooling else "",
         exam_result=schooling.exam_result if schooling else "",
         campaign_year=youth.campaign.year,
-        scheme_name=str(settings.get(session, settings.SCHEME_NAME)),
+        scheme=scheme,
         mef_code=pathway.mef_code,
-        mef_label=rules.mef_label(pathway.mef_code, n3, n4),
+        mef_short=scheme.mef_short(pathway.mef_code),
+        mef_label=scheme.mef_label(pathway.mef_code),
         start_date=pathway.start_date,
         planned_end=pathway.planned_end,
         actual_end=pathway.actual_end,
