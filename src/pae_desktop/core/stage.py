@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pae_desktop.core.vocabulary import (
     FAILED_CONTACT_RESULTS,
@@ -15,6 +17,7 @@ from pae_desktop.core.vocabulary import (
 )
 
 DEFAULT_UNREACHABLE_AFTER = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,21 @@ class InterviewFact:
     held_on: dt.date
     decision: str = ""  # vocabulary.Decision, empty while undecided
     decided_on: dt.date | None = None
+    at: dt.datetime | None = None  # the slot's start, when the interview was held on its slot
+    id: int = 0
+
+
+def interview_order(held_on: dt.date, at: dt.datetime | None = None, interview_id: int | None = None) -> tuple:
+    """The one order of a youth's interviews, for «the latest interview» everywhere (the stage, the pathway
+    builder, the documents, the FOQUALE file): by date, then time (the slot's, when the interview was held on
+    its slot's day; none counts as the start of the day), then id (the one recorded last)."""
+    time = at.time() if at is not None and at.date() == held_on else dt.time.min
+    return (held_on, time, interview_id or 0)
+
+
+def latest_interview_of(interviews: Iterable[T], order: Callable[[T], tuple]) -> T | None:
+    """The latest of `interviews` under `order` (a function giving each one's `interview_order`)."""
+    return max(interviews, key=order, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +73,11 @@ def _on_or_before(day: dt.date | None, on: dt.date) -> bool:
 
 def latest_decision(facts: CaseFacts, on: dt.date) -> str:
     """The decision of the latest interview held on or before `on` (empty when none or undecided)."""
-    held = [i for i in facts.interviews if i.held_on <= on]
-    if not held:
+    latest = latest_interview_of(
+        (i for i in facts.interviews if i.held_on <= on), lambda i: interview_order(i.held_on, i.at, i.id)
+    )
+    if latest is None:
         return ""
-    latest = max(held, key=lambda i: i.held_on)
     if latest.decision and (latest.decided_on is None or latest.decided_on <= on):
         return latest.decision
     return ""

@@ -17,6 +17,7 @@ from pae_desktop.core.operations import (  # noqa: F401
     SCHOOL,
     SLOTS,
     YOUTHS,
+    Changes,
 )
 from pae_desktop.storage.database import Database
 
@@ -37,6 +38,11 @@ class AppContext(QObject):
 
     def changed(self, *topics: str) -> None:
         self.data_changed.emit(frozenset(topics) or ALL_TOPICS)
+
+    def apply(self, changes: Changes) -> None:
+        """Refresh the screens from what an operation returned (its topics); nothing when it changed nothing."""
+        if changes.topics:
+            self.data_changed.emit(frozenset(changes.topics))
 
     def set_campaign(self, campaign_id: int) -> None:
         if campaign_id != self.campaign_id:

@@ -120,13 +120,20 @@ def load_facts(
             next_slot[youth_id] = starts_at
 
     interviews: dict[int, list[InterviewFact]] = defaultdict(list)
-    for youth_id, held_on, decision, decided_on in conn.execute(
+    for youth_id, interview_id, held_on, decision, decided_on, slot_start in conn.execute(
         where_youth(
-            select(Interview.youth_id, Interview.held_on, Interview.decision, Interview.decided_on),
+            select(
+                Interview.youth_id,
+                Interview.id,
+                Interview.held_on,
+                Interview.decision,
+                Interview.decided_on,
+                InterviewSlot.starts_at,
+            ).outerjoin(InterviewSlot, InterviewSlot.id == Interview.slot_id),
             Interview.youth_id,
         )
     ):
-        interviews[youth_id].append(InterviewFact(held_on, decision or "", decided_on))
+        interviews[youth_id].append(InterviewFact(held_on, decision or "", decided_on, slot_start, interview_id))
 
     pathways: dict[int, tuple[dt.date, dt.date | None]] = {}
     for youth_id, start, abandoned in conn.execute(

@@ -27,6 +27,7 @@ from pae_desktop.core.models import (
 from pae_desktop.core.proposals import Proposal, propose
 from pae_desktop.core.rules import CampaignLimits, ModuleFacts, Problem
 from pae_desktop.core.scheme import Scheme, scheme_of
+from pae_desktop.core.stage import interview_order, latest_interview_of
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import (
     DEFAULT_CARRIER_KIND,
@@ -68,14 +69,15 @@ def mef_choices(scheme: Scheme) -> list[tuple[str, str]]:
 
 def latest_decision(youth: Youth) -> str:
     """The decision of the youth's latest interview (held last), empty when none or undecided."""
-    if not youth.interviews:
-        return ""
-    latest = max(youth.interviews, key=lambda i: (i.held_on, i.id or 0))
-    return latest.decision or ""
+    latest = latest_interview(youth)
+    return (latest.decision or "") if latest is not None else ""
 
 
 def latest_interview(youth: Youth) -> Interview | None:
-    return max(youth.interviews, key=lambda i: (i.held_on, i.id or 0)) if youth.interviews else None
+    """The youth's latest interview, in the one order of `core.stage.interview_order`."""
+    return latest_interview_of(
+        youth.interviews, lambda i: interview_order(i.held_on, i.slot.starts_at if i.slot else None, i.id)
+    )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from pae_desktop.core.models import (
     InformationTarget,
     Interview,
     InterviewParticipant,
+    InterviewSlot,
     OriginalSchooling,
     Partner,
     Pathway,
@@ -43,6 +44,7 @@ from pae_desktop.core.services.foquale_scheme import (
     phase1_columns,
 )
 from pae_desktop.core.services.youths import pseudonym as make_pseudonym
+from pae_desktop.core.stage import interview_order
 from pae_desktop.core.vocabulary import (
     EXIT_DETAILS,
     ContactResult,
@@ -147,6 +149,13 @@ def _youth_phone(phone: str, phone_raw: str, phone2: str, phone2_raw: str) -> st
 def _raw(column):
     """A date or datetime column read as the driver returns it: SQLite's ISO text is not parsed row by row."""
     return type_coerce(column, String)
+
+
+def _moment(value: str | dt.datetime | None) -> dt.datetime | None:
+    """A datetime read through `_raw` (SQLite's ISO text, or the driver's datetime)."""
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _day(value: str | dt.date | None) -> str:
@@ -261,7 +270,10 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
             _raw(Interview.held_on),
             Interview.decision,
             Interview.refusal_reason,
-        ).where(_in_census(Interview.youth_id)),
+            _raw(InterviewSlot.starts_at),
+        )
+        .outerjoin(InterviewSlot, InterviewSlot.id == Interview.slot_id)
+        .where(_in_census(Interview.youth_id)),
         participants=select(
             InterviewParticipant.interview_id,
             InterviewParticipant.role,
@@ -405,8 +417,11 @@ def _build_rows(
         contact(youth_id, _day(first_booking))
 
     interviews: dict[int, list[tuple[str, int, str, str]]] = defaultdict(list)
-    for interview_id, youth_id, held_on, decision, reason in conn.execute(queries.interviews, params):
-        interviews[youth_id].append((_day(held_on), interview_id, decision or "", reason or ""))
+    order: dict[int, tuple] = {}  # interview id → its place in the one order of core.stage.interview_order
+    for interview_id, youth_id, held_on, decision, reason, slot_start in conn.execute(queries.interviews, params):
+        day = _day(held_on)
+        interviews[youth_id].append((day, interview_id, decision or "", reason or ""))
+        order[interview_id] = interview_order(dt.date.fromisoformat(day), _moment(slot_start), interview_id)
 
     roles: dict[int, set[str]] = defaultdict(set)  # interview id → roles present
     ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its first ML advisor
@@ -422,7 +437,7 @@ def _build_rows(
 
     mission_locale: dict[int, str] = {}  # the advisor's at the latest interview held
     for youth_id, youth_interviews in interviews.items():
-        held = sorted(youth_interviews)
+        held = sorted(youth_interviews, key=lambda interview: order[interview[1]])
         first_day, latest = held[0][0], held[-1]
         accepted.add(youth_id)
         contact(youth_id, first_day)
