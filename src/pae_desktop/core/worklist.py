@@ -41,6 +41,7 @@ class Worklists:
     today: dt.date
     interview_deadline: dt.date
     items: dict[Worklist, tuple[WorkItem, ...]]
+    latest_end: dt.date | None = None  # the campaign's last day of pathways (31 December)
 
     @property
     def days_left(self) -> int:

@@ -748,4 +748,5 @@ def worklists(
         today,
         campaign.interview_deadline,
         {name: tuple(sorted(items, key=order[name])) for name, items in lists.items()},
+        campaign.latest_end,
     )
