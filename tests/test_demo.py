@@ -334,3 +334,15 @@ def test_cli_demo_today(tmp_path):
         assert f"date « {bad} » invalide : format AAAA-MM-JJ attendu" in refused.stderr
     help_text = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=120).stdout
     assert "--today AAAA-MM-JJ" in help_text and "par campagne" in help_text
+
+
+def test_demo_of_this_year_on_either_backend(db):
+    """The bulk phase-1 attendance and the final timestamps go through on PostgreSQL as on SQLite."""
+    with db.transaction() as session:
+        generate_demo(session, students=20, seed=1, today=DECEMBER)
+    with db.read() as session:
+        years = sorted(session.scalars(select(Campaign.year)))
+        attendance = session.scalar(select(func.count()).select_from(Phase1Attendance))
+        modified = set(session.scalars(select(Youth.updated_at)))
+    assert years == [2025, 2026] and attendance > 0
+    assert max(modified) < dt.datetime.combine(DECEMBER, dt.time())
