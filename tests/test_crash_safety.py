@@ -290,7 +290,7 @@ def names(data_dir: Path) -> list[str]:
 def test_kill_during_a_restore_leaves_the_old_or_the_new_database(data_dir, tmp_path, moment, restored):
     from pae_desktop.cli import main
 
-    assert main(["demo", "--students", "40", "--data-dir", str(data_dir)]) == 0
+    assert main(["demo", "--students", "40", "--campaign", "2025", "--data-dir", str(data_dir)]) == 0
     saved = tmp_path / "sauvegarde.db"
     assert main(["backup", "-o", str(saved), "--data-dir", str(data_dir)]) == 0
     backed_up = names(data_dir)

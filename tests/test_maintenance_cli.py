@@ -14,7 +14,8 @@ from pae_desktop.storage.backup import AUTO_PREFIX, automatic_backups
 
 @pytest.fixture
 def demo_dir(data_dir):
-    assert main(["demo", "--students", "30", "--data-dir", str(data_dir)]) == 0
+    # one closed campaign: every youth falls due for the retention rules
+    assert main(["demo", "--students", "30", "--campaign", "2025", "--data-dir", str(data_dir)]) == 0
     return data_dir
 
 

@@ -134,7 +134,7 @@ def test_the_document_command_prints_the_dossier_and_the_notice(data_dir, tmp_pa
 
     from pae_desktop.cli import main
 
-    assert main(["demo", "--students", "12", "--data-dir", str(data_dir)]) == 0
+    assert main(["demo", "--students", "12", "--campaign", "2025", "--data-dir", str(data_dir)]) == 0
     connection = sqlite3.connect(data_dir / "pae-desktop.db")
     ine, last_name = connection.execute(
         "SELECT ine, last_name FROM youth WHERE ine != '' ORDER BY id"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from pae_desktop.core.models import School, Youth
 from pae_desktop.core.services.campaigns import get_campaign
+from pae_desktop.core.services.demo import demo_years
 from pae_desktop.core.services.youths import YouthForm, save_youth
 from pae_desktop.core.vocabulary import Stage
 from pae_desktop.ui import tasks
@@ -206,6 +207,10 @@ def test_demo_opens_in_its_own_folder(window_on, db):
     window.open_demo()
     assert window.context.db.data_dir.name == "demonstration"
     assert visible_rows(window) == 150
+    # the last closed campaign and the current one, the window on the current one (issue 15)
+    closed, current = demo_years(dt.date.today())
+    box = window.campaign_box
+    assert box.count() == 2 and str(current) in box.currentText() and str(closed) in box.itemText(1)
     window.leave_demo()
     assert isinstance(window.stack.currentWidget(), WelcomePage)
 

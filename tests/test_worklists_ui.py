@@ -227,6 +227,27 @@ def test_days_left_wording():
     assert text(dt.date(2026, 9, 20)) == "Date cible des entretiens dépassée depuis 3 jours (17/09/2026)"
 
 
+def test_headline_after_the_interviews_and_once_the_campaign_is_over():
+    from pae_desktop.core.services.contacts import Worklists
+
+    def text(today):
+        lists = Worklists(today, dt.date(2026, 9, 17), {name: () for name in Worklist}, dt.date(2026, 12, 31))
+        return days_left_text(lists)
+
+    assert text(dt.date(2026, 9, 30)) == "Date cible des entretiens dépassée depuis 13 jours (17/09/2026)"
+    assert text(dt.date(2026, 12, 4)) == (
+        "<b>Parcours en cours</b> jusqu'au 31/12/2026, encore 27 jours · date cible des entretiens passée le "
+        "17/09/2026"
+    )
+    assert text(dt.date(2026, 12, 31)).startswith(
+        "<b>Parcours en cours</b> jusqu'au 31/12/2026, dernier jour ·"
+    )
+    assert (
+        text(dt.date(2027, 1, 5))
+        == "Campagne terminée le 31/12/2026 (date cible des entretiens : 17/09/2026)"
+    )
+
+
 def test_accueil_is_the_first_tab_and_reaches_the_youth(qtbot, school_db, campaign, monkeypatch):
     from PySide6.QtCore import QMimeData, QPoint, QUrl
     from PySide6.QtGui import QDropEvent

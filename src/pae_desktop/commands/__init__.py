@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import logging
 import sys
@@ -18,6 +19,16 @@ def run_command(args: argparse.Namespace) -> int:
     except UserError as error:
         print(str(error), file=sys.stderr)
         return 1
+
+
+def iso_date(value: str) -> dt.date:
+    """An argparse type: a date written AAAA-MM-JJ, else a French usage error (exit 2)."""
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date « {value} » invalide : format AAAA-MM-JJ attendu") from None
 
 
 def say(message: str) -> None:

@@ -51,6 +51,7 @@ class Worklists:
     today: dt.date
     interview_deadline: dt.date
     items: dict[Worklist, tuple[WorkItem, ...]]
+    latest_end: dt.date | None = None  # the campaign's last day of pathways (31 December)
     # during phase 1's school year only (`core.phase1.classes_to_watch`), whatever campaign the window shows
     phase1_classes: ClassesBelowMinimum | None = None
 

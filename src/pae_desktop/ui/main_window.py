@@ -93,7 +93,10 @@ class WelcomePage(QWidget):
         self.demo_button = QPushButton("Ouvrir l'établissement de &démonstration")
         self.setup_button.setToolTip("Nom, UAI, adresse, chef d'établissement, logo")
         self.import_button.setToolTip("Exports SIECLE (.zip, .xml), extraction « élèves complète », CSV ou XLSX")
-        self.demo_button.setToolTip("Un lycée fictif de 150 élèves pour découvrir l'application")
+        self.demo_button.setToolTip(
+            "Un lycée fictif de 150 élèves de terminale par an, tel qu'il se présente aujourd'hui : "
+            "la dernière campagne terminée et la campagne en cours"
+        )
         for button in (self.setup_button, self.import_button, self.demo_button):
             button.setMinimumHeight(44)
             button.setAccessibleName(button.text().replace("&", ""))

@@ -111,9 +111,24 @@ class WorkItemModel(QAbstractTableModel):
         return None
 
 
+LATE_INTERVIEWS_DAYS = 14  # after the target date, late interviews stay the news for two weeks
+
+
 def days_left_text(lists: Worklists) -> str:
+    """The home screen's headline: the days before the interview target date, then, once the interviews are
+    well past, the pathways' time left, and the end of a closed campaign."""
     target = f"{lists.interview_deadline:%d/%m/%Y}"
     days = lists.days_left
+    end = lists.latest_end
+    if end is not None and days < 0 and lists.today > end:
+        return f"Campagne terminée le {end:%d/%m/%Y} (date cible des entretiens : {target})"
+    if end is not None and days < -LATE_INTERVIEWS_DAYS:
+        left = (end - lists.today).days
+        remaining = "dernier jour" if left == 0 else f"encore {left} jour{'s' if left > 1 else ''}"
+        return (
+            f"<b>Parcours en cours</b> jusqu'au {end:%d/%m/%Y}, {remaining} "
+            f"· date cible des entretiens passée le {target}"
+        )
     if days > 1:
         return f"<b>J-{days}</b> : {days} jours avant la date cible des entretiens ({target})"
     if days == 1:

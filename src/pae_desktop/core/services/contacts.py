@@ -750,5 +750,6 @@ def worklists(
         today,
         campaign.interview_deadline,
         {name: tuple(sorted(items, key=order[name])) for name, items in lists.items()},
+        campaign.latest_end,
         classes_to_watch(session, today),
     )
