@@ -10,6 +10,7 @@ import pytest
 
 from pae_desktop.cli import main
 from pae_desktop.storage.backup import AUTO_PREFIX, automatic_backups
+from pae_desktop.storage.database import head_revision
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_check(demo_dir, capsys):
     sql(demo_dir, "UPDATE alembic_version SET version_num = '9999'")
     status, _out, err = run(capsys, "check", "--data-dir", str(demo_dir))
     assert status == 1 and "Schéma : ÉCHEC" in err and "plus récente" in err
-    sql(demo_dir, "UPDATE alembic_version SET version_num = '0001'")
+    sql(demo_dir, f"UPDATE alembic_version SET version_num = '{head_revision()}'")
 
     sql(demo_dir, "ALTER TABLE youth DROP COLUMN notes")
     status, _out, err = run(capsys, "check", "--data-dir", str(demo_dir))
@@ -135,7 +136,7 @@ def test_an_older_or_damaged_database_can_still_be_backed_up(demo_dir, tmp_path,
     sql(demo_dir, "UPDATE alembic_version SET version_num = '0000'")  # as if an upgrade were pending
     status, _out, err = run(capsys, "backup", "-o", str(tmp_path / "avant.db"), "--data-dir", str(demo_dir))
     assert status == 0 and "Schéma : 0000" in err
-    sql(demo_dir, "UPDATE alembic_version SET version_num = '0001'")
+    sql(demo_dir, f"UPDATE alembic_version SET version_num = '{head_revision()}'")
     corrupt(demo_dir / "pae-desktop.db")
     status, _out, err = run(capsys, "backup", "-o", str(tmp_path / "abimee.db"), "--data-dir", str(demo_dir))
     assert status == 0 and "ENDOMMAGÉE" in err
