@@ -145,7 +145,8 @@ def build_database(data_dir: Path, students: int) -> dict:
         start = time.perf_counter()
         if not reused:
             with db.transaction() as session:
-                generate_demo(session, students=students, seed=0)
+                # one closed campaign of N youths, as the figures of the README were measured on
+                generate_demo(session, students=students, seed=0, year=dt.date.today().year - 1)
         elapsed = time.perf_counter() - start
         with db.read() as session:
             campaign = get_campaign(session)
