@@ -12,7 +12,7 @@ from pae_desktop.core import census as rules
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import normalise_ine
 from pae_desktop.core.models import Campaign, Pathway, Youth
-from pae_desktop.core.services.census.existing import SPREADSHEET_ID, RepTuple, _Index, name_key
+from pae_desktop.core.services.census.existing import SPREADSHEET_ID, RepTuple, _Existing, _Index, name_key
 from pae_desktop.core.services.census.preview import (
     FIELD_LABELS,
     NOTHING_TO_ATTACH,
@@ -279,10 +279,6 @@ def _plan_update(
     if existing.left_school_on is not None:
         changes["left_school_on"] = None
         changed.append("left_school_on")
-    if changes:
-        keyed = existing._replace(**{k: v for k, v in changes.items() if k in existing._fields})
-        changes["search_key"] = youth_search_key(keyed)
-        plan.youth_updates.append({"id": youth_id, "version": existing.version, **changes})
     school_changes = {
         name: value
         for name, value in schooling.items()
@@ -300,8 +296,19 @@ def _plan_update(
     if reps and "representatives" not in corrected and reps != index.reps.get(youth_id, []):
         plan.rep_replacements[youth_id] = reps
         changed.append("representatives")
+    if changed:
+        _update_youth(plan, existing, changes)
     plan.audits += [(youth_id, name) for name in changed]
     return changed
+
+
+def _update_youth(plan: _Plan, existing: _Existing, changes: dict[str, object]) -> None:
+    """Queue the youth's row, checked against the version read and moved up (also when only its schooling or its
+    representatives change: a youth card opened before the import is then refused as stale, not overwritten)."""
+    keyed = existing._replace(**{k: v for k, v in changes.items() if k in existing._fields})
+    plan.youth_updates.append(
+        {"id": existing.id, "version": existing.version, **changes, "search_key": youth_search_key(keyed)}
+    )
 
 
 def _pae_pathways(session: Session, plan: _Plan, rows: list[_Row]) -> dict[str, tuple[int, bool]]:
@@ -349,6 +356,7 @@ def _plan_representatives_only(plan: _Plan, sources: ImportSources, index: _Inde
             if reps and "representatives" not in corrected and reps != index.reps.get(youth_id, []):
                 plan.rep_replacements[youth_id] = reps
                 plan.audits.append((youth_id, "representatives"))
+                _update_youth(plan, existing, {})
                 plan.preview.rows.append(PreviewRow(Outcome.UPDATED, detail="représentants légaux", **common))
             else:
                 plan.preview.rows.append(PreviewRow(Outcome.UNCHANGED, **common))
