@@ -3,6 +3,7 @@ forbidden import is added; «no Qt below ui/» also holds in a fresh interpreter
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -21,12 +22,14 @@ LINT = "import sys; from importlinter.cli import lint_imports_command; sys.exit(
 
 def lint_imports(source_root: Path) -> subprocess.CompletedProcess:
     """`lint-imports` with the contracts of pyproject.toml, over the package found in `source_root`."""
+    if importlib.util.find_spec("importlinter") is None:
+        pytest.fail("import-linter is missing: `make test` installs it (pyproject.toml, extra «test»).")
     env = dict(
         os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(source_root), os.environ.get("PYTHONPATH")]))
     )
     env["COLUMNS"] = "400"  # one line per contract in the report
     return subprocess.run(
-        [sys.executable, "-c", LINT, "--config", str(PYPROJECT), "--no-cache"],
+        [sys.executable, "-c", LINT, str(PYPROJECT), "--no-cache"],
         capture_output=True,
         text=True,
         timeout=120,
