@@ -280,7 +280,7 @@ def import_work(zips: tuple[Path, Path], data_dir: Path) -> Callable:
         try:
             sources = read_sources(zips, progress)
             with db.transaction() as session:
-                preview = apply_import(session, sources, ImportOptions(), progress)
+                preview = apply_import(session, sources, ImportOptions(), progress).preview
         finally:
             db.close()
         return preview

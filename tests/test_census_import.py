@@ -145,7 +145,7 @@ def export(tmp_path):
 def _import(db, paths, **options):
     sources = read_sources(paths)
     with db.transaction() as session:
-        return apply_import(session, sources, ImportOptions(today=TODAY, **options))
+        return apply_import(session, sources, ImportOptions(today=TODAY, **options)).preview
 
 
 def _preview(db, paths, **options):
@@ -614,7 +614,7 @@ def test_a_cancel_rolls_everything_back(db, export):
 def _import_with_progress(db, paths, progress):
     sources = read_sources(paths)
     with db.transaction() as session:
-        return apply_import(session, sources, ImportOptions(today=TODAY), progress)
+        return apply_import(session, sources, ImportOptions(today=TODAY), progress).preview
 
 
 def test_progress_reaches_the_total(db, tmp_path):

@@ -37,7 +37,7 @@ JUNE = [
 
 def _import(db, path, today):
     with db.transaction() as session:
-        return apply_import(session, read_sources([path]), ImportOptions(today=today))
+        return apply_import(session, read_sources([path]), ImportOptions(today=today)).preview
 
 
 def _record_phase1(db) -> dict[str, int]:

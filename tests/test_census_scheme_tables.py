@@ -42,7 +42,7 @@ def _preview(db, paths, when, **options):
 
 def _import(db, paths, when, **options):
     with db.transaction() as session:
-        return apply_import(session, read_sources(paths), ImportOptions(today=when[2], **options))
+        return apply_import(session, read_sources(paths), ImportOptions(today=when[2], **options)).preview
 
 
 # --- the tables -------------------------------------------------------------------------------------------------

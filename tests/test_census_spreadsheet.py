@@ -184,14 +184,14 @@ def test_spreadsheet_import_with_label_classes_to_confirm(school_db, tmp_path):
     with school_db.transaction() as session:
         applied = apply_import(
             session, sources, ImportOptions(campaign_year=2025, confirmed_classes=frozenset({"TCAP-CUI"}))
-        )
+        ).preview
     assert [r.name for r in applied.rows_of(Outcome.ADDED)] == ["DURAND Théo"]
     with school_db.read() as session:
         theo = session.scalars(select(Youth)).one()
         assert (theo.phone, theo.siecle_id) == ("06 00 00 00 01", "tableur")
         assert session.scalars(select(OriginalSchooling.detected_by)).one() == "libellé"
     with school_db.transaction() as session:  # the CLI's --yes: every class recognised by label accepted
-        applied = apply_import(session, sources, ImportOptions(campaign_year=2025))
+        applied = apply_import(session, sources, ImportOptions(campaign_year=2025)).preview
     assert [r.name for r in applied.rows_of(Outcome.ADDED)] == ["CŒURDEROI Zoé"]
     assert [r.name for r in applied.rows_of(Outcome.UNCHANGED)] == ["DURAND Théo"]
 

@@ -90,7 +90,7 @@ def test_responsables_with_their_students_attach_contacts(db, tmp_path):
     )
     sources = read_sources([eleves, responsables])
     with db.transaction() as session:
-        preview = apply_import(session, sources, ImportOptions(today=dt.date(2026, 6, 10)))
+        preview = apply_import(session, sources, ImportOptions(today=dt.date(2026, 6, 10))).preview
         assert preview.count(Outcome.ADDED) == 2
         from sqlalchemy import select
 

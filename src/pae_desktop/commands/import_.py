@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(args.data_dir, args.database_url)
     try:
         with db.transaction() as session:
-            preview = apply_import(session, sources, options, _progress)
+            preview = apply_import(session, sources, options, _progress).preview
     finally:
         db.close()
     for line in format_preview(preview):

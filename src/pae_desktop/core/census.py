@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pae_desktop.core.resources import resource
 from pae_desktop.core.scheme import ALL_SCHEME_CODES
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import Diploma
@@ -284,8 +285,6 @@ _TABLE_NAME = re.compile(r"^mefs_([0-9]{4})_([0-9]{4})\.csv$")
 @functools.cache
 def bundled_mef_years() -> tuple[int, ...]:
     """The school years (first calendar year) of the national MEF tables shipped in `resources/reference/`."""
-    from pae_desktop.storage.paths import resource
-
     folder = resource("reference")
     if not folder.is_dir():
         return ()
@@ -321,8 +320,6 @@ def national_mefs(school_year: int | None = None) -> dict[str, MefRef]:
 
 @functools.cache
 def _read_table(table_year: int) -> dict[str, MefRef]:
-    from pae_desktop.storage.paths import resource
-
     table: dict[str, MefRef] = {}
     path = resource("reference", f"mefs_{table_year}_{table_year + 1}.csv")
     with path.open(encoding="utf-8", newline="") as handle:
