@@ -95,11 +95,11 @@ def record_exit(session: Session, youth_id: int, form: ExitForm, version: int | 
     """Record (or correct) the exit outcome of the youth's pathway, against the exit's `version` the user loaded
     (`NEW` when they saw none); an exit before the pathway's start is refused."""
     pathway = _require_pathway(session, youth_id)
+    youth = session.get(Youth, youth_id)
+    check_version(youth.exit, version)
     problems = form.errors(pathway.start_date)
     if problems:
         raise UserError("\n".join(problems.values()))
-    youth = session.get(Youth, youth_id)
-    check_version(youth.exit, version)
     values = {"on": form.on, "category": form.category, "detail": form.detail, "note": form.note.strip()}
     if youth.exit is None:
         youth.exit = Exit(**values)
