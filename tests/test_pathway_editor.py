@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 from sqlalchemy import func, select
 
@@ -19,10 +19,6 @@ from pae_desktop.ui.pathway_editor import PathwaysView
 from pae_desktop.ui.timeline import TimelineModule, TimelineWidget
 
 D = dt.date
-
-
-def qd(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 @pytest.fixture
@@ -80,7 +76,7 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
     view, editor = open_editor(qtbot, context, youth_id)
     assert view.table.rowCount() == 1  # the youth who engaged is listed
     assert editor.mef.currentText().startswith("PAE N3")  # CAP → N3
-    assert (editor.start.date(), editor.end.date()) == (qd(D(2025, 9, 1)), qd(D(2025, 12, 31)))
+    assert (editor.start.value(), editor.end.value()) == (D(2025, 9, 1), D(2025, 12, 31))
 
     # the interview proposes an apprenticeship preparation and barrier removal: one click each
     proposals = editor.proposals_box.findChildren(QWidget, "proposal_LEVEE_FREINS")
@@ -94,7 +90,7 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
     # a class immersion, typed by hand
     qtbot.mouseClick(editor.add_module_button, Qt.MouseButton.LeftButton)
     immersion = editor.cards[-1]
-    immersion.end.setDate(qd(D(2025, 9, 12)))
+    immersion.end.set_value(D(2025, 9, 12))
     qtbot.keyClicks(immersion.place, "Salle 104")
 
     # a PFMP in a company
@@ -105,36 +101,36 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
     assert pfmp.label.text() == ModuleType.PFMP.label
 
     # ending before it starts: said under the module, save disabled; fixed: gone
-    pfmp.start.setDate(qd(D(2025, 9, 15)))
-    pfmp.end.setDate(qd(D(2025, 9, 10)))
+    pfmp.start.set_value(D(2025, 9, 15))
+    pfmp.end.set_value(D(2025, 9, 10))
     assert pfmp.messages.isVisibleTo(editor) and "précède sa date de début" in pfmp.messages.text()
     assert not editor.save_button.isEnabled()
     # over two thirds of the pathway
-    pfmp.end.setDate(qd(D(2025, 12, 20)))
+    pfmp.end.set_value(D(2025, 12, 20))
     assert not pfmp.messages.isVisibleTo(editor)
     assert (
         editor.messages["modules"].isVisibleTo(editor) and "deux tiers" in editor.messages["modules"].text()
     )
     assert not editor.save_button.isEnabled()
-    pfmp.end.setDate(qd(D(2025, 11, 14)))
+    pfmp.end.set_value(D(2025, 11, 14))
     assert not editor.messages["modules"].isVisibleTo(editor)
 
     # a five-month pathway, then a start before the rentrée
-    editor.end.setDate(qd(D(2026, 1, 31)))
+    editor.end.set_value(D(2026, 1, 31))
     assert "4 mois" in editor.messages["planned_end"].text() and editor.messages["planned_end"].isVisibleTo(
         editor
     )
-    editor.end.setDate(qd(D(2025, 12, 31)))
+    editor.end.set_value(D(2025, 12, 31))
     assert not editor.messages["planned_end"].isVisibleTo(editor)
-    editor.start.setDate(qd(D(2025, 8, 28)))
+    editor.start.set_value(D(2025, 8, 28))
     assert "rentrée" in editor.messages["start_date"].text()
-    editor.start.setDate(qd(D(2025, 9, 1)))
+    editor.start.set_value(D(2025, 9, 1))
     assert not editor.messages["start_date"].isVisibleTo(editor)
 
     # a module outside the pathway
-    immersion.end.setDate(qd(D(2026, 1, 5)))
+    immersion.end.set_value(D(2026, 1, 5))
     assert "dépasse la fin prévue du parcours" in immersion.messages.text()
-    immersion.end.setDate(qd(D(2025, 9, 12)))
+    immersion.end.set_value(D(2025, 9, 12))
     assert not immersion.messages.isVisibleTo(editor)
 
     assert "Parcours partenarial" in editor.partnership.text() and "non" not in editor.partnership.text()
@@ -191,17 +187,17 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
 
     # an absence of 31 unjustified half-days raises the attendance alert
     editor.tabs.setCurrentIndex(1)
-    editor.event_on.setDate(qd(D(2025, 10, 6)))
+    editor.event_on.set_value(D(2025, 10, 6))
     editor.event_kind.setCurrentIndex(editor.event_kind.findData("ABSENCE"))
     editor.event_half_days.setValue(31)
     editor.add_follow_up()
     assert "31 demi-journées" in editor.attendance.text()
-    assert warnings and "bourse" in warnings[-1]
+    assert "bourse" in editor.follow_up_message.text() and editor.follow_up_message.isVisibleTo(editor)
     # a visit with a next action and its due date
     editor.event_kind.setCurrentIndex(editor.event_kind.findData("VISITE_ENTREPRISE"))
     qtbot.keyClicks(editor.event_next, "Rappeler le tuteur")
     editor.event_has_due.setChecked(True)
-    editor.event_due.setDate(qd(D(2025, 10, 17)))
+    editor.event_due.set_value(D(2025, 10, 17))
     editor.add_follow_up()
     # the absence, the attendance alert it raised, the visit
     assert editor.events.rowCount() == 3
@@ -212,12 +208,12 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
 
     # an exit before the pathway's start: said next to the field and refused
     editor.tabs.setCurrentIndex(2)
-    editor.exit_on.setDate(qd(D(2025, 9, 1)))
+    editor.exit_on.set_value(D(2025, 9, 1))
     assert editor.exit_message.isVisibleTo(editor) and "Date de sortie" in editor.exit_message.text()
     editor.record_exit()
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Exit)) == 0
-    editor.exit_on.setDate(qd(D(2025, 10, 20)))
+    editor.exit_on.set_value(D(2025, 10, 20))
     assert not editor.exit_message.isVisibleTo(editor)
     editor.exit_category.setCurrentIndex(editor.exit_category.findData("EMPLOI"))
     editor.exit_detail.setCurrentIndex(editor.exit_detail.findData("CDI"))
@@ -236,7 +232,7 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
     assert target.read_bytes().startswith(b"%PDF")
 
     # a pathway with an exit cannot be deleted; without it, it can
-    assert not editor.delete_pathway() and "sortie" in warnings[-1]
+    assert not editor.delete_pathway() and "sortie" in editor.status.text()
     editor.delete_exit()
     assert editor.delete_pathway()
     assert pathway_count(db) == 0 and "nouveau parcours" in editor.title.text()
@@ -273,18 +269,18 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
 
     db, context, youth_id, warnings = setup
     view, editor = open_editor(qtbot, context, youth_id)
-    editor.start.setDate(qd(D(2025, 9, 8)))
+    editor.start.set_value(D(2025, 9, 8))
     editor.add_module(ModuleType.ACCOMPAGNEMENT_ML)
     card = editor.add_module(ModuleType.PFMP)
     card.kind.setCurrentIndex(card.kind.findText(ModuleType.PFMP.label))
-    card.start.setDate(qd(D(2025, 9, 22)))
-    card.end.setDate(qd(D(2025, 10, 17)))
+    card.start.set_value(D(2025, 9, 22))
+    card.end.set_value(D(2025, 10, 17))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("ML + stage", True))
     editor.save_as_template()
     assert editor.templates.count() == 1 and warnings == []
     # a fresh form starting a week later gets the same combination, shifted
     editor._set_modules([])
-    editor.start.setDate(qd(D(2025, 9, 15)))
+    editor.start.set_value(D(2025, 9, 15))
     editor.apply_template()
     pfmp = next(c.form() for c in editor.cards if c.form().module_type == "PFMP")
     assert (pfmp.start_date, pfmp.end_date) == (D(2025, 9, 29), D(2025, 10, 24))
@@ -299,9 +295,9 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
     office = OfficeListDialog(context, today=D(2025, 9, 20))
     qtbot.addWidget(office)
     assert office.table.rowCount() == 1 and office.table.item(0, 4).text().startswith("7034150211")
-    assert office.mark_checked() == 0 and "Cochez" in warnings[-1]
+    assert office.mark_checked() == 0 and "Cochez" in office.message.text()
     office.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
-    office.on.setDate(qd(D(2025, 9, 18)))
+    office.on.set_value(D(2025, 9, 18))
     assert office.mark_checked() == 1
     assert office.table.rowCount() == 0 and "Aucun jeune à saisir" in office.summary.text()
     with db.read() as session:
@@ -318,7 +314,7 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
         assert any(item.label == "Formation SST" for item in svc.catalogue(session))
     dialog.list.setCurrentCell(0, 0)
     dialog.remove_selected()  # a built-in type stays
-    assert dialog.list.rowCount() == len(ModuleType) + 1 and "catalogue national" in warnings[-1]
+    assert dialog.list.rowCount() == len(ModuleType) + 1 and "catalogue national" in dialog.message.text()
     dialog.list.setCurrentCell(len(ModuleType), 0)
     dialog.remove_selected()
     assert dialog.list.rowCount() == len(ModuleType)
