@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 from sqlalchemy import func, select
 
+from pae_desktop.core.errors import CONFLICT_MESSAGE
 from pae_desktop.core.models import Exit, FollowUpEvent, Interview, InterviewBarrier, Partner, Pathway
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import get_campaign
@@ -351,3 +352,113 @@ def test_the_list_is_computed_when_shown(qtbot, setup):
     assert view.table.rowCount() == 1  # stale until shown again
     view.show()
     assert view.table.rowCount() == 0
+
+
+# --- typed dates, inline messages, versions ------------------------------------------------------------------
+
+
+def retype(qtbot, field, text: str) -> None:
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def saved_pathway(db, youth_id, notes: str = "") -> None:
+    with db.transaction() as session:
+        form = svc.PathwayForm(
+            "7034150211",
+            D(2025, 9, 8),
+            D(2025, 12, 31),
+            notes=notes,
+            modules=[svc.ModuleForm(ModuleType.IMMERSION_CLASSE.value, D(2025, 9, 8), D(2025, 12, 31))],
+        )
+        svc.save_pathway(session, youth_id, form)
+
+
+def test_dates_are_typed_and_a_wrong_one_is_said_inline(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    view, editor = open_editor(qtbot, context, youth_id)
+    editor.add_module()
+    retype(qtbot, editor.end, "31/02/2025")
+    assert editor.messages["planned_end"].isVisibleTo(editor)
+    assert "31/02/2025 n'existe pas" in editor.messages["planned_end"].text()
+    assert not editor.save_button.isEnabled()
+    assert not editor.save() and "n'existe pas" in editor.status.text() and editor.status.isVisibleTo(editor)
+    card = editor.cards[0]
+    retype(qtbot, card.start, "12/13/2025")
+    assert "Module « Immersion" in card.messages.text() and "n'existe pas" in card.messages.text()
+    retype(qtbot, card.start, "01/09/2025")
+    assert not card.messages.isVisibleTo(editor)
+    retype(qtbot, editor.end, "19/12/2025")
+    retype(qtbot, card.end, "19/12/2025")
+    assert not editor.messages["planned_end"].isVisibleTo(editor) and editor.save_button.isEnabled()
+    assert editor.save()
+    assert warnings == []  # never a pop-up: every message is inline
+    with db.read() as session:
+        pathway = svc.get_pathway(session, youth_id)
+        assert pathway.planned_end == D(2025, 12, 19) and pathway.modules[0].end_date == D(2025, 12, 19)
+    assert editor.end.text() == "19/12/2025"
+
+
+def test_a_pathway_saved_elsewhere_meanwhile_is_said_and_reloaded(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    saved_pathway(db, youth_id)
+    view, editor = open_editor(qtbot, context, youth_id)
+    qtbot.keyClicks(editor.notes, "Ma note")
+    with db.read() as session:  # a colleague on another workstation
+        theirs = svc.pathway_form(svc.get_pathway(session, youth_id))
+        version = svc.get_pathway(session, youth_id).version
+    theirs.notes = "Note de la collègue"
+    with db.transaction() as session:
+        svc.save_pathway(session, youth_id, theirs, version=version)
+    assert not editor.save()
+    assert editor.status.text() == CONFLICT_MESSAGE and editor.status.isVisibleTo(editor)
+    assert editor.notes.text() == "Note de la collègue" and not editor.dirty  # reloaded with their values
+    with db.read() as session:
+        assert svc.get_pathway(session, youth_id).notes == "Note de la collègue"
+    qtbot.keyClicks(editor.notes, " et la mienne")
+    assert editor.save()  # on the fresh version
+    with db.read() as session:
+        assert svc.get_pathway(session, youth_id).notes == "Note de la collègue et la mienne"
+    assert warnings == []
+
+
+def test_an_exit_and_an_event_changed_elsewhere_are_said_and_reloaded(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    saved_pathway(db, youth_id)
+    with db.transaction() as session:
+        event = svc.save_follow_up(
+            session, youth_id, svc.FollowUpForm(D(2025, 10, 1), "APPEL", next_action="Rappeler", due_on=D(2025, 10, 8))
+        )
+    view, editor = open_editor(qtbot, context, youth_id, today=D(2025, 10, 10))
+    with db.transaction() as session:  # meanwhile, elsewhere: the exit recorded, the event's action done
+        svc.record_exit(session, youth_id, svc.ExitForm(D(2025, 10, 20), "EMPLOI", "CDI"), version=svc.NEW)
+        svc.mark_follow_up_done(session, event.event_id, D(2025, 10, 2))
+    editor.tabs.setCurrentIndex(1)
+    editor.events.setCurrentCell(0, 0)
+    editor.mark_done()
+    assert editor.follow_up_message.text() == CONFLICT_MESSAGE
+    assert editor.events.item(0, 5).text() == "02/10/2025"  # the list reloaded: done on the 2nd, elsewhere
+    editor.tabs.setCurrentIndex(2)
+    retype(qtbot, editor.exit_on, "21/10/2025")
+    editor.exit_category.setCurrentIndex(editor.exit_category.findData("AUTRE"))
+    editor.record_exit()
+    assert editor.end_message.text() == CONFLICT_MESSAGE
+    assert "Sortie enregistrée le 20/10/2025" in editor.exit_state.text()  # the colleague's, reloaded
+    assert editor.exit_on.text() == "20/10/2025"
+    with db.read() as session:
+        assert session.scalars(select(Exit.on)).all() == [D(2025, 10, 20)]
+        assert session.get(FollowUpEvent, event.event_id).done_on == D(2025, 10, 2)
+    assert warnings == []
+
+
+def test_screens_refresh_from_the_operation_changes(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    saved_pathway(db, youth_id)
+    view, editor = open_editor(qtbot, context, youth_id, today=D(2025, 10, 10))
+    seen: list[frozenset] = []
+    context.data_changed.connect(seen.append)
+    editor.event_kind.setCurrentIndex(editor.event_kind.findData("APPEL"))
+    editor.add_follow_up()
+    editor.record_abandonment()  # no reason: refused inline, nothing applied
+    assert "Motif" in editor.end_message.text()
+    assert seen == [frozenset({"pathways"})]
