@@ -550,17 +550,18 @@ class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
         self.status.show_info("Parcours supprimé.")
         return True
 
-    def _write_pathway(self, operation):
-        """Run one operation on the pathway, reload the editor from the database and refresh the screens from
-        the operation's changes; a refusal under the form, after reloading the other person's values on a
-        conflict."""
+    def _write_pathway(self, operation, message=None):
+        """Run one operation on the youth's pathway, reload the editor from the database and refresh the screens
+        from the operation's changes; a refusal said in `message` (the form's status by default), after
+        reloading the other person's values on a conflict. The operation's result, None when refused."""
+        message = message or self.status
         try:
             with self.app.db.transaction() as session:
                 result = operation(session)
         except UserError as error:
             if str(error) == CONFLICT_MESSAGE:
                 self.load(self.youth_id)
-            self.status.show_error(str(error))
+            message.show_error(str(error))
             return None
         self.load(self.youth_id)
         self.app.apply(result)

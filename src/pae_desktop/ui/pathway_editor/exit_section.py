@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from pae_desktop.core import rules
-from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.rules import Problem
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, ExitCategory
@@ -174,19 +173,11 @@ class ExitSection:
         show_problems(self.exit_message, [Problem(key, text) for key, text in errors.items()])
 
     def _write(self, operation, success: str) -> bool:
-        """Run one operation of the tab: the editor reloads after it (also after a conflict, to show the other
-        person's values), its result or refusal said under the tab, the screens refreshed from its changes."""
-        try:
-            with self.app.db.transaction() as session:
-                result = operation(session)
-        except UserError as error:
-            if str(error) == CONFLICT_MESSAGE:
-                self.load(self.youth_id)
-            self.end_message.show_error(str(error))
+        """Run one operation of the tab (`PathwayEditor._write_pathway`: reloaded after it, also after a
+        conflict), its result or refusal said under the tab."""
+        if self._write_pathway(operation, self.end_message) is None:
             return False
-        self.load(self.youth_id)
         self.end_message.show_info(success)
-        self.app.apply(result)
         return True
 
     def _tab_date(self, field, label: str) -> dt.date | None:
