@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -70,8 +69,6 @@ MESSAGE_KEYS = ("mef_code", "start_date", "planned_end", "modules", "non_engaged
 
 class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
     """The whole pathway of one youth: pathway tab (modules, rules, timeline), follow-up tab, exit tab."""
-
-    saved = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -531,7 +528,6 @@ class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
             self.status.show_warning(summary + " Attention : " + " ".join(result.warnings))
         else:
             self.status.show_info(summary)
-        self.saved.emit(self.youth_id)
         return True
 
     def delete_pathway(self) -> bool:

@@ -33,8 +33,6 @@ class ModuleCard(QFrame):
     changed = Signal()
     remove_requested = Signal(object)
 
-    FIELDS = ("module_type", "label", "carrier_partner_id", "place", "start_date", "end_date", "weekly_hours")
-
     def __init__(
         self,
         index: int,
