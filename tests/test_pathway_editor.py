@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 from sqlalchemy import func, select
 
+from pae_desktop.core.errors import CONFLICT_MESSAGE
 from pae_desktop.core.models import Exit, FollowUpEvent, Interview, InterviewBarrier, Partner, Pathway
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import get_campaign
@@ -19,10 +20,6 @@ from pae_desktop.ui.pathway_editor import PathwaysView
 from pae_desktop.ui.timeline import TimelineModule, TimelineWidget
 
 D = dt.date
-
-
-def qd(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 @pytest.fixture
@@ -80,7 +77,7 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
     view, editor = open_editor(qtbot, context, youth_id)
     assert view.table.rowCount() == 1  # the youth who engaged is listed
     assert editor.mef.currentText().startswith("PAE N3")  # CAP → N3
-    assert (editor.start.date(), editor.end.date()) == (qd(D(2025, 9, 1)), qd(D(2025, 12, 31)))
+    assert (editor.start.value(), editor.end.value()) == (D(2025, 9, 1), D(2025, 12, 31))
 
     # the interview proposes an apprenticeship preparation and barrier removal: one click each
     proposals = editor.proposals_box.findChildren(QWidget, "proposal_LEVEE_FREINS")
@@ -94,7 +91,7 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
     # a class immersion, typed by hand
     qtbot.mouseClick(editor.add_module_button, Qt.MouseButton.LeftButton)
     immersion = editor.cards[-1]
-    immersion.end.setDate(qd(D(2025, 9, 12)))
+    immersion.end.set_value(D(2025, 9, 12))
     qtbot.keyClicks(immersion.place, "Salle 104")
 
     # a PFMP in a company
@@ -105,36 +102,36 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
     assert pfmp.label.text() == ModuleType.PFMP.label
 
     # ending before it starts: said under the module, save disabled; fixed: gone
-    pfmp.start.setDate(qd(D(2025, 9, 15)))
-    pfmp.end.setDate(qd(D(2025, 9, 10)))
+    pfmp.start.set_value(D(2025, 9, 15))
+    pfmp.end.set_value(D(2025, 9, 10))
     assert pfmp.messages.isVisibleTo(editor) and "précède sa date de début" in pfmp.messages.text()
     assert not editor.save_button.isEnabled()
     # over two thirds of the pathway
-    pfmp.end.setDate(qd(D(2025, 12, 20)))
+    pfmp.end.set_value(D(2025, 12, 20))
     assert not pfmp.messages.isVisibleTo(editor)
     assert (
         editor.messages["modules"].isVisibleTo(editor) and "deux tiers" in editor.messages["modules"].text()
     )
     assert not editor.save_button.isEnabled()
-    pfmp.end.setDate(qd(D(2025, 11, 14)))
+    pfmp.end.set_value(D(2025, 11, 14))
     assert not editor.messages["modules"].isVisibleTo(editor)
 
     # a five-month pathway, then a start before the rentrée
-    editor.end.setDate(qd(D(2026, 1, 31)))
+    editor.end.set_value(D(2026, 1, 31))
     assert "4 mois" in editor.messages["planned_end"].text() and editor.messages["planned_end"].isVisibleTo(
         editor
     )
-    editor.end.setDate(qd(D(2025, 12, 31)))
+    editor.end.set_value(D(2025, 12, 31))
     assert not editor.messages["planned_end"].isVisibleTo(editor)
-    editor.start.setDate(qd(D(2025, 8, 28)))
+    editor.start.set_value(D(2025, 8, 28))
     assert "rentrée" in editor.messages["start_date"].text()
-    editor.start.setDate(qd(D(2025, 9, 1)))
+    editor.start.set_value(D(2025, 9, 1))
     assert not editor.messages["start_date"].isVisibleTo(editor)
 
     # a module outside the pathway
-    immersion.end.setDate(qd(D(2026, 1, 5)))
+    immersion.end.set_value(D(2026, 1, 5))
     assert "dépasse la fin prévue du parcours" in immersion.messages.text()
-    immersion.end.setDate(qd(D(2025, 9, 12)))
+    immersion.end.set_value(D(2025, 9, 12))
     assert not immersion.messages.isVisibleTo(editor)
 
     assert "Parcours partenarial" in editor.partnership.text() and "non" not in editor.partnership.text()
@@ -191,17 +188,17 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
 
     # an absence of 31 unjustified half-days raises the attendance alert
     editor.tabs.setCurrentIndex(1)
-    editor.event_on.setDate(qd(D(2025, 10, 6)))
+    editor.event_on.set_value(D(2025, 10, 6))
     editor.event_kind.setCurrentIndex(editor.event_kind.findData("ABSENCE"))
     editor.event_half_days.setValue(31)
     editor.add_follow_up()
     assert "31 demi-journées" in editor.attendance.text()
-    assert warnings and "bourse" in warnings[-1]
+    assert "bourse" in editor.follow_up_message.text() and editor.follow_up_message.isVisibleTo(editor)
     # a visit with a next action and its due date
     editor.event_kind.setCurrentIndex(editor.event_kind.findData("VISITE_ENTREPRISE"))
     qtbot.keyClicks(editor.event_next, "Rappeler le tuteur")
     editor.event_has_due.setChecked(True)
-    editor.event_due.setDate(qd(D(2025, 10, 17)))
+    editor.event_due.set_value(D(2025, 10, 17))
     editor.add_follow_up()
     # the absence, the attendance alert it raised, the visit
     assert editor.events.rowCount() == 3
@@ -212,12 +209,12 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
 
     # an exit before the pathway's start: said next to the field and refused
     editor.tabs.setCurrentIndex(2)
-    editor.exit_on.setDate(qd(D(2025, 9, 1)))
+    editor.exit_on.set_value(D(2025, 9, 1))
     assert editor.exit_message.isVisibleTo(editor) and "Date de sortie" in editor.exit_message.text()
     editor.record_exit()
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Exit)) == 0
-    editor.exit_on.setDate(qd(D(2025, 10, 20)))
+    editor.exit_on.set_value(D(2025, 10, 20))
     assert not editor.exit_message.isVisibleTo(editor)
     editor.exit_category.setCurrentIndex(editor.exit_category.findData("EMPLOI"))
     editor.exit_detail.setCurrentIndex(editor.exit_detail.findData("CDI"))
@@ -236,7 +233,7 @@ def test_follow_up_exit_and_print(qtbot, setup, monkeypatch, tmp_path):
     assert target.read_bytes().startswith(b"%PDF")
 
     # a pathway with an exit cannot be deleted; without it, it can
-    assert not editor.delete_pathway() and "sortie" in warnings[-1]
+    assert not editor.delete_pathway() and "sortie" in editor.status.text()
     editor.delete_exit()
     assert editor.delete_pathway()
     assert pathway_count(db) == 0 and "nouveau parcours" in editor.title.text()
@@ -273,18 +270,18 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
 
     db, context, youth_id, warnings = setup
     view, editor = open_editor(qtbot, context, youth_id)
-    editor.start.setDate(qd(D(2025, 9, 8)))
+    editor.start.set_value(D(2025, 9, 8))
     editor.add_module(ModuleType.ACCOMPAGNEMENT_ML)
     card = editor.add_module(ModuleType.PFMP)
     card.kind.setCurrentIndex(card.kind.findText(ModuleType.PFMP.label))
-    card.start.setDate(qd(D(2025, 9, 22)))
-    card.end.setDate(qd(D(2025, 10, 17)))
+    card.start.set_value(D(2025, 9, 22))
+    card.end.set_value(D(2025, 10, 17))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("ML + stage", True))
     editor.save_as_template()
     assert editor.templates.count() == 1 and warnings == []
     # a fresh form starting a week later gets the same combination, shifted
     editor._set_modules([])
-    editor.start.setDate(qd(D(2025, 9, 15)))
+    editor.start.set_value(D(2025, 9, 15))
     editor.apply_template()
     pfmp = next(c.form() for c in editor.cards if c.form().module_type == "PFMP")
     assert (pfmp.start_date, pfmp.end_date) == (D(2025, 9, 29), D(2025, 10, 24))
@@ -299,9 +296,9 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
     office = OfficeListDialog(context, today=D(2025, 9, 20))
     qtbot.addWidget(office)
     assert office.table.rowCount() == 1 and office.table.item(0, 4).text().startswith("7034150211")
-    assert office.mark_checked() == 0 and "Cochez" in warnings[-1]
+    assert office.mark_checked() == 0 and "Cochez" in office.message.text()
     office.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
-    office.on.setDate(qd(D(2025, 9, 18)))
+    office.on.set_value(D(2025, 9, 18))
     assert office.mark_checked() == 1
     assert office.table.rowCount() == 0 and "Aucun jeune à saisir" in office.summary.text()
     with db.read() as session:
@@ -318,7 +315,7 @@ def test_template_office_list_and_catalogue_from_the_view(qtbot, setup, monkeypa
         assert any(item.label == "Formation SST" for item in svc.catalogue(session))
     dialog.list.setCurrentCell(0, 0)
     dialog.remove_selected()  # a built-in type stays
-    assert dialog.list.rowCount() == len(ModuleType) + 1 and "catalogue national" in warnings[-1]
+    assert dialog.list.rowCount() == len(ModuleType) + 1 and "catalogue national" in dialog.message.text()
     dialog.list.setCurrentCell(len(ModuleType), 0)
     dialog.remove_selected()
     assert dialog.list.rowCount() == len(ModuleType)
@@ -355,3 +352,113 @@ def test_the_list_is_computed_when_shown(qtbot, setup):
     assert view.table.rowCount() == 1  # stale until shown again
     view.show()
     assert view.table.rowCount() == 0
+
+
+# --- typed dates, inline messages, versions ------------------------------------------------------------------
+
+
+def retype(qtbot, field, text: str) -> None:
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def saved_pathway(db, youth_id, notes: str = "") -> None:
+    with db.transaction() as session:
+        form = svc.PathwayForm(
+            "7034150211",
+            D(2025, 9, 8),
+            D(2025, 12, 31),
+            notes=notes,
+            modules=[svc.ModuleForm(ModuleType.IMMERSION_CLASSE.value, D(2025, 9, 8), D(2025, 12, 31))],
+        )
+        svc.save_pathway(session, youth_id, form)
+
+
+def test_dates_are_typed_and_a_wrong_one_is_said_inline(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    view, editor = open_editor(qtbot, context, youth_id)
+    editor.add_module()
+    retype(qtbot, editor.end, "31/02/2025")
+    assert editor.messages["planned_end"].isVisibleTo(editor)
+    assert "31/02/2025 n'existe pas" in editor.messages["planned_end"].text()
+    assert not editor.save_button.isEnabled()
+    assert not editor.save() and "n'existe pas" in editor.status.text() and editor.status.isVisibleTo(editor)
+    card = editor.cards[0]
+    retype(qtbot, card.start, "12/13/2025")
+    assert "Module « Immersion" in card.messages.text() and "n'existe pas" in card.messages.text()
+    retype(qtbot, card.start, "01/09/2025")
+    assert not card.messages.isVisibleTo(editor)
+    retype(qtbot, editor.end, "19/12/2025")
+    retype(qtbot, card.end, "19/12/2025")
+    assert not editor.messages["planned_end"].isVisibleTo(editor) and editor.save_button.isEnabled()
+    assert editor.save()
+    assert warnings == []  # never a pop-up: every message is inline
+    with db.read() as session:
+        pathway = svc.get_pathway(session, youth_id)
+        assert pathway.planned_end == D(2025, 12, 19) and pathway.modules[0].end_date == D(2025, 12, 19)
+    assert editor.end.text() == "19/12/2025"
+
+
+def test_a_pathway_saved_elsewhere_meanwhile_is_said_and_reloaded(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    saved_pathway(db, youth_id)
+    view, editor = open_editor(qtbot, context, youth_id)
+    qtbot.keyClicks(editor.notes, "Ma note")
+    with db.read() as session:  # a colleague on another workstation
+        theirs = svc.pathway_form(svc.get_pathway(session, youth_id))
+        version = svc.get_pathway(session, youth_id).version
+    theirs.notes = "Note de la collègue"
+    with db.transaction() as session:
+        svc.save_pathway(session, youth_id, theirs, version=version)
+    assert not editor.save()
+    assert editor.status.text() == CONFLICT_MESSAGE and editor.status.isVisibleTo(editor)
+    assert editor.notes.text() == "Note de la collègue" and not editor.dirty  # reloaded with their values
+    with db.read() as session:
+        assert svc.get_pathway(session, youth_id).notes == "Note de la collègue"
+    qtbot.keyClicks(editor.notes, " et la mienne")
+    assert editor.save()  # on the fresh version
+    with db.read() as session:
+        assert svc.get_pathway(session, youth_id).notes == "Note de la collègue et la mienne"
+    assert warnings == []
+
+
+def test_an_exit_and_an_event_changed_elsewhere_are_said_and_reloaded(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    saved_pathway(db, youth_id)
+    with db.transaction() as session:
+        event = svc.save_follow_up(
+            session, youth_id, svc.FollowUpForm(D(2025, 10, 1), "APPEL", next_action="Rappeler", due_on=D(2025, 10, 8))
+        )
+    view, editor = open_editor(qtbot, context, youth_id, today=D(2025, 10, 10))
+    with db.transaction() as session:  # meanwhile, elsewhere: the exit recorded, the event's action done
+        svc.record_exit(session, youth_id, svc.ExitForm(D(2025, 10, 20), "EMPLOI", "CDI"), version=svc.NEW)
+        svc.mark_follow_up_done(session, event.event_id, D(2025, 10, 2))
+    editor.tabs.setCurrentIndex(1)
+    editor.events.setCurrentCell(0, 0)
+    editor.mark_done()
+    assert editor.follow_up_message.text() == CONFLICT_MESSAGE
+    assert editor.events.item(0, 5).text() == "02/10/2025"  # the list reloaded: done on the 2nd, elsewhere
+    editor.tabs.setCurrentIndex(2)
+    retype(qtbot, editor.exit_on, "21/10/2025")
+    editor.exit_category.setCurrentIndex(editor.exit_category.findData("AUTRE"))
+    editor.record_exit()
+    assert editor.end_message.text() == CONFLICT_MESSAGE
+    assert "Sortie enregistrée le 20/10/2025" in editor.exit_state.text()  # the colleague's, reloaded
+    assert editor.exit_on.text() == "20/10/2025"
+    with db.read() as session:
+        assert session.scalars(select(Exit.on)).all() == [D(2025, 10, 20)]
+        assert session.get(FollowUpEvent, event.event_id).done_on == D(2025, 10, 2)
+    assert warnings == []
+
+
+def test_screens_refresh_from_the_operation_changes(qtbot, setup):
+    db, context, youth_id, warnings = setup
+    saved_pathway(db, youth_id)
+    view, editor = open_editor(qtbot, context, youth_id, today=D(2025, 10, 10))
+    seen: list[frozenset] = []
+    context.data_changed.connect(seen.append)
+    editor.event_kind.setCurrentIndex(editor.event_kind.findData("APPEL"))
+    editor.add_follow_up()
+    editor.record_abandonment()  # no reason: refused inline, nothing applied
+    assert "Motif" in editor.end_message.text()
+    assert seen == [frozenset({"pathways"})]

@@ -108,7 +108,7 @@ def test_save_a_three_module_pathway_with_derived_values(case):
     db, ids = case
     with db.transaction() as session:
         result = svc.save_pathway(session, ids["youth"], good_form(ids))
-    assert result.created and result.warnings == []
+    assert result.created and result.warnings == ()
     assert result.evaluation.partnership
     assert result.evaluation.module_count == 3
     assert result.evaluation.pfmp_days == 40  # 22 September – 14 November 2025: eight weeks
@@ -270,7 +270,7 @@ def test_catalogue_is_extensible(case):
     with db.transaction() as session:
         entry = svc.add_catalog_entry(
             session, "Formation SST", ModuleType.COMPLEMENT_FORMATION.value, "ETABLISSEMENT"
-        )
+        ).ids["module_catalog_entry"][0]
     with db.read() as session:
         items = svc.catalogue(session)
     assert len([i for i in items if i.builtin]) == len(ModuleType)
@@ -283,7 +283,7 @@ def test_catalogue_is_extensible(case):
 def test_templates_shift_dates_to_the_new_start(case):
     db, ids = case
     with db.transaction() as session:
-        template_id = svc.save_template(session, "ML + stage", good_form(ids))
+        template_id = svc.save_template(session, "ML + stage", good_form(ids)).ids["pathway_template"][0]
     with pytest.raises(UserError, match="existe déjà"), db.transaction() as session:
         svc.save_template(session, "ML + stage", good_form(ids))
     limits = svc.CampaignLimits(D(2025, 9, 1), D(2025, 9, 17), D(2025, 12, 31))
