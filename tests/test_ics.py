@@ -79,7 +79,7 @@ def test_export_partner_slots(school_db, tmp_path):
         ml_id, campaign_id = ml.id, campaign.id
     path = tmp_path / "creneaux.ics"
     with school_db.transaction() as session:
-        assert ics.export_partner_slots(session, ml_id, campaign_id, path, now=NOW) == 2
+        assert iv.export_partner_calendar(session, ml_id, campaign_id, path, now=NOW).count == 2
     raw = path.read_bytes()
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     lines = ics.unfold(raw.decode("utf-8"))
@@ -93,7 +93,7 @@ def test_export_partner_slots(school_db, tmp_path):
     assert not any("Toul" in line for line in lines)
     with school_db.transaction() as session:
         iv.cancel_slot(session, slots[0], "Absente")
-        ics.export_partner_slots(session, ml_id, campaign_id, path, with_names=False, now=NOW)
+        iv.export_partner_calendar(session, ml_id, campaign_id, path, with_names=False, now=NOW)
         events = session.query(AuditEvent).filter_by(action="export").all()
     lines = ics.unfold(path.read_bytes().decode("utf-8"))
     assert "STATUS:CANCELLED" in lines and not any("LEFÈVRE" in line for line in lines)
