@@ -140,19 +140,19 @@ def save_interview(
     if created:
         interview = Interview(youth_id=youth.id, held_on=form.held_on)
         session.add(interview)
-        before = None
+        before, loaded_version = None, None
     else:
         load_for_update(session, Interview, interview_id, version, INTERVIEW_GONE)
         interview = load_interview(session, interview_id)
         if interview.youth_id != youth.id:
             raise UserError("Cette fiche appartient à un autre jeune.")
-        before = interview_form(interview)
+        before, loaded_version = interview_form(interview), interview.version
     _write(session, interview, form, created)
     session.flush()
     if created:
         audit.record(session, "create", "interview", interview.id, detail=f"jeune {youth.id}")
     follow_up_id = _sync_relance(session, youth, form, interview.decided_on or form.held_on, today)
-    if before is not None and interview_form(interview) != before:
+    if before is not None and interview.version == loaded_version and interview_form(interview) != before:
         bump(interview)  # the children alone changed: the record's version moves all the same
         session.flush()
     warnings = form.warnings(session.get(Campaign, youth.campaign_id))
