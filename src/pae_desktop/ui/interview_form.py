@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pae_desktop.core.dates import french_date, french_datetime
-from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
+from pae_desktop.core.errors import UserError
 from pae_desktop.core.vocabulary import (
     FREE_TEXT_REMINDER,
     HEALTH_BARRIER_TOOLTIP,
@@ -39,7 +39,7 @@ from pae_desktop.core.vocabulary import (
 from pae_desktop.storage import paths
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_participants import ParticipantRow, text_box
-from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, confirm
+from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, confirm, run_operation
 
 log = logging.getLogger(__name__)
 
@@ -447,13 +447,14 @@ class InterviewFormDialog(QDialog):
         except ValueError as error:
             self.message.show_error(str(error))
             return False
-        try:
-            with self.context.db.transaction() as session:
-                result = save_interview(session, form, self.interview_id, version=self.version)
-        except UserError as error:
-            if str(error) == CONFLICT_MESSAGE:
-                self.reload()  # saved elsewhere meanwhile: show what is there now, never overwrite it
-            self.message.show_error(str(error))
+        interview_id, version = self.interview_id, self.version
+        result = run_operation(
+            self.context,
+            lambda session: save_interview(session, form, interview_id, version=version),
+            self.message,
+            self.reload,  # saved elsewhere meanwhile: show what is there now, never overwrite it
+        )
+        if result is None:
             return False
         self.interview_id = result.interview_id
         self.version = result.versions["interview"]
@@ -461,12 +462,13 @@ class InterviewFormDialog(QDialog):
         self._dirty = False
         text = "Fiche enregistrée."
         if result.follow_up_id is not None:
-            text += f" Relance prévue le {french_date(form.follow_up_on)} (visible dans les listes de travail)."
+            text += (
+                f" Relance prévue le {french_date(form.follow_up_on)} (visible dans les listes de travail)."
+            )
         if result.warnings:
             self.message.show_warning(text + "\n" + "\n".join(result.warnings))
         else:
             self.message.show_info(text)
-        self.context.apply(result)
         return True
 
     def delete(self) -> bool:
@@ -474,19 +476,20 @@ class InterviewFormDialog(QDialog):
         from pae_desktop.core.services.interviews import delete_interview
 
         if self.interview_id is None or not confirm(
-            self, f"Supprimer la fiche d'entretien de {self.youth_name} ? La suppression est inscrite au journal."
+            self,
+            f"Supprimer la fiche d'entretien de {self.youth_name} ? La suppression est inscrite au journal.",
         ):
             return False
-        try:
-            with self.context.db.transaction() as session:
-                result = delete_interview(session, self.interview_id, self.version)
-        except UserError as error:
-            if str(error) == CONFLICT_MESSAGE:
-                self.reload()
-            self.message.show_error(str(error))
+        interview_id, version = self.interview_id, self.version
+        result = run_operation(
+            self.context,
+            lambda session: delete_interview(session, interview_id, version),
+            self.message,
+            self.reload,
+        )
+        if result is None:
             return False
         self._dirty = False
-        self.context.apply(result)
         self.accept()
         return True
 

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from pae_desktop.core.dates import SHORT_WEEKDAYS, french_date, french_datetime
-from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.text import fold
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import Button, DateField, MessageLabel, dialog_buttons
+from pae_desktop.ui.widgets import Button, DateField, MessageLabel, dialog_buttons, run_operation
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 
@@ -232,20 +231,17 @@ class SlotSeriesDialog(QDialog):
         from pae_desktop.core.services.campaigns import require_campaign
         from pae_desktop.core.services.interviews import create_slot_series
 
-        try:
-            with self.context.db.transaction() as session:
-                campaign = (
-                    session.get(Campaign, self.context.campaign_id)
-                    if self.context.campaign_id
-                    else require_campaign(session)
-                )
-                result = create_slot_series(session, campaign, self.series_form())
-        except UserError as error:
-            self.message.show_error(str(error))
+        campaign_id, form = self.context.campaign_id, self.series_form()
+
+        def create(session):
+            campaign = session.get(Campaign, campaign_id) if campaign_id else require_campaign(session)
+            return create_slot_series(session, campaign, form)
+
+        result = run_operation(self.context, create, self.message)
+        if result is None:
             return
         self.result_ids = result.slot_ids
         self.warnings = result.warnings
-        self.context.apply(result)
         self.accept()
 
 
@@ -283,7 +279,9 @@ class SlotEditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(dialog_buttons(self, self.save, {Button.Ok: "Enregistrer", Button.Cancel: "Annuler"}))
+        layout.addWidget(
+            dialog_buttons(self, self.save, {Button.Ok: "Enregistrer", Button.Cancel: "Annuler"})
+        )
         self.load()
 
     def load(self) -> None:
@@ -320,17 +318,18 @@ class SlotEditDialog(QDialog):
 
         try:
             form = self.slot_form()
-            with self.context.db.transaction() as session:
-                self.changes = update_slot(session, self.slot_id, self.version, form)
         except ValueError as error:
             self.message.show_error(str(error))
             return False
-        except UserError as error:
-            if str(error) == CONFLICT_MESSAGE:
-                self.load()
-            self.message.show_error(str(error))
+        slot_id, version = self.slot_id, self.version
+        self.changes = run_operation(
+            self.context,
+            lambda session: update_slot(session, slot_id, version, form),
+            self.message,
+            self.load,
+        )
+        if self.changes is None:
             return False
-        self.context.apply(self.changes)
         self.accept()
         return True
 

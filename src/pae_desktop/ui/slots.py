@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from pae_desktop.core.dates import WEEKDAYS, french_date, french_datetime, monday_of, week_label
-from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
+from pae_desktop.core.errors import UserError
 from pae_desktop.core.text import fold
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_form import message, print_document
 from pae_desktop.ui.slot_candidates import CandidatesPanel
 from pae_desktop.ui.slot_dialogs import ChooseSlotDialog, SlotEditDialog, SlotSeriesDialog
-from pae_desktop.ui.widgets import MessageLabel, confirm
+from pae_desktop.ui.widgets import MessageLabel, confirm, run_operation
 
 __all__ = ["ChooseSlotDialog", "SlotEditDialog", "SlotSeriesDialog", "SlotsView"]
 
@@ -344,16 +344,7 @@ class SlotsView(QWidget):
     def _run(self, action) -> object | None:
         """Run one operation in one transaction and refresh from its changes; a refusal shows in red and
         nothing changes; a conflict (changed elsewhere meanwhile) reloads the week first."""
-        try:
-            with self.context.db.transaction() as session:
-                result = action(session)
-        except UserError as error:
-            if str(error) == CONFLICT_MESSAGE:
-                self.reload()
-            self.message.show_error(str(error))
-            return None
-        self.context.apply(result)
-        return result
+        return run_operation(self.context, action, self.message, self.reload)
 
     def _show_result(self, text: str, result) -> None:
         if result.warnings:
@@ -390,7 +381,10 @@ class SlotsView(QWidget):
             free = [
                 r
                 for r in slot_rows(
-                    session, self._campaign_id(), min(today, row.starts_at.date()), today + dt.timedelta(days=365)
+                    session,
+                    self._campaign_id(),
+                    min(today, row.starts_at.date()),
+                    today + dt.timedelta(days=365),
                 )
                 if r.free and r.id != row.id
             ]
@@ -478,7 +472,6 @@ class SlotsView(QWidget):
 
         if print_document(self, self.context, name, build) is not None:
             message(self.message, f"Convocation prête : {name}", "info")
-
 
     def open_record(self) -> None:
         from pae_desktop.ui.interview_form import InterviewFormDialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from pae_desktop.core import audit
@@ -46,11 +46,9 @@ def _booking_changes(
     )
 
 
-def _pending_booking(
-    session: Session, youth_id: int, exclude_booking: int | None = None
-) -> SlotBooking | None:
-    """The youth's active booking with no interview recorded for it yet (one youth, one pending interview)."""
-    bookings = session.scalars(
+def live_bookings(youth_id: int) -> Select:
+    """The query of a youth's active bookings on live (not cancelled) slots."""
+    return (
         select(SlotBooking)
         .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
         .where(
@@ -58,7 +56,14 @@ def _pending_booking(
             SlotBooking.cancelled_at.is_(None),
             InterviewSlot.cancelled_at.is_(None),
         )
-    ).all()
+    )
+
+
+def _pending_booking(
+    session: Session, youth_id: int, exclude_booking: int | None = None
+) -> SlotBooking | None:
+    """The youth's active booking with no interview recorded for it yet (one youth, one pending interview)."""
+    bookings = session.scalars(live_bookings(youth_id)).all()
     recorded = set(session.scalars(select(Interview.slot_id).where(Interview.youth_id == youth_id)))
     for booking in bookings:
         if booking.id != exclude_booking and booking.slot_id not in recorded:

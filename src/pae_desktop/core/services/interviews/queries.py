@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pae_desktop.core.models import Interview, InterviewSlot, SlotBooking, Youth
+from pae_desktop.core.services.interviews.bookings import live_bookings
 from pae_desktop.core.stage import interview_order, latest_interview_of
 from pae_desktop.core.text import fold
 
@@ -25,17 +26,8 @@ def latest_interview(session: Session, youth_id: int) -> Interview | None:
 def latest_booking(session: Session, youth_id: int) -> SlotBooking | None:
     """The youth's latest active booking on a live slot (by slot time, then booking), past or future: the one
     a convocation is printed for."""
-    return session.scalars(
-        select(SlotBooking)
-        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
-        .where(
-            SlotBooking.youth_id == youth_id,
-            SlotBooking.cancelled_at.is_(None),
-            InterviewSlot.cancelled_at.is_(None),
-        )
-        .order_by(InterviewSlot.starts_at.desc(), SlotBooking.id.desc())
-        .limit(1)
-    ).first()
+    query = live_bookings(youth_id).order_by(InterviewSlot.starts_at.desc(), SlotBooking.id.desc())
+    return session.scalars(query.limit(1)).first()
 
 
 def interviews_held_on(session: Session, campaign_id: int, day: dt.date) -> list[int]:

@@ -147,6 +147,7 @@ class InterviewForm:
             notes["notice_given_on"] = "Pensez à remettre la notice d'information (RGPD) au jeune."
         return notes
 
+
 def _schooling_summary(youth: Youth) -> str:
     schooling = youth.schooling
     if schooling is None:

@@ -145,4 +145,3 @@ def first_week_with_slots(session: Session, campaign_id: int, today: dt.date | N
         return None
     day = upcoming.date()
     return day - dt.timedelta(days=day.weekday())
-
