@@ -200,7 +200,7 @@ def test_booking_moving_cancelling(setup):
     assert stage_of(db, ids["campaign"], zoe).stage is Stage.CONTACTE
     # cancelling a slot cancels its booking, kept
     with db.transaction() as session:
-        assert iv.cancel_slot(session, slots[0], "Conseillère absente") == aissatou
+        assert iv.cancel_slot(session, slots[0], "Conseillère absente").youth_id == aissatou
     with db.read() as session:
         booking = session.scalars(select(SlotBooking).where(SlotBooking.youth_id == aissatou)).one()
         assert booking.cancelled_at is not None and booking.cancel_reason == "Conseillère absente"
@@ -292,7 +292,7 @@ def test_record_feeds_stage_and_reflection_creates_a_follow_up(setup):
     form.decided_on = dt.date(2025, 9, 4)
     with db.transaction() as session:
         saved = iv.save_interview(session, form, saved.interview_id, today=TODAY)
-    assert "notice_given_on" in saved.warnings
+    assert "notice_given_on" in saved.field_warnings
     row = stage_of(db, ids["campaign"], zoe)
     assert row.stage is Stage.ENGAGE and row.next_action != iv.RELANCE_ACTION
     with db.read() as session:
@@ -313,8 +313,8 @@ def test_interview_after_target_date_warns(setup):
     form.refusal_reason = "Souhaite travailler tout de suite"
     with db.transaction() as session:
         saved = iv.save_interview(session, form, today=TODAY)
-    assert "17 septembre 2025" in saved.warnings["held_on"]
-    assert "Mission locale" in saved.warnings["participants"]
+    assert "17 septembre 2025" in saved.field_warnings["held_on"]
+    assert "Mission locale" in saved.field_warnings["participants"]
     assert stage_of(db, ids["campaign"], ids["youths"][1]).stage is Stage.REFUS
 
 

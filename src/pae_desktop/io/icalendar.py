@@ -1,4 +1,8 @@
-"""iCalendar (RFC 5545) export of a Mission locale's interview slots, for the advisor's own calendar."""
+"""iCalendar (RFC 5545) writer of interview slots, for a Mission locale advisor's own calendar.
+
+Pure: it takes `SlotEvent` records and writes text; the use case (which slots, the audit) is
+`core.services.interviews.calendar.export_partner_calendar`.
+"""
 
 from __future__ import annotations
 
@@ -134,97 +138,10 @@ def unescape(value: str) -> str:
     return "".join(out)
 
 
-# --- from the database ---------------------------------------------------------------------------------------
-
-
-def partner_events(session, partner_id: int, campaign_id: int, *, with_names: bool = True) -> list[SlotEvent]:
-    """The events of a partner's slots in a campaign, cancelled ones included (so calendars drop them)."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from pae_desktop.core.models import Campaign, InterviewSlot, School, SlotBooking
-    from pae_desktop.core.scheme import scheme_of
-
-    school = session.scalars(select(School).limit(1)).first()
-    scheme_name = scheme_of(session.get(Campaign, campaign_id)).name
-    domain = f"{(school.uai if school else 'pae').lower()}.pae-desktop"
-    slots = session.scalars(
-        select(InterviewSlot)
-        .where(InterviewSlot.partner_id == partner_id, InterviewSlot.campaign_id == campaign_id)
-        .options(
-            selectinload(InterviewSlot.advisor),
-            selectinload(InterviewSlot.bookings).selectinload(SlotBooking.youth),
-        )
-        .order_by(InterviewSlot.starts_at)
-    ).all()
-    events = []
-    for slot in slots:
-        active = next((b for b in slot.bookings if b.cancelled_at is None), None)
-        if active is not None:
-            youth = active.youth
-            who = youth.display_name if with_names else "jeune réservé"
-            summary = f"Entretien {scheme_name} – {who}"
-        else:
-            summary = f"Entretien {scheme_name} – créneau libre"
-        details = []
-        if slot.advisor is not None:
-            details.append(f"Conseiller(ère) : {slot.advisor.full_name}")
-        if school is not None:
-            details.append(f"Établissement : {school.name} ({school.uai})")
-            if school.phone:
-                details.append(f"Contact : {school.phone}")
-        if slot.note:
-            details.append(slot.note)
-        sequence = len(slot.bookings) + sum(1 for b in slot.bookings if b.cancelled_at) + (1 if slot.cancelled_at else 0)
-        events.append(
-            SlotEvent(
-                uid=f"creneau-{slot.id}@{domain}",
-                starts_at=slot.starts_at,
-                minutes=slot.duration_minutes,
-                summary=summary,
-                location=slot.place,
-                description="\n".join(details),
-                cancelled=slot.cancelled_at is not None,
-                sequence=sequence,
-            )
-        )
-    return events
-
-
-def export_partner_slots(
-    session,
-    partner_id: int,
-    campaign_id: int,
-    target: str | os.PathLike,
-    *,
-    with_names: bool = True,
-    now: dt.datetime | None = None,
-) -> int:
-    """Write a partner's slots to an `.ics` file and record the export in the audit log; returns the event count."""
-    from pae_desktop.core import audit
-    from pae_desktop.core.errors import UserError
-    from pae_desktop.core.models import Campaign, Partner
-    from pae_desktop.core.scheme import scheme_of
-
-    partner = session.get(Partner, partner_id)
-    if partner is None:
-        raise UserError("Ce partenaire n'existe plus dans l'annuaire.")
-    events = partner_events(session, partner_id, campaign_id, with_names=with_names)
-    if not events:
-        raise UserError(f"Aucun créneau avec « {partner.name} » dans cette campagne.")
-    scheme_name = scheme_of(session.get(Campaign, campaign_id)).name
-    text = calendar(events, f"Entretiens {scheme_name} – {partner.name}", now)
+def write_calendar(
+    target: str | os.PathLike, events: list[SlotEvent], name: str = "", now: dt.datetime | None = None
+) -> Path:
+    """Write the calendar of `events` to `target` as UTF-8 bytes (CRLF kept); OSError when it cannot."""
     path = Path(target)
-    try:
-        path.write_bytes(text.encode("utf-8"))
-    except OSError as error:
-        raise UserError(f"Impossible d'écrire le fichier {path} : {error.strerror or error}.") from error
-    audit.record(
-        session,
-        "export",
-        "partner",
-        partner_id,
-        nominative=with_names,
-        detail=f"iCalendar : {len(events)} créneaux",
-    )
-    return len(events)
+    path.write_bytes(calendar(events, name, now).encode("utf-8"))
+    return path

@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from pae_desktop.core.dates import french_date, french_datetime, parse_french_date
+from pae_desktop.core.dates import french_date, french_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.vocabulary import (
     FREE_TEXT_REMINDER,
@@ -38,13 +37,14 @@ from pae_desktop.core.vocabulary import (
     Role,
 )
 from pae_desktop.storage import paths
-from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.interview_participants import ParticipantRow, text_box
+from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, confirm, run_operation
 
 log = logging.getLogger(__name__)
 
 
-# --- small shared helpers (also used by ui/slots.py) ---------------------------------------------------------
+# --- small shared helpers (printing also used by ui/slots.py; the combo helpers and `message` by ui/directory.py) ---------------------------------------------------------
 
 
 def open_file(path: Path) -> None:
@@ -73,28 +73,6 @@ def print_document(parent: QWidget, context: AppContext, file_name: str, build) 
     return path
 
 
-class DateLine(QLineEdit):
-    """A date typed JJ/MM/AAAA, possibly empty; `value()` raises ValueError with a French message."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText("JJ/MM/AAAA")
-        self.setMaxLength(10)
-        self.setMaximumWidth(120)
-
-    def value(self) -> dt.date | None:
-        text = self.text().strip()
-        if not text:
-            return None
-        try:
-            return parse_french_date(text)
-        except ValueError:
-            raise ValueError(f"« {text} » n'est pas une date au format JJ/MM/AAAA.") from None
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.setText(value.strftime("%d/%m/%Y") if value else "")
-
-
 def code_combo(choices: list[tuple[str, str]], empty: str | None = None) -> QComboBox:
     combo = QComboBox()
     if empty is not None:
@@ -119,69 +97,11 @@ def message(label: QLabel, text: str, kind: str = "error") -> None:
 # --- the form ---------------------------------------------------------------------------------------------
 
 
-class ParticipantRow(QWidget):
-    """One participant: role, person of the directory (or a name typed), remove button."""
-
-    def __init__(self, people: list, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.role = code_combo(Role.choices())
-        self.role.setAccessibleName("Rôle du participant")
-        self.person = QComboBox()
-        self.person.setAccessibleName("Participant")
-        for combo in (self.role, self.person):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(14)
-        self.person.addItem("— hors annuaire —", None)
-        self._roles: dict[int, str] = {}
-        self._partners: dict[int, int | None] = {}
-        for row in people:
-            self.person.addItem(row.label, row.id)
-            self._roles[row.id] = row.role
-            self._partners[row.id] = row.partner_id
-        self.name = QLineEdit()
-        self.name.setPlaceholderText("Nom (si hors annuaire)")
-        self.name.setAccessibleName("Nom du participant hors annuaire")
-        self.remove = QToolButton()
-        self.remove.setText("✕")
-        self.remove.setToolTip("Retirer ce participant")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.role, 2)
-        layout.addWidget(self.person, 4)
-        layout.addWidget(self.name, 2)
-        layout.addWidget(self.remove)
-        self.person.currentIndexChanged.connect(self._person_changed)
-
-    def _person_changed(self) -> None:
-        person_id = self.person.currentData()
-        self.name.setEnabled(person_id is None)
-        if person_id is not None and Role.from_code(self._roles.get(person_id)) is not None:
-            set_combo_data(self.role, self._roles[person_id])
-
-    def value(self):
-        from pae_desktop.core.services.interviews import ParticipantForm
-
-        person_id = self.person.currentData()
-        return ParticipantForm(
-            role=self.role.currentData(),
-            person_id=person_id,
-            name="" if person_id is not None else self.name.text(),
-            partner_id=self._partners.get(person_id) if person_id is not None else None,
-        )
-
-    def set_value(self, participant) -> None:
-        index = self.person.findData(participant.person_id) if participant.person_id is not None else 0
-        if participant.person_id is not None and index < 0:  # an archived person: keep them
-            self.person.addItem(f"(archivé) n° {participant.person_id}", participant.person_id)
-            index = self.person.count() - 1
-        self.person.setCurrentIndex(max(index, 0))
-        set_combo_data(self.role, participant.role)
-        self.name.setText(participant.name)
-        self.name.setEnabled(participant.person_id is None)
-
-
 class InterviewFormDialog(QDialog):
-    """Create or edit one interview record. `saved` interview id in `self.interview_id` after a save."""
+    """Create or edit one interview record. `saved` interview id in `self.interview_id` after a save.
+
+    The record's `version` is read with it and handed to the save: a record saved elsewhere meanwhile is
+    refused with the conflict message, and the form reloads with what is there now."""
 
     def __init__(
         self,
@@ -195,31 +115,13 @@ class InterviewFormDialog(QDialog):
         self.context = context
         self.youth_id = youth_id
         self.interview_id = interview_id
+        self.version: int | None = None
         self._dirty = False
         self._loading = True
+        self.rows: list[ParticipantRow] = []
         self.setWindowTitle("Fiche d'entretien")
         self.resize(900, 820)
-
-        from pae_desktop.core.services import directory
-        from pae_desktop.core.services import interviews as iv
-        from pae_desktop.core.services.youths import load_youth
-
-        with context.db.read() as session:
-            youth = load_youth(session, youth_id)
-            self.youth_name = youth.display_name
-            self.youth_file_parts = (youth.last_name, youth.first_names, youth.pseudonym)
-            division = youth.schooling.division if youth.schooling else ""
-            self.people = directory.list_people(session)
-            if interview_id is not None:
-                form = iv.interview_form(iv.load_interview(session, interview_id))
-            else:
-                form = iv.new_interview_form(session, youth_id, slot_id)
-            slot_text = ""
-            if form.slot_id is not None:
-                slot = iv.get_slot(session, form.slot_id)
-                slot_text = f"Créneau du {french_datetime(slot.starts_at)}"
-                if slot.partner is not None:
-                    slot_text += f" — {slot.partner.name}"
+        form, division, slot_text = self._read(slot_id)
         self.slot_id = form.slot_id
 
         title = QLabel(f"<b>{_html(self.youth_name)}</b>" + (f" — {_html(division)}" if division else ""))
@@ -227,148 +129,186 @@ class InterviewFormDialog(QDialog):
         reminder = QLabel(FREE_TEXT_REMINDER)
         reminder.setWordWrap(True)
         reminder.setStyleSheet("color: #555;")
-
-        # the interview
-        self.held_on = DateLine()
-        self.place = QLineEdit()
-        self.modality = QComboBox()
-        self.modality.addItems(iv.MODALITIES)
-        meeting = QGroupBox("Entretien")
-        meeting_form = QFormLayout(meeting)
-        meeting_form.addRow("&Date :", self.held_on)
-        meeting_form.addRow("&Lieu :", self.place)
-        meeting_form.addRow("&Modalité :", self.modality)
-        if slot_text:
-            meeting_form.addRow("Créneau :", QLabel(slot_text))
-        self.held_on.setAccessibleName("Date de l'entretien")
-        self.place.setAccessibleName("Lieu")
-
-        # participants
-        self.participants_box = QVBoxLayout()
-        add_participant = QPushButton("Ajouter un participant")
-        add_participant.clicked.connect(lambda: self.add_participant())
-        self.ml_label = QLabel()
-        participants = QGroupBox("Participants et rôles")
-        participants_layout = QVBoxLayout(participants)
-        participants_layout.addLayout(self.participants_box)
-        bottom = QHBoxLayout()
-        bottom.addWidget(add_participant)
-        bottom.addStretch(1)
-        bottom.addWidget(self.ml_label)
-        participants_layout.addLayout(bottom)
-        self.rows: list[ParticipantRow] = []
-
-        # situation
-        self.situation = _text_box("Situation actuelle")
-        self.school_path = _text_box("Parcours scolaire")
-        self.pfmp_done = _text_box("PFMP réalisées")
-        situation = QGroupBox("Situation et parcours")
-        situation_form = QFormLayout(situation)
-        situation_form.addRow("Situation &actuelle :", self.situation)
-        situation_form.addRow("Parcours &scolaire :", self.school_path)
-        situation_form.addRow("&PFMP réalisées :", self.pfmp_done)
-
-        # project
-        self.project = code_combo(Project.choices(), empty="— à préciser —")
-        self.project.setAccessibleName("Projet")
-        self.trades = QLineEdit()
-        self.trades.setAccessibleName("Métiers recherchés")
-        self.area = QLineEdit()
-        self.area.setAccessibleName("Secteur géographique")
-        project = QGroupBox("Projet")
-        project_form = QFormLayout(project)
-        project_form.addRow("P&rojet :", self.project)
-        project_form.addRow("Métiers &recherchés :", self.trades)
-        project_form.addRow("Secteur &géographique :", self.area)
-
-        # barriers
-        barriers = QGroupBox("Besoins et freins")
-        grid = QGridLayout(barriers)
-        self.barrier_boxes: dict[str, QCheckBox] = {}
-        for index, barrier in enumerate(Barrier):
-            box = QCheckBox(barrier.label)
-            if barrier is Barrier.SANTE:
-                box.setToolTip(HEALTH_BARRIER_TOOLTIP)
-            self.barrier_boxes[barrier.value] = box
-            grid.addWidget(box, index // 3, index % 3)
-        self.other_barrier = QLineEdit()
-        self.other_barrier.setPlaceholderText("Précisez l'autre frein")
-        self.other_barrier.setAccessibleName("Autre frein")
-        self.other_barrier.setEnabled(False)
-        grid.addWidget(self.other_barrier, (len(Barrier) + 2) // 3, 0, 1, 3)
-        self.barrier_boxes[Barrier.AUTRE.value].toggled.connect(self.other_barrier.setEnabled)
-
-        self.proposals = _text_box("Propositions")
-        proposals = QGroupBox("Propositions")
-        QVBoxLayout(proposals).addWidget(self.proposals)
-
-        # decision
-        self.decision = code_combo(Decision.choices(), empty="Pas encore de décision")
-        self.decision.setAccessibleName("Décision")
-        self.decided_on = DateLine()
-        self.decided_on.setAccessibleName("Date de la décision")
-        self.refusal_reason = _text_box("Motif du refus", height=60)
-        self.follow_up_on = DateLine()
-        self.follow_up_on.setAccessibleName("Date de relance")
-        self.notice_given_on = DateLine()
-        self.notice_given_on.setAccessibleName("Notice d'information remise le")
-        decision = QGroupBox("Décision")
-        self.decision_form = QFormLayout(decision)
-        self.decision_form.addRow("Dé&cision :", self.decision)
-        self.decision_form.addRow("Date de la décision :", self.decided_on)
-        self.decision_form.addRow("Motif du re&fus :", self.refusal_reason)
-        self.decision_form.addRow("À relancer le :", self.follow_up_on)
-        self.decision_form.addRow("Notice d'information (RGPD) remise le :", self.notice_given_on)
-        self.decision.currentIndexChanged.connect(self._decision_changed)
-
-        self.notes = _text_box("Observations")
-        notes = QGroupBox("Observations")
-        QVBoxLayout(notes).addWidget(self.notes)
-
         content = QWidget()
         content_layout = QVBoxLayout(content)
         for widget in (
             title,
             reminder,
-            meeting,
-            participants,
-            situation,
-            project,
-            barriers,
-            proposals,
-            decision,
-            notes,
+            self._meeting_box(slot_text),
+            self._participants_box(),
+            self._situation_box(),
+            self._project_box(),
+            self._barriers_box(),
+            self._proposals_box(),
+            self._decision_box(),
+            self._notes_box(),
         ):
             content_layout.addWidget(widget)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
-
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        self.save_button = QPushButton("&Enregistrer")
-        self.save_button.setDefault(True)
-        self.print_button = QPushButton("&Imprimer la fiche (PDF)")
-        self.close_button = QPushButton("Fermer")
-        self.save_button.clicked.connect(self.save)
-        self.print_button.clicked.connect(self.print_pdf)
-        self.close_button.clicked.connect(self.close)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.save_button)
+        self.message = MessageLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        layout.addLayout(self._buttons())
 
         self.set_form(form)
         self._watch(content)
         self._loading = False
         self._dirty = interview_id is None  # a new record is unsaved until saved
+
+    # --- building ----------------------------------------------------------------------------------------
+
+    def _read(self, slot_id: int | None):
+        """The youth, the directory, and the record (with its version) or a new one prefilled from the slot."""
+        from pae_desktop.core.services import directory
+        from pae_desktop.core.services import interviews as iv
+        from pae_desktop.core.services.youths import load_youth
+
+        with self.context.db.read() as session:
+            youth = load_youth(session, self.youth_id)
+            self.youth_name = youth.display_name
+            self.youth_file_parts = (youth.last_name, youth.first_names, youth.pseudonym)
+            division = youth.schooling.division if youth.schooling else ""
+            self.people = directory.list_people(session)
+            if self.interview_id is not None:
+                interview = iv.load_interview(session, self.interview_id)
+                form, self.version = iv.interview_form(interview), interview.version
+            else:
+                form = iv.new_interview_form(session, self.youth_id, slot_id)
+            slot_text = ""
+            if form.slot_id is not None:
+                slot = iv.get_slot(session, form.slot_id)
+                slot_text = f"Créneau du {french_datetime(slot.starts_at)}"
+                if slot.partner is not None:
+                    slot_text += f" — {slot.partner.name}"
+        return form, division, slot_text
+
+    def _meeting_box(self, slot_text: str) -> QGroupBox:
+        from pae_desktop.core.services.interviews import MODALITIES
+
+        self.held_on = _date_field("Date de l'entretien")
+        self.place = QLineEdit()
+        self.place.setAccessibleName("Lieu")
+        self.modality = QComboBox()
+        self.modality.addItems(MODALITIES)
+        box = QGroupBox("Entretien")
+        form = QFormLayout(box)
+        form.addRow("&Date :", self.held_on)
+        form.addRow("&Lieu :", self.place)
+        form.addRow("&Modalité :", self.modality)
+        if slot_text:
+            form.addRow("Créneau :", QLabel(slot_text))
+        return box
+
+    def _participants_box(self) -> QGroupBox:
+        self.participants_box = QVBoxLayout()
+        add_participant = QPushButton("Ajouter un participant")
+        add_participant.clicked.connect(lambda: self.add_participant())
+        self.ml_label = QLabel()
+        box = QGroupBox("Participants et rôles")
+        layout = QVBoxLayout(box)
+        layout.addLayout(self.participants_box)
+        bottom = QHBoxLayout()
+        bottom.addWidget(add_participant)
+        bottom.addStretch(1)
+        bottom.addWidget(self.ml_label)
+        layout.addLayout(bottom)
+        return box
+
+    def _situation_box(self) -> QGroupBox:
+        self.situation = text_box("Situation actuelle")
+        self.school_path = text_box("Parcours scolaire")
+        self.pfmp_done = text_box("PFMP réalisées")
+        box = QGroupBox("Situation et parcours")
+        form = QFormLayout(box)
+        form.addRow("Situation &actuelle :", self.situation)
+        form.addRow("Parcours &scolaire :", self.school_path)
+        form.addRow("&PFMP réalisées :", self.pfmp_done)
+        return box
+
+    def _project_box(self) -> QGroupBox:
+        self.project = CodeCombo(Project, empty="— à préciser —")
+        self.project.setAccessibleName("Projet")
+        self.trades = QLineEdit()
+        self.trades.setAccessibleName("Métiers recherchés")
+        self.area = QLineEdit()
+        self.area.setAccessibleName("Secteur géographique")
+        box = QGroupBox("Projet")
+        form = QFormLayout(box)
+        form.addRow("P&rojet :", self.project)
+        form.addRow("Métiers &recherchés :", self.trades)
+        form.addRow("Secteur &géographique :", self.area)
+        return box
+
+    def _barriers_box(self) -> QGroupBox:
+        box = QGroupBox("Besoins et freins")
+        grid = QGridLayout(box)
+        self.barrier_boxes: dict[str, QCheckBox] = {}
+        for index, barrier in enumerate(Barrier):
+            check = QCheckBox(barrier.label)
+            if barrier is Barrier.SANTE:
+                check.setToolTip(HEALTH_BARRIER_TOOLTIP)
+            self.barrier_boxes[barrier.value] = check
+            grid.addWidget(check, index // 3, index % 3)
+        self.other_barrier = QLineEdit()
+        self.other_barrier.setPlaceholderText("Précisez l'autre frein")
+        self.other_barrier.setAccessibleName("Autre frein")
+        self.other_barrier.setEnabled(False)
+        grid.addWidget(self.other_barrier, (len(Barrier) + 2) // 3, 0, 1, 3)
+        self.barrier_boxes[Barrier.AUTRE.value].toggled.connect(self.other_barrier.setEnabled)
+        return box
+
+    def _proposals_box(self) -> QGroupBox:
+        self.proposals = text_box("Propositions")
+        box = QGroupBox("Propositions")
+        QVBoxLayout(box).addWidget(self.proposals)
+        return box
+
+    def _decision_box(self) -> QGroupBox:
+        self.decision = CodeCombo(Decision, empty="Pas encore de décision")
+        self.decision.setAccessibleName("Décision")
+        self.decided_on = _date_field("Date de la décision")
+        self.refusal_reason = text_box("Motif du refus", height=60)
+        self.follow_up_on = _date_field("Date de relance")
+        self.notice_given_on = _date_field("Notice d'information remise le")
+        box = QGroupBox("Décision")
+        self.decision_form = QFormLayout(box)
+        self.decision_form.addRow("Dé&cision :", self.decision)
+        self.decision_form.addRow("Date de la décision :", self.decided_on)
+        self.decision_form.addRow("Motif du re&fus :", self.refusal_reason)
+        self.decision_form.addRow("À relancer le :", self.follow_up_on)
+        self.decision_form.addRow("Notice d'information (RGPD) remise le :", self.notice_given_on)
+        self.decision.currentIndexChanged.connect(self._decision_changed)
+        return box
+
+    def _notes_box(self) -> QGroupBox:
+        self.notes = text_box("Observations")
+        box = QGroupBox("Observations")
+        QVBoxLayout(box).addWidget(self.notes)
+        return box
+
+    def _buttons(self) -> QHBoxLayout:
+        self.save_button = QPushButton("&Enregistrer")
+        self.save_button.setDefault(True)
+        self.print_button = QPushButton("&Imprimer la fiche (PDF)")
+        self.delete_button = QPushButton("Supprimer la fiche…")
+        self.delete_button.setToolTip("Supprimer une fiche saisie par erreur (inscrit au journal)")
+        self.delete_button.setEnabled(self.interview_id is not None)
+        self.close_button = QPushButton("Fermer")
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_pdf)
+        self.delete_button.clicked.connect(self.delete)
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        return buttons
 
     # --- loading and reading -------------------------------------------------------------------------------
 
@@ -396,10 +336,10 @@ class InterviewFormDialog(QDialog):
             row.set_value(participant)
         row.remove.clicked.connect(lambda: self._remove_participant(row))
         row.role.currentIndexChanged.connect(self._update_ml_label)
+        for widget in (row.role, row.person):
+            widget.currentIndexChanged.connect(self._touched)
+        row.name.textEdited.connect(self._touched)
         if not self._loading:
-            for widget in (row.role, row.person):
-                widget.currentIndexChanged.connect(self._touched)
-            row.name.textEdited.connect(self._touched)
             self._dirty = True
         self.participants_box.addWidget(row)
         self.rows.append(row)
@@ -414,11 +354,11 @@ class InterviewFormDialog(QDialog):
         self._update_ml_label()
 
     def _update_ml_label(self) -> None:
-        present = any(r.role.currentData() == Role.ML.value for r in self.rows)
+        present = any(r.role.code() == Role.ML.value for r in self.rows)
         self.ml_label.setText("Mission locale présente : oui" if present else "Mission locale présente : non")
 
     def _decision_changed(self) -> None:
-        code = self.decision.currentData()
+        code = self.decision.code()
         self.refusal_reason.setEnabled(bool(code))
         reflecting = code == Decision.REFLEXION.value
         self.follow_up_on.setEnabled(reflecting)
@@ -429,10 +369,10 @@ class InterviewFormDialog(QDialog):
             self.follow_up_on.set_value(base + dt.timedelta(days=DEFAULT_REFLECTION_DAYS))
 
     def set_form(self, form) -> None:
+        loading, self._loading = self._loading, True
         self.held_on.set_value(form.held_on)
         self.place.setText(form.place)
-        index = self.modality.findText(form.modality)
-        self.modality.setCurrentIndex(max(index, 0))
+        self.modality.setCurrentIndex(max(self.modality.findText(form.modality), 0))
         for row in list(self.rows):
             self._remove_participant(row)
         for participant in form.participants:
@@ -440,20 +380,33 @@ class InterviewFormDialog(QDialog):
         self.situation.setPlainText(form.situation)
         self.school_path.setPlainText(form.school_path)
         self.pfmp_done.setPlainText(form.pfmp_done)
-        set_combo_data(self.project, form.project)
+        self.project.set_code(form.project)
         self.trades.setText(form.trades_sought)
         self.area.setText(form.area_sought)
         for code, box in self.barrier_boxes.items():
             box.setChecked(code in form.barriers)
         self.other_barrier.setText(form.other_barrier)
         self.proposals.setPlainText(form.proposals)
-        set_combo_data(self.decision, form.decision)
+        self.decision.set_code(form.decision)
         self.decided_on.set_value(form.decided_on)
         self.refusal_reason.setPlainText(form.refusal_reason)
         self.follow_up_on.set_value(form.follow_up_on)
         self.notice_given_on.set_value(form.notice_given_on)
         self.notes.setPlainText(form.notes)
         self._decision_changed()
+        self._loading = loading
+
+    def reload(self) -> None:
+        """Show the record as it is in the database now (after a conflict), with its current version."""
+        from pae_desktop.core.services import interviews as iv
+
+        if self.interview_id is None:
+            return
+        with self.context.db.read() as session:
+            interview = iv.load_interview(session, self.interview_id)
+            form, self.version = iv.interview_form(interview), interview.version
+        self.set_form(form)
+        self._dirty = False
 
     def form(self):
         """The form as typed; raises ValueError (French) for a date that cannot be read."""
@@ -469,20 +422,18 @@ class InterviewFormDialog(QDialog):
             situation=self.situation.toPlainText(),
             school_path=self.school_path.toPlainText(),
             pfmp_done=self.pfmp_done.toPlainText(),
-            project=self.project.currentData() or "",
+            project=self.project.code(),
             trades_sought=self.trades.text(),
             area_sought=self.area.text(),
             barriers={code for code, box in self.barrier_boxes.items() if box.isChecked()},
             other_barrier=self.other_barrier.text(),
             proposals=self.proposals.toPlainText(),
-            decision=self.decision.currentData() or "",
+            decision=self.decision.code(),
             decided_on=self.decided_on.value(),
             refusal_reason=self.refusal_reason.toPlainText(),
             notice_given_on=self.notice_given_on.value(),
             notes=self.notes.toPlainText(),
-            follow_up_on=self.follow_up_on.value()
-            if self.decision.currentData() == Decision.REFLEXION
-            else None,
+            follow_up_on=self.follow_up_on.value() if self.decision.code() == Decision.REFLEXION else None,
         )
 
     # --- actions -----------------------------------------------------------------------------------------------
@@ -494,15 +445,20 @@ class InterviewFormDialog(QDialog):
         try:
             form = self.form()
         except ValueError as error:
-            message(self.message, str(error))
+            self.message.show_error(str(error))
             return False
-        try:
-            with self.context.db.transaction() as session:
-                result = save_interview(session, form, self.interview_id)
-        except UserError as error:
-            message(self.message, str(error))
+        interview_id, version = self.interview_id, self.version
+        result = run_operation(
+            self.context,
+            lambda session: save_interview(session, form, interview_id, version=version),
+            self.message,
+            self.reload,  # saved elsewhere meanwhile: show what is there now, never overwrite it
+        )
+        if result is None:
             return False
         self.interview_id = result.interview_id
+        self.version = result.versions["interview"]
+        self.delete_button.setEnabled(True)
         self._dirty = False
         text = "Fiche enregistrée."
         if result.follow_up_id is not None:
@@ -510,10 +466,31 @@ class InterviewFormDialog(QDialog):
                 f" Relance prévue le {french_date(form.follow_up_on)} (visible dans les listes de travail)."
             )
         if result.warnings:
-            message(self.message, text + "\n" + "\n".join(result.warnings.values()), "warning")
+            self.message.show_warning(text + "\n" + "\n".join(result.warnings))
         else:
-            message(self.message, text, "info")
-        self.context.changed(topics.INTERVIEWS, topics.YOUTHS, topics.SLOTS)
+            self.message.show_info(text)
+        return True
+
+    def delete(self) -> bool:
+        """Delete a record typed by mistake, after a confirmation whose default answer is «Non»."""
+        from pae_desktop.core.services.interviews import delete_interview
+
+        if self.interview_id is None or not confirm(
+            self,
+            f"Supprimer la fiche d'entretien de {self.youth_name} ? La suppression est inscrite au journal.",
+        ):
+            return False
+        interview_id, version = self.interview_id, self.version
+        result = run_operation(
+            self.context,
+            lambda session: delete_interview(session, interview_id, version),
+            self.message,
+            self.reload,
+        )
+        if result is None:
+            return False
+        self._dirty = False
+        self.accept()
         return True
 
     def print_pdf(self) -> Path | None:
@@ -562,16 +539,14 @@ class InterviewFormDialog(QDialog):
             event.ignore()
 
 
-def _text_box(name: str, height: int = 80) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setAccessibleName(name)
-    box.setTabChangesFocus(True)
-    box.setMinimumHeight(height)
-    box.setMaximumHeight(int(height * 1.3))
-    return box
+def _date_field(name: str) -> DateField:
+    field = DateField()
+    field.setMaximumWidth(120)
+    field.setAccessibleName(name)
+    return field
 
 
-def _safe_date(field: DateLine) -> dt.date | None:
+def _safe_date(field: DateField) -> dt.date | None:
     try:
         return field.value()
     except ValueError:
@@ -582,4 +557,4 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["InterviewFormDialog", "print_document", "open_file", "documents_dir", "DateLine"]
+__all__ = ["InterviewFormDialog", "ParticipantRow", "print_document", "open_file", "documents_dir"]

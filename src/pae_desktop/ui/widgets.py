@@ -145,3 +145,24 @@ def dialog_buttons(
     buttons.accepted.connect(accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def run_operation(
+    context, operation: Callable, message: MessageLabel, on_conflict: Callable[[], object] | None = None
+):
+    """Run one core operation (`operation(session)`) in one transaction and refresh the screens from the
+    `Changes` it returns (`context.apply`). A refusal shows in `message`, in red, nothing written; a conflict
+    (the record changed elsewhere since it was loaded) first calls `on_conflict`, which reloads what is there
+    now. Returns the operation's result, or None when it was refused."""
+    from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
+
+    try:
+        with context.db.transaction() as session:
+            result = operation(session)
+    except UserError as error:
+        if on_conflict is not None and str(error) == CONFLICT_MESSAGE:
+            on_conflict()
+        message.show_error(str(error))
+        return None
+    context.apply(result)
+    return result
