@@ -12,7 +12,7 @@ from pae_desktop.core import audit
 from pae_desktop.core import scheme as schemes
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign, GeneratedDocument, Youth
-from pae_desktop.core.operations import CAMPAIGNS, CONTACTS, Changes, changes, load_for_update
+from pae_desktop.core.operations import CAMPAIGNS, CONTACTS, PHASE1, YOUTHS, Changes, changes, load_for_update
 from pae_desktop.core.operations.saved import saved
 from pae_desktop.core.scheme import Scheme, default_scheme, scheme_of, store_scheme
 
@@ -125,7 +125,7 @@ def update_campaign_dates(
             changed = True
     session.flush()
     # the interview target date is counted down on «Accueil»
-    return saved("campaign", campaign, CAMPAIGNS, CONTACTS) if changed else changes()
+    return saved("campaign", campaign, CAMPAIGNS, CONTACTS, YOUTHS) if changed else changes()
 
 
 def campaign_dates(campaign: Campaign) -> CampaignDates:
@@ -224,4 +224,5 @@ def update_campaign_scheme(session: Session, year: int, scheme: Scheme, version:
     warnings = scheme_warnings(scheme)
     if after == before:
         return changes(warnings=warnings)
-    return saved("campaign", campaign, CAMPAIGNS, warnings=warnings)
+    # the scheme's name and phase 1 show on the caseload, phase 1 and every document
+    return saved("campaign", campaign, CAMPAIGNS, YOUTHS, PHASE1, warnings=warnings)
