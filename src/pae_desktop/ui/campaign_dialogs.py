@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
-from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import (
     Button,
