@@ -125,7 +125,7 @@ def get_all(session: Session) -> dict[str, Any]:
 
 def versions(session: Session) -> dict[str, int]:
     """The version of every setting as a form loads it (0: never stored), to hand back to `save_settings`."""
-    stored = dict(session.execute(select(Setting.key, Setting.version)).tuples().all())
+    stored = {key: version for key, version in session.execute(select(Setting.key, Setting.version))}
     return {s.key: stored.get(s.key, 0) for s in ALL}
 
 

@@ -39,6 +39,7 @@ from pae_desktop.core.models import (
     Youth,
 )
 from pae_desktop.core.services.campaigns import CampaignDates, create_campaign
+from pae_desktop.core.services.school import get_school
 from pae_desktop.core.services.youths import pseudonym, youth_search_key
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import (
@@ -119,7 +120,7 @@ def generate_demo(
     today: dt.date | None = None,
 ) -> DemoSummary:
     if (
-        session.scalars(select(School.id).limit(1)).first() is not None
+        get_school(session) is not None
         or session.scalars(select(Campaign.id).limit(1)).first() is not None
     ):
         raise UserError(

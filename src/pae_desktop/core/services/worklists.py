@@ -87,7 +87,9 @@ def _members(
             continue
         stage = derive_stage(case, today, threshold)
         attempts = [a for a in case.attempts if a.at.date() <= today]
-        target = membership(stage, pending[youth_id], len(attempts), consecutive_failures(attempts), today, now)
+        target = membership(
+            stage, pending[youth_id], len(attempts), consecutive_failures(attempts), today, now
+        )
         if target is None:
             continue
         name, detail, when = target
@@ -106,7 +108,9 @@ def _members(
                 key,
             )
         )
-    folded: dict[str, str] = {}  # a class name is folded once, a youth's name is its search key (already folded)
+    folded: dict[
+        str, str
+    ] = {}  # a class name is folded once, a youth's name is its search key (already folded)
 
     def by_class(w: WorkItem) -> str:
         if w.division not in folded:
