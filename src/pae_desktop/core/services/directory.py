@@ -181,13 +181,16 @@ def set_partner_archived(
     session: Session, partner_id: int, archived: bool = True, version: int | None = None
 ) -> Changes:
     """Archive a partner (hidden from the choices, kept in the records that name it), or bring it back."""
-    partner = get_partner(session, partner_id, version)
-    if partner.archived == archived:
+    return _set_archived(session, "partner", get_partner(session, partner_id, version), archived)
+
+
+def _set_archived(session: Session, entity: str, record: Partner | Person, archived: bool) -> Changes:
+    if record.archived == archived:
         return changes()
-    audit.record(session, "update", "partner", partner.id, field="archived", old=partner.archived, new=archived)
-    partner.archived = archived
+    audit.record(session, "update", entity, record.id, field="archived", old=record.archived, new=archived)
+    record.archived = archived
     session.flush()
-    return saved("partner", partner, DIRECTORY)
+    return saved(entity, record, DIRECTORY)
 
 
 def partner_usage(session: Session, partner_id: int) -> int:
@@ -393,13 +396,7 @@ def save_person(
 def set_person_archived(
     session: Session, person_id: int, archived: bool = True, version: int | None = None
 ) -> Changes:
-    person = get_person(session, person_id, version)
-    if person.archived == archived:
-        return changes()
-    audit.record(session, "update", "person", person.id, field="archived", old=person.archived, new=archived)
-    person.archived = archived
-    session.flush()
-    return saved("person", person, DIRECTORY)
+    return _set_archived(session, "person", get_person(session, person_id, version), archived)
 
 
 def person_usage(session: Session, person_id: int) -> int:
