@@ -112,22 +112,7 @@ class ContactDialog(QDialog):
         fields.addRow(labelled("Relancer &le :", self.next_date, "Date de relance"), relance)
         fields.addRow(labelled("&Note :", self.note), self.note)
 
-        self.history_model = TableModel(HISTORY, parent=self)
-        self.table = record_table(self.history_model, "Tentatives précédentes", self)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        self.history_title = history_title = QLabel()
-        self.edit_button = QPushButton("&Modifier la tentative")
-        self.delete_button = QPushButton("Su&pprimer la tentative")
-        for button, action in ((self.edit_button, self.edit_selected), (self.delete_button, self.delete_selected)):
-            button.setAutoDefault(False)
-            button.clicked.connect(action)
-        history_buttons = QHBoxLayout()
-        history_buttons.addWidget(history_title)
-        history_buttons.addStretch()
-        history_buttons.addWidget(self.edit_button)
-        history_buttons.addWidget(self.delete_button)
-        self._fill_history()
+        history_buttons = self._build_history()
 
         buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
         self.save_button = buttons.button(Button.Save)
@@ -152,6 +137,26 @@ class ContactDialog(QDialog):
         self.next_date.textEdited.connect(self._date_typed)
         self._next_step_changed()
         self.outcome.setFocus()
+
+    def _build_history(self) -> QHBoxLayout:
+        """The youth's previous attempts, with «Modifier» and «Supprimer» above them."""
+        self.history_model = TableModel(HISTORY, parent=self)
+        self.table = record_table(self.history_model, "Tentatives précédentes", self)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.history_title = history_title = QLabel()
+        self.edit_button = QPushButton("&Modifier la tentative")
+        self.delete_button = QPushButton("Su&pprimer la tentative")
+        for button, action in ((self.edit_button, self.edit_selected), (self.delete_button, self.delete_selected)):
+            button.setAutoDefault(False)
+            button.clicked.connect(action)
+        history_buttons = QHBoxLayout()
+        history_buttons.addWidget(history_title)
+        history_buttons.addStretch()
+        history_buttons.addWidget(self.edit_button)
+        history_buttons.addWidget(self.delete_button)
+        self._fill_history()
+        return history_buttons
 
     def _stage_text(self) -> str:
         card = self.card
