@@ -226,7 +226,7 @@ def test_information_for_classes_a_selection_and_one_youth_in_one_step(campaign_
             youth_ids=[c],
             today=TODAY,
         )
-        assert len(ids) == 2
+        assert len(ids.ids["information_action"]) == 2
         stages = {y: stage_of(session, session.get(Youth, y), TODAY) for y in (a, b, c, d)}
         assert stages == {a: Stage.INFORME, b: Stage.INFORME, c: Stage.INFORME, d: Stage.REPERE}
         contacts.record_information(
@@ -300,8 +300,8 @@ def test_exam_results_class_by_class(campaign_db):
         add_youth(session, "C", "2CAPCUI")
         grid = contacts.class_results(session, campaign_id, "TMELEC")
         assert [(r.name, r.exam_result) for r in grid] == [("A Léa", "INCONNU"), ("B Léa", "INCONNU")]
-        assert contacts.save_exam_results(session, campaign_id, {a: "ADMIS", b: "INCONNU"}) == 1
-        assert contacts.save_exam_results(session, campaign_id, {a: "ADMIS"}) == 0
+        assert contacts.save_exam_results(session, campaign_id, {a: "ADMIS", b: "INCONNU"}).count == 1
+        assert contacts.save_exam_results(session, campaign_id, {a: "ADMIS"}).count == 0
         assert [r.exam_result for r in contacts.class_results(session, campaign_id, "TMELEC")] == [
             "ADMIS",
             "INCONNU",
@@ -353,7 +353,7 @@ def test_exam_results_from_a_spreadsheet(campaign_db):
         assert found.matched == {a: "ADMIS", b: "AJOURNE"}
         assert found.unmatched == ["ligne 4 : INCONNU Zoé"]
         assert found.unreadable == ["ligne 5 : « Mention »"]
-        assert contacts.save_exam_results(session, campaign_id, found.matched) == 2
+        assert contacts.save_exam_results(session, campaign_id, found.matched).count == 2
     with pytest.raises(UserError, match="pas de colonne « Résultat »"), campaign_db.read() as session:
         contacts.results_from_table(session, campaign_id, read_csv(b"INE;Nom\n1;2\n", "x.csv"))
 

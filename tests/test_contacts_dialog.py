@@ -123,9 +123,10 @@ def test_history_and_unreachable_after_the_third_failure(qtbot, school_db, youth
                 )
             )
     dialog = _dialog(qtbot, school_db, campaign_id, youth_id)
-    assert dialog.table.rowCount() == 2
-    assert dialog.table.item(0, 1).text() == "SMS"
-    assert dialog.table.item(0, 4).text() == "il y a 2 h"
+    history = dialog.table.model()
+    assert history.rowCount() == 2
+    assert history.index(0, 1).data() == "SMS"
+    assert history.index(0, 4).data() == "il y a 2 h"
     assert dialog.channel.code() == "SMS"  # the previous attempt's channel
     assert "2 tentatives sans réponse (« Injoignable » à 3)" in dialog._stage_text()
     dialog.outcome.set_code("PAS_DE_REPONSE")

@@ -84,7 +84,7 @@ def test_used_partner_and_person_are_archived_not_deleted(school_db):
         campaign = get_campaign(session, 2025)
         session.add(
             InterviewSlot(
-                campaign_id=campaign.id, starts_at=dt.datetime(2025, 9, 2, 9), partner=ml, advisor=advisor
+                campaign_id=campaign.id, starts_at=dt.datetime(2025, 9, 2, 9), partner_id=ml.id, advisor_id=advisor.id
             )
         )
         ml_id, advisor_id = ml.id, advisor.id

@@ -21,7 +21,7 @@ def ctx(school_db):
 def test_partner_and_advisor_from_the_view(qtbot, ctx):
     view = DirectoryView(ctx)
     qtbot.addWidget(view)
-    assert view.partners.item(0, 0).text() == "Personnel de l'établissement"
+    assert view.partners.model().index(0, 0).data() == "Personnel de l'établissement"
     dialog = PartnerDialog(ctx, None, view)
     qtbot.addWidget(dialog)
     dialog.name.setText("Mission locale du Grand Nancy")
@@ -33,7 +33,7 @@ def test_partner_and_advisor_from_the_view(qtbot, ctx):
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
     view.select_partner(dialog.partner_id)
-    assert view.partners.item(1, 0).text() == "Mission locale du Grand Nancy"
+    assert view.partners.model().index(1, 0).data() == "Mission locale du Grand Nancy"
     assert view.people_title.text() == "Mission locale du Grand Nancy"
 
     person = PersonDialog(ctx, None, dialog.partner_id, view)
@@ -44,7 +44,7 @@ def test_partner_and_advisor_from_the_view(qtbot, ctx):
     person.phone.setText("06 12 34 56 78")
     person.save()
     assert person.result() == person.DialogCode.Accepted
-    assert view.people.rowCount() == 1 and view.people.item(0, 2).text() == "Conseiller(ère) Mission locale"
+    assert view.people.model().rowCount() == 1 and view.people.model().index(0, 2).data() == "Conseiller(ère) Mission locale"
     with ctx.db.read() as session:
         saved = session.scalars(select(Person)).one()
         assert saved.partner_id == dialog.partner_id and saved.phone == "06 12 34 56 78"
@@ -62,11 +62,11 @@ def test_staff_warning_then_save_and_delete(qtbot, ctx, monkeypatch):
     assert "normalement rattaché" in person.message.text() and person.result() != person.DialogCode.Accepted
     person.save()  # confirmed
     assert person.result() == person.DialogCode.Accepted
-    assert view.people.rowCount() == 1 and view.partners.item(0, 4).text() == "1"
+    assert view.people.model().rowCount() == 1 and view.partners.model().index(0, 4).data() == "1"
     view.people.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.delete_person()
-    assert view.people.rowCount() == 0
+    assert view.people.model().rowCount() == 0
     with ctx.db.read() as session:
         assert session.scalars(select(Person)).all() == []
         assert session.scalars(select(Partner)).all() == []

@@ -229,7 +229,7 @@ def test_update_warns_naming_the_code_and_audits_each_change(school_db):
     unknown = with_values(default_scheme(2026), n3_code="7034159999", n4_code="70442")
     with school_db.transaction() as session:
         ensure_campaign(session, 2026)
-        warnings = update_campaign_scheme(session, 2026, unknown)
+        warnings = update_campaign_scheme(session, 2026, unknown).warnings
     assert len(warnings) == 2
     assert "« 7034159999 »" in warnings[0] and "aucune table nationale" in warnings[0]
     assert "« 70442 »" in warnings[1] and "10 chiffres" in warnings[1]
@@ -244,8 +244,8 @@ def test_update_warns_naming_the_code_and_audits_each_change(school_db):
         assert all(e.entity_id == campaign.id and e.action == "update" for e in events)
         assert "7034159999" in scheme_codes_in_use(session)  # a student under it is «already in the scheme»
     with school_db.transaction() as session:
-        assert update_campaign_scheme(session, 2026, default_scheme(2026)) == []
-        assert update_campaign_scheme(session, 2025, default_scheme(2025)) == []  # nothing changed, no audit
+        assert update_campaign_scheme(session, 2026, default_scheme(2026)).warnings == ()
+        assert update_campaign_scheme(session, 2025, default_scheme(2025)).warnings == ()  # nothing changed, no audit
         assert len(session.scalars(select(AuditEvent).where(AuditEvent.entity == "campaign")).all()) == 4
 
 

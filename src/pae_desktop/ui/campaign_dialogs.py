@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
-from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import (
     Button,
@@ -100,7 +99,7 @@ class InformationDialog(QDialog):
         form = contacts.InformationForm(on=on, kind=self.kind.code(), note=self.note.text())
         try:
             with self.context.db.transaction() as session:
-                contacts.record_information(
+                result = contacts.record_information(
                     session,
                     self.context.campaign_id,
                     form,
@@ -110,7 +109,7 @@ class InformationDialog(QDialog):
         except UserError as error:
             self.message.show_error(str(error))
             return
-        self.context.changed(topics.CONTACTS, topics.YOUTHS)
+        self.context.apply(result)
         self.accept()
 
 
@@ -215,10 +214,10 @@ class ExamResultsDialog(QDialog):
     def save(self) -> None:
         try:
             with self.context.db.transaction() as session:
-                changed = contacts.save_exam_results(session, self.context.campaign_id, self.changes)
+                result = contacts.save_exam_results(session, self.context.campaign_id, self.changes)
         except UserError as error:
             show_error(self, str(error))
             return
         self.changes.clear()
-        self.context.changed(topics.YOUTHS)
-        self.message.show_info(f"{changed} résultat(s) enregistré(s).")
+        self.context.apply(result)
+        self.message.show_info(f"{result.count} résultat(s) enregistré(s).")

@@ -6,13 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
-    QModelIndex,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,21 +31,13 @@ from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS, Diploma, ExamResult, Stage
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, WARNING, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
 from pae_desktop.ui.widgets import labelled
 
-SORT_ROLE = Qt.ItemDataRole.UserRole
 WATCHED = frozenset(
     {topics.YOUTHS, topics.CONTACTS, topics.INTERVIEWS, topics.SLOTS, topics.PATHWAYS, topics.PHASE1}
 )
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    display: object  # CaseloadRow -> str
-    sort: object  # CaseloadRow -> raw value
 
 
 def _date_text(value: dt.date | dt.datetime | None) -> str:
@@ -67,17 +57,35 @@ def _workshops_sort(phase1: Phase1Summary | None) -> tuple[int, int]:
 
 
 _MIN_DATE = dt.datetime.min
-_BELOW_MINIMUM = QBrush(QColor("#8a5a00"))  # the warning colour of `widgets.MessageLabel`
-_ROOT = QModelIndex()
+
+
+def _ine_text(row: CaseloadRow) -> str:
+    return f"INE : {row.ine}" if row.ine else "INE non renseigné"
+
+
+def _workshops_tooltip(row: CaseloadRow) -> str | None:
+    return None if row.phase1 is None else row.phase1.text
+
+
+def _workshops_colour(row: CaseloadRow):
+    return WARNING if row.phase1 is not None and row.phase1.below_minimum else None
+
+
 COLUMNS = (
-    Column("Nom", lambda r: r.name, lambda r: fold(r.name)),
+    Column("Nom", lambda r: r.name, lambda r: fold(r.name), tooltip=_ine_text),
     Column("Classe", lambda r: r.division, lambda r: r.division),
     Column("Diplôme préparé", lambda r: Diploma.label_of(r.diploma), lambda r: r.diploma),
     Column("Résultat", lambda r: ExamResult.label_of(r.exam_result), lambda r: r.exam_result),
     Column("Étape", lambda r: r.stage.label, lambda r: list(Stage).index(r.stage)),
     Column("Dernier contact", lambda r: _date_text(r.last_contact), lambda r: r.last_contact or _MIN_DATE),
     # phase 1 «AvenirPro»: shown only for a campaign that has one (`CaseloadView._show_phase1`)
-    Column("Ateliers", lambda r: _workshops_text(r.phase1), lambda r: _workshops_sort(r.phase1)),
+    Column(
+        "Ateliers",
+        lambda r: _workshops_text(r.phase1),
+        lambda r: _workshops_sort(r.phase1),
+        tooltip=_workshops_tooltip,
+        foreground=_workshops_colour,
+    ),
     Column(
         "Prochaine action",
         lambda r: r.next_action + (f" ({_date_text(r.next_action_on)})" if r.next_action_on else ""),
@@ -111,34 +119,22 @@ class CaseloadFilter:
         return all(word in row.search_key for word in words)
 
 
-class CaseloadModel(QAbstractTableModel):
-    """Immutable rows, sorted and filtered here: no proxy between the model and the table.
-
-    The rows are sorted once (Python's sort on each column's raw value) when they load or the sort changes,
-    and a keystroke only filters them over the folded search keys, keeping their order: at 16 000 youths a
-    sorting proxy would call back into Python for every comparison on every keystroke.
-    """
+class CaseloadModel(TableModel):
+    """The caseload's rows through `COLUMNS` (the generic `TableModel`), filtered by a `CaseloadFilter`: one
+    list comprehension per criterion over the sorted rows, the words over the folded search keys."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._all: list[CaseloadRow] = []
-        self._rows: list[CaseloadRow] = []
-        self._filter = CaseloadFilter()
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
+        super().__init__(COLUMNS, search=lambda row: row.search_key, parent=parent)
+        self._caseload_filter = CaseloadFilter()
 
-    # data
-    def set_rows(self, rows: list[CaseloadRow]) -> None:
-        self._all = self._sorted(rows)
-        self._apply()
+    def set_filter(self, caseload_filter: CaseloadFilter) -> None:  # type: ignore[override]
+        if caseload_filter != self._caseload_filter:
+            self._caseload_filter = caseload_filter
+            self._text = caseload_filter.text
+            self._refilter()
 
-    def set_filter(self, caseload_filter: CaseloadFilter) -> None:
-        if caseload_filter != self._filter:
-            self._filter = caseload_filter
-            self._apply()
-
-    def _filtered(self) -> list[CaseloadRow]:
-        rows, wanted = self._all, self._filter
+    def filtered(self, rows: list[CaseloadRow]) -> list[CaseloadRow]:
+        wanted = self._caseload_filter
         if wanted.stage:
             rows = [row for row in rows if row.stage.value == wanted.stage]
         if wanted.diploma:
@@ -147,88 +143,7 @@ class CaseloadModel(QAbstractTableModel):
             rows = [row for row in rows if row.division == wanted.division]
         if wanted.below_minimum:
             rows = [row for row in rows if _below_minimum(row)]
-        for word in fold(wanted.text).split():
-            rows = [row for row in rows if word in row.search_key]
-        return rows if rows is not self._all else list(rows)
-
-    def _apply(self) -> None:
-        self.beginResetModel()
-        self._rows = self._filtered()
-        self.endResetModel()
-
-    def _sorted(self, rows: list[CaseloadRow]) -> list[CaseloadRow]:
-        if not 0 <= self._sort_column < len(COLUMNS):
-            return list(rows)
-        key = COLUMNS[self._sort_column].sort
-        descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        try:
-            return sorted(rows, key=key, reverse=descending)
-        except TypeError:  # mixed raw values: compare them as text
-            return sorted(rows, key=lambda row: str(key(row)), reverse=descending)
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        """Called by the table's header; the selection follows its row."""
-        self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        old_ids = [row.id for row in self._rows]
-        self._all = self._sorted(self._all)
-        self._rows = self._filtered()
-        position = {row.id: number for number, row in enumerate(self._rows)}
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent,
-            [
-                self.index(position[old_ids[index.row()]], index.column())
-                if index.row() < len(old_ids) and old_ids[index.row()] in position
-                else QModelIndex()
-                for index in persistent
-            ],
-        )
-        self.layoutChanged.emit()
-
-    def all_rows(self) -> list[CaseloadRow]:
-        return self._all
-
-    def row_at(self, index: int) -> CaseloadRow:
-        return self._rows[index]
-
-    def row_of(self, youth_id: int) -> int:
-        for number, row in enumerate(self._rows):
-            if row.id == youth_id:
-                return number
-        return -1
-
-    # Qt
-    def rowCount(self, parent=None) -> int:  # noqa: N802
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=None) -> int:  # noqa: N802
-        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == SORT_ROLE:
-            return column.sort(row)
-        if role == ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return f"INE : {row.ine}" if row.ine else "INE non renseigné"
-        if index.column() == WORKSHOPS_COLUMN and row.phase1 is not None:
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return row.phase1.text
-            if role == Qt.ItemDataRole.ForegroundRole and row.phase1.below_minimum:
-                return _BELOW_MINIMUM
-        return None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
-        return None
+        return super().filtered(rows)
 
 
 class CaseloadView(QWidget):
@@ -464,5 +379,4 @@ class CaseloadView(QWidget):
         self.detail.new()
 
     def _after_save(self, youth_id: int) -> None:
-        self.context.changed(topics.YOUTHS)
         self.select_youth(youth_id)

@@ -10,25 +10,41 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from pae_desktop.core.errors import UserError
+from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.services import contacts
-from pae_desktop.core.services.contacts import AttemptForm, AttemptResult
+from pae_desktop.core.services.contacts import AttemptForm, AttemptResult, AttemptRow
 from pae_desktop.core.vocabulary import ContactChannel, ContactResult, NextStep, Stage
-from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import Button, CodeCombo, DateField, MessageLabel, dialog_buttons, labelled
+from pae_desktop.ui.table_model import DARK_RED, Column, TableModel, record_table, selected_row
+from pae_desktop.ui.widgets import (
+    Button,
+    CodeCombo,
+    DateField,
+    MessageLabel,
+    confirm,
+    dialog_buttons,
+    labelled,
+)
 
-HISTORY_COLUMNS = ("Date", "Canal", "Résultat", "Suite", "Note")
+HISTORY = (
+    Column("Date", lambda a: f"{a.at:%d/%m/%Y %H:%M}", sort=lambda a: a.at),
+    Column("Canal", lambda a: a.channel_label),
+    Column("Résultat", lambda a: a.result_label, foreground=lambda a: DARK_RED if a.failed else None),
+    Column("Suite", lambda a: a.next_step_label, sort=lambda a: (a.next_date or dt.date.min, a.next_step)),
+    Column("Note", lambda a: a.note, tooltip=lambda a: a.note or None),
+)
+HISTORY_COLUMNS = tuple(column.header for column in HISTORY)
+
+
+def _form_of(row: AttemptRow) -> AttemptForm:
+    return AttemptForm(row.at, row.channel, row.result, row.next_step, row.next_date, row.note)
 
 
 class ContactDialog(QDialog):
@@ -39,6 +55,7 @@ class ContactDialog(QDialog):
         self.context = context
         self.youth_id = youth_id
         self.result: AttemptResult | None = None
+        self.editing: AttemptRow | None = None  # the attempt being corrected (with the version it was read at)
         self.setWindowTitle("Tentative de contact")
         self.setMinimumWidth(620)
         with context.db.read() as session:
@@ -95,20 +112,7 @@ class ContactDialog(QDialog):
         fields.addRow(labelled("Relancer &le :", self.next_date, "Date de relance"), relance)
         fields.addRow(labelled("&Note :", self.note), self.note)
 
-        self.table = QTableWidget(0, len(HISTORY_COLUMNS))
-        self.table.setHorizontalHeaderLabels(HISTORY_COLUMNS)
-        self.table.setAccessibleName("Tentatives précédentes")
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            len(HISTORY_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch
-        )
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._fill_history()
-        history_title = QLabel(
-            f"<b>Historique</b> ({len(self.history)} tentative{'s' if len(self.history) > 1 else ''})"
-        )
+        history_buttons = self._build_history()
 
         buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
         self.save_button = buttons.button(Button.Save)
@@ -126,13 +130,33 @@ class ContactDialog(QDialog):
         footer.addWidget(buttons)
         layout.addWidget(self.message)
         layout.addLayout(footer)
-        layout.addWidget(history_title)
+        layout.addLayout(history_buttons)
         layout.addWidget(self.table)
 
         self.next_step.currentIndexChanged.connect(self._next_step_changed)
         self.next_date.textEdited.connect(self._date_typed)
         self._next_step_changed()
         self.outcome.setFocus()
+
+    def _build_history(self) -> QHBoxLayout:
+        """The youth's previous attempts, with «Modifier» and «Supprimer» above them."""
+        self.history_model = TableModel(HISTORY, parent=self)
+        self.table = record_table(self.history_model, "Tentatives précédentes", self)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.history_title = history_title = QLabel()
+        self.edit_button = QPushButton("&Modifier la tentative")
+        self.delete_button = QPushButton("Su&pprimer la tentative")
+        for button, action in ((self.edit_button, self.edit_selected), (self.delete_button, self.delete_selected)):
+            button.setAutoDefault(False)
+            button.clicked.connect(action)
+        history_buttons = QHBoxLayout()
+        history_buttons.addWidget(history_title)
+        history_buttons.addStretch()
+        history_buttons.addWidget(self.edit_button)
+        history_buttons.addWidget(self.delete_button)
+        self._fill_history()
+        return history_buttons
 
     def _stage_text(self) -> str:
         card = self.card
@@ -147,21 +171,58 @@ class ContactDialog(QDialog):
         return text
 
     def _fill_history(self) -> None:
-        self.table.setRowCount(len(self.history))
-        for row, attempt in enumerate(self.history):
-            values = (
-                f"{attempt.at:%d/%m/%Y %H:%M}",
-                attempt.channel_label,
-                attempt.result_label,
-                attempt.next_step_label,
-                attempt.note,
-            )
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if column == 2 and attempt.failed:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        self.history_model.set_rows(self.history)
+        count = len(self.history)
+        self.history_title.setText(f"<b>Historique</b> ({count} tentative{'s' if count > 1 else ''})")
+        for button in (self.edit_button, self.delete_button):
+            button.setEnabled(bool(self.history))
+
+    def _reload_history(self) -> None:
+        """The youth's attempts and stage as the database holds them now (after a save, a delete or a conflict)."""
+        with self.context.db.read() as session:
+            self.card = contacts.contact_card(session, self.youth_id)
+            self.history = contacts.attempt_history(session, self.youth_id)
+        self._fill_history()
+
+    def _fill_form(self, form: AttemptForm) -> None:
+        self.when.setDateTime(QDateTime(form.at.date(), form.at.time()))
+        self.channel.set_code(form.channel)
+        self.outcome.set_code(form.result)
+        self.next_step.set_code(form.next_step or None)
+        self.next_date.set_value(form.next_date)
+        self.note.setText(form.note)
+
+    def edit_selected(self) -> None:
+        """Load the selected attempt into the form: «Enregistrer» then corrects it."""
+        row = selected_row(self.table)
+        if row is None:
+            self.message.show_error("Choisissez d'abord une tentative dans l'historique.")
+            return
+        self.editing = row
+        self._fill_form(_form_of(row))
+        self.setWindowTitle("Corriger une tentative de contact")
+        self.message.show_info(f"Correction de la tentative du {row.at:%d/%m/%Y à %H:%M}.")
+
+    def delete_selected(self) -> None:
+        """Delete the selected attempt (recorded by mistake) after a confirmation whose default is «Non»."""
+        row = selected_row(self.table)
+        if row is None:
+            self.message.show_error("Choisissez d'abord une tentative dans l'historique.")
+            return
+        if not confirm(self, f"Supprimer la tentative du {row.at:%d/%m/%Y à %H:%M} ({row.result_label}) ?"):
+            return
+        try:
+            with self.context.db.transaction() as session:
+                changes = contacts.delete_attempt(session, row.id, row.version)
+        except UserError as error:
+            self._reload_history()
+            self.message.show_error(str(error))
+            return
+        if self.editing is not None and self.editing.id == row.id:
+            self.editing = None
+        self._reload_history()
+        self.context.apply(changes)
+        self.message.show_info("Tentative supprimée.")
 
     def _relance_in(self, days: int) -> None:
         self.next_step.set_code(NextStep.A_RELANCER.value)
@@ -198,13 +259,24 @@ class ContactDialog(QDialog):
         if problems:
             self.message.show_error("\n".join(problems.values()))
             return
+        editing = self.editing
         try:
             with self.context.db.transaction() as session:
-                self.result = contacts.record_attempt(session, self.youth_id, form)
+                if editing is None:
+                    self.result = contacts.record_attempt(session, self.youth_id, form)
+                else:
+                    self.result = contacts.update_attempt(session, editing.id, form, editing.version)
         except UserError as error:
+            if editing is not None and str(error) in (CONFLICT_MESSAGE, contacts.ATTEMPT_GONE):
+                # changed or deleted elsewhere meanwhile: show what is there now, never overwrite it
+                self._reload_history()
+                fresh = next((a for a in self.history if editing and a.id == editing.id), None)
+                self.editing = fresh
+                if fresh is not None:
+                    self._fill_form(_form_of(fresh))
             self.message.show_error(str(error))
             return
-        self.context.changed(topics.CONTACTS, topics.YOUTHS)
+        self.context.apply(self.result)
         self.accept()
 
     def summary(self) -> str:

@@ -2,68 +2,68 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from dataclasses import replace
+
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from pae_desktop.core.errors import UserError
+from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
+from pae_desktop.core.services.directory import PartnerRow, PersonRow
+from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PartnerType, PersonRole
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_form import code_combo, message, set_combo_data
-from pae_desktop.ui.widgets import Button, dialog_buttons
+from pae_desktop.ui.table_model import GREY, RIGHT, Column, TableModel, record_table, selected_row
+from pae_desktop.ui.widgets import Button, confirm, dialog_buttons
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 STAFF = -1  # the pseudo-partner «Personnel de l'établissement»
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(24)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setSortingEnabled(False)
-    return table
+def _grey(row) -> object:
+    return GREY if row.archived else None
 
 
-def _fill(table: QTableWidget, rows: list[tuple[int, list[str], bool]]) -> None:
-    table.setRowCount(0)
-    for item_id, values, archived in rows:
-        row = table.rowCount()
-        table.insertRow(row)
-        for column, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            item.setData(ID_ROLE, item_id)
-            if archived:
-                item.setForeground(Qt.GlobalColor.gray)
-            table.setItem(row, column, item)
+PARTNER_COLUMNS = (
+    Column("Partenaire", lambda r: r.name, sort=lambda r: fold(r.name), foreground=_grey),
+    Column("Type", lambda r: r.type_label, sort=lambda r: fold(r.type_label), foreground=_grey),
+    Column("Ville", lambda r: r.city, sort=lambda r: fold(r.city), foreground=_grey),
+    Column("Téléphone", lambda r: r.phone, foreground=_grey),
+    Column("Personnes", lambda r: str(r.people), sort=lambda r: r.people, align=RIGHT, foreground=_grey),
+)
+PEOPLE_COLUMNS = (
+    Column("Nom", lambda r: r.last_name, sort=lambda r: fold(r.last_name), foreground=_grey),
+    Column("Prénom", lambda r: r.first_name, sort=lambda r: fold(r.first_name), foreground=_grey),
+    Column("Fonction", lambda r: r.role_label, sort=lambda r: fold(r.role_label), foreground=_grey),
+    Column("Téléphone", lambda r: r.phone, foreground=_grey),
+    Column("Courriel", lambda r: r.email, tooltip=lambda r: r.email or None, foreground=_grey),
+)
+_STAFF_ROW = PartnerRow(STAFF, "Personnel de l'établissement", "", "Établissement", "", "", "", 0, False)
 
 
-def _selected_id(table: QTableWidget) -> int | None:
-    items = table.selectedItems()
-    return items[0].data(ID_ROLE) if items else None
+def _select(table, key) -> bool:
+    """Select the row of `key` in a `record_table`; False when it is not shown."""
+    number = table.model().row_of(key)
+    if number < 0:
+        return False
+    table.selectionModel().select(
+        table.model().index(number, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    return True
 
 
 class PartnerDialog(QDialog):
@@ -75,11 +75,13 @@ class PartnerDialog(QDialog):
 
         self.context = context
         self.partner_id = partner_id
+        self.version: int | None = None
         self.setWindowTitle("Partenaire" if partner_id is None else "Modifier le partenaire")
         form = directory.PartnerForm()
         if partner_id is not None:
             with context.db.read() as session:
-                form = directory.partner_form(directory.get_partner(session, partner_id))
+                partner = directory.get_partner(session, partner_id)
+                form, self.version = directory.partner_form(partner), partner.version
         self.name = QLineEdit(form.name)
         self.type = code_combo(PartnerType.choices())
         set_combo_data(self.type, form.type)
@@ -115,6 +117,21 @@ class PartnerDialog(QDialog):
         outer.addWidget(self.message)
         outer.addWidget(buttons)
 
+    def set_form(self, form) -> None:
+        for name in ("name", "address", "postal_code", "city", "phone", "email", "siret"):
+            getattr(self, name).setText(getattr(form, name))
+        set_combo_data(self.type, form.type)
+        self.notes.setPlainText(form.notes)
+
+    def reload(self) -> None:
+        """The partner as the database holds it now (someone else saved it meanwhile)."""
+        from pae_desktop.core.services import directory
+
+        with self.context.db.read() as session:
+            partner = directory.get_partner(session, self.partner_id)
+            self.set_form(directory.partner_form(partner))
+            self.version = partner.version
+
     def form(self):
         from pae_desktop.core.services.directory import PartnerForm
 
@@ -135,11 +152,14 @@ class PartnerDialog(QDialog):
 
         try:
             with self.context.db.transaction() as session:
-                self.partner_id = save_partner(session, self.form(), self.partner_id).id
+                result = save_partner(session, self.form(), self.partner_id, self.version)
         except UserError as error:
+            if str(error) == CONFLICT_MESSAGE:
+                self.reload()
             message(self.message, str(error))
             return
-        self.context.changed(topics.DIRECTORY)
+        self.partner_id, self.version = result.id, result.version
+        self.context.apply(result)
         self.accept()
 
 
@@ -158,11 +178,13 @@ class PersonDialog(QDialog):
 
         self.context = context
         self.person_id = person_id
+        self.version: int | None = None
         self.setWindowTitle("Personne" if person_id is None else "Modifier la personne")
         form = directory.PersonForm(partner_id=partner_id)
         with context.db.read() as session:
             if person_id is not None:
-                form = directory.person_form(directory.get_person(session, person_id))
+                person = directory.get_person(session, person_id)
+                form, self.version = directory.person_form(person), person.version
             partners = directory.list_partners(session)
         if person_id is None and partner_id is not None:
             kind = next((p.type for p in partners if p.id == partner_id), "")
@@ -201,6 +223,18 @@ class PersonDialog(QDialog):
         outer.addWidget(buttons)
         self._warned = False
 
+    def reload(self) -> None:
+        """The person as the database holds them now (someone else saved them meanwhile)."""
+        from pae_desktop.core.services import directory
+
+        with self.context.db.read() as session:
+            person = directory.get_person(session, self.person_id)
+            form, self.version = directory.person_form(person), person.version
+        for name in ("last_name", "first_name", "phone", "email"):
+            getattr(self, name).setText(getattr(form, name))
+        set_combo_data(self.role, form.role)
+        set_combo_data(self.partner, form.partner_id)
+
     def form(self):
         from pae_desktop.core.services.directory import PersonForm
 
@@ -223,14 +257,17 @@ class PersonDialog(QDialog):
                 if warnings and not self._warned:  # shown once; a second click saves anyway
                     self._warned = True
                     raise _Warn("\n".join(warnings.values()) + "\nCliquez à nouveau sur « Enregistrer » pour confirmer.")
-                self.person_id = save_person(session, form, self.person_id).id
+                result = save_person(session, form, self.person_id, self.version)
         except _Warn as warning:
             message(self.message, str(warning), "warning")
             return
         except UserError as error:
+            if str(error) == CONFLICT_MESSAGE:
+                self.reload()
             message(self.message, str(error))
             return
-        self.context.changed(topics.DIRECTORY)
+        self.person_id, self.version = result.id, result.version
+        self.context.apply(result)
         self.accept()
 
 
@@ -250,8 +287,9 @@ class DirectoryView(QWidget):
         self.search.setPlaceholderText("Rechercher un partenaire…")
         self.search.setAccessibleName("Rechercher un partenaire")
         self.archived = QCheckBox("Afficher les archivés")
-        self.partners = _table(["Partenaire", "Type", "Ville", "Téléphone", "Personnes"])
-        self.partners.setAccessibleName("Partenaires")
+        self.partner_model = TableModel(PARTNER_COLUMNS, parent=self)
+        self.partners = record_table(self.partner_model, "Partenaires", self)
+        self.partners.setSortingEnabled(False)  # «Personnel de l'établissement» stays first, then by type
         self.new_partner_button = QPushButton("Nouveau partenaire…")
         self.edit_partner_button = QPushButton("Modifier…")
         self.archive_partner_button = QPushButton("Archiver / réactiver")
@@ -278,8 +316,8 @@ class DirectoryView(QWidget):
 
         self.people_title = QLabel()
         self.people_title.setStyleSheet("font-weight: bold;")
-        self.people = _table(["Nom", "Prénom", "Fonction", "Téléphone", "Courriel"])
-        self.people.setAccessibleName("Personnes")
+        self.people_model = TableModel(PEOPLE_COLUMNS, parent=self)
+        self.people = record_table(self.people_model, "Personnes", self)
         self.new_person_button = QPushButton("Nouvelle personne…")
         self.edit_person_button = QPushButton("Modifier…")
         self.archive_person_button = QPushButton("Archiver / réactiver")
@@ -313,9 +351,9 @@ class DirectoryView(QWidget):
         self.type_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.search.textChanged.connect(lambda _t: self.reload())
         self.archived.toggled.connect(lambda _on: self.reload())
-        self.partners.itemSelectionChanged.connect(self.reload_people)
-        self.partners.itemDoubleClicked.connect(lambda _item: self.edit_partner())
-        self.people.itemDoubleClicked.connect(lambda _item: self.edit_person())
+        self.partners.selectionModel().selectionChanged.connect(lambda *_args: self.reload_people())
+        self.partners.doubleClicked.connect(lambda _index: self.edit_partner())
+        self.people.doubleClicked.connect(lambda _index: self.edit_person())
         self.new_partner_button.clicked.connect(self.new_partner)
         self.edit_partner_button.clicked.connect(self.edit_partner)
         self.archive_partner_button.clicked.connect(self.toggle_partner_archived)
@@ -341,30 +379,23 @@ class DirectoryView(QWidget):
                 search=self.search.text(),
             )
             staff = len(directory.staff(session))
-        self._archived_partners = {r.id for r in rows if r.archived}
-        table_rows = [(STAFF, ["Personnel de l'établissement", "Établissement", "", "", str(staff)], False)]
-        table_rows += [
-            (r.id, [r.name, r.type_label, r.city, r.phone, str(r.people)], r.archived) for r in rows
-        ]
-        self.partners.blockSignals(True)
-        _fill(self.partners, table_rows)
-        self.partners.blockSignals(False)
+        self.partners.selectionModel().blockSignals(True)
+        self.partner_model.set_rows([replace(_STAFF_ROW, people=staff), *rows])
+        self.partners.selectionModel().blockSignals(False)
         self.select_partner(selected if selected is not None else STAFF)
 
     def select_partner(self, partner_id: int) -> None:
-        for row in range(self.partners.rowCount()):
-            if self.partners.item(row, 0).data(ID_ROLE) == partner_id:
-                self.partners.selectRow(row)
-                break
-        else:
-            self.partners.selectRow(0)
+        if not _select(self.partners, partner_id):
+            _select(self.partners, STAFF)
         self.reload_people()
 
     def selected_partner(self) -> int | None:
-        return _selected_id(self.partners)
+        row = selected_row(self.partners)
+        return None if row is None else row.id
 
     def selected_person(self) -> int | None:
-        return _selected_id(self.people)
+        row = selected_row(self.people)
+        return None if row is None else row.id
 
     def reload_people(self) -> None:
         from pae_desktop.core.services import directory
@@ -380,10 +411,7 @@ class DirectoryView(QWidget):
                     rows = [r for r in rows if not r.archived]
                 title = directory.get_partner(session, partner).name
         self.people_title.setText(title)
-        _fill(
-            self.people,
-            [(r.id, [r.last_name, r.first_name, r.role_label, r.phone, r.email], r.archived) for r in rows],
-        )
+        self.people_model.set_rows(rows)
         is_partner = partner not in (None, STAFF)
         for button in (self.edit_partner_button, self.archive_partner_button, self.delete_partner_button):
             button.setEnabled(is_partner)
@@ -391,14 +419,18 @@ class DirectoryView(QWidget):
     # --- actions -----------------------------------------------------------------------------------------------
 
     def _run(self, action) -> bool:
+        """Run one directory operation; its `Changes` refresh the screens, a refusal shows inline (a conflict
+        reloads the lists first, so that what is shown is what the database holds)."""
         try:
             with self.context.db.transaction() as session:
-                action(session)
+                result = action(session)
         except UserError as error:
+            if str(error) == CONFLICT_MESSAGE:
+                self.reload()
             message(self.message, str(error))
             return False
         message(self.message, "")
-        self.context.changed(topics.DIRECTORY)
+        self.context.apply(result)
         return True
 
     def new_partner(self) -> PartnerDialog:
@@ -416,21 +448,19 @@ class DirectoryView(QWidget):
     def toggle_partner_archived(self) -> None:
         from pae_desktop.core.services.directory import set_partner_archived
 
-        partner = self.selected_partner()
-        if partner in (None, STAFF):
+        row = selected_row(self.partners)
+        if row is None or row.id == STAFF:
             return
-        archived = partner not in self._archived_partners
-        self._run(lambda s: set_partner_archived(s, partner, archived))
+        self._run(lambda s: set_partner_archived(s, row.id, not row.archived, row.version))
 
     def delete_partner(self) -> None:
         from pae_desktop.core.services.directory import delete_partner
 
-        partner = self.selected_partner()
-        if partner in (None, STAFF):
+        row = selected_row(self.partners)
+        if row is None or row.id == STAFF:
             return
-        answer = QMessageBox.question(self, "Supprimer", "Supprimer ce partenaire de l'annuaire ?")
-        if answer == QMessageBox.StandardButton.Yes:
-            self._run(lambda s: delete_partner(s, partner))
+        if confirm(self, f"Supprimer « {row.name} » de l'annuaire ?", "Supprimer"):
+            self._run(lambda s: delete_partner(s, row.id, row.version))
 
     def new_person(self) -> PersonDialog:
         partner = self.selected_partner()
@@ -444,23 +474,15 @@ class DirectoryView(QWidget):
             PersonDialog(self.context, person, None, self).exec()
 
     def toggle_person_archived(self) -> None:
-        from pae_desktop.core.services.directory import get_person, set_person_archived
+        from pae_desktop.core.services.directory import set_person_archived
 
-        person = self.selected_person()
-        if person is None:
-            return
-
-        def action(session):
-            set_person_archived(session, person, not get_person(session, person).archived)
-
-        self._run(action)
+        row: PersonRow | None = selected_row(self.people)
+        if row is not None:
+            self._run(lambda s: set_person_archived(s, row.id, not row.archived, row.version))
 
     def delete_person(self) -> None:
         from pae_desktop.core.services.directory import delete_person
 
-        person = self.selected_person()
-        if person is None:
-            return
-        answer = QMessageBox.question(self, "Supprimer", "Supprimer cette personne de l'annuaire ?")
-        if answer == QMessageBox.StandardButton.Yes:
-            self._run(lambda s: delete_person(s, person))
+        row = selected_row(self.people)
+        if row is not None and confirm(self, f"Supprimer {row.full_name} de l'annuaire ?", "Supprimer"):
+            self._run(lambda s: delete_person(s, row.id, row.version))

@@ -150,12 +150,13 @@ class RecordListPage(QWidget):
             return
         try:
             with self.context.db.transaction() as session:
-                self.remove(session, *selected)
+                result = self.remove(session, *selected)
         except UserError as error:
             self.message.show_error(str(error))
-        else:
-            self.message.clear_message()
-        self.context.changed(topics.PHASE1)
+            self.context.changed(topics.PHASE1)  # no operation ran: show what the database holds now
+            return
+        self.message.clear_message()
+        self.context.apply(result)
 
 
 class WorkshopsPage(RecordListPage):
@@ -490,7 +491,7 @@ class AttendancePage(QWidget):
             return False
         self.dirty = False
         self.message.show_info(f"Présences enregistrées ({change.detail}).")
-        self.context.changed(topics.PHASE1)
+        self.context.apply(change)
         return True
 
 

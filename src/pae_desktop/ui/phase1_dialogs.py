@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MAX_MINUTES, PHASE1_MIN_MINUTES, Phase1EventKind
-from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import Button, CodeCombo, DateField, MessageLabel, dialog_buttons, labelled
 
@@ -111,7 +110,7 @@ class _Phase1Dialog(QDialog):
         except (UserError, ValueError) as error:
             self.message.show_error(str(error))
             return False
-        self.context.changed(topics.PHASE1)
+        self.context.apply(self.change)
         self.accept()
         return True
 

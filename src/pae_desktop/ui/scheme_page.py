@@ -20,6 +20,7 @@ from sqlalchemy import select
 from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign
+from pae_desktop.core.operations import Changes, changes
 from pae_desktop.core.scheme import Scheme, SchemeMef, default_scheme, scheme_of
 from pae_desktop.core.services.campaigns import (
     printed_documents,
@@ -121,6 +122,8 @@ class SchemePage(QWidget):
         """Every campaign's stored scheme and printed documents; shows the window's campaign (else the latest)."""
         campaigns = session.scalars(select(Campaign).order_by(Campaign.year.desc())).all()
         self._stored = {c.year: scheme_of(c) for c in campaigns}
+        self._versions = {c.year: c.version for c in campaigns}  # what the page loaded: a stale save is refused
+        self._setting_versions = settings.versions(session)
         self._printed = {c.year: printed_documents(session, c) for c in campaigns}
         self._edited = {}
         self._shown_year = None
@@ -236,7 +239,18 @@ class SchemePage(QWidget):
             return True
         return confirm(parent, "\n\n".join([*paragraphs, "Enregistrer ces changements du dispositif ?"]))
 
-    def save(self, session) -> None:
+    def loaded_version(self, year: int) -> int | None:
+        """The version of campaign `year` as the page loaded it."""
+        return self._versions.get(year)
+
+    def save(self, session) -> Changes:
+        """Save the changed schemes and the threshold, each checked against the version the page loaded; the
+        `Changes` carry each saved campaign's new version (`versions["campaign"]` of the last one)."""
+        result = changes()
         for year, scheme in self.changes().items():
-            update_campaign_scheme(session, year, scheme)
-        settings.put(session, settings.UNREACHABLE_AFTER, self.unreachable_after.value())
+            saved = update_campaign_scheme(session, year, scheme, self._versions.get(year))
+            if saved.versions:
+                self._versions[year] = saved.versions["campaign"]
+            result |= saved
+        values = {settings.UNREACHABLE_AFTER: self.unreachable_after.value()}
+        return result | settings.save_settings(session, values, self._setting_versions)

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core.errors import UserError
+from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.identity import uai_error
 from pae_desktop.core.models import Campaign
+from pae_desktop.core.operations import CAMPAIGNS, SCHOOL, changes
 from pae_desktop.core.services.campaigns import (
     CampaignDates,
     campaign_dates,
@@ -245,9 +246,11 @@ class SettingsDialog(QDialog):
     def _load(self) -> None:
         with self.context.db.read() as session:
             school = get_school(session)
+            self.school_version = None if school is None else school.version
             if school is not None:
                 self.school_page.set_form(school_form(school))
             campaign = session.get(Campaign, self.context.campaign_id) if self.context.campaign_id else None
+            self.campaign_version = None if campaign is None else campaign.version
             if self.new_campaign or campaign is None:
                 year = default_campaign_year()
                 if campaign is not None and campaign.year >= year:
@@ -266,20 +269,27 @@ class SettingsDialog(QDialog):
                 if not self.scheme_page.confirm_changes(self):
                     return
             with self.context.db.transaction() as session:
+                result = changes()
                 if not self.new_campaign:
-                    save_school(session, self.school_page.form())
-                    self.scheme_page.save(session)
+                    result |= save_school(session, self.school_page.form(), self.school_version)
+                    result |= self.scheme_page.save(session)
                     if self.protection_page is not None:
-                        self.protection_page.save(session)
+                        self.protection_page.save(session)  # its own settings, without versions (not this page's)
+                        result |= changes(SCHOOL)
                 campaign = session.get(Campaign, self.context.campaign_id) if self.context.campaign_id else None
                 if self.new_campaign or campaign is None:
                     campaign = create_campaign(session, dates)
+                    result |= changes(CAMPAIGNS, ids={"campaign": [campaign.id]})
                 else:
-                    update_campaign_dates(session, campaign, dates)
+                    # the scheme page may have saved this campaign a moment ago: its version moved on with it
+                    version = self.scheme_page.loaded_version(campaign.year) if not self.new_campaign else None
+                    result |= update_campaign_dates(session, campaign, dates, version or self.campaign_version)
                 campaign_id = campaign.id
         except UserError as error:
+            if str(error) == CONFLICT_MESSAGE:
+                self._load()  # someone saved these settings meanwhile: show theirs, never overwrite them
             self.message.show_error(str(error))
             return
-        self.context.changed()
+        self.context.apply(result)
         self.context.set_campaign(campaign_id)
         self.accept()

@@ -7,7 +7,9 @@ and that service brings the ORM models (see `core.services.first_paint`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
+import datetime as dt
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,12 +30,24 @@ from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
 from pae_desktop.core.worklist import ClassesBelowMinimum, WorkItem, Worklist, Worklists
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
 from pae_desktop.ui.widgets import show_info
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Nom", "Classe", "Téléphone", "Étape", "Échéance", "Dernière tentative", "À faire")
+ITEM_COLUMNS = (
+    Column("Nom", lambda w: w.name, sort=lambda w: fold(w.name)),
+    Column("Classe", lambda w: w.division, sort=lambda w: fold(w.division)),
+    Column("Téléphone", lambda w: w.phone),
+    Column("Étape", lambda w: w.stage.label),
+    Column("Échéance", lambda w: f"{w.due:%d/%m/%Y}" if w.due else "", sort=lambda w: w.due or dt.date.min),
+    Column(
+        "Dernière tentative",
+        lambda w: f"{w.last_attempt:%d/%m %H:%M}" if w.last_attempt else "",
+        sort=lambda w: w.last_attempt or dt.datetime.min,
+    ),
+    Column("À faire", lambda w: w.detail, tooltip=lambda w: w.detail),
+)
+COLUMNS = tuple(column.header for column in ITEM_COLUMNS)
 LIST_HELP = {
     Worklist.A_CONTACTER: "Repérés ou informés, pas encore joints : les appeler.",
     Worklist.A_RELANCER: "Une relance était prévue aujourd'hui ou avant.",
@@ -56,59 +70,18 @@ CLASSES_TITLE = f"Classes avec moins de {PHASE1_MIN_WORKSHOPS} ateliers"
 CLASS_ROLE = Qt.ItemDataRole.UserRole
 
 
-class WorkItemModel(QAbstractTableModel):
-    """A thin model over immutable work items; sorting on raw values through SORT_ROLE."""
+class WorkItemModel(TableModel):
+    """The generic table model over immutable work items (`COLUMNS`), keyed by youth."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.items: list[WorkItem] = []
+        super().__init__(ITEM_COLUMNS, key=lambda item: item.youth_id, parent=parent)
 
     def set_items(self, items: list[WorkItem]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
+        self.set_rows(items)
 
-    def rowCount(self, parent=None) -> int:  # noqa: N802
-        return 0 if parent is not None and parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=None) -> int:  # noqa: N802
-        return len(COLUMNS)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        column = index.column()
-        if role == ID_ROLE:
-            return item.youth_id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                item.name,
-                item.division,
-                item.phone,
-                item.stage.label,
-                f"{item.due:%d/%m/%Y}" if item.due else "",
-                f"{item.last_attempt:%d/%m %H:%M}" if item.last_attempt else "",
-                item.detail,
-            )[column]
-        if role == SORT_ROLE:
-            return (
-                fold(item.name),
-                fold(item.division),
-                item.phone,
-                item.stage.label,
-                item.due.isoformat() if item.due else "",
-                item.last_attempt.isoformat() if item.last_attempt else "",
-                item.detail,
-            )[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 6:
-            return item.detail
-        return None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    @property
+    def items(self) -> list[WorkItem]:
+        return self.rows()
 
 
 LATE_INTERVIEWS_DAYS = 14  # after the target date, late interviews stay the news for two weeks
@@ -225,9 +198,7 @@ class WorklistsView(QWidget):
         self.help.setStyleSheet("color: #555;")
 
         self.model = WorkItemModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy = self.model  # the table's model: it sorts itself (the name stays for callers)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Jeunes de la liste")

@@ -542,6 +542,7 @@ class YouthDetail(QWidget):
             self.form_message.show_error(str(error))
             return False
         self._reload(result.youth_id)
+        self.context.apply(result.changes)
         for name, text in result.warnings.items():
             self.field_messages.get(name, self.rep_message).show_warning(text)
         summary = "Dossier enregistré." + (" Attention : " + " ".join(result.warnings.values()) if result.warnings else "")

@@ -12,6 +12,8 @@ from pae_desktop.core import audit
 from pae_desktop.core import scheme as schemes
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign, GeneratedDocument, Youth
+from pae_desktop.core.operations import CAMPAIGNS, CONTACTS, PHASE1, YOUTHS, Changes, changes, load_for_update
+from pae_desktop.core.operations.saved import saved
 from pae_desktop.core.scheme import Scheme, default_scheme, scheme_of, store_scheme
 
 MIN_YEAR = 2023  # the scheme opened at the rentrée 2023
@@ -98,16 +100,32 @@ def ensure_campaign(session: Session, year: int) -> Campaign:
     return get_campaign(session, year) or create_campaign(session, CampaignDates.defaults(year))
 
 
-def update_campaign_dates(session: Session, campaign: Campaign, dates: CampaignDates) -> None:
+CAMPAIGN_GONE = "Cette campagne n'existe plus."
+_DATE_FIELDS = ("census_cutoff", "rentree", "interview_deadline", "latest_end")
+
+
+def update_campaign_dates(
+    session: Session, campaign: Campaign | int, dates: CampaignDates, version: int | None = None
+) -> Changes:
+    """Change a campaign's dates (the form loaded it at `version`: a stale save is refused); each changed
+    date is audited."""
+    campaign_id = campaign if isinstance(campaign, int) else campaign.id
+    campaign = load_for_update(session, Campaign, campaign_id, version, CAMPAIGN_GONE)
     if dates.year != campaign.year:
         raise UserError("L'année d'une campagne ne se modifie pas : créez une autre campagne.")
     problems = dates.errors()
     if problems:
         raise UserError("\n".join(problems))
-    campaign.census_cutoff = dates.census_cutoff
-    campaign.rentree = dates.rentree
-    campaign.interview_deadline = dates.interview_deadline
-    campaign.latest_end = dates.latest_end
+    changed = False
+    for field in _DATE_FIELDS:
+        old, new = getattr(campaign, field), getattr(dates, field)
+        if old != new:
+            audit.record(session, "update", "campaign", campaign.id, field=field, old=old, new=new)
+            setattr(campaign, field, new)
+            changed = True
+    session.flush()
+    # the interview target date is counted down on «Accueil»
+    return saved("campaign", campaign, CAMPAIGNS, CONTACTS, YOUTHS) if changed else changes()
 
 
 def campaign_dates(campaign: Campaign) -> CampaignDates:
@@ -185,12 +203,14 @@ def printed_documents(session: Session, campaign: Campaign) -> int:
     )
 
 
-def update_campaign_scheme(session: Session, year: int, scheme: Scheme) -> list[str]:
-    """Give campaign `year` this scheme (name, phase 1, codes and labels); returns the warnings to show.
+def update_campaign_scheme(session: Session, year: int, scheme: Scheme, version: int | None = None) -> Changes:
+    """Give campaign `year` this scheme (name, phase 1, codes and labels); the `Changes` carry the warnings
+    to show.
 
-    Refused (UserError, nothing written) when the scheme is unusable; every changed value is audited.
+    Refused (UserError, nothing written) when the scheme is unusable or the campaign changed since the form
+    loaded it at `version`; every changed value is audited.
     """
-    campaign = require_campaign(session, year)
+    campaign = load_for_update(session, Campaign, require_campaign(session, year).id, version, CAMPAIGN_GONE)
     problems = scheme_errors(scheme)
     if problems:
         raise UserError("\n".join(problems))
@@ -200,4 +220,9 @@ def update_campaign_scheme(session: Session, year: int, scheme: Scheme) -> list[
     for column, old in before.items():
         if after[column] != old:
             audit.record(session, "update", "campaign", campaign.id, field=column, old=old, new=after[column])
-    return scheme_warnings(scheme)
+    session.flush()
+    warnings = scheme_warnings(scheme)
+    if after == before:
+        return changes(warnings=warnings)
+    # the scheme's name and phase 1 show on the caseload, phase 1 and every document
+    return saved("campaign", campaign, CAMPAIGNS, YOUTHS, PHASE1, warnings=warnings)

@@ -20,6 +20,8 @@ from pae_desktop.core.models import (
     PathwayModule,
     Person,
 )
+from pae_desktop.core.operations import DIRECTORY, Changes, changes, load_for_update
+from pae_desktop.core.operations.saved import Saved, saved
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PartnerType, PersonRole
 
@@ -110,6 +112,7 @@ class PartnerRow:
     email: str
     people: int
     archived: bool
+    version: int = 0
 
 
 def partner_form(partner: Partner) -> PartnerForm:
@@ -126,15 +129,20 @@ def partner_form(partner: Partner) -> PartnerForm:
     )
 
 
-def get_partner(session: Session, partner_id: int) -> Partner:
-    partner = session.get(Partner, partner_id)
-    if partner is None:
-        raise UserError("Ce partenaire n'existe plus dans l'annuaire.")
-    return partner
+PARTNER_GONE = "Ce partenaire n'existe plus dans l'annuaire."
+PERSON_GONE = "Cette personne n'existe plus dans l'annuaire."
 
 
-def save_partner(session: Session, form: PartnerForm, partner_id: int | None = None) -> Partner:
-    """Create or update a partner; refused whole (UserError) when the form has errors or a homonym exists."""
+def get_partner(session: Session, partner_id: int, version: int | None = None) -> Partner:
+    """The partner, refused when it was deleted, or changed since the user loaded it at `version`."""
+    return load_for_update(session, Partner, partner_id, version, PARTNER_GONE)
+
+
+def save_partner(
+    session: Session, form: PartnerForm, partner_id: int | None = None, version: int | None = None
+) -> Saved:
+    """Create or update a partner (loaded by the form at `version`); refused whole (UserError) when the form
+    has errors, a homonym exists or the partner changed since it was loaded."""
     problems = form.errors()
     if problems:
         raise UserError("\n".join(problems.values()))
@@ -143,7 +151,7 @@ def save_partner(session: Session, form: PartnerForm, partner_id: int | None = N
     if any(p.id != partner_id and fold(p.name) == fold(name) for p in same):
         raise UserError(f"Un partenaire « {name} » de ce type existe déjà dans l'annuaire.")
     created = partner_id is None
-    partner = Partner(name=name, type=form.type) if created else get_partner(session, partner_id)
+    partner = Partner(name=name, type=form.type) if created else get_partner(session, partner_id, version)
     if created:
         session.add(partner)
     values = {
@@ -166,17 +174,23 @@ def save_partner(session: Session, form: PartnerForm, partner_id: int | None = N
     session.flush()
     if created:
         audit.record(session, "create", "partner", partner.id, detail=name)
-    return partner
+    return saved("partner", partner, DIRECTORY)
 
 
-def set_partner_archived(session: Session, partner_id: int, archived: bool = True) -> None:
+def set_partner_archived(
+    session: Session, partner_id: int, archived: bool = True, version: int | None = None
+) -> Changes:
     """Archive a partner (hidden from the choices, kept in the records that name it), or bring it back."""
-    partner = get_partner(session, partner_id)
-    if partner.archived != archived:
-        audit.record(
-            session, "update", "partner", partner.id, field="archived", old=partner.archived, new=archived
-        )
-        partner.archived = archived
+    return _set_archived(session, "partner", get_partner(session, partner_id, version), archived)
+
+
+def _set_archived(session: Session, entity: str, record: Partner | Person, archived: bool) -> Changes:
+    if record.archived == archived:
+        return changes()
+    audit.record(session, "update", entity, record.id, field="archived", old=record.archived, new=archived)
+    record.archived = archived
+    session.flush()
+    return saved(entity, record, DIRECTORY)
 
 
 def partner_usage(session: Session, partner_id: int) -> int:
@@ -192,9 +206,9 @@ def partner_usage(session: Session, partner_id: int) -> int:
     return sum(session.scalar(query) or 0 for query in counts)
 
 
-def delete_partner(session: Session, partner_id: int) -> None:
-    """Delete a partner no record names (its people stay, without partner); otherwise archive it instead."""
-    partner = get_partner(session, partner_id)
+def delete_partner(session: Session, partner_id: int, version: int | None = None) -> Changes:
+    """Delete a partner no record names and nobody works for; otherwise archive it instead."""
+    partner = get_partner(session, partner_id, version)
     used = partner_usage(session, partner_id)
     if used:
         raise UserError(
@@ -208,6 +222,8 @@ def delete_partner(session: Session, partner_id: int) -> None:
         )
     audit.record(session, "delete", "partner", partner.id, detail=partner.name)
     session.delete(partner)
+    session.flush()
+    return changes(DIRECTORY, ids={"partner": [partner_id]})
 
 
 def list_partners(
@@ -240,6 +256,7 @@ def list_partners(
                 partner.email,
                 int(count),
                 partner.archived,
+                partner.version,
             )
         )
     rows.sort(key=lambda r: (fold(r.type_label), fold(r.name)))
@@ -295,6 +312,7 @@ class PersonRow:
     phone: str
     email: str
     archived: bool
+    version: int = 0
 
     @property
     def full_name(self) -> str:
@@ -318,11 +336,9 @@ def person_form(person: Person) -> PersonForm:
     )
 
 
-def get_person(session: Session, person_id: int) -> Person:
-    person = session.get(Person, person_id)
-    if person is None:
-        raise UserError("Cette personne n'existe plus dans l'annuaire.")
-    return person
+def get_person(session: Session, person_id: int, version: int | None = None) -> Person:
+    """The person, refused when deleted, or changed since the user loaded them at `version`."""
+    return load_for_update(session, Person, person_id, version, PERSON_GONE)
 
 
 def person_warnings(session: Session, form: PersonForm) -> dict[str, str]:
@@ -339,7 +355,11 @@ def person_warnings(session: Session, form: PersonForm) -> dict[str, str]:
     return notes
 
 
-def save_person(session: Session, form: PersonForm, person_id: int | None = None) -> Person:
+def save_person(
+    session: Session, form: PersonForm, person_id: int | None = None, version: int | None = None
+) -> Saved:
+    """Create or update a person (loaded by the form at `version`); refused whole (UserError) when the form has
+    errors, the partner is archived or the person changed since it was loaded."""
     problems = form.errors()
     if problems:
         raise UserError("\n".join(problems.values()))
@@ -350,7 +370,7 @@ def save_person(session: Session, form: PersonForm, person_id: int | None = None
         ):
             raise UserError(f"« {partner.name} » est archivé : réactivez-le avant d'y rattacher quelqu'un.")
     created = person_id is None
-    person = Person(last_name="", role=form.role) if created else get_person(session, person_id)
+    person = Person(last_name="", role=form.role) if created else get_person(session, person_id, version)
     if created:
         session.add(person)
     values = {
@@ -370,16 +390,13 @@ def save_person(session: Session, form: PersonForm, person_id: int | None = None
     session.flush()
     if created:
         audit.record(session, "create", "person", person.id)
-    return person
+    return saved("person", person, DIRECTORY)
 
 
-def set_person_archived(session: Session, person_id: int, archived: bool = True) -> None:
-    person = get_person(session, person_id)
-    if person.archived != archived:
-        audit.record(
-            session, "update", "person", person.id, field="archived", old=person.archived, new=archived
-        )
-        person.archived = archived
+def set_person_archived(
+    session: Session, person_id: int, archived: bool = True, version: int | None = None
+) -> Changes:
+    return _set_archived(session, "person", get_person(session, person_id, version), archived)
 
 
 def person_usage(session: Session, person_id: int) -> int:
@@ -394,8 +411,9 @@ def person_usage(session: Session, person_id: int) -> int:
     return sum(session.scalar(query) or 0 for query in counts)
 
 
-def delete_person(session: Session, person_id: int) -> None:
-    person = get_person(session, person_id)
+def delete_person(session: Session, person_id: int, version: int | None = None) -> Changes:
+    """Delete a person no record names; otherwise archive them instead."""
+    person = get_person(session, person_id, version)
     used = person_usage(session, person_id)
     if used:
         raise UserError(
@@ -404,6 +422,8 @@ def delete_person(session: Session, person_id: int) -> None:
         )
     audit.record(session, "delete", "person", person.id)
     session.delete(person)
+    session.flush()
+    return changes(DIRECTORY, ids={"person": [person_id]})
 
 
 def list_people(
@@ -443,6 +463,7 @@ def list_people(
                 person.phone,
                 person.email,
                 person.archived,
+                person.version,
             )
         )
     rows.sort(key=lambda r: (fold(r.last_name), fold(r.first_name)))

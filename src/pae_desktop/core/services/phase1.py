@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from pae_desktop.core import audit
 from pae_desktop.core.dates import short_date
-from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
+from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     Campaign,
     OriginalSchooling,
@@ -30,6 +30,7 @@ from pae_desktop.core.models import (
     Phase1WorkshopClass,
     Youth,
 )
+from pae_desktop.core.operations import PHASE1, Changes, load_for_update
 from pae_desktop.core.scheme import scheme_of
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MAX_MINUTES, PHASE1_MIN_MINUTES, PartnerType
@@ -49,15 +50,32 @@ THEME_SUGGESTIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Phase1Change:
-    """What an operation did: the record (entity, id), the action and the fields it changed."""
+@dataclass(frozen=True)
+class Phase1Change(Changes):
+    """What an operation did (the `Changes` every screen refreshes from, topic PHASE1) and, for the messages,
+    the record (entity, id), the action and the fields it changed."""
 
-    entity: str
-    entity_id: int
-    action: str  # «create», «update», «delete»
+    entity: str = ""
+    entity_id: int = 0
+    action: str = ""  # «create», «update», «delete»
     fields: tuple[str, ...] = ()
     detail: str = ""
+
+
+def phase1_change(
+    entity: str, entity_id: int, action: str, fields: tuple[str, ...] = (), detail: str = "", version: int = 0
+) -> Phase1Change:
+    """The `Phase1Change` of one record written (its new `version` when it is still there)."""
+    return Phase1Change(
+        topics=frozenset({PHASE1}),
+        ids={entity: (entity_id,)},
+        versions={entity: version} if version else {},
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        fields=fields,
+        detail=detail,
+    )
 
 
 # --- the campaign ------------------------------------------------------------------------------------------
@@ -214,13 +232,7 @@ def write_audited(session: Session, record, entity: str, values: dict, created: 
     return tuple(changed)
 
 
-def load_versioned(session: Session, model, record_id: int, version: int | None, gone: str):
-    record = session.get(model, record_id)
-    if record is None:
-        raise UserError(gone)
-    if version is not None and record.version != version:
-        raise UserError(CONFLICT_MESSAGE)
-    return record
+load_versioned = load_for_update  # the contract's version check (core.operations), under its phase-1 name
 
 
 # --- workshops ---------------------------------------------------------------------------------------------
@@ -341,7 +353,8 @@ def save_workshop(
             workshop.id,
             detail=f"{short_date(form.held_on)} {values['theme']}",
         )
-    return Phase1Change("phase1_workshop", workshop.id, "create" if created else "update", changed, detail)
+    session.flush()
+    return phase1_change("phase1_workshop", workshop.id, "create" if created else "update", changed, detail, version=workshop.version)
 
 
 def _drop_attendance_outside(session: Session, workshop: Phase1Workshop, removed: list[str]) -> str:
@@ -379,7 +392,7 @@ def delete_workshop(session: Session, workshop_id: int, version: int | None = No
     audit.record(session, "delete", "phase1_workshop", workshop.id, detail=detail)
     session.delete(workshop)
     session.flush()
-    return Phase1Change("phase1_workshop", workshop_id, "delete", (), detail)
+    return phase1_change("phase1_workshop", workshop_id, "delete", (), detail)
 
 
 def workshop_form(session: Session, workshop_id: int) -> tuple[WorkshopForm, int]:
@@ -556,4 +569,4 @@ def set_attendance(
             new=" ".join(str(y) for y in changed),
             detail=detail,
         )
-    return Phase1Change("phase1_attendance", workshop.id, "update", tuple(str(y) for y in changed), detail)
+    return phase1_change("phase1_attendance", workshop.id, "update", tuple(str(y) for y in changed), detail)

@@ -21,6 +21,7 @@ from pae_desktop.core.services.phase1 import (
     date_error,
     load_versioned,
     partner_errors,
+    phase1_change,
     require_phase1,
     text_error,
     write_audited,
@@ -104,7 +105,8 @@ def save_interview(
     session.flush()
     if created:
         audit.record(session, "create", "phase1_interview", interview.id, detail=f"jeune {form.youth_id}")
-    return Phase1Change("phase1_interview", interview.id, "create" if created else "update", changed)
+    session.flush()
+    return phase1_change("phase1_interview", interview.id, "create" if created else "update", changed, version=interview.version)
 
 
 def delete_interview(session: Session, interview_id: int, version: int | None = None) -> Phase1Change:
@@ -116,7 +118,7 @@ def delete_interview(session: Session, interview_id: int, version: int | None = 
     audit.record(session, "delete", "phase1_interview", interview.id, detail=detail)
     session.delete(interview)
     session.flush()
-    return Phase1Change("phase1_interview", interview_id, "delete", (), detail)
+    return phase1_change("phase1_interview", interview_id, "delete", (), detail)
 
 
 def interview_form(session: Session, interview_id: int) -> tuple[InterviewForm, int]:
@@ -247,7 +249,8 @@ def save_event(
             event.id,
             detail=f"{short_date(form.held_on)} {len(new)} participant(s)",
         )
-    return Phase1Change("phase1_event", event.id, "create" if created else "update", changed)
+    session.flush()
+    return phase1_change("phase1_event", event.id, "create" if created else "update", changed, version=event.version)
 
 
 def delete_event(session: Session, event_id: int, version: int | None = None) -> Phase1Change:
@@ -257,7 +260,7 @@ def delete_event(session: Session, event_id: int, version: int | None = None) ->
     audit.record(session, "delete", "phase1_event", event.id, detail=detail)
     session.delete(event)
     session.flush()
-    return Phase1Change("phase1_event", event_id, "delete", (), detail)
+    return phase1_change("phase1_event", event_id, "delete", (), detail)
 
 
 def event_form(session: Session, event_id: int) -> tuple[EventForm, int]:

@@ -31,7 +31,6 @@ from pae_desktop.core.models import (
     Pathway,
     PathwayModule,
     Person,
-    School,
     SlotBooking,
     Youth,
 )
@@ -43,6 +42,7 @@ from pae_desktop.core.services.foquale_scheme import (
     campaign_mef,
     phase1_columns,
 )
+from pae_desktop.core.services.school import get_school
 from pae_desktop.core.services.youths import pseudonym as make_pseudonym
 from pae_desktop.core.stage import interview_order
 from pae_desktop.core.vocabulary import (
@@ -342,7 +342,7 @@ def _build_rows(
     in SQL); the per-youth aggregates from grouped queries; interviews, pathways and exits, a few hundred
     rows, are then applied youth by youth. Dates are read as stored (`_raw`) and written back as ISO text.
     """
-    school = session.scalars(select(School).limit(1)).first()
+    school = get_school(session)
     if school is None:
         raise UserError("Paramétrez d'abord l'établissement.")
     session.flush()
@@ -588,7 +588,7 @@ def campaign_report(
     The rows are `report_rows`: they hold the columns the indicators read, not the 45 of the exchange file.
     """
     campaign = require_campaign(session, year)
-    school = session.scalars(select(School).limit(1)).first()
+    school = get_school(session)
     if school is None:
         raise UserError("Paramétrez d'abord l'établissement.")
     keyed = report_rows(session, campaign)

@@ -28,11 +28,11 @@ from pae_desktop.core.models import (
     LegalRepresentative,
     Pathway,
     PathwayModule,
-    School,
     SlotBooking,
     Youth,
     utcnow,
 )
+from pae_desktop.core.services.school import get_school
 
 ANONYMOUS_NAME = "ANONYMISÉ"
 
@@ -157,7 +157,7 @@ def plan_retention(session: Session, today: dt.date | None = None) -> RetentionP
     """The youths and audit entries due under the settings' rules on `today` (a demo school is exempt)."""
     today = today or dt.date.today()
     plan = RetentionPlan(today)
-    school = session.scalars(select(School).limit(1)).first()
+    school = get_school(session)
     if school is not None and school.is_demo:
         plan.demo = True
         return plan

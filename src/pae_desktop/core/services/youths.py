@@ -22,16 +22,16 @@ from pae_desktop.core.identity import (
 )
 from pae_desktop.core.models import (
     Campaign,
-    ContactAttempt,
     LegalRepresentative,
     OriginalSchooling,
-    School,
     Youth,
     utcnow,
 )
+from pae_desktop.core.operations import YOUTHS, Changes, changes
 from pae_desktop.core.phase1 import NOTHING, Phase1Summary, phase1_summaries
 from pae_desktop.core.scheme import scheme_of
 from pae_desktop.core.services.facts import PendingDates, load_facts
+from pae_desktop.core.services.school import require_school
 from pae_desktop.core.stage import derive_stage
 from pae_desktop.core.text import search_key
 from pae_desktop.core.vocabulary import Diploma, ExamResult, ParentLink, Sex, Stage
@@ -109,7 +109,7 @@ def next_action(stage: Stage, pending: PendingDates, today: dt.date) -> tuple[st
 
 def caseload_rows(session: Session, campaign_id: int, today: dt.date | None = None) -> list[CaseloadRow]:
     today = today or dt.date.today()
-    unreachable_after = int(settings.get(session, settings.UNREACHABLE_AFTER))
+    unreachable_after = settings.get(session, settings.UNREACHABLE_AFTER)
     facts, pending = load_facts(session, campaign_id)
     campaign = session.get(Campaign, campaign_id)
     # one call for the whole campaign, never one per youth (16 000 youths)
@@ -162,7 +162,7 @@ def caseload_rows(session: Session, campaign_id: int, today: dt.date | None = No
 
 def stage_of(session: Session, youth: Youth, today: dt.date | None = None) -> Stage:
     facts, _ = load_facts(session, youth.campaign_id, [youth.id])
-    return derive_stage(facts[youth.id], today, int(settings.get(session, settings.UNREACHABLE_AFTER)))
+    return derive_stage(facts[youth.id], today, settings.get(session, settings.UNREACHABLE_AFTER))
 
 
 # --- one youth ------------------------------------------------------------------------------------------
@@ -355,6 +355,14 @@ class SaveResult:
     created: bool
     changed_fields: tuple[str, ...]
     warnings: dict[str, str]
+    version: int = 0
+
+    @property
+    def changes(self) -> Changes:
+        """What the save changed, for `context.apply` (nothing when no field changed)."""
+        if not self.created and not self.changed_fields:
+            return changes()
+        return changes(YOUTHS, ids={"youth": [self.youth_id]}, versions={"youth": self.version})
 
 
 def save_youth(
@@ -372,9 +380,7 @@ def save_youth(
     warnings = form.warnings(today)
     created = youth_id is None
     if created:
-        school = session.scalars(select(School).limit(1)).first()
-        if school is None:
-            raise UserError("Paramétrez d'abord l'établissement.")
+        require_school(session)
         youth = Youth(campaign_id=campaign.id, last_name="", pseudonym="", schooling=OriginalSchooling())
         session.add(youth)
     else:
@@ -451,11 +457,10 @@ def save_youth(
         youth.updated_at = utcnow()
     session.flush()
     if created:
-        school = session.scalars(select(School).limit(1)).one()
-        youth.pseudonym = pseudonym(school.secret, youth.ine, youth.id)
+        youth.pseudonym = pseudonym(require_school(session).secret, youth.ine, youth.id)
         audit.record(session, "create", "youth", youth.id)
     session.flush()
-    return SaveResult(youth.id, created, tuple(changed), warnings)
+    return SaveResult(youth.id, created, tuple(changed), warnings, youth.version)
 
 
 def _replace_representatives(youth: Youth, forms: list[RepresentativeForm]) -> bool:
@@ -510,20 +515,3 @@ def _replace_representatives(youth: Youth, forms: list[RepresentativeForm]) -> b
             )
         )
     return True
-
-
-def delete_youth(session: Session, youth_id: int) -> None:
-    youth = load_youth(session, youth_id)
-    audit.record(session, "delete", "youth", youth.id)
-    session.delete(youth)
-
-
-def last_attempts(session: Session, youth_id: int, limit: int = 20) -> list[ContactAttempt]:
-    return list(
-        session.scalars(
-            select(ContactAttempt)
-            .where(ContactAttempt.youth_id == youth_id)
-            .order_by(ContactAttempt.at.desc())
-            .limit(limit)
-        )
-    )

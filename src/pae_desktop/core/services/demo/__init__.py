@@ -25,6 +25,7 @@ from pae_desktop.core.scheme import default_scheme, scheme_of
 from pae_desktop.core.services.campaigns import MIN_YEAR, CampaignDates, create_campaign
 from pae_desktop.core.services.demo import funnel, people
 from pae_desktop.core.services.demo.phase1 import record_phase1
+from pae_desktop.core.services.school import get_school
 
 RESULTS_DAY = (7, 4)  # early July: the exam results (domain §3)
 LATE_WEEKS = 2  # a campaign under way shows youths reached in its last two weeks
@@ -86,7 +87,7 @@ def generate_demo(
     """Fill an empty database with the demonstration school as it stands on `today` (default: today): the last
     closed campaign and the current one, `students` youths each; with `year`, that campaign alone."""
     if (
-        session.scalars(select(School.id).limit(1)).first() is not None
+        get_school(session) is not None
         or session.scalars(select(Campaign.id).limit(1)).first() is not None
     ):
         raise UserError(
