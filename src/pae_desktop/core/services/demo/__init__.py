@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from pae_desktop.core import settings
 from pae_desktop.core.dates import french_date
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.models import Campaign, School, Youth
+from pae_desktop.core.models import Campaign, Youth
 from pae_desktop.core.scheme import default_scheme, scheme_of
 from pae_desktop.core.services.campaigns import MIN_YEAR, CampaignDates, create_campaign
 from pae_desktop.core.services.demo import funnel, people
