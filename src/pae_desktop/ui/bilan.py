@@ -35,7 +35,7 @@ from pae_desktop.core import indicators as ind
 from pae_desktop.core.models import OriginalSchooling, Youth
 from pae_desktop.core.vocabulary import ExitCategory
 from pae_desktop.ui.bilan_phase1 import Phase1Box
-from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.context import AUDIT, AppContext
 from pae_desktop.ui.tasks import run_task
 from pae_desktop.ui.widgets import show_error, show_info
 
@@ -376,11 +376,10 @@ class NetworkReportDialog(QDialog):
         report = self.report
 
         def work(progress):
-            from pae_desktop.commands.report import write_report
+            from pae_desktop.core.operations.exports import save_network_report
 
             progress(0, 1, "Écriture du fichier…")
-            write_report(report, fmt, path)
-            return path
+            return save_network_report(report, fmt, path).file
 
         run_on_gui(self, "Enregistrement de la consolidation…", work,
                  lambda p: show_info(self, f"Consolidation enregistrée : {p}"), lambda e: show_error(self, str(e)))
@@ -477,7 +476,8 @@ class BilanView(QWidget):
         self._stale = False
         self._generation = 0
         context.campaign_changed.connect(lambda _id: self.refresh())
-        context.data_changed.connect(lambda _topics: self.refresh())
+        # the report reads the facts, never the audit log: an export or a print alone changes nothing here
+        context.data_changed.connect(lambda topics: self.refresh() if topics - {AUDIT} else None)
         self.reload()
 
     def refresh(self) -> None:
@@ -637,21 +637,12 @@ class BilanView(QWidget):
         db = self.context.db
 
         def work(progress):
-            from pae_desktop.core.services.reporting import campaign_report
-            from pae_desktop.core.services.school import get_school
-            from pae_desktop.documents import layout
-            from pae_desktop.documents.bilan import build_bilan
+            from pae_desktop.core.operations.exports import export_report
 
-            progress(0, 2, "Calcul des indicateurs…")
-            with db.transaction() as session:
-                report, _rows = campaign_report(session, year)
-                progress(1, 2, "Mise en page du PDF…")
-                data = build_bilan(path, report, get_school(session), layout.DocumentOptions.from_session(session))
-                layout.record_print(session, "bilan", None, data, path)
-            return path
+            progress(0, 1, "Calcul des indicateurs et mise en page du PDF…")
+            return export_report(db, year, "pdf", path)
 
-        run_on_gui(self, "Bilan de campagne en PDF…", work,
-                 lambda p: show_info(self, f"Bilan enregistré : {p}"), lambda e: show_error(self, str(e)))
+        run_on_gui(self, "Bilan de campagne en PDF…", work, self._saved, lambda e: show_error(self, str(e)))
 
     def save_xlsx(self) -> None:
         year = self.campaign_year()
@@ -664,17 +655,16 @@ class BilanView(QWidget):
         db = self.context.db
 
         def work(progress):
-            from pae_desktop.core.services.reporting import campaign_report
-            from pae_desktop.io.report_xlsx import report_workbook, write
+            from pae_desktop.core.operations.exports import export_report
 
             progress(0, 1, "Calcul des indicateurs…")
-            with db.read() as session:
-                report, _rows = campaign_report(session, year)
-            write(path, report_workbook(report))
-            return path
+            return export_report(db, year, "xlsx", path)
 
-        run_on_gui(self, "Bilan de campagne en XLSX…", work,
-                 lambda p: show_info(self, f"Bilan enregistré : {p}"), lambda e: show_error(self, str(e)))
+        run_on_gui(self, "Bilan de campagne en XLSX…", work, self._saved, lambda e: show_error(self, str(e)))
+
+    def _saved(self, done) -> None:
+        self.context.apply(done)
+        show_info(self, f"Bilan enregistré : {done.file}")
 
     def ask_nominative(self) -> bool | None:
         """Pseudonymised unless the user explicitly chooses the nominative file; None: cancelled."""
@@ -726,18 +716,17 @@ class BilanView(QWidget):
         db = self.context.db
 
         def work(progress):
-            from pae_desktop.core.services.campaigns import require_campaign
-            from pae_desktop.io.foquale import export_campaign
+            from pae_desktop.core.operations.exports import export_foquale
 
             progress(0, 1, "Écriture du fichier…")
-            with db.transaction() as session:
-                count = export_campaign(session, require_campaign(session, year), path, nominative=nominative)
-            return count
+            return export_foquale(db, year, path, nominative=nominative)
+
+        def done(result) -> None:
+            self.context.apply(result)
+            show_info(self, f"Fichier FOQUALE {mode} enregistré : {path} ({result.count} jeunes).")
 
         mode = "nominatif (export inscrit au journal)" if nominative else "pseudonymisé"
-        run_on_gui(self, "Export du fichier FOQUALE…", work,
-                 lambda count: show_info(self, f"Fichier FOQUALE {mode} enregistré : {path} ({count} jeunes)."),
-                 lambda e: show_error(self, str(e)))
+        run_on_gui(self, "Export du fichier FOQUALE…", work, done, lambda e: show_error(self, str(e)))
 
     def consolidate(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
