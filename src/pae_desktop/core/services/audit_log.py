@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "anonymise": "Anonymisation",
     "erase": "Effacement",
     "purge": "Purge du journal",
+    "restore": "Restauration",
 }
 ENTITY_LABELS = {
     "youth": "Jeune",
@@ -31,6 +32,7 @@ ENTITY_LABELS = {
     "person": "Personne",
     "pathway": "Parcours",
     "interview": "Entretien",
+    "database": "Base de données",
 }
 
 
