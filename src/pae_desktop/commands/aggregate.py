@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 
 
-def _date(value: str) -> dt.date:
+def iso_date(value: str) -> dt.date:
     try:
         if len(value) != 10:
             raise ValueError
@@ -24,7 +24,7 @@ def add_parser(subparsers, parents) -> None:
     parser.add_argument("--format", required=True, choices=("json", "pdf", "xlsx"), help="format du bilan")
     parser.add_argument("-o", "--output", default=None, metavar="FICHIER", help="fichier à écrire")
     parser.add_argument(
-        "--deadline", type=_date, default=None, metavar="AAAA-MM-JJ", help="date cible des entretiens imposée"
+        "--deadline", type=iso_date, default=None, metavar="AAAA-MM-JJ", help="date cible des entretiens imposée"
     )
     parser.set_defaults(usage_error=parser.error)
 

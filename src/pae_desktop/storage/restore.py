@@ -148,11 +148,16 @@ def _safety_copy(db, live: Path, now: dt.datetime) -> Path | None:
 
 
 def open_file_database(
-    data_dir: str | os.PathLike | None = None, url: str | None = None, *, lock: bool = True
+    data_dir: str | os.PathLike | None = None,
+    url: str | None = None,
+    *,
+    lock: bool = True,
+    must_exist: bool | None = None,
 ):
     """The SQLite file of a data folder as a `Database`, without reading its schema or migrating it: a damaged
     or older file can still be backed up or replaced. `lock` takes the writer lock (a restore does; a backup,
-    which only reads, does not)."""
+    which only reads, does not). `must_exist` (by default: without the lock) refuses a folder without a
+    database; the preview of a restore accepts one."""
     from pae_desktop.storage.database import Database, database_url, make_engine
     from pae_desktop.storage.lock import WriterLock
 
@@ -168,7 +173,7 @@ def open_file_database(
         writer.acquire()
     try:
         file = Path(resolved.split("///", 1)[1])
-        if not lock and not file.is_file():
+        if (not lock if must_exist is None else must_exist) and not file.is_file():
             raise UserError(f"Aucune base de données dans {folder}.")
         passphrase = encryption.passphrase_for(file)
         if passphrase is not None:
