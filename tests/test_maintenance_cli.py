@@ -10,6 +10,7 @@ import pytest
 
 from pae_desktop.cli import main
 from pae_desktop.storage.backup import AUTO_PREFIX, automatic_backups
+from pae_desktop.storage.database import head_revision
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_check(demo_dir, capsys):
     sql(demo_dir, "UPDATE alembic_version SET version_num = '9999'")
     status, _out, err = run(capsys, "check", "--data-dir", str(demo_dir))
     assert status == 1 and "Schéma : ÉCHEC" in err and "plus récente" in err
-    sql(demo_dir, "UPDATE alembic_version SET version_num = '0001'")
+    sql(demo_dir, "UPDATE alembic_version SET version_num = ?", head_revision())
 
     sql(demo_dir, "ALTER TABLE youth DROP COLUMN notes")
     status, _out, err = run(capsys, "check", "--data-dir", str(demo_dir))

@@ -58,7 +58,11 @@ def test_an_erasure_done_since_the_backup_survives_the_restore(local_db, tmp_pat
     with local_db.read() as session:
         assert session.get(Youth, second) is None  # the deleted file does not come back
         anonymised = session.get(Youth, first)
-        assert anonymised.anonymised_at is not None and anonymised.ine == "" and anonymised.last_name == "ANONYMISÉ"
+        assert (
+            anonymised.anonymised_at is not None
+            and anonymised.ine == ""
+            and anonymised.last_name == "ANONYMISÉ"
+        )
     after = log(local_db)
     assert after[: len(before)] == before  # nothing lost, in the same order
     (restoration,) = after[len(before) :]

@@ -21,13 +21,17 @@ def add_parser(subparsers, parents) -> None:
         ),
     )
     parser.add_argument(
-        "--since", type=iso_date, default=None, metavar="AAAA-MM-JJ", help="les événements depuis ce jour inclus"
+        "--since",
+        type=iso_date,
+        default=None,
+        metavar="AAAA-MM-JJ",
+        help="les événements depuis ce jour inclus",
     )
     parser.add_argument(
         "--format",
         choices=("csv", "json"),
         default="csv",
-        help="csv (par défaut : UTF-8 avec BOM, « ; », pour un tableur) ou json ({\"evenements\": [...]})",
+        help='csv (par défaut : UTF-8 avec BOM, « ; », pour un tableur) ou json ({"evenements": [...]})',
     )
     parser.add_argument(
         "-o", "--output", default=None, metavar="FICHIER", help="fichier à écrire (sinon la sortie standard)"

@@ -28,7 +28,11 @@ def add_parser(subparsers, parents) -> None:
         "« document --id »)",
     )
     parser.add_argument(
-        "--campaign", type=int, default=None, metavar="N", help="campagne de la rentrée N (par défaut : toutes)"
+        "--campaign",
+        type=int,
+        default=None,
+        metavar="N",
+        help="campagne de la rentrée N (par défaut : toutes)",
     )
     parser.add_argument(
         "--anonymise", action="store_true", help="anonymise le dossier au lieu de le supprimer entièrement"

@@ -188,4 +188,3 @@ def open_file_database(
 def open_for_restore(data_dir: str | os.PathLike | None = None, url: str | None = None):
     """The database of a data folder, lock taken, without reading it: a damaged file can still be replaced."""
     return open_file_database(data_dir, url, lock=True)
-

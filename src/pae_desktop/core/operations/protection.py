@@ -47,11 +47,18 @@ def backup(db, destination: str | os.PathLike | None = None, *, now: dt.datetime
     try:
         with db.transaction() as session:
             audit.record(
-                session, "export", "database", nominative=True, detail=f"sauvegarde : {target}", staff_id=_staff(session)
+                session,
+                "export",
+                "database",
+                nominative=True,
+                detail=f"sauvegarde : {target}",
+                staff_id=_staff(session),
             )
     except Exception:  # a damaged database is still copied; the copy matters more than its record
         log.exception("Sauvegarde non inscrite au journal")
-        return changes(file=target, warnings=["La sauvegarde est faite, mais n'a pas pu être inscrite au journal."])
+        return changes(
+            file=target, warnings=["La sauvegarde est faite, mais n'a pas pu être inscrite au journal."]
+        )
     return changes(AUDIT, file=target)
 
 
@@ -109,10 +116,16 @@ def _replays(events: list[tuple]) -> list[Replay]:
     from pae_desktop.core.services.retention import ERASE_DELETED
     from pae_desktop.storage.restore import AUDIT_COLUMNS
 
-    action, entity, entity_id, detail = (AUDIT_COLUMNS.index(c) for c in ("action", "entity", "entity_id", "detail"))
+    action, entity, entity_id, detail = (
+        AUDIT_COLUMNS.index(c) for c in ("action", "entity", "entity_id", "detail")
+    )
     out = []
     for event in events:
-        if event[entity] == "youth" and event[entity_id] is not None and event[action] in ("erase", "anonymise"):
+        if (
+            event[entity] == "youth"
+            and event[entity_id] is not None
+            and event[action] in ("erase", "anonymise")
+        ):
             delete = event[action] == "erase" and (event[detail] or "").endswith(ERASE_DELETED)
             out.append(Replay(int(event[entity_id]), delete))
     return out
@@ -135,7 +148,9 @@ def plan_restore(db, source: str | os.PathLike, backup_passphrase: str | None = 
     key = _backup_key(db, source, backup_passphrase)
     plan = RestorePlan(inspect_backup(source, key))
     saved = read_audit_trail(source, key)
-    live = read_audit_trail(db.file, db.passphrase) if db.file is not None and Path(db.file).exists() else None
+    live = (
+        read_audit_trail(db.file, db.passphrase) if db.file is not None and Path(db.file).exists() else None
+    )
     plan.live_readable = live is not None
     if live is not None and saved is not None:
         if live.uai and saved.uai and live.uai != saved.uai:
@@ -174,13 +189,19 @@ def restore(
             "restore",
             "database",
             detail=(
-                f"sauvegarde du {taken:%d/%m/%Y à %H:%M} ({Path(source).name}) : " if taken else f"{Path(source).name} : "
+                f"sauvegarde du {taken:%d/%m/%Y à %H:%M} ({Path(source).name}) : "
+                if taken
+                else f"{Path(source).name} : "
             )
             + f"{len(plan.carried)} événement(s) du journal reporté(s), {len(replayed)} effacement(s) ou "
             "anonymisation(s) appliqué(s) à nouveau",
             staff_id=_staff(session),
         )
-    warnings = [] if plan.live_readable else ["Le journal de la base remplacée était illisible : il n'a pas été reporté."]
+    warnings = (
+        []
+        if plan.live_readable
+        else ["Le journal de la base remplacée était illisible : il n'a pas été reporté."]
+    )
     return changes(
         *ALL_TOPICS,
         ids={"audit_event": carried_ids, "youth": replayed},
@@ -307,7 +328,9 @@ def erasure_lines(session, youth_id: int, *, anonymise: bool) -> list[str]:
         ]
         held = ", ".join(f"{count} {label}" for count, label in counts)
         out.append(f"Suppression du dossier entier, avec tout ce qui s'y rattache : {held}.")
-    out.append("L'opération est inscrite au journal, sous le numéro interne du jeune, et ne peut pas être annulée.")
+    out.append(
+        "L'opération est inscrite au journal, sous le numéro interne du jeune, et ne peut pas être annulée."
+    )
     return out
 
 
