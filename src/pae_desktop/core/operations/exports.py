@@ -32,6 +32,20 @@ def campaign_year(db, year: int | None = None) -> int:
         return require_campaign(session, year).year
 
 
+def _nominative_export(session, campaign, what: str, written: Path, count: int) -> Changes:
+    """The audit event of a campaign's nominative export (in the export's transaction), and its Changes."""
+    audit.record(
+        session,
+        "export",
+        "campaign",
+        campaign.id,
+        nominative=True,
+        detail=f"{what}, campagne {campaign.year}, {count} jeunes : {written.name}",
+        staff_id=_staff(session),
+    )
+    return changes(AUDIT, ids={"campaign": [campaign.id]}, file=written, count=count)
+
+
 # --- FOQUALE -----------------------------------------------------------------------------------------------------
 
 
@@ -60,16 +74,7 @@ def export_foquale(db, year: int | None, target: str | Path, *, nominative: bool
         written = write_rows(path, rows, nominative=nominative)
         if not nominative:
             return changes(ids={"campaign": [campaign.id]}, file=written, count=len(rows))
-        audit.record(
-            session,
-            "export",
-            "campaign",
-            campaign.id,
-            nominative=True,
-            detail=f"Fichier FOQUALE nominatif, campagne {campaign.year}, {len(rows)} jeunes : {written.name}",
-            staff_id=_staff(session),
-        )
-    return changes(AUDIT, ids={"campaign": [campaign.id]}, file=written, count=len(rows))
+        return _nominative_export(session, campaign, "Fichier FOQUALE nominatif", written, len(rows))
 
 
 # --- the caseload --------------------------------------------------------------------------------------------------
@@ -95,16 +100,7 @@ def export_caseload(db, year: int | None, target: str | Path) -> Changes:
         else:
             data = encode_table(CASELOAD_HEADERS, rows)
         written = write_atomic(target, data)
-        audit.record(
-            session,
-            "export",
-            "campaign",
-            campaign.id,
-            nominative=True,
-            detail=f"Liste des jeunes, campagne {campaign.year}, {len(rows)} jeunes : {written.name}",
-            staff_id=_staff(session),
-        )
-    return changes(AUDIT, ids={"campaign": [campaign.id]}, file=written, count=len(rows))
+        return _nominative_export(session, campaign, "Liste des jeunes", written, len(rows))
 
 
 # --- the campaign report and the network's consolidation -------------------------------------------------------------
