@@ -399,13 +399,11 @@ def measure_pdf(db, work_dir: Path, repeat: int) -> dict:
 
 def export_work(db, year: int, path: Path) -> Callable:
     def work(progress=None):
-        from pae_desktop.core.services.campaigns import require_campaign
-        from pae_desktop.io.foquale import export_campaign
+        from pae_desktop.core.operations.exports import export_foquale
 
         if progress is not None:
             progress(0, 1, "Écriture du fichier…")
-        with db.transaction() as session:
-            return export_campaign(session, require_campaign(session, year), path)
+        return export_foquale(db, year, path).count
 
     return work
 

@@ -8,8 +8,8 @@ import pytest
 
 from foquale_rows import UAI_A, UAI_B, campaign_a, interviewed, row
 from pae_desktop.core import indicators
+from pae_desktop.core.operations.exports import export_foquale
 from pae_desktop.core.services import consolidation
-from pae_desktop.core.services.campaigns import require_campaign
 from pae_desktop.core.services.reporting import campaign_report
 from pae_desktop.io import foquale
 
@@ -100,8 +100,7 @@ def test_every_problem_of_every_file_listed(tmp_path):
 def test_round_trip_demo_campaign(demo_db, tmp_path):
     """Export the demo campaign's CSV, consolidate it alone: the same indicators as the campaign's report."""
     target = tmp_path / "demo.csv"
-    with demo_db.transaction() as session:
-        foquale.export_campaign(session, require_campaign(session), target)
+    export_foquale(demo_db, None, target)
     with demo_db.read() as session:
         report, _rows = campaign_report(session)
     network = consolidation.consolidate([target])

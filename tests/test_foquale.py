@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from foquale_rows import UAI_A, campaign_a, interviewed, row
 from pae_desktop.core.models import AuditEvent
-from pae_desktop.core.services.campaigns import require_campaign
+from pae_desktop.core.operations.exports import export_foquale
 from pae_desktop.core.services.reporting import COLUMNS
 from pae_desktop.io import foquale
 
@@ -192,8 +192,7 @@ def test_file_name():
 
 def test_export_pseudonymised_by_default(demo_db, tmp_path):
     target = tmp_path / "pseudo.csv"
-    with demo_db.transaction() as session:
-        count = foquale.export_campaign(session, require_campaign(session), target)
+    count = export_foquale(demo_db, None, target).count
     back = foquale.read_file(target)
     assert back.problems == [] and len(back.rows) == count == 150
     assert all(
@@ -207,8 +206,7 @@ def test_export_pseudonymised_by_default(demo_db, tmp_path):
 
 def test_export_nominative_is_audited(demo_db, tmp_path):
     target = tmp_path / "nominatif.csv"
-    with demo_db.transaction() as session:
-        foquale.export_campaign(session, require_campaign(session), target, nominative=True)
+    export_foquale(demo_db, None, target, nominative=True)
     back = foquale.read_file(target)
     assert back.problems == []
     assert all(r["nom"] and r["prenom"] and " " not in r["prenom"] for r in back.rows)

@@ -26,6 +26,7 @@ from pae_desktop.core.models import (
     School,
     Youth,
 )
+from pae_desktop.core.operations.exports import export_foquale
 from pae_desktop.core.scheme import AVENIRPRO, PAE, with_values
 from pae_desktop.core.services import consolidation
 from pae_desktop.core.services.campaigns import ensure_campaign, require_campaign
@@ -116,8 +117,7 @@ def two_campaigns(school_db):
 
 
 def export(db, year, path):
-    with db.transaction() as session:
-        foquale.export_campaign(session, require_campaign(session, year), path)
+    export_foquale(db, year, path)
     return foquale.read_file(path)
 
 

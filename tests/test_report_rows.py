@@ -24,6 +24,7 @@ from pae_desktop.core.models import (
     SlotBooking,
     Youth,
 )
+from pae_desktop.core.operations.exports import export_foquale
 from pae_desktop.core.services.campaigns import require_campaign
 from pae_desktop.core.services.reporting import (
     COLUMNS,
@@ -225,7 +226,7 @@ def test_nominative_columns_and_protection(school_db, tmp_path):
     with school_db.transaction() as session:
         campaign = require_campaign(session, 2025)
         rows = dict(foquale_rows(session, campaign, nominative=True))
-        foquale.export_campaign(session, campaign, tmp_path / "n.csv", nominative=True)
+    export_foquale(school_db, 2025, tmp_path / "n.csv", nominative=True)
     full = rows[full_id]
     assert (full["ine"], full["nom"], full["prenom"], full["date_naissance"]) == (
         "123456789AB",

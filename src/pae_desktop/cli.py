@@ -13,7 +13,20 @@ import sys
 from pae_desktop import __version__
 
 # Modules of `pae_desktop.commands`, in the order of `--help` (`import` is a keyword: its module is `import_`).
-COMMANDS = ("demo", "import_", "export", "report", "aggregate", "backup", "restore", "check", "purge", "document")
+COMMANDS = (
+    "demo",
+    "import_",
+    "export",
+    "report",
+    "aggregate",
+    "backup",
+    "restore",
+    "check",
+    "purge",
+    "erase",
+    "audit",
+    "document",
+)
 
 
 class FrenchParser(argparse.ArgumentParser):

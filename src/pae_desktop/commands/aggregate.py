@@ -27,7 +27,7 @@ def add_parser(subparsers, parents) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pae_desktop.commands import say
-    from pae_desktop.commands.report import write_report
+    from pae_desktop.core.operations.exports import report_data, save_network_report
     from pae_desktop.core.services.consolidation import InvalidFiles, consolidate
 
     if args.format != "json" and args.output is None:
@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"{problem.file}, ligne {problem.line}, colonne {problem.column or '-'} : {problem.message}", file=sys.stderr)
         return 1
-    write_report(report, args.format, args.output)
-    if args.output:
-        say(f"Consolidation de {len(args.files)} fichier(s) écrite : {args.output}")
+    if args.output is None:
+        sys.stdout.write(report_data(report, "json").decode("utf-8"))
+        return 0
+    save_network_report(report, args.format, args.output)
+    say(f"Consolidation de {len(args.files)} fichier(s) écrite : {args.output}")
     return 0

@@ -19,20 +19,23 @@ def add_parser(subparsers, parents) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pae_desktop.storage.backup import inspect_backup, manual_backup, open_file_database
+    from pae_desktop.core.operations.protection import backup
+    from pae_desktop.storage.backup import inspect_backup, open_file_database
 
     # A backup only reads the database: no lock (the backup API gives a consistent copy anyway), and no
     # schema check, so that a database waiting for an upgrade, or a damaged one, can still be copied.
     db = open_file_database(args.data_dir, args.database_url, lock=False)
     try:
         _lock_if_free(db)  # then the copy is recorded in the audit log, as an export of nominative data
-        target = manual_backup(db, args.output)
-        preview = inspect_backup(target, db.passphrase)
+        done = backup(db, args.output)
+        preview = inspect_backup(done.file, db.passphrase)
     finally:
         db.close()
-    say(f"Sauvegarde écrite : {target}")
+    say(f"Sauvegarde écrite : {done.file}")
     for line in preview.lines()[1:]:
         say(f"  {line}")
+    for warning in done.warnings:
+        say(warning)
     return 0
 
 

@@ -19,7 +19,9 @@ def add_parser(subparsers, parents) -> None:
         "--nominative", action="store_true", help="remplit les colonnes nominatives (export inscrit au journal)"
     )
     foquale.add_argument("-o", "--output", required=True, metavar="FICHIER.csv", help="fichier (ou dossier) à écrire")
-    caseload = kinds.add_parser("caseload", parents=parents, help="liste des jeunes de la campagne (XLSX ou CSV)")
+    caseload = kinds.add_parser(
+        "caseload", parents=parents, help="liste nominative des jeunes de la campagne (XLSX ou CSV, export inscrit au journal)"
+    )
     caseload.add_argument("--campaign", type=int, default=None, metavar="N", help="campagne de la rentrée N")
     caseload.add_argument("-o", "--output", required=True, metavar="FICHIER.xlsx|FICHIER.csv", help="fichier à écrire")
     caseload.set_defaults(usage_error=caseload.error)
@@ -32,49 +34,34 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _foquale(args: argparse.Namespace) -> int:
-    from pae_desktop.core.services.campaigns import require_campaign
-    from pae_desktop.core.services.school import get_school
-    from pae_desktop.io import foquale
+    from pae_desktop.core.operations.exports import export_foquale
     from pae_desktop.storage.database import open_database
 
-    target = Path(args.output)
     # Only a nominative export writes (to the audit log): a pseudonymised one takes no lock.
     db = open_database(args.data_dir, args.database_url, write=args.nominative, create=False)
     try:
-        with db.transaction() as session:
-            campaign = require_campaign(session, args.campaign)
-            school = get_school(session)
-            if target.is_dir():
-                target = target / foquale.file_name(school.uai if school else "", campaign.year)
-            count = foquale.export_campaign(session, campaign, target, nominative=args.nominative)
+        done = export_foquale(db, args.campaign, Path(args.output), nominative=args.nominative)
     finally:
         db.close()
     mode = "nominatif (inscrit au journal)" if args.nominative else "pseudonymisé"
-    say(f"Fichier FOQUALE {mode} écrit : {target} ({count} jeune{'s' if count > 1 else ''}).")
+    count = done.count
+    say(f"Fichier FOQUALE {mode} écrit : {done.file} ({count} jeune{'s' if count > 1 else ''}).")
     return 0
 
 
 def _caseload(args: argparse.Namespace) -> int:
-    from pae_desktop.core.services.reporting import CASELOAD_HEADERS, caseload_table
-    from pae_desktop.io.foquale import encode_table, write_atomic
+    from pae_desktop.core.operations.exports import CASELOAD_SUFFIXES, campaign_year, export_caseload
     from pae_desktop.storage.database import open_database
 
     target = Path(args.output)
-    suffix = target.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
+    if target.suffix.lower() not in CASELOAD_SUFFIXES:
         args.usage_error("le fichier de sortie doit se terminer par .xlsx ou .csv")
-    db = open_database(args.data_dir, args.database_url, write=False, create=False)
+    # Names, classes and stages: a nominative export, written to the audit log (the command takes the lock).
+    db = open_database(args.data_dir, args.database_url, create=False)
     try:
-        with db.read() as session:
-            year, rows = caseload_table(session, args.campaign)
+        year = campaign_year(db, args.campaign)
+        done = export_caseload(db, year, target)
     finally:
         db.close()
-    if suffix == ".xlsx":
-        from pae_desktop.io.report_xlsx import table_workbook
-
-        data = table_workbook(f"Jeunes {year}", CASELOAD_HEADERS, rows)
-    else:
-        data = encode_table(CASELOAD_HEADERS, rows)
-    write_atomic(target, data)
-    say(f"Liste des jeunes de la campagne {year} écrite : {target} ({len(rows)} jeunes).")
+    say(f"Liste des jeunes de la campagne {year} écrite : {done.file} ({done.count} jeunes, inscrite au journal).")
     return 0

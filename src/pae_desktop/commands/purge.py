@@ -18,7 +18,8 @@ def add_parser(subparsers, parents) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pae_desktop.core.services.retention import apply_retention, plan_retention
+    from pae_desktop.core.operations.protection import purge
+    from pae_desktop.core.services.retention import plan_retention
     from pae_desktop.storage.database import open_database
 
     apply = args.yes and not args.dry_run
@@ -33,12 +34,11 @@ def run(args: argparse.Namespace) -> int:
         if not apply:
             say("Rien n'a été modifié." + ("" if args.dry_run else " Relancez avec --yes pour appliquer."))
             return 0
-        with db.transaction() as session:
-            plan = plan_retention(session, plan.today)
-            result = apply_retention(session, plan)
+        done = purge(db, plan.today)
     finally:
         db.close()
     say(
-        f"{result.anonymised} jeune(s) anonymisé(s), {result.audit_purged} entrée(s) du journal supprimée(s)."
+        f"{done.count} jeune(s) anonymisé(s), "
+        f"{len(done.ids.get('audit_event', ()))} entrée(s) du journal supprimée(s)."
     )
     return 0

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pae_desktop.core.errors import UserError
+from pae_desktop.core.foquale_spec import COLUMNS, NOMINATIVE_COLUMNS, PHASE1_COLUMNS
 from pae_desktop.core.identity import uai_error
-from pae_desktop.core.services.foquale_scheme import PHASE1_COLUMNS
-from pae_desktop.core.services.reporting import COLUMNS, NOMINATIVE_COLUMNS
 from pae_desktop.core.vocabulary import (
     EXIT_DETAILS,
     Decision,
@@ -184,31 +183,11 @@ def file_name(uai: str, campagne: int, today: dt.date | None = None) -> str:
     return f"PAE_{uai}_{campagne}_{(today or dt.date.today()):%Y%m%d}.csv"
 
 
-def write_rows(path: str | Path, rows: Iterable[Mapping[str, str]]) -> Path:
-    return write_atomic(path, encode(rows))
-
-
-def export_campaign(session, campaign, path: str | Path, *, nominative: bool = False) -> int:
-    """Write the campaign's FOQUALE file; a nominative export is recorded in the audit log. Returns the rows."""
-    from pae_desktop.core import audit
-    from pae_desktop.core.services.reporting import foquale_rows
-
-    rows = [row for _id, row in foquale_rows(session, campaign, nominative=nominative)]
+def write_rows(path: str | Path, rows: Iterable[Mapping[str, str]], *, nominative: bool = True) -> Path:
+    """Write the rows; unless `nominative`, the columns naming a person are left empty whatever the rows hold."""
     if not nominative:
-        for row in rows:
-            for column in NOMINATIVE_COLUMNS:
-                row[column] = ""
-    target = write_rows(path, rows)
-    if nominative:
-        audit.record(
-            session,
-            "export",
-            "campaign",
-            campaign.id,
-            nominative=True,
-            detail=f"Fichier FOQUALE nominatif, campagne {campaign.year}, {len(rows)} jeunes : {target.name}",
-        )
-    return len(rows)
+        rows = ({**row, **dict.fromkeys(NOMINATIVE_COLUMNS, "")} for row in rows)
+    return write_atomic(path, encode(rows))
 
 
 # --- reading ----------------------------------------------------------------------------------------------

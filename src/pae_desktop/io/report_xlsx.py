@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from pae_desktop.core import indicators as ind
@@ -246,9 +245,3 @@ def table_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[A
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def write(path: str | Path, data: bytes) -> Path:
-    from pae_desktop.io.foquale import write_atomic
-
-    return write_atomic(path, data)

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -100,8 +99,8 @@ def manual_backup(
 ) -> Path:
     """A backup to a chosen file or folder (a USB key); by default into `sauvegardes/`. Never rotated.
 
-    A copy of every file is an export of nominative data: when `db` holds the writer lock, the audit log
-    records it (a command run while the window holds the lock copies without recording).
+    The copy only: a backup is an export of nominative data, recorded in the audit log by the operation that
+    makes it (`core.operations.protection.backup`).
     """
     now = now or dt.datetime.now()
     live = _live_file(db)
@@ -120,19 +119,7 @@ def manual_backup(
         sqlite_copy(live, target, db.passphrase, kind="manuelle", taken_at=now)
     except OSError as error:
         raise UserError(f"Impossible d'écrire la sauvegarde {target} : {error.strerror or error}.") from error
-    if db.lock is not None and db.lock.held:
-        _record_export(db, target)
     return target
-
-
-def _record_export(db, target: Path) -> None:
-    from pae_desktop.core import audit
-
-    try:
-        with db.transaction() as session:
-            audit.record(session, "export", "database", nominative=True, detail=f"sauvegarde : {target}")
-    except Exception:  # a damaged database is still copied; the copy matters more than its record
-        log.exception("Sauvegarde non inscrite au journal")
 
 
 # --- automatic backups and their rotation ------------------------------------------------------------------------
@@ -473,214 +460,24 @@ def startup_check(db) -> str | None:
     )
 
 
-# --- restore -------------------------------------------------------------------------------------------------------
+# Names that moved to `storage.restore` and `storage.check` stay importable from here (read when first asked,
+# so that neither module imports the other at load time).
+_MOVED = {
+    "AUDIT_COLUMNS": "restore",
+    "AuditTrail": "restore",
+    "read_audit_trail": "restore",
+    "RestoreResult": "restore",
+    "restore_backup": "restore",
+    "open_file_database": "restore",
+    "open_for_restore": "restore",
+    "CheckReport": "check",
+    "check_database": "check",
+}
 
 
-@dataclass(frozen=True)
-class RestoreResult:
-    preview: BackupPreview
-    safety_copy: Path | None
+def __getattr__(name: str):
+    if name in _MOVED:
+        import importlib
 
-
-def restore_backup(
-    db, source: str | os.PathLike, *, backup_passphrase: str | None = None, now: dt.datetime | None = None
-) -> RestoreResult:
-    """Replace the open database `db` (its lock held) by a backup, after backing the current one up.
-
-    Refused, the database unchanged, when the backup is unreadable, damaged or of a newer schema. The new file
-    is prepared beside the live one and swapped in atomically; an older schema is then upgraded (with its own
-    copy first, by `storage.database.migrate`). The restored database keeps the current encryption.
-    """
-    from pae_desktop.storage.database import migrate
-
-    live = _live_file(db)
-    if db.lock is None or not db.lock.held:
-        raise UserError("La base doit être ouverte en écriture pour restaurer une sauvegarde.")
-    source = Path(source).expanduser()
-    if source.exists() and live.exists() and source.resolve() == live.resolve():
-        raise UserError("Ce fichier est la base de données elle-même : choisissez une sauvegarde.")
-    key = backup_passphrase if backup_passphrase is not None else db.passphrase
-    preview = inspect_backup(source, key if encryption.is_encrypted(source) else None)
-    if preview.compatibility() == "newer":
-        raise UserError(
-            f"Cette sauvegarde vient d'une version plus récente de PAE Desktop (schéma {preview.revision}) : "
-            "installez la dernière version de l'application pour la restaurer. Rien n'a été modifié."
-        )
-    if not preview.sound:
-        raise UserError(
-            "Cette sauvegarde est endommagée ("
-            + "; ".join(preview.problems[:3])
-            + ") : choisissez-en une autre."
-            " Rien n'a été modifié."
-        )
-    now = (now or dt.datetime.now()).replace(microsecond=0)
-    safety = _safety_copy(db, live, now)
-    staged = live.with_name(live.name + ".restauration")
-    staged.unlink(missing_ok=True)
-    source_key = key if preview.encrypted else None
-    try:
-        if source_key == db.passphrase:
-            sqlite_copy(source, staged, source_key)
-        else:
-            encryption.export_database(source, source_key, staged, db.passphrase)
-        connection = encryption.connect(staged, db.passphrase)
-        try:
-            connection.execute(f"DROP TABLE IF EXISTS {INFO_TABLE}")
-            connection.commit()
-        finally:
-            connection.close()
-        db.engine.dispose()
-        encryption.replace_database_file(live, staged)
-    finally:
-        staged.unlink(missing_ok=True)
-    db.engine.dispose()
-    migrate(db)
-    return RestoreResult(preview, safety)
-
-
-def _safety_copy(db, live: Path, now: dt.datetime) -> Path | None:
-    """The current database backed up before a restore; a damaged one is copied byte for byte."""
-    if not live.exists():
-        return None
-    target = backup_dir(db.data_dir) / f"avant-restauration-{now:{STAMP}}.db"
-    try:
-        return sqlite_copy(live, target, db.passphrase, kind="avant-restauration", taken_at=now)
-    except Exception:  # a damaged database: keep its bytes, write-ahead log included
-        db.engine.dispose()
-        shutil.copy2(live, target)
-        wal = Path(f"{live}-wal")
-        if wal.exists():
-            shutil.copy2(wal, Path(f"{target}-wal"))
-        paths.make_private(target)
-        return target
-
-
-def open_file_database(
-    data_dir: str | os.PathLike | None = None, url: str | None = None, *, lock: bool = True
-):
-    """The SQLite file of a data folder as a `Database`, without reading its schema or migrating it: a damaged
-    or older file can still be backed up or replaced. `lock` takes the writer lock (a restore does; a backup,
-    which only reads, does not)."""
-    from pae_desktop.storage.database import Database, database_url, make_engine
-    from pae_desktop.storage.lock import WriterLock
-
-    folder = paths.ensure_private_dir(paths.resolve_data_dir(data_dir))
-    resolved = database_url(folder, url)
-    if not resolved.startswith("sqlite") or "///" not in resolved:
-        raise UserError(
-            "Les sauvegardes de l'application ne concernent qu'une base SQLite sur fichier : "
-            "une base sur serveur se sauvegarde et se restaure avec les outils du serveur."
-        )
-    writer = WriterLock(folder / paths.LOCK_FILE) if lock else None
-    if writer is not None:
-        writer.acquire()
-    try:
-        file = Path(resolved.split("///", 1)[1])
-        if not lock and not file.is_file():
-            raise UserError(f"Aucune base de données dans {folder}.")
-        passphrase = encryption.passphrase_for(file)
-        if passphrase is not None:
-            encryption.connect(file, passphrase).close()  # a wrong passphrase stops here
-        return Database(folder, resolved, make_engine(resolved, passphrase), writer, passphrase=passphrase)
-    except BaseException:
-        if writer is not None:
-            writer.release()
-        raise
-
-
-def open_for_restore(data_dir: str | os.PathLike | None = None, url: str | None = None):
-    """The database of a data folder, lock taken, without reading it: a damaged file can still be replaced."""
-    return open_file_database(data_dir, url, lock=True)
-
-
-# --- `pae-desktop check` ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class CheckReport:
-    """The integrity and the schema of a database, as `pae-desktop check` prints them."""
-
-    location: str
-    integrity: list[str] | None  # None: not a SQLite file (a server checks its own pages)
-    revision: str | None
-    head: str
-    schema_problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.integrity and not self.schema_problems
-
-    def lines(self) -> list[str]:
-        out = [f"Base : {self.location}"]
-        if self.integrity is None:
-            out.append("Intégrité : non vérifiée (base sur serveur)")
-        elif self.integrity:
-            out.append("Intégrité : ÉCHEC — " + "; ".join(self.integrity[:10]))
-        else:
-            out.append("Intégrité : correcte")
-        if self.schema_problems:
-            out.append(
-                f"Schéma : ÉCHEC (version {self.revision or 'aucune'}) — " + "; ".join(self.schema_problems)
-            )
-        else:
-            out.append(f"Schéma : à jour (version {self.revision})")
-        return out
-
-
-def check_database(data_dir: str | os.PathLike | None = None, url: str | None = None) -> CheckReport:
-    """`PRAGMA integrity_check`, then the schema: its revision and every table and column of the model."""
-    from sqlalchemy import inspect as sa_inspect
-
-    from pae_desktop.core.models import Base
-    from pae_desktop.storage.database import current_revision, database_url, known_revisions, make_engine
-
-    folder = paths.resolve_data_dir(data_dir)
-    resolved = database_url(folder, url)
-    passphrase = None
-    integrity: list[str] | None = None
-    location = resolved
-    if resolved.startswith("sqlite") and "///" in resolved:
-        file = Path(resolved.split("///", 1)[1])
-        location = str(file)
-        if not file.is_file():
-            raise UserError(f"Aucune base de données dans {folder}.")
-        passphrase = encryption.passphrase_for(file)
-        integrity = integrity_problems(file, passphrase, full=True)
-    known = known_revisions()
-    report = CheckReport(location, integrity, None, known[-1])
-    engine = make_engine(resolved, passphrase)
-    try:
-        try:
-            report.revision = current_revision(engine)
-        except Exception as error:
-            report.schema_problems.append(f"illisible ({error})")
-            return report
-        if report.revision is None:
-            report.schema_problems.append("base vide, aucune version de schéma")
-        elif report.revision == "unknown":
-            report.schema_problems.append(
-                "des tables mais aucune version de schéma : ce n'est pas une base PAE Desktop"
-            )
-        elif report.revision not in known:
-            report.schema_problems.append(
-                "version plus récente que l'application : installez la dernière version"
-            )
-        elif report.revision != known[-1]:
-            report.schema_problems.append(
-                f"version {report.revision} antérieure à {known[-1]} : ouvrez la base une fois avec l'application"
-            )
-        else:
-            with engine.connect() as connection:
-                inspector = sa_inspect(connection)
-                tables = set(inspector.get_table_names())
-                for table in Base.metadata.sorted_tables:
-                    if table.name not in tables:
-                        report.schema_problems.append(f"table manquante : {table.name}")
-                        continue
-                    present = {c["name"] for c in inspector.get_columns(table.name)}
-                    for column in table.columns:
-                        if column.name not in present:
-                            report.schema_problems.append(f"colonne manquante : {table.name}.{column.name}")
-    finally:
-        engine.dispose()
-    return report
+        return getattr(importlib.import_module(f"pae_desktop.storage.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

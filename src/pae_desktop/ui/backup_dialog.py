@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
+from pae_desktop.core.operations import protection
 from pae_desktop.storage import backup as backups
 from pae_desktop.storage import paths
 from pae_desktop.ui.context import AppContext
@@ -45,9 +45,14 @@ def _error(parent: QWidget | None, error: BaseException) -> None:
         QMessageBox.critical(parent, "PAE Desktop", f"L'opération a échoué : {error}")
 
 
-def confirm_restore(parent: QWidget | None, preview: backups.BackupPreview) -> bool:
-    """Show what the backup holds and ask; refusals (newer schema, damaged) are said and answered «non»."""
-    text = "\n".join(preview.lines())
+def confirm_restore(parent: QWidget | None, plan) -> bool:
+    """Show what the backup holds and what becomes of the audit trail (a `RestorePlan`), and ask; refusals
+    (another school, newer schema, damaged) are said and answered «non»."""
+    preview = plan.preview
+    text = "\n".join(plan.lines()[:-1] if plan.refusal else plan.lines())
+    if plan.other_school:
+        QMessageBox.warning(parent, "Restaurer une sauvegarde", text + "\n\n" + plan.other_school)
+        return False
     if preview.compatibility() == "newer":
         QMessageBox.warning(
             parent,
@@ -155,14 +160,17 @@ class BackupDialog(QDialog):
             return
         db = self.context.db
 
-        def done(target: Path) -> None:
+        def done(result) -> None:
             self.reload()
-            QMessageBox.information(self, "Sauvegarde", f"Sauvegarde écrite : {target}")
+            self.context.apply(result)
+            QMessageBox.information(
+                self, "Sauvegarde", "\n".join((f"Sauvegarde écrite : {result.file}", *result.warnings))
+            )
 
         run_task(
             self,
             "Sauvegarde en cours…",
-            lambda _progress: backups.manual_backup(db, folder),
+            lambda _progress: protection.backup(db, folder),
             done,
             lambda error: _error(self, error),
         )
@@ -185,33 +193,29 @@ class BackupDialog(QDialog):
     def restore(self, file: Path) -> None:
         db = self.context.db
         try:
-            preview = backups.inspect_backup(
-                file, db.passphrase if backups.encryption.is_encrypted(file) else None
-            )
+            plan = protection.plan_restore(db, file)
         except UserError as error:
             _error(self, error)
             return
-        if not confirm_restore(self, preview):
+        if not confirm_restore(self, plan):
             return
 
-        def done(result: backups.RestoreResult) -> None:
+        def done(result) -> None:
             self.reload()
-            self.context.changed()
-            QMessageBox.information(
-                self,
-                "Restauration",
-                "La sauvegarde a été restaurée."
-                + (
-                    f"\nL'ancienne base a été sauvegardée dans {result.safety_copy}."
-                    if result.safety_copy
-                    else ""
-                ),
+            self.context.apply(result)
+            lines = ["La sauvegarde a été restaurée."]
+            if result.file:
+                lines.append(f"L'ancienne base a été sauvegardée dans {result.file}.")
+            lines.append(
+                f"Journal conservé : {result.count} événement(s) reporté(s), "
+                f"{len(result.ids.get('youth', ()))} effacement(s) ou anonymisation(s) appliqué(s) à nouveau."
             )
+            QMessageBox.information(self, "Restauration", "\n".join((*lines, *result.warnings)))
 
         run_task(
             self,
             "Restauration en cours…",
-            lambda _progress: backups.restore_backup(db, file),
+            lambda _progress: protection.restore(db, file),
             done,
             lambda error: _error(self, error),
         )
@@ -224,7 +228,7 @@ def run_startup_maintenance(window: QWidget, context: AppContext, today: dt.date
     """After the window is shown: `quick_check`, then the automatic backup, then the retention scan, in the
     background; a damaged database is reported with the way to the last good backup, due retention shown for
     confirmation."""
-    from pae_desktop.core.services.retention import apply_retention, plan_retention
+    from pae_desktop.core.services.retention import plan_retention
 
     db = context.db
 
@@ -258,13 +262,7 @@ def run_startup_maintenance(window: QWidget, context: AppContext, today: dt.date
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        with db.transaction() as session:
-            apply_retention(
-                session,
-                plan_retention(session, plan.today),
-                staff_id=settings.get(session, settings.CURRENT_STAFF_ID),
-            )
-        context.changed()
+        context.apply(protection.purge(db, plan.today))
 
     run_task(
         window, "Vérification de la base et sauvegarde…", work, done, lambda error: _error(window, error)

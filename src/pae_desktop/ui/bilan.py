@@ -1,20 +1,18 @@
-"""The «Bilan» tab: the campaign's indicators beside the académie's and earlier campaigns, charts, drill-down, exports."""
+"""The «Bilan» tab: the campaign's indicators beside the académie's and earlier campaigns, charts, drill-down, exports.
 
-# Charts are drawn with QPainter: QtCharts lives in PySide6-Addons (about 150 MB more to install and ship) for
-# a few bar charts that fit in a hundred lines here.
+The charts live in `ui/bilan_charts.py`, the dialogs in `ui/bilan_dialogs.py`; their names stay importable here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -33,41 +31,30 @@ from sqlalchemy import select
 
 from pae_desktop.core import indicators as ind
 from pae_desktop.core.models import OriginalSchooling, Youth
-from pae_desktop.core.vocabulary import ExitCategory
-from pae_desktop.ui.bilan_phase1 import Phase1Box
-from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.tasks import run_task
-from pae_desktop.ui.widgets import show_error, show_info
-
-SCHOOL = QColor("#1F4E79")
-ACADEMIE = QColor("#E0A040")
-PREVIOUS = QColor("#9DB7D5")
-GRID = QColor("#C9D6E3")
-
-FUNNEL = ("effectif", "informes", "contactes", "entretiens_acceptes", "entretiens_realises", "engages", "parcours")
-COMPARED = (
-    ("taux_acceptation_entretien", "Acceptation"),
-    ("taux_engagement", "Engagement"),
-    ("part_diplomes_parcours", "Diplômés"),
-    ("part_entretiens_avec_ml", "Avec la ML"),
-    ("part_entretiens_avant_echeance", "Avant la date cible"),
-    ("part_parcours_partenariaux", "Partenariaux"),
-    ("part_parcours_mono_module", "Un seul module"),
-    ("taux_abandon", "Abandon"),
+from pae_desktop.ui.bilan_charts import (  # noqa: F401 - re-exported
+    ACADEMIE,
+    COMPARED,
+    EXITS,
+    FUNNEL,
+    GRID,
+    PREVIOUS,
+    SCHOOL,
+    BarChart,
+    FunnelChart,
+    percent,
+    value_text,
 )
-EXITS = tuple((f"sorties.{c}", ExitCategory.label_of(c)) for c in ind.EXIT_CATEGORIES)
-
-
-def percent(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}".replace(".", ",") + "\u202f%"
-
-
-def value_text(key: str, value) -> str:
-    if value is None:
-        return "—"
-    return percent(value) if ind.is_rate(key) else f"{value:,}".replace(",", "\u202f")
+from pae_desktop.ui.bilan_dialogs import (  # noqa: F401 - re-exported
+    NetworkReportDialog,
+    YouthListDialog,
+    academie_text,
+    problems_text,
+    run_on_gui,
+    with_suffix,
+)
+from pae_desktop.ui.bilan_phase1 import Phase1Box
+from pae_desktop.ui.context import AUDIT, AppContext
+from pae_desktop.ui.widgets import show_error, show_info
 
 
 def population_of(key: str) -> str | None:
@@ -105,307 +92,6 @@ def load_report(db, year: int) -> LoadedReport:
             )
         }
     return LoadedReport(report, keyed, names)
-
-
-class _GuiCall(QObject):
-    """Runs a callback on the GUI thread whichever thread calls `call` (queued through a signal).
-
-    `ui.tasks.run_in_thread` hands plain functions to a signal emitted by its worker, so they run on the
-    worker's thread; widgets must only be touched from the GUI thread.
-    """
-
-    called = Signal(object, object)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.called.connect(self._run)
-
-    @Slot(object, object)
-    def _run(self, callback, value) -> None:
-        callback(value)
-
-    def wrap(self, callback):
-        return lambda value: self.called.emit(callback, value)
-
-
-def run_on_gui(owner: QWidget, title: str, work, on_done, on_error) -> None:
-    """`ui.tasks.run_task` with its callbacks brought back to the GUI thread."""
-    call = owner.findChild(_GuiCall, "", Qt.FindChildOption.FindDirectChildrenOnly) or _GuiCall(owner)
-    run_task(owner, title, work, call.wrap(on_done), call.wrap(on_error))
-
-
-# --- charts ---------------------------------------------------------------------------------------------
-
-
-class FunnelChart(QWidget):
-    """Horizontal bars from the census to the pathways; a click on a bar emits its population key."""
-
-    clicked = Signal(str)
-    BAR, GAP, LABEL = 22, 8, 190
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.counts: dict[str, int] = {}
-        self.setMinimumHeight(len(FUNNEL) * (self.BAR + self.GAP) + 10)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setAccessibleName("Entonnoir du repérage au parcours")
-        self.setToolTip("Cliquez sur une barre pour voir les jeunes concernés")
-
-    def set_counts(self, counts: dict[str, int]) -> None:
-        self.counts = counts
-        self.setAccessibleDescription(
-            ", ".join(f"{ind.POPULATION[k].label} : {counts.get(k, 0)}" for k in FUNNEL)
-        )
-        self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(600, self.minimumHeight())
-
-    def bar_at(self, y: float) -> str | None:
-        index = int((y - 5) // (self.BAR + self.GAP))
-        return FUNNEL[index] if 0 <= index < len(FUNNEL) else None
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802
-        key = self.bar_at(event.position().y())
-        if key is not None:
-            self.clicked.emit(key)
-
-    def paintEvent(self, _event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        total = self.counts.get("effectif", 0)
-        usable = max(self.width() - self.LABEL - 130, 50)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for index, key in enumerate(FUNNEL):
-            y = 5 + index * (self.BAR + self.GAP)
-            count = self.counts.get(key, 0)
-            painter.setPen(self.palette().text().color())
-            painter.setFont(self.font())
-            painter.drawText(QRectF(0, y, self.LABEL - 8, self.BAR), Qt.AlignmentFlag.AlignVCenter, ind.POPULATION[key].label)
-            length = usable * count / total if total else 0
-            painter.fillRect(QRectF(self.LABEL, y, max(length, 1), self.BAR), SCHOOL)
-            painter.setFont(bold)
-            painter.drawText(
-                QRectF(self.LABEL + length + 6, y, 130, self.BAR),
-                Qt.AlignmentFlag.AlignVCenter,
-                f"{count}  ({percent(ind.rate(count, total))})",
-            )
-        painter.end()
-
-
-class BarChart(QWidget):
-    """Grouped vertical bars from 0 to 100 %: one group per indicator, one bar per series, with a legend."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        self.groups: Sequence[tuple[str, str]] = ()
-        self.series: list[tuple[str, QColor, dict]] = []
-        self.setMinimumHeight(230)
-        self.setAccessibleName(title)
-
-    def set_data(self, groups: Sequence[tuple[str, str]], series: list[tuple[str, QColor, dict]]) -> None:
-        self.groups, self.series = groups, series
-        self.setAccessibleDescription(
-            "; ".join(
-                f"{label} : " + ", ".join(f"{name} {percent(values.get(key))}" for name, _c, values in series)
-                for key, label in groups
-            )
-        )
-        self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(600, 240)
-
-    def paintEvent(self, _event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        text_colour = self.palette().text().color()
-        left, top, bottom = 42, 26, 38
-        plot_w = self.width() - left - 8
-        plot_h = self.height() - top - bottom
-        small = QFont(self.font())
-        small.setPointSizeF(max(self.font().pointSizeF() - 1.5, 6))
-        painter.setFont(small)
-        for tick in (0, 0.25, 0.5, 0.75, 1.0):
-            y = top + plot_h * (1 - tick)
-            painter.setPen(QPen(GRID, 1))
-            painter.drawLine(QPointF(left, y), QPointF(left + plot_w, y))
-            painter.setPen(text_colour)
-            painter.drawText(QRectF(0, y - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{int(tick * 100)} %")
-        # legend
-        x = left
-        for name, colour, _values in self.series:
-            painter.fillRect(QRectF(x, 6, 12, 12), colour)
-            painter.setPen(text_colour)
-            width = painter.fontMetrics().horizontalAdvance(name)
-            painter.drawText(QRectF(x + 16, 2, width + 4, 20), Qt.AlignmentFlag.AlignVCenter, name)
-            x += width + 34
-        if not self.groups:
-            painter.end()
-            return
-        group_w = plot_w / len(self.groups)
-        bar_w = min(26.0, (group_w - 10) / max(len(self.series), 1))
-        for g, (key, label) in enumerate(self.groups):
-            x0 = left + g * group_w + (group_w - bar_w * len(self.series)) / 2
-            for s, (_name, colour, values) in enumerate(self.series):
-                value = values.get(key)
-                x = x0 + s * bar_w
-                painter.setPen(text_colour)
-                if value is None:
-                    painter.drawText(QRectF(x, top + plot_h - 16, bar_w, 16), Qt.AlignmentFlag.AlignCenter, "—")
-                    continue
-                h = plot_h * max(0.0, min(float(value), 1.0))
-                painter.fillRect(QRectF(x + 1, top + plot_h - h, bar_w - 2, max(h, 1)), colour)
-                painter.drawText(QRectF(x - 4, top + plot_h - h - 15, bar_w + 8, 14), Qt.AlignmentFlag.AlignCenter,
-                                 f"{round(value * 100)}")
-            painter.setPen(text_colour)
-            painter.drawText(
-                QRectF(left + g * group_w, top + plot_h + 2, group_w, bottom - 2),
-                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                label,
-            )
-        painter.end()
-
-
-# --- drill-down -----------------------------------------------------------------------------------------
-
-
-class YouthListDialog(QDialog):
-    """The youths behind a count; a double-click opens the youth's file."""
-
-    def __init__(self, context: AppContext, title: str, people: list[tuple[int, str, str, str]], parent=None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setWindowTitle(title)
-        self.resize(560, 480)
-        self.table = QTableWidget(len(people), 3)
-        self.table.setHorizontalHeaderLabels(["Nom", "Classe", "Diplôme"])
-        self.table.setAccessibleName(title)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for row, (youth_id, name, division, diploma) in enumerate(people):
-            item = QTableWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, youth_id)
-            self.table.setItem(row, 0, item)
-            self.table.setItem(row, 1, QTableWidgetItem(division))
-            self.table.setItem(row, 2, QTableWidgetItem(diploma))
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(self.open_current)
-        buttons = QDialogButtonBox()
-        buttons.addButton("Fermer", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
-        hint = QLabel(f"{len(people)} jeune{'s' if len(people) > 1 else ''} — double-cliquez pour ouvrir le dossier.")
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.table)
-        layout.addWidget(buttons)
-
-    def ids(self) -> list[int]:
-        return [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.table.rowCount())]
-
-    def open_current(self, index=None) -> None:
-        row = index.row() if index is not None else self.table.currentRow()
-        if row < 0:
-            return
-        self.context.open_youth.emit(int(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
-        self.accept()
-
-
-# --- network report -------------------------------------------------------------------------------------
-
-
-class NetworkReportDialog(QDialog):
-    """The consolidation of several schools' files: the network and each school, with saving buttons."""
-
-    def __init__(self, report, parent=None) -> None:
-        super().__init__(parent)
-        self.report = report
-        self.setWindowTitle(report.title)
-        self.resize(900, 640)
-        schools = sorted(report.per_school)
-        flat = ind.displayed(report.indicators)
-        self.table = QTableWidget(len(flat), 3 + len(schools))
-        self.table.setAccessibleName("Indicateurs du réseau et de chaque établissement")
-        self.table.setHorizontalHeaderLabels(["Indicateur", "Réseau", "Académie 2023"] + schools)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        for row, (key, value) in enumerate(flat.items()):
-            self.table.setItem(row, 0, QTableWidgetItem(ind.LABELS[key]))
-            self.table.setItem(row, 1, QTableWidgetItem(value_text(key, value)))
-            self.table.setItem(row, 2, QTableWidgetItem(_academie_text(key)))
-            for column, uai in enumerate(schools, start=3):
-                self.table.setItem(row, column, QTableWidgetItem(value_text(key, ind.flat(report.per_school[uai])[key])))
-        self.table.resizeColumnsToContents()
-        intro = QLabel(
-            f"Campagne {report.campagne} — {len(schools)} établissement(s), "
-            f"{report.counts.get('effectif', 0)} jeunes recensés, {report.counts.get('parcours', 0)} parcours."
-            + (f" Date cible imposée : {report.deadline:%d/%m/%Y}." if report.deadline else "")
-        )
-        intro.setWordWrap(True)
-        self.pdf_button = QPushButton("Enregistrer en &PDF…")
-        self.xlsx_button = QPushButton("Enregistrer en &XLSX…")
-        self.json_button = QPushButton("Enregistrer en &JSON…")
-        self.pdf_button.clicked.connect(lambda: self.save("pdf"))
-        self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
-        self.json_button.clicked.connect(lambda: self.save("json"))
-        buttons = QHBoxLayout()
-        for button in (self.pdf_button, self.xlsx_button, self.json_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QPushButton("Fermer")
-        close.clicked.connect(self.accept)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-
-    def save(self, fmt: str) -> None:
-        suggested = f"Consolidation_FOQUALE_{self.report.campagne}.{fmt}"
-        filters = {"pdf": "PDF (*.pdf)", "xlsx": "Classeur Excel (*.xlsx)", "json": "JSON (*.json)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Enregistrer la consolidation", suggested, filters[fmt])
-        if not path:
-            return
-        path = _with_suffix(path, fmt)
-        report = self.report
-
-        def work(progress):
-            from pae_desktop.commands.report import write_report
-
-            progress(0, 1, "Écriture du fichier…")
-            write_report(report, fmt, path)
-            return path
-
-        run_on_gui(self, "Enregistrement de la consolidation…", work,
-                 lambda p: show_info(self, f"Consolidation enregistrée : {p}"), lambda e: show_error(self, str(e)))
-
-
-def _academie_text(key: str) -> str:
-    if key in ind.ACADEMIE_2023:
-        return percent(ind.ACADEMIE_2023[key])
-    if key in ind.ACADEMIE_2023_COUNTS:
-        return f"≈ {ind.ACADEMIE_2023_COUNTS[key]:,}".replace(",", "\u202f")
-    if key == "missions_locales":
-        return f"{percent(ind.ACADEMIE_2023_ML_SHARE)} des ML du territoire"
-    return "—"
-
-
-def _with_suffix(path: str, suffix: str) -> str:
-    return path if path.lower().endswith("." + suffix) else f"{path}.{suffix}"
-
-
-def problems_text(problems) -> str:
-    shown = [f"• {p.file.rsplit('/', 1)[-1]}, ligne {p.line}" + (f", colonne {p.column}" if p.column else "")
-             + f" : {p.message}" for p in problems[:30]]
-    if len(problems) > 30:
-        shown.append(f"… et {len(problems) - 30} autre(s) problème(s).")
-    return "\n".join(shown)
 
 
 # --- the tab --------------------------------------------------------------------------------------------
@@ -477,7 +163,8 @@ class BilanView(QWidget):
         self._stale = False
         self._generation = 0
         context.campaign_changed.connect(lambda _id: self.refresh())
-        context.data_changed.connect(lambda _topics: self.refresh())
+        # the report reads the facts, never the audit log: an export or a print alone changes nothing here
+        context.data_changed.connect(lambda topics: self.refresh() if topics - {AUDIT} else None)
         self.reload()
 
     def refresh(self) -> None:
@@ -590,7 +277,7 @@ class BilanView(QWidget):
                 count.setFont(font)
                 count.setToolTip(f"Voir les jeunes : {ind.POPULATION[population].label}")
             self.table.setItem(row, 2, count)
-            self.table.setItem(row, 3, QTableWidgetItem(_academie_text(key)))
+            self.table.setItem(row, 3, QTableWidgetItem(academie_text(key)))
             for column, (_year, values) in enumerate(previous, start=4):
                 self.table.setItem(row, column, QTableWidgetItem(value_text(key, ind.flat(values).get(key))))
         self.table.resizeColumnsToContents()
@@ -625,7 +312,7 @@ class BilanView(QWidget):
     # outputs
     def _ask_path(self, title: str, suggested: str, file_filter: str, suffix: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
-        return _with_suffix(path, suffix) if path else None
+        return with_suffix(path, suffix) if path else None
 
     def save_pdf(self) -> None:
         year = self.campaign_year()
@@ -637,21 +324,12 @@ class BilanView(QWidget):
         db = self.context.db
 
         def work(progress):
-            from pae_desktop.core.services.reporting import campaign_report
-            from pae_desktop.core.services.school import get_school
-            from pae_desktop.documents import layout
-            from pae_desktop.documents.bilan import build_bilan
+            from pae_desktop.core.operations.exports import export_report
 
-            progress(0, 2, "Calcul des indicateurs…")
-            with db.transaction() as session:
-                report, _rows = campaign_report(session, year)
-                progress(1, 2, "Mise en page du PDF…")
-                data = build_bilan(path, report, get_school(session), layout.DocumentOptions.from_session(session))
-                layout.record_print(session, "bilan", None, data, path)
-            return path
+            progress(0, 1, "Calcul des indicateurs et mise en page du PDF…")
+            return export_report(db, year, "pdf", path)
 
-        run_on_gui(self, "Bilan de campagne en PDF…", work,
-                 lambda p: show_info(self, f"Bilan enregistré : {p}"), lambda e: show_error(self, str(e)))
+        run_on_gui(self, "Bilan de campagne en PDF…", work, self._saved, lambda e: show_error(self, str(e)))
 
     def save_xlsx(self) -> None:
         year = self.campaign_year()
@@ -664,17 +342,16 @@ class BilanView(QWidget):
         db = self.context.db
 
         def work(progress):
-            from pae_desktop.core.services.reporting import campaign_report
-            from pae_desktop.io.report_xlsx import report_workbook, write
+            from pae_desktop.core.operations.exports import export_report
 
             progress(0, 1, "Calcul des indicateurs…")
-            with db.read() as session:
-                report, _rows = campaign_report(session, year)
-            write(path, report_workbook(report))
-            return path
+            return export_report(db, year, "xlsx", path)
 
-        run_on_gui(self, "Bilan de campagne en XLSX…", work,
-                 lambda p: show_info(self, f"Bilan enregistré : {p}"), lambda e: show_error(self, str(e)))
+        run_on_gui(self, "Bilan de campagne en XLSX…", work, self._saved, lambda e: show_error(self, str(e)))
+
+    def _saved(self, done) -> None:
+        self.context.apply(done)
+        show_info(self, f"Bilan enregistré : {done.file}")
 
     def ask_nominative(self) -> bool | None:
         """Pseudonymised unless the user explicitly chooses the nominative file; None: cancelled."""
@@ -726,18 +403,17 @@ class BilanView(QWidget):
         db = self.context.db
 
         def work(progress):
-            from pae_desktop.core.services.campaigns import require_campaign
-            from pae_desktop.io.foquale import export_campaign
+            from pae_desktop.core.operations.exports import export_foquale
 
             progress(0, 1, "Écriture du fichier…")
-            with db.transaction() as session:
-                count = export_campaign(session, require_campaign(session, year), path, nominative=nominative)
-            return count
+            return export_foquale(db, year, path, nominative=nominative)
+
+        def done(result) -> None:
+            self.context.apply(result)
+            show_info(self, f"Fichier FOQUALE {mode} enregistré : {path} ({result.count} jeunes).")
 
         mode = "nominatif (export inscrit au journal)" if nominative else "pseudonymisé"
-        run_on_gui(self, "Export du fichier FOQUALE…", work,
-                 lambda count: show_info(self, f"Fichier FOQUALE {mode} enregistré : {path} ({count} jeunes)."),
-                 lambda e: show_error(self, str(e)))
+        run_on_gui(self, "Export du fichier FOQUALE…", work, done, lambda e: show_error(self, str(e)))
 
     def consolidate(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -771,4 +447,3 @@ class BilanView(QWidget):
             box.open()
         else:
             show_error(self, str(error))
-

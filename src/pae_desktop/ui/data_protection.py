@@ -293,8 +293,8 @@ def offer_encryption(parent: QWidget | None, context: AppContext) -> bool:
 
 def review_retention(parent: QWidget | None, context: AppContext) -> None:
     """On demand: what the retention rules make due today, shown for confirmation, then anonymised."""
-    from pae_desktop.core import settings
-    from pae_desktop.core.services.retention import apply_retention, plan_retention
+    from pae_desktop.core.operations.protection import purge
+    from pae_desktop.core.services.retention import plan_retention
 
     with context.db.read() as session:
         plan = plan_retention(session)
@@ -311,33 +311,39 @@ def review_retention(parent: QWidget | None, context: AppContext) -> None:
     )
     if answer != QMessageBox.StandardButton.Yes:
         return
-    with context.db.transaction() as session:
-        result = apply_retention(
-            session,
-            plan_retention(session, plan.today),
-            staff_id=settings.get(session, settings.CURRENT_STAFF_ID),
-        )
-    context.changed()
+    result = purge(context.db, plan.today)
+    context.apply(result)
     QMessageBox.information(
         parent,
         "Durée de conservation",
-        f"{result.anonymised} jeune(s) anonymisé(s), {result.audit_purged} entrée(s) du journal supprimée(s).",
+        f"{result.count} jeune(s) anonymisé(s), "
+        f"{len(result.ids.get('audit_event', ()))} entrée(s) du journal supprimée(s).",
     )
 
 
-def erase_youth_on_request(parent: QWidget | None, context: AppContext, youth_id: int) -> bool:
-    """«Effacer les données de ce jeune» (the person's request): anonymise, or delete the whole file; logged."""
-    from pae_desktop.core import settings
-    from pae_desktop.core.services.retention import erase_youth
+def erase_youth_on_request(
+    parent: QWidget | None, context: AppContext, youth_id: int, version: int | None = None
+) -> bool:
+    """«Effacer les données de ce jeune» (the person's request): anonymise, or delete the whole file, after the
+    preview of what goes; the operation `pae-desktop erase` calls, audited alike."""
+    from pae_desktop.core.operations.protection import erase, erasure_lines
 
+    title = "Effacer les données du jeune"
+    try:
+        with context.db.read() as session:
+            removed = erasure_lines(session, youth_id, anonymise=False)
+    except UserError as error:
+        QMessageBox.warning(parent, title, str(error))
+        return False
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        "Effacer les données du jeune",
+        title,
         "À la demande de la personne, ses données peuvent être anonymisées (les statistiques de la campagne "
         "restent justes) ou son dossier supprimé entièrement. L'opération est inscrite au journal et ne peut "
         "pas être annulée.",
         parent=parent,
     )
+    box.setInformativeText("\n".join(removed[:2]))
     anonymise = box.addButton("Anonymiser", QMessageBox.ButtonRole.AcceptRole)
     delete = box.addButton("Supprimer le dossier", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
@@ -345,15 +351,12 @@ def erase_youth_on_request(parent: QWidget | None, context: AppContext, youth_id
     clicked = box.clickedButton()
     if clicked not in (anonymise, delete):
         return False
-    with context.db.read() as session:
-        staff_id = settings.get(session, settings.CURRENT_STAFF_ID)
     try:
-        with context.db.transaction() as session:
-            erase_youth(session, youth_id, delete_record=clicked is delete, staff_id=staff_id)
+        result = erase(context.db, youth_id, anonymise=clicked is anonymise, version=version)
     except UserError as error:
-        QMessageBox.warning(parent, "Effacer les données du jeune", str(error))
+        QMessageBox.warning(parent, title, str(error))
         return False
-    context.changed()
+    context.apply(result)
     return True
 
 

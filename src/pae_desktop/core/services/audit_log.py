@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "anonymise": "Anonymisation",
     "erase": "Effacement",
     "purge": "Purge du journal",
+    "restore": "Restauration",
 }
 ENTITY_LABELS = {
     "youth": "Jeune",
@@ -31,6 +32,7 @@ ENTITY_LABELS = {
     "person": "Personne",
     "pathway": "Parcours",
     "interview": "Entretien",
+    "database": "Base de données",
 }
 
 
@@ -69,8 +71,8 @@ class AuditRow:
         return f"{label} n° {self.entity_id}" if self.entity_id is not None else label
 
 
-def audit_rows(session: Session, where: AuditFilter | None = None, limit: int = 5000) -> list[AuditRow]:
-    """The newest entries first, at most `limit`, under the filter."""
+def audit_rows(session: Session, where: AuditFilter | None = None, limit: int | None = 5000) -> list[AuditRow]:
+    """The newest entries first, at most `limit` (None: all), under the filter."""
     where = where or AuditFilter()
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if where.since is not None:
@@ -118,3 +120,38 @@ def audit_rows(session: Session, where: AuditFilter | None = None, limit: int = 
 
 def actions_in_use(session: Session) -> list[str]:
     return sorted(set(session.scalars(select(AuditEvent.action).distinct())))
+
+
+# --- the log for the data protection officer (`pae-desktop audit`) ---------------------------------------------
+
+AUDIT_HEADERS = ("Date (UTC)", "Utilisateur", "Action", "Objet", "N° interne", "Champ", "Nominatif", "Détail")
+
+
+def _fields(row: AuditRow) -> tuple:
+    return (
+        row.at.replace(microsecond=0).isoformat(sep=" "),
+        row.who,
+        row.action_label,
+        ENTITY_LABELS.get(row.entity, row.entity),
+        row.entity_id,
+        row.field,
+        "Oui" if row.nominative else "Non",
+        row.detail,
+    )
+
+
+def audit_table(rows: list[AuditRow]) -> list[tuple]:
+    """One line per event under AUDIT_HEADERS, oldest first: date, user, action, object and its internal id."""
+    return [_fields(row) for row in sorted(rows, key=lambda r: (r.at, r.id))]
+
+
+def audit_document(rows: list[AuditRow]) -> dict:
+    """`{"evenements": [...]}`, one object per event, oldest first (the JSON of `pae-desktop audit`)."""
+    keys = ("date", "utilisateur", "action", "objet", "id_objet", "champ", "nominatif", "detail")
+    events = []
+    for row in sorted(rows, key=lambda r: (r.at, r.id)):
+        event = dict(zip(keys, _fields(row), strict=True))
+        event.update(date=row.at.replace(microsecond=0).isoformat() + "Z", code_action=row.action)
+        event["nominatif"] = row.nominative
+        events.append(event)
+    return {"evenements": events}

@@ -7,18 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from pae_desktop.core.foquale_spec import DISPOSITIF, PHASE1_COLUMNS, V11_COLUMNS  # noqa: F401
 from pae_desktop.core.phase1 import NOTHING, Phase1Summary, phase1_recorded, phase1_summaries
 from pae_desktop.core.scheme import SCHEMES_BY_YEAR, Scheme
-
-DISPOSITIF = "dispositif"
-# Columns 43–45, filled from `core.phase1`; empty when the school recorded no phase 1 for the campaign.
-PHASE1_COLUMNS: tuple[str, ...] = (
-    "ateliers_avenirpro",
-    "entretien_individuel_avenirpro",
-    "evenements_avenirpro",
-)
-# Version 1.1 added these four columns at the end of the file (spec §6), none required.
-V11_COLUMNS: tuple[str, ...] = (DISPOSITIF, *PHASE1_COLUMNS)
 
 # Every code the scheme table of domain.md §1 ever had, with its level.
 _LEVEL_OF_TABLE_CODE = {

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from pae_desktop.core import indicators, rules
 from pae_desktop.core.bulk import collector_paused
 from pae_desktop.core.errors import UserError
+from pae_desktop.core.foquale_spec import COLUMNS, NOMINATIVE_COLUMNS, PHASE1_COLUMNS, V11_COLUMNS  # noqa: F401
 from pae_desktop.core.identity import normalise_phone
 from pae_desktop.core.models import (
     Campaign,
@@ -36,12 +37,7 @@ from pae_desktop.core.models import (
 )
 from pae_desktop.core.scheme import scheme_of
 from pae_desktop.core.services.campaigns import require_campaign
-from pae_desktop.core.services.foquale_scheme import (
-    PHASE1_COLUMNS,
-    V11_COLUMNS,
-    campaign_mef,
-    phase1_columns,
-)
+from pae_desktop.core.services.foquale_scheme import campaign_mef, phase1_columns
 from pae_desktop.core.services.school import get_school
 from pae_desktop.core.services.youths import pseudonym as make_pseudonym
 from pae_desktop.core.stage import interview_order
@@ -58,52 +54,6 @@ from pae_desktop.core.vocabulary import (
     Sex,
 )
 
-# The 41 columns of spec §2 in order, then the four that version 1.1 adds at the end (spec §6).
-COLUMNS: tuple[str, ...] = (
-    "uai",
-    "campagne",
-    "id_jeune",
-    "ine",
-    "nom",
-    "prenom",
-    "date_naissance",
-    "telephone",
-    "email",
-    "sexe",
-    "annee_naissance",
-    "diplome_prepare",
-    "specialite",
-    "division",
-    "resultat_examen",
-    "informe",
-    "nb_tentatives_contact",
-    "contacte",
-    "date_premier_contact",
-    "entretien_accepte",
-    "entretien_realise",
-    "date_entretien",
-    "ml_presente",
-    "mission_locale",
-    "participants",
-    "decision",
-    "motif_refus",
-    "mef_pae",
-    "date_debut_parcours",
-    "date_fin_prevue",
-    "modules",
-    "nb_modules",
-    "partenarial",
-    "jours_pfmp",
-    "abandon",
-    "date_abandon",
-    "motif_abandon",
-    "sortie",
-    "sortie_detail",
-    "date_sortie",
-    "date_limite_entretiens",
-    *V11_COLUMNS,
-)
-NOMINATIVE_COLUMNS = ("ine", "nom", "prenom", "date_naissance", "telephone", "email")
 # The columns of the campaign report's rows: what the indicators read, the exits' detail, the pseudonymous id.
 REPORT_COLUMNS: tuple[str, ...] = tuple(
     column for column in COLUMNS if column in {"id_jeune", "sortie_detail", *indicators.READS}
@@ -614,42 +564,5 @@ def campaign_report(
     return report, keyed
 
 
-# --- the caseload table export --------------------------------------------------------------------------
-
-CASELOAD_HEADERS = (
-    "Nom",
-    "Prénom(s)",
-    "Classe",
-    "Diplôme préparé",
-    "Résultat à l'examen",
-    "Étape",
-    "Dernier contact",
-    "Prochaine action",
-    "Échéance",
-)
-
-
-def caseload_table(
-    session: Session, year: int | None = None, today: dt.date | None = None
-) -> tuple[int, list[list]]:
-    """The campaign's caseload as the table shows it (French labels, typed dates), sorted by name."""
-    from pae_desktop.core.services.youths import caseload_rows
-
-    campaign = require_campaign(session, year)
-    rows = sorted(
-        caseload_rows(session, campaign.id, today), key=lambda r: (r.last_name.upper(), r.first_names)
-    )
-    return campaign.year, [
-        [
-            r.last_name.upper(),
-            r.first_names,
-            r.division,
-            Diploma.label_of(r.diploma),
-            ExamResult.label_of(r.exam_result),
-            r.stage.label,
-            r.last_contact,
-            r.next_action,
-            r.next_action_on,
-        ]
-        for r in rows
-    ]
+# The caseload table export lives in its own module; its names stay importable from here.
+from pae_desktop.core.services.caseload_export import CASELOAD_HEADERS, caseload_table  # noqa: E402, F401

@@ -35,6 +35,10 @@ from pae_desktop.core.models import (
 from pae_desktop.core.services.school import get_school
 
 ANONYMOUS_NAME = "ANONYMISÉ"
+# The detail of an erasure event: a restore applies the erasures recorded since its backup again, reading it.
+ERASE_REQUESTED = "à la demande de la personne"
+ERASE_DELETED = "(dossier supprimé)"
+ERASE_ANONYMISED = "(dossier anonymisé)"
 
 # Columns of `youth` emptied (the name becomes ANONYMOUS_NAME; the pseudonym, sex and schooling stay).
 _YOUTH_WIPED = (
@@ -271,10 +275,9 @@ def erase_youth(
     youth = session.get(Youth, youth_id)
     if youth is None:
         raise UserError("Ce jeune n'existe plus dans la base (supprimé ou anonymisé entre-temps).")
-    detail = "à la demande de la personne"
     if delete_record:
         audit.record(
-            session, "erase", "youth", youth_id, detail=detail + " (dossier supprimé)", staff_id=staff_id
+            session, "erase", "youth", youth_id, detail=f"{ERASE_REQUESTED} {ERASE_DELETED}", staff_id=staff_id
         )
         session.delete(youth)
     else:
@@ -282,6 +285,6 @@ def erase_youth(
             raise UserError("Ce dossier est déjà anonymisé.")
         anonymise_youths(session, [youth_id])
         audit.record(
-            session, "erase", "youth", youth_id, detail=detail + " (dossier anonymisé)", staff_id=staff_id
+            session, "erase", "youth", youth_id, detail=f"{ERASE_REQUESTED} {ERASE_ANONYMISED}", staff_id=staff_id
         )
     session.flush()

@@ -1,0 +1,182 @@
+"""The charts of the «Bilan» tab, drawn with QPainter, and the way its numbers are written.
+
+QtCharts lives in PySide6-Addons (about 150 MB more to install and ship) for a few bar charts that fit in a
+hundred lines here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from pae_desktop.core import indicators as ind
+from pae_desktop.core.vocabulary import ExitCategory
+
+SCHOOL = QColor("#1F4E79")
+ACADEMIE = QColor("#E0A040")
+PREVIOUS = QColor("#9DB7D5")
+GRID = QColor("#C9D6E3")
+
+FUNNEL = ("effectif", "informes", "contactes", "entretiens_acceptes", "entretiens_realises", "engages", "parcours")
+COMPARED = (
+    ("taux_acceptation_entretien", "Acceptation"),
+    ("taux_engagement", "Engagement"),
+    ("part_diplomes_parcours", "Diplômés"),
+    ("part_entretiens_avec_ml", "Avec la ML"),
+    ("part_entretiens_avant_echeance", "Avant la date cible"),
+    ("part_parcours_partenariaux", "Partenariaux"),
+    ("part_parcours_mono_module", "Un seul module"),
+    ("taux_abandon", "Abandon"),
+)
+EXITS = tuple((f"sorties.{c}", ExitCategory.label_of(c)) for c in ind.EXIT_CATEGORIES)
+
+
+def percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}".replace(".", ",") + "\u202f%"
+
+
+def value_text(key: str, value) -> str:
+    if value is None:
+        return "—"
+    return percent(value) if ind.is_rate(key) else f"{value:,}".replace(",", "\u202f")
+
+
+# --- charts ---------------------------------------------------------------------------------------------
+
+
+class FunnelChart(QWidget):
+    """Horizontal bars from the census to the pathways; a click on a bar emits its population key."""
+
+    clicked = Signal(str)
+    BAR, GAP, LABEL = 22, 8, 190
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.counts: dict[str, int] = {}
+        self.setMinimumHeight(len(FUNNEL) * (self.BAR + self.GAP) + 10)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName("Entonnoir du repérage au parcours")
+        self.setToolTip("Cliquez sur une barre pour voir les jeunes concernés")
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.setAccessibleDescription(
+            ", ".join(f"{ind.POPULATION[k].label} : {counts.get(k, 0)}" for k in FUNNEL)
+        )
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(600, self.minimumHeight())
+
+    def bar_at(self, y: float) -> str | None:
+        index = int((y - 5) // (self.BAR + self.GAP))
+        return FUNNEL[index] if 0 <= index < len(FUNNEL) else None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        key = self.bar_at(event.position().y())
+        if key is not None:
+            self.clicked.emit(key)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        total = self.counts.get("effectif", 0)
+        usable = max(self.width() - self.LABEL - 130, 50)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for index, key in enumerate(FUNNEL):
+            y = 5 + index * (self.BAR + self.GAP)
+            count = self.counts.get(key, 0)
+            painter.setPen(self.palette().text().color())
+            painter.setFont(self.font())
+            painter.drawText(QRectF(0, y, self.LABEL - 8, self.BAR), Qt.AlignmentFlag.AlignVCenter, ind.POPULATION[key].label)
+            length = usable * count / total if total else 0
+            painter.fillRect(QRectF(self.LABEL, y, max(length, 1), self.BAR), SCHOOL)
+            painter.setFont(bold)
+            painter.drawText(
+                QRectF(self.LABEL + length + 6, y, 130, self.BAR),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"{count}  ({percent(ind.rate(count, total))})",
+            )
+        painter.end()
+
+
+class BarChart(QWidget):
+    """Grouped vertical bars from 0 to 100 %: one group per indicator, one bar per series, with a legend."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.groups: Sequence[tuple[str, str]] = ()
+        self.series: list[tuple[str, QColor, dict]] = []
+        self.setMinimumHeight(230)
+        self.setAccessibleName(title)
+
+    def set_data(self, groups: Sequence[tuple[str, str]], series: list[tuple[str, QColor, dict]]) -> None:
+        self.groups, self.series = groups, series
+        self.setAccessibleDescription(
+            "; ".join(
+                f"{label} : " + ", ".join(f"{name} {percent(values.get(key))}" for name, _c, values in series)
+                for key, label in groups
+            )
+        )
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(600, 240)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_colour = self.palette().text().color()
+        left, top, bottom = 42, 26, 38
+        plot_w = self.width() - left - 8
+        plot_h = self.height() - top - bottom
+        small = QFont(self.font())
+        small.setPointSizeF(max(self.font().pointSizeF() - 1.5, 6))
+        painter.setFont(small)
+        for tick in (0, 0.25, 0.5, 0.75, 1.0):
+            y = top + plot_h * (1 - tick)
+            painter.setPen(QPen(GRID, 1))
+            painter.drawLine(QPointF(left, y), QPointF(left + plot_w, y))
+            painter.setPen(text_colour)
+            painter.drawText(QRectF(0, y - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             f"{int(tick * 100)} %")
+        # legend
+        x = left
+        for name, colour, _values in self.series:
+            painter.fillRect(QRectF(x, 6, 12, 12), colour)
+            painter.setPen(text_colour)
+            width = painter.fontMetrics().horizontalAdvance(name)
+            painter.drawText(QRectF(x + 16, 2, width + 4, 20), Qt.AlignmentFlag.AlignVCenter, name)
+            x += width + 34
+        if not self.groups:
+            painter.end()
+            return
+        group_w = plot_w / len(self.groups)
+        bar_w = min(26.0, (group_w - 10) / max(len(self.series), 1))
+        for g, (key, label) in enumerate(self.groups):
+            x0 = left + g * group_w + (group_w - bar_w * len(self.series)) / 2
+            for s, (_name, colour, values) in enumerate(self.series):
+                value = values.get(key)
+                x = x0 + s * bar_w
+                painter.setPen(text_colour)
+                if value is None:
+                    painter.drawText(QRectF(x, top + plot_h - 16, bar_w, 16), Qt.AlignmentFlag.AlignCenter, "—")
+                    continue
+                h = plot_h * max(0.0, min(float(value), 1.0))
+                painter.fillRect(QRectF(x + 1, top + plot_h - h, bar_w - 2, max(h, 1)), colour)
+                painter.drawText(QRectF(x - 4, top + plot_h - h - 15, bar_w + 8, 14), Qt.AlignmentFlag.AlignCenter,
+                                 f"{round(value * 100)}")
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(left + g * group_w, top + plot_h + 2, group_w, bottom - 2),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                label,
+            )
+        painter.end()
