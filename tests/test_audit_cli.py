@@ -21,7 +21,7 @@ from pae_desktop.storage.database import open_database
 
 @pytest.fixture
 def demo_dir(data_dir):
-    assert main(["demo", "--students", "20", "--data-dir", str(data_dir)]) == 0
+    assert main(["demo", "--students", "20", "--campaign", "2025", "--data-dir", str(data_dir)]) == 0
     return data_dir
 
 
