@@ -48,11 +48,12 @@ def run(args: argparse.Namespace) -> int:
             report, _rows = campaign_report(session, args.campaign)
             school = options = None
             if args.format == "pdf":
+                from pae_desktop.core.operations.printing import document_options
                 from pae_desktop.core.services.school import get_school
-                from pae_desktop.documents.layout import DocumentOptions, SchoolInfo
+                from pae_desktop.documents.layout import SchoolInfo
 
                 school = SchoolInfo.of(get_school(session))
-                options = DocumentOptions.from_session(session)
+                options = document_options(session)
     finally:
         db.close()
     write_report(report, args.format, args.output, school, options)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pae_desktop.core.dates import MONTHS
+from pae_desktop.core.records import RetentionRules
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
 
@@ -16,58 +15,39 @@ TITLE = "Notice d'information sur le traitement des données personnelles"
 CNIL = "Commission nationale de l'informatique et des libertés (CNIL), 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07 — www.cnil.fr"
 
 
-@dataclass(frozen=True)
-class RetentionRules:
-    """The settings' periods, as the notice states them."""
+def pathway_end(rules: RetentionRules) -> str:
+    """«31 août de l'année suivant la rentrée» for 8 months after 31 December."""
+    end = rules.pathway_end
+    years = end.year - 2000
+    when = {0: "de l'année de la rentrée", 1: "de l'année suivant la rentrée"}.get(
+        years, f"de la {years}e année après la rentrée"
+    )
+    day = "1er" if end.day == 1 else str(end.day)
+    return f"{day} {MONTHS[end.month - 1]} {when}"
 
-    no_pathway_at_campaign_end: bool = True
-    pathway_months: int = 8
-    audit_days: int = 365
 
-    @classmethod
-    def from_session(cls, session: Any) -> RetentionRules:
-        from pae_desktop.core import settings
-
-        return cls(
-            bool(settings.get(session, settings.RETENTION_NO_PATHWAY)),
-            int(settings.get(session, settings.RETENTION_PATHWAY_MONTHS)),
-            int(settings.get(session, settings.AUDIT_RETENTION_DAYS)),
-        )
-
-    def pathway_end(self) -> str:
-        """«31 août de l'année suivant la campagne» for 8 months after 31 December."""
-        from pae_desktop.core.services.retention import _end_of_month_after
-
-        end = _end_of_month_after(2000, self.pathway_months)
-        years = end.year - 2000
-        when = {0: "de l'année de la rentrée", 1: "de l'année suivant la rentrée"}.get(
-            years, f"de la {years}e année après la rentrée"
-        )
-        day = "1er" if end.day == 1 else str(end.day)
-        return f"{day} {MONTHS[end.month - 1]} {when}"
-
-    def lines(self, scheme_words: str) -> list[str]:
-        out = []
-        if self.no_pathway_at_campaign_end:
-            out.append(
-                "Élèves repérés qui ne sont pas entrés dans le parcours : données anonymisées au 31 décembre de "
-                "l'année de la campagne."
-            )
+def retention_lines(rules: RetentionRules, scheme_words: str) -> list[str]:
+    out = []
+    if rules.no_pathway_at_campaign_end:
         out.append(
-            f"Dossiers des jeunes entrés dans le {scheme_words} : conservés jusqu'au {self.pathway_end()}, "
-            "puis anonymisés."
+            "Élèves repérés qui ne sont pas entrés dans le parcours : données anonymisées au 31 décembre de "
+            "l'année de la campagne."
         )
-        out.append(
-            "Statistiques anonymes (indicateurs de la campagne) : conservées pour comparer les années entre elles."
-        )
-        out.append(
-            f"Journal des accès et des modifications : {self.audit_days} jours ; il désigne les jeunes par un "
-            "numéro interne seulement."
-        )
-        return out
+    out.append(
+        f"Dossiers des jeunes entrés dans le {scheme_words} : conservés jusqu'au {pathway_end(rules)}, "
+        "puis anonymisés."
+    )
+    out.append(
+        "Statistiques anonymes (indicateurs de la campagne) : conservées pour comparer les années entre elles."
+    )
+    out.append(
+        f"Journal des accès et des modifications : {rules.audit_days} jours ; il désigne les jeunes par un "
+        "numéro interne seulement."
+    )
+    return out
 
 
-def build(
+def render(
     target: str | os.PathLike | BinaryIO | None,
     school: Any,
     options: L.DocumentOptions | None = None,
@@ -153,7 +133,7 @@ def build(
                 "organisme ni hors de l'Union européenne, et ne font l'objet d'aucune décision automatisée."
             ),
             L.section("Durée de conservation"),
-            *L.bullet_list(rules.lines(scheme)),
+            *L.bullet_list(retention_lines(rules, scheme)),
             L.section("Vos droits"),
             L.paragraph(
                 "Vous pouvez accéder à vos données et en obtenir une copie, les faire rectifier, demander la "
@@ -171,37 +151,3 @@ def build(
         ]
 
     return L.build_pdf(target, school, TITLE, story, subtitle=options.scheme_name, options=options)
-
-
-def render(
-    session: Any,
-    target: str | os.PathLike | BinaryIO | None = None,
-    *,
-    printed_on: dt.date | None = None,
-    record: bool = True,
-    campaign: Any = None,
-) -> bytes:
-    """The notice of the school of `session`, from its settings and the scheme of `campaign` (by default the
-    most recent campaign's); the print is recorded (not nominative)."""
-    from pae_desktop.core.services.school import get_school
-
-    options = L.DocumentOptions.from_session(session, campaign, printed_on=printed_on)
-    pdf = build(target, get_school(session), options, RetentionRules.from_session(session))
-    if record:
-        path = target if isinstance(target, str | os.PathLike) else ""
-        L.record_print(session, KIND.value, None, pdf, path)
-    return pdf
-
-
-def build_for_school(
-    session: Any, target: Any, options: L.DocumentOptions | None = None, record: bool = True
-) -> bytes:
-    """`pae-desktop document notice-rgpd -o FILE` (commands/document.py's registry)."""
-    from pae_desktop.core.services.school import get_school
-
-    options = options or L.DocumentOptions.from_session(session)
-    pdf = build(target, get_school(session), options, RetentionRules.from_session(session))
-    if record:
-        path = target if isinstance(target, str | os.PathLike) else ""
-        L.record_print(session, KIND.value, None, pdf, path)
-    return pdf

@@ -6,12 +6,13 @@ import datetime as dt
 import os
 from typing import Any, BinaryIO
 
-from pae_desktop.core.services.pathways import PathwayDocument, pathway_document
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
 
 TITLE = "Plan de parcours et d'engagement"
 KIND = DocumentKind.PLAN_PARCOURS
+# The record of a pathway's documents: a `core.services.pathways.PathwayDocument` (built by `pathway_document`).
+PathwayDocument = Any
 
 
 # --- shared by the pathway's documents ------------------------------------------------------------------
@@ -86,34 +87,10 @@ def head_signer(ctx: L.DocContext) -> tuple[str, str]:
     return ctx.school.head_title or "Chef d'établissement", ctx.school.head_name
 
 
-def render_kind(
-    build_fn,
-    kind: DocumentKind,
-    session: Any,
-    youth_id: int,
-    target: str | os.PathLike | BinaryIO | None = None,
-    *,
-    printed_on: dt.date | None = None,
-    options: L.DocumentOptions | None = None,
-    record: bool = True,
-) -> bytes:
-    """Load the youth's pathway, build the PDF with `build_fn`, and record the print (audit, history)."""
-    from pae_desktop.core.services.school import get_school
-
-    if options is None:
-        options = L.DocumentOptions.from_session(session, printed_on=printed_on)
-    data = pathway_document(session, youth_id, today=printed_on or options.printed_on)
-    pdf = build_fn(target, get_school(session), data, options)
-    if record:
-        path = target if isinstance(target, str | os.PathLike) else ""
-        L.record_print(session, kind.value, youth_id, pdf, path)
-    return pdf
-
-
 # --- the plan -------------------------------------------------------------------------------------------
 
 
-def build(
+def render(
     target: str | os.PathLike | BinaryIO | None,
     school: Any,
     data: PathwayDocument,
@@ -206,17 +183,3 @@ def build(
         subtitle=f"{options.scheme_name} — {data.full_name} — campagne {data.campaign_year}",
         options=options,
     )
-
-
-def render(
-    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
-):
-    """The plan of a youth's pathway: loaded, built, recorded; returns the PDF's bytes."""
-    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
-
-
-def build_for_youth(
-    session: Any, youth_id: int, target, options: L.DocumentOptions | None = None, record: bool = True
-):
-    """The `pae-desktop document` entry point: one youth's PDF written to `target`, the print recorded."""
-    return render_kind(build, KIND, session, youth_id, target, options=options, record=record)

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from pae_desktop.core.resources import resource, resources_dir  # noqa: F401 - re-exported (the seam is in core)
+
 APP_NAME = "pae-desktop"
 DATABASE_FILE = "pae-desktop.db"
 LOCK_FILE = "pae-desktop.lock"
@@ -55,15 +57,3 @@ def ensure_private_dir(path: Path) -> Path:
 def make_private(path: Path) -> None:
     if os.name == "posix" and path.exists():
         os.chmod(path, 0o600)
-
-
-def resources_dir() -> Path:
-    """The `resources/` folder: inside the bundle when frozen, at the project's root otherwise."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[3] / "resources"
-
-
-def resource(*parts: str) -> Path:
-    return resources_dir().joinpath(*parts)

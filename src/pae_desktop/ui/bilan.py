@@ -637,17 +637,17 @@ class BilanView(QWidget):
         db = self.context.db
 
         def work(progress):
+            from pae_desktop.core.operations.printing import document_options, record_print
             from pae_desktop.core.services.reporting import campaign_report
             from pae_desktop.core.services.school import get_school
-            from pae_desktop.documents import layout
             from pae_desktop.documents.bilan import build_bilan
 
             progress(0, 2, "Calcul des indicateurs…")
             with db.transaction() as session:
                 report, _rows = campaign_report(session, year)
                 progress(1, 2, "Mise en page du PDF…")
-                data = build_bilan(path, report, get_school(session), layout.DocumentOptions.from_session(session))
-                layout.record_print(session, "bilan", None, data, path)
+                data = build_bilan(path, report, get_school(session), document_options(session))
+                record_print(session, "bilan", None, data, path)
             return path
 
         run_on_gui(self, "Bilan de campagne en PDF…", work,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -1250,7 +1249,6 @@ class PathwayEditor(QWidget):
         """Ask where to save the PDF, build it (recorded in the audit log), say where it went."""
         if self.youth_id is None or self.pathway_id is None:
             return None
-        module_name = next(module for k, module, _t in DOCUMENTS if k is kind)
         name = fold(self.rule_context.youth_name).replace(" ", "_") if self.rule_context else "jeune"
         path, _filter = QFileDialog.getSaveFileName(
             self, f"Enregistrer — {kind.label}", f"{kind.value}_{name}.pdf", "Documents PDF (*.pdf)"
@@ -1259,13 +1257,15 @@ class PathwayEditor(QWidget):
             return None
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        module = importlib.import_module(f"pae_desktop.documents.{module_name}")
+        from pae_desktop.core.operations.printing import print_document
+
         try:
             with self.app.db.transaction() as session:
-                module.render(session, self.youth_id, path)
+                result = print_document(session, kind.value, self.youth_id, path)
         except UserError as error:
             warn(self, str(error))
             return None
+        self.app.apply(result)
         self.status.setStyleSheet(OK_STYLE)
         self.status.setText(f"{kind.label} enregistré(e) : {path}")
         return path
@@ -1475,14 +1475,16 @@ class OfficeListDialog(QDialog):
             return None
         if not path.lower().endswith(suffix):
             path += suffix
-        from pae_desktop.io.siecle_office_list import export_office_list
+        from pae_desktop.core.operations.office_list import export_office_list
 
         try:
             with self.app.db.transaction() as session:
-                count = export_office_list(session, self.app.campaign_id, path)
+                result = export_office_list(session, self.app.campaign_id, path)
         except UserError as error:
             warn(self, str(error))
             return None
+        self.app.apply(result)
+        count = result.count
         QMessageBox.information(self, "PAE Desktop", f"{count} jeune(s) à saisir dans SIECLE : {path}")
         return path
 
@@ -1658,13 +1660,15 @@ class PathwaysView(QWidget):
             return None
         if not path.lower().endswith((".xlsx", ".pdf")):
             path += ".pdf" if "pdf" in chosen.lower() else ".xlsx"
-        from pae_desktop.io.siecle_office_list import export_office_list
+        from pae_desktop.core.operations.office_list import export_office_list
 
         try:
             with self.app.db.transaction() as session:
-                count = export_office_list(session, self.app.campaign_id, path)
+                result = export_office_list(session, self.app.campaign_id, path)
         except UserError as error:
             warn(self, str(error))
             return None
+        self.app.apply(result)
+        count = result.count
         QMessageBox.information(self, "PAE Desktop", f"{count} jeune(s) à saisir dans SIECLE : {path}")
         return path
