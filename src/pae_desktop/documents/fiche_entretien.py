@@ -30,10 +30,8 @@ def _yes_no(value: bool) -> str:
     return "Oui" if value else "Non"
 
 
-def fiche_story(record: InterviewRecord, ctx: L.DocContext) -> list:
-    """The flowables of one interview record (after the school header)."""
+def _youth_section(record: InterviewRecord, minor: bool) -> list:
     youth, interview, schooling = record.youth, record.interview, record.schooling
-    minor = is_minor(youth.birth_date, interview.held_on)
     story: list = []
 
     birth = ""
@@ -95,6 +93,12 @@ def fiche_story(record: InterviewRecord, ctx: L.DocContext) -> list:
             )
         )
 
+    return story
+
+
+def _interview_section(record: InterviewRecord, ctx: L.DocContext) -> list:
+    interview = record.interview
+    story: list = []
     ml_present = any(p.role == Role.ML for p in interview.participants)
     story += [
         L.section("L'entretien"),
@@ -141,7 +145,12 @@ def fiche_story(record: InterviewRecord, ctx: L.DocContext) -> list:
     if interview.other_barrier:
         story.append(L.label_value_table([("Autre frein", interview.other_barrier)], label_width=40 * L.mm))
     story += [L.section("Propositions"), *L.text_block(interview.proposals)]
+    return story
 
+
+def _decision_section(record: InterviewRecord) -> list:
+    interview = record.interview
+    story: list = []
     decision = Decision.from_code(interview.decision)
     rows: list[tuple[str, object]] = [
         ("Décision", decision.label if decision else "Pas encore de décision"),
@@ -158,7 +167,12 @@ def fiche_story(record: InterviewRecord, ctx: L.DocContext) -> list:
     story += [L.section("Décision"), L.label_value_table(rows, label_width=50 * L.mm)]
     if interview.notes.strip():
         story += [L.section("Observations"), *L.text_block(interview.notes)]
+    return story
 
+
+def _signatures(record: InterviewRecord, ctx: L.DocContext, minor: bool) -> list:
+    youth, interview = record.youth, record.interview
+    story: list = []
     signers = [
         (
             "Le jeune",
@@ -179,6 +193,17 @@ def fiche_story(record: InterviewRecord, ctx: L.DocContext) -> list:
         L.gdpr_block(ctx.school, ctx.options, minor=minor),
     ]
     return story
+
+
+def fiche_story(record: InterviewRecord, ctx: L.DocContext) -> list:
+    """The flowables of one interview record (after the school header)."""
+    minor = is_minor(record.youth.birth_date, record.interview.held_on)
+    return [
+        *_youth_section(record, minor),
+        *_interview_section(record, ctx),
+        *_decision_section(record),
+        *_signatures(record, ctx, minor),
+    ]
 
 
 def part(record: InterviewRecord, options: L.DocumentOptions | None = None) -> L.Part:

@@ -99,81 +99,7 @@ def render(
     options = scheme_options(options, data)
 
     def story(ctx: L.DocContext) -> list:
-        parts: list = [L.section("Le jeune")]
-        rows = identity_rows(data) + [
-            ("Diplôme préparé", " — ".join(p for p in (data.diploma, data.speciality) if p)),
-            ("Classe d'origine", data.division),
-            ("Boursier", yes_no(data.boursier)),
-            ("Téléphone", data.phone),
-            ("Courriel", data.email),
-            ("Adresse", address(data)),
-        ]
-        parts.append(L.label_value_table(rows))
-        if data.minor:
-            parts.append(L.section("Représentants légaux"))
-            parts.append(
-                L.data_table(
-                    ["Nom", "Lien", "Téléphone", "Adresse"],
-                    [[r.name, r.link, r.phone, r.address] for r in data.representatives],
-                    col_widths=[3, 2, 2, 4],
-                    empty="Aucun représentant légal enregistré : à compléter avant signature.",
-                )
-            )
-        parts.append(L.section("Le parcours"))
-        parts.append(
-            L.label_value_table(
-                [
-                    ("Dispositif", ctx.options.scheme_name),
-                    ("MEF", mef_line(data)),
-                    ("Dates", period(data.start_date, data.planned_end)),
-                    ("Référent du parcours", data.referent),
-                    ("Mission locale de référence", data.mission_locale),
-                    ("Parcours partenarial", yes_no(data.partnership)),
-                    ("Nombre de modules", str(len(data.modules))),
-                    ("Jours de PFMP prévus", str(data.pfmp_days)),
-                ]
-            )
-        )
-        parts.append(L.section("Modules"))
-        parts.append(
-            L.data_table(
-                ["Module", "Porteur et lieu", "Dates", "h / sem.", "Tuteur, convention"],
-                module_rows(data),
-                col_widths=[3.2, 3.2, 3.5, 1.1, 2.6],
-                empty="Aucun module n'est encore inscrit au parcours.",
-            )
-        )
-        parts.append(L.section("Engagements"))
-        commitments = [
-            "Le jeune s'engage à suivre chacun des modules avec assiduité et à prévenir son référent de toute "
-            "absence. La bourse est versée selon l'assiduité : toute absence doit être justifiée.",
-            "L'établissement maintient le statut scolaire du jeune pendant tout le parcours, désigne un référent "
-            "et organise des points d'étape réguliers avec lui et les partenaires.",
-            "La Mission locale accompagne le jeune dans la construction et la réalisation de son projet "
-            "d'insertion professionnelle.",
-        ]
-        if any(m.is_pfmp for m in data.modules):
-            commitments.append(
-                "Chaque période en entreprise (PFMP) fait l'objet d'une convention tripartite signée avant son "
-                "début" + (" par le jeune et ses représentants légaux." if data.minor else " par le jeune.")
-            )
-        parts += L.bullet_list(commitments)
-        first_row = [("Le jeune", data.full_name)]
-        if data.minor:
-            first_row.append(
-                ("Le représentant légal", data.representatives[0].name if data.representatives else "")
-            )
-        parts.append(L.signature_block(first_row, place_date=L.done_at(ctx.school, ctx.printed_on)))
-        parts.append(
-            L.signature_block(
-                [
-                    ("Le référent du parcours", data.referent),
-                    ("La Mission locale", data.mission_locale),
-                    head_signer(ctx),
-                ]
-            )
-        )
-        return parts
+        return [*_plan_youth(data), *_plan_pathway(data, ctx), *_plan_commitments(data, ctx)]
 
     return L.build_pdf(
         target,
@@ -183,3 +109,89 @@ def render(
         subtitle=f"{options.scheme_name} — {data.full_name} — campagne {data.campaign_year}",
         options=options,
     )
+
+
+def _plan_youth(data: PathwayDocument) -> list:
+    parts: list = [L.section("Le jeune")]
+    rows = identity_rows(data) + [
+        ("Diplôme préparé", " — ".join(p for p in (data.diploma, data.speciality) if p)),
+        ("Classe d'origine", data.division),
+        ("Boursier", yes_no(data.boursier)),
+        ("Téléphone", data.phone),
+        ("Courriel", data.email),
+        ("Adresse", address(data)),
+    ]
+    parts.append(L.label_value_table(rows))
+    if data.minor:
+        parts.append(L.section("Représentants légaux"))
+        parts.append(
+            L.data_table(
+                ["Nom", "Lien", "Téléphone", "Adresse"],
+                [[r.name, r.link, r.phone, r.address] for r in data.representatives],
+                col_widths=[3, 2, 2, 4],
+                empty="Aucun représentant légal enregistré : à compléter avant signature.",
+            )
+        )
+    return parts
+
+
+def _plan_pathway(data: PathwayDocument, ctx: L.DocContext) -> list:
+    parts: list = [L.section("Le parcours")]
+    parts.append(
+        L.label_value_table(
+            [
+                ("Dispositif", ctx.options.scheme_name),
+                ("MEF", mef_line(data)),
+                ("Dates", period(data.start_date, data.planned_end)),
+                ("Référent du parcours", data.referent),
+                ("Mission locale de référence", data.mission_locale),
+                ("Parcours partenarial", yes_no(data.partnership)),
+                ("Nombre de modules", str(len(data.modules))),
+                ("Jours de PFMP prévus", str(data.pfmp_days)),
+            ]
+        )
+    )
+    parts.append(L.section("Modules"))
+    parts.append(
+        L.data_table(
+            ["Module", "Porteur et lieu", "Dates", "h / sem.", "Tuteur, convention"],
+            module_rows(data),
+            col_widths=[3.2, 3.2, 3.5, 1.1, 2.6],
+            empty="Aucun module n'est encore inscrit au parcours.",
+        )
+    )
+    return parts
+
+
+def _plan_commitments(data: PathwayDocument, ctx: L.DocContext) -> list:
+    parts: list = [L.section("Engagements")]
+    commitments = [
+        "Le jeune s'engage à suivre chacun des modules avec assiduité et à prévenir son référent de toute "
+        "absence. La bourse est versée selon l'assiduité : toute absence doit être justifiée.",
+        "L'établissement maintient le statut scolaire du jeune pendant tout le parcours, désigne un référent "
+        "et organise des points d'étape réguliers avec lui et les partenaires.",
+        "La Mission locale accompagne le jeune dans la construction et la réalisation de son projet "
+        "d'insertion professionnelle.",
+    ]
+    if any(m.is_pfmp for m in data.modules):
+        commitments.append(
+            "Chaque période en entreprise (PFMP) fait l'objet d'une convention tripartite signée avant son "
+            "début" + (" par le jeune et ses représentants légaux." if data.minor else " par le jeune.")
+        )
+    parts += L.bullet_list(commitments)
+    first_row = [("Le jeune", data.full_name)]
+    if data.minor:
+        first_row.append(
+            ("Le représentant légal", data.representatives[0].name if data.representatives else "")
+        )
+    parts.append(L.signature_block(first_row, place_date=L.done_at(ctx.school, ctx.printed_on)))
+    parts.append(
+        L.signature_block(
+            [
+                ("Le référent du parcours", data.referent),
+                ("La Mission locale", data.mission_locale),
+                head_signer(ctx),
+            ]
+        )
+    )
+    return parts

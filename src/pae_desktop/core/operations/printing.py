@@ -54,12 +54,14 @@ def _dossier(session, youth_id: int, source_id: int | None, today: dt.date | Non
     return dossier_record(session, youth_id, today)
 
 
-def _concerned(module: str, name: str) -> Callable[[Any, Any], list[int]]:
-    def concerned(session, campaign) -> list[int]:
-        return getattr(importlib.import_module(module), name)(session, campaign)
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """`module.name`, imported on the first call."""
 
-    concerned.__name__ = name
-    return concerned
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args)
+
+    call.__name__ = name
+    return call
 
 
 _RECORDS = "pae_desktop.core.services.document_records"
@@ -72,14 +74,16 @@ class DocumentKindSpec:
     `documents/` that renders it, how its record is built, who it concerns and what a youth outside it is told.
 
     `record(session, youth_id, source_id, today)` builds the record (`source_id`: the interview or booking to
-    print, by default the latest); `concerned(session, campaign)` lists the youths it covers, by name. A
-    school-level kind (`per_youth=False`) has neither."""
+    print, by default the latest); `concerned(session, campaign)` lists the youths it covers, by name, and
+    `covers(session, youth_id)` says it of one youth (a single print asks only that). A school-level kind
+    (`per_youth=False`) has none of them."""
 
     kind: str
     help: str
     renderer: str
     record: Callable[..., Any] | None = None
     concerned: Callable[[Any, Any], list[int]] | None = None
+    covers: Callable[[Any, int], bool] | None = None
     outside: str = "Ce jeune n'est pas concerné par ce document."
     per_youth: bool = True
 
@@ -101,7 +105,8 @@ for _spec in (
         "fiche d'entretien (le dernier entretien enregistré)",
         "fiche_entretien",
         _interview,
-        _concerned(_RECORDS, "youths_with_interview"),
+        _lazy(_RECORDS, "youths_with_interview"),
+        _lazy(_RECORDS, "has_interview"),
         "Aucun entretien n'est enregistré pour ce jeune : pas de fiche d'entretien.",
     ),
     DocumentKindSpec(
@@ -109,7 +114,8 @@ for _spec in (
         "convocation au dernier entretien réservé (passé ou à venir)",
         "convocation",
         _convocation,
-        _concerned(_RECORDS, "youths_with_booking"),
+        _lazy(_RECORDS, "youths_with_booking"),
+        _lazy(_RECORDS, "has_booking"),
         "Ce jeune n'a aucun entretien réservé : pas de convocation.",
     ),
     DocumentKindSpec(
@@ -117,7 +123,8 @@ for _spec in (
         "plan de parcours et d'engagement",
         "plan_parcours",
         _pathway,
-        _concerned(_PATHWAYS, "youths_with_pathway"),
+        _lazy(_PATHWAYS, "youths_with_pathway"),
+        _lazy(_RECORDS, "has_pathway"),
         _NO_PATHWAY.format("de plan de parcours"),
     ),
     DocumentKindSpec(
@@ -125,7 +132,8 @@ for _spec in (
         "attestation d'inscription dans le dispositif, signée du chef d'établissement",
         "attestation_inscription",
         _pathway,
-        _concerned(_PATHWAYS, "youths_with_pathway"),
+        _lazy(_PATHWAYS, "youths_with_pathway"),
+        _lazy(_RECORDS, "has_pathway"),
         _NO_PATHWAY.format("d'attestation d'inscription"),
     ),
     DocumentKindSpec(
@@ -133,7 +141,8 @@ for _spec in (
         "attestation de fin de parcours (après une sortie ou un abandon)",
         "attestation_fin_parcours",
         _pathway,
-        _concerned(_PATHWAYS, "youths_with_ended_pathway"),
+        _lazy(_PATHWAYS, "youths_with_ended_pathway"),
+        _lazy(_RECORDS, "has_ended_pathway"),
         "Ni sortie ni abandon n'est enregistré pour ce jeune : pas d'attestation de fin de parcours.",
     ),
     DocumentKindSpec(
@@ -141,7 +150,8 @@ for _spec in (
         "fiche d'inscription administrative (saisie SIECLE)",
         "inscription_administrative",
         _pathway,
-        _concerned(_PATHWAYS, "youths_with_pathway"),
+        _lazy(_PATHWAYS, "youths_with_pathway"),
+        _lazy(_RECORDS, "has_pathway"),
         _NO_PATHWAY.format("de fiche d'inscription administrative"),
     ),
     DocumentKindSpec(
@@ -149,7 +159,8 @@ for _spec in (
         "dossier complet du jeune : tout ce que l'établissement détient sur lui (droit d'accès)",
         "dossier",
         _dossier,
-        _concerned(_RECORDS, "youths_not_anonymised"),
+        _lazy(_RECORDS, "youths_not_anonymised"),
+        _lazy(_RECORDS, "is_youth"),
         "Ce dossier est anonymisé : il ne contient plus de données personnelles.",
     ),
     DocumentKindSpec(
@@ -265,7 +276,7 @@ def print_document(
     if youth_id is None:
         raise UserError(f"« {spec.kind} » : précisez le jeune.")
     youth = _youth(session, youth_id)
-    if youth.id not in spec.concerned(session, youth.campaign):
+    if not spec.covers(session, youth.id):
         raise UserError(spec.outside)
     options = options or document_options(session, youth.campaign)
     data = _render_youth(session, spec, youth, target, options, source_id, school_info(session))
@@ -294,14 +305,12 @@ def print_each(
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} doit être un dossier (c'est un fichier).")
     folder.mkdir(parents=True, exist_ok=True)
-    school, rows, concerned = school_info(session), [], {}
+    school, rows = school_info(session), []
     for index, youth_id in enumerate(youth_ids):
         if progress is not None:
             progress(index, len(youth_ids), f"{index + 1}/{len(youth_ids)}")
         youth = _youth(session, youth_id)
-        if youth.campaign_id not in concerned:
-            concerned[youth.campaign_id] = set(spec.concerned(session, youth.campaign))
-        if youth.id not in concerned[youth.campaign_id]:
+        if not spec.covers(session, youth.id):
             raise UserError(spec.outside)
         youth_options = options or document_options(session, youth.campaign)
         target = folder / file_name(spec.kind, youth)

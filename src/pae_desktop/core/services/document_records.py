@@ -13,9 +13,11 @@ from pae_desktop.core import settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import (
     Campaign,
+    Exit,
     Interview,
     InterviewParticipant,
     InterviewSlot,
+    Pathway,
     Person,
     SlotBooking,
     Youth,
@@ -241,3 +243,45 @@ def youths_not_anonymised(session: Session, campaign: Campaign) -> list[int]:
         select(Youth.id).where(Youth.campaign_id == campaign.id, Youth.anonymised_at.is_(None))
     )
     return in_name_order(session, ids)
+
+
+# The same memberships, for one youth (a single print asks only about its youth; tests hold both together).
+
+
+def _exists(session: Session, query) -> bool:
+    return session.scalar(query.limit(1)) is not None
+
+
+def has_interview(session: Session, youth_id: int) -> bool:
+    return _exists(session, select(Interview.id).where(Interview.youth_id == youth_id))
+
+
+def has_booking(session: Session, youth_id: int) -> bool:
+    return _exists(
+        session,
+        select(SlotBooking.id)
+        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
+        .where(
+            SlotBooking.youth_id == youth_id,
+            SlotBooking.cancelled_at.is_(None),
+            InterviewSlot.cancelled_at.is_(None),
+        ),
+    )
+
+
+def has_pathway(session: Session, youth_id: int) -> bool:
+    return _exists(session, select(Pathway.id).where(Pathway.youth_id == youth_id))
+
+
+def has_ended_pathway(session: Session, youth_id: int) -> bool:
+    """A pathway with an exit or an abandonment."""
+    return _exists(
+        session,
+        select(Pathway.id)
+        .outerjoin(Exit, Exit.youth_id == Pathway.youth_id)
+        .where(Pathway.youth_id == youth_id, Exit.id.is_not(None) | Pathway.abandoned_on.is_not(None)),
+    )
+
+
+def is_youth(session: Session, youth_id: int) -> bool:
+    return session.get(Youth, youth_id) is not None
