@@ -1,5 +1,8 @@
-"""Where the bundled resources (fonts, icons, the national MEF tables) are: the one seam through which `core`,
-`io` and `documents` reach files shipped with the application, without going through `storage`."""
+"""The bundled read-only resources (fonts, icons, translations, the national MEF tables): where they are.
+
+The one seam through which `core/` reads files shipped with the program; it knows nothing of the data folder,
+the database or `storage/`, which re-exports these functions for its own callers (tests/test_layers.py).
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from pae_desktop.core.resources import resource, resources_dir  # noqa: F401 - re-exported (the seam is in core)
+# The bundled resources are found by core (its one seam on files shipped with the program); re-exported here.
+from pae_desktop.core.resources import resource as resource
+from pae_desktop.core.resources import resources_dir as resources_dir
 
 APP_NAME = "pae-desktop"
 DATABASE_FILE = "pae-desktop.db"

@@ -142,16 +142,20 @@ def staff_member(person: Person | None) -> StaffMember | None:
     return StaffMember(person.full_name, person.role, partner)
 
 
+def _live_bookings(*columns):
+    """`select(*columns)` of the bookings still standing on a slot still standing."""
+    return (
+        select(*columns)
+        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
+        .where(SlotBooking.cancelled_at.is_(None), InterviewSlot.cancelled_at.is_(None))
+    )
+
+
 def latest_booking_id(session: Session, youth_id: int) -> int | None:
     """The youth's latest active booking (past or future): the one a convocation is printed for."""
     return session.scalar(
-        select(SlotBooking.id)
-        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
-        .where(
-            SlotBooking.youth_id == youth_id,
-            SlotBooking.cancelled_at.is_(None),
-            InterviewSlot.cancelled_at.is_(None),
-        )
+        _live_bookings(SlotBooking.id)
+        .where(SlotBooking.youth_id == youth_id)
         .order_by(InterviewSlot.starts_at.desc(), SlotBooking.id.desc())
         .limit(1)
     )
@@ -223,15 +227,9 @@ def youths_with_interview(session: Session, campaign: Campaign) -> list[int]:
 def youths_with_booking(session: Session, campaign: Campaign) -> list[int]:
     """Youths of the campaign with a live booking (past or future)."""
     ids = session.scalars(
-        select(SlotBooking.youth_id)
+        _live_bookings(SlotBooking.youth_id)
         .join(Youth, Youth.id == SlotBooking.youth_id)
-        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
-        .where(
-            Youth.campaign_id == campaign.id,
-            Youth.anonymised_at.is_(None),
-            SlotBooking.cancelled_at.is_(None),
-            InterviewSlot.cancelled_at.is_(None),
-        )
+        .where(Youth.campaign_id == campaign.id, Youth.anonymised_at.is_(None))
         .distinct()
     )
     return in_name_order(session, ids)
@@ -257,16 +255,7 @@ def has_interview(session: Session, youth_id: int) -> bool:
 
 
 def has_booking(session: Session, youth_id: int) -> bool:
-    return _exists(
-        session,
-        select(SlotBooking.id)
-        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
-        .where(
-            SlotBooking.youth_id == youth_id,
-            SlotBooking.cancelled_at.is_(None),
-            InterviewSlot.cancelled_at.is_(None),
-        ),
-    )
+    return _exists(session, _live_bookings(SlotBooking.id).where(SlotBooking.youth_id == youth_id))
 
 
 def has_pathway(session: Session, youth_id: int) -> bool:
