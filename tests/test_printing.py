@@ -386,7 +386,9 @@ def test_a_single_print_and_the_list_of_youths_concerned_agree(demo_db):
 
 def test_a_youth_outside_the_kind_is_refused_and_nothing_recorded(school_db, tmp_path):
     with school_db.transaction() as session:
-        youth_id = save_youth(session, get_campaign(session, 2025), YouthForm(last_name="Petit", first_names="Léo")).youth_id
+        youth_id = save_youth(
+            session, get_campaign(session, 2025), YouthForm(last_name="Petit", first_names="Léo")
+        ).youth_id
     for kind, reason in (
         ("attestation-fin-parcours", "Ni sortie ni abandon"),
         ("convocation", "aucun entretien"),
@@ -448,3 +450,57 @@ def test_the_record_of_a_youth_is_their_latest_interview_in_the_one_order(school
         print_document(session, "fiche-entretien", youth_id, target)
     text = text_of(target.read_bytes())
     assert Decision.ENGAGE.label in text and Decision.REFUS.label not in text
+
+
+# --- the window's other print buttons ---------------------------------------------------------------------------
+
+
+def test_the_window_prints_the_notice_and_a_convocation_through_the_operation(
+    school_db, qtbot, monkeypatch, tmp_path
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from pae_desktop.core.services import directory as d
+    from pae_desktop.core.services import interviews as iv
+    from pae_desktop.ui import interview_form
+    from pae_desktop.ui.context import AppContext
+    from pae_desktop.ui.data_protection import DataProtectionPage
+    from pae_desktop.ui.slots import SlotsView
+
+    with school_db.transaction() as session:
+        campaign = get_campaign(session, 2025)
+        youth_id = save_youth(session, campaign, YouthForm(last_name="Lefèvre", first_names="Zoé")).youth_id
+        ml = d.save_partner(session, d.PartnerForm(name="Mission locale du Grand Nancy"))
+        form = iv.SlotSeriesForm(
+            days=[D(2025, 9, 2)],
+            start=dt.time(14),
+            end=dt.time(15),
+            length_minutes=45,
+            place="Salle 12",
+            partner_id=ml.id,
+        )
+        slot_id = iv.create_slot_series(session, campaign, form).slot_ids[0]
+        iv.book(session, slot_id, youth_id, today=D(2025, 8, 26))
+        campaign_id = campaign.id
+    context = AppContext(school_db, campaign_id)
+    notice = tmp_path / "notice.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(notice), ""))
+    page = DataProtectionPage(context)
+    qtbot.addWidget(page)
+    page.print_notice()
+    assert "Notice d'information" in text_of(notice.read_bytes())
+
+    opened = []
+    monkeypatch.setattr(interview_form, "open_file", opened.append)
+    view = SlotsView(context)
+    qtbot.addWidget(view)
+    view.show_week(D(2025, 9, 2))
+    view._select_slot(slot_id)
+    view.print_convocation()
+    assert len(opened) == 1 and "Zoé LEFÈVRE" in text_of(Path(opened[0]).read_bytes())
+    documents, events = _trace(school_db)
+    assert [d[:2] for d in documents] == [("notice-rgpd", None), ("convocation", youth_id)]
+    assert [e[:5] for e in events] == [
+        ("print", "document", None, False, "notice-rgpd"),
+        ("print", "youth", youth_id, True, "convocation"),
+    ]
