@@ -325,15 +325,17 @@ def interview_ids(db, count: int) -> list[int]:
 
 def pdf_work(db, ids: list[int], out_dir: Path) -> Callable:
     def work(progress=None):
-        from pae_desktop.documents.fiche_entretien import build_fiche_entretien
-        from pae_desktop.documents.layout import DocumentOptions
+        from pae_desktop.core.models import Interview
+        from pae_desktop.core.operations.printing import document_options, print_document
 
         with db.transaction() as session:
-            options = DocumentOptions.from_session(session)
+            options = document_options(session)
             for index, interview_id in enumerate(ids):
                 if progress is not None:
                     progress(index, len(ids), "Fiches d'entretien…")
-                build_fiche_entretien(session, interview_id, out_dir / f"fiche-{interview_id}.pdf", options=options)
+                youth_id = session.get(Interview, interview_id).youth_id
+                target = out_dir / f"fiche-{interview_id}.pdf"
+                print_document(session, "fiche-entretien", youth_id, target, options, source_id=interview_id)
         return len(ids)
 
     return work
@@ -343,6 +345,8 @@ def pdf_texts(db, ids: list[int]) -> tuple[list[list[tuple[str, str, float, floa
     """The paragraphs (text, font, size, leading) of the application's records, for the floor to write."""
     from reportlab.platypus import Paragraph, Table
 
+    from pae_desktop.core.operations.printing import document_options, school_info
+    from pae_desktop.core.services.document_records import interview_record
     from pae_desktop.documents import fiche_entretien
     from pae_desktop.documents import layout as L
     from pae_desktop.storage.paths import resource
@@ -365,12 +369,11 @@ def pdf_texts(db, ids: list[int]) -> tuple[list[list[tuple[str, str, float, floa
 
     documents = []
     with db.read() as session:
-        school = L.SchoolInfo.of(fiche_entretien._school(session))
-        options = L.DocumentOptions.from_session(session)
+        school = school_info(session)
+        options = document_options(session)
         for interview_id in ids:
-            interview = fiche_entretien.load(session, interview_id)
             ctx = L.DocContext(school, fiche_entretien.TITLE, options)
-            part = fiche_entretien.fiche_part(interview)
+            part = fiche_entretien.part(interview_record(session, interview_id))
             story = [*L.school_header(school, part.title, part.subtitle), *part.story(ctx)]
             paragraphs = list(walk(story))
             paragraphs.append((L.escape_text(L.gdpr_mention(school, options)), L.FONT, 7, 8.5))

@@ -11,6 +11,7 @@ from pae_desktop.cli import main
 from pae_desktop.commands import document
 from pae_desktop.core.models import GeneratedDocument, Youth
 from pae_desktop.core.services.campaigns import get_campaign
+from pae_desktop.core.services.document_records import youths_with_booking, youths_with_interview
 from pae_desktop.core.services.youths import YouthForm, save_youth
 from pae_desktop.documents.layout import document_file_name
 from pdf_text import pdf_text
@@ -43,7 +44,7 @@ def _youths(data_dir, concerned_of):
 
 
 def test_single_youth_by_ine_and_by_id(demo, tmp_path, capsys):
-    youth_id, ine, pseudonym, last, first = _youths(demo, document.youths_with_interview)[0]
+    youth_id, ine, pseudonym, last, first = _youths(demo, youths_with_interview)[0]
     out = tmp_path / "fiche.pdf"
     assert cli(demo, "fiche-entretien", "--ine", ine, "-o", str(out)) == 0
     assert last.upper() in pdf_text(out) and "Fiche d'entretien" in pdf_text(out)
@@ -56,7 +57,7 @@ def test_single_youth_by_ine_and_by_id(demo, tmp_path, capsys):
 
 
 def test_all_writes_one_pdf_per_youth_concerned(demo, tmp_path, capsys):
-    concerned = _youths(demo, document.youths_with_booking)
+    concerned = _youths(demo, youths_with_booking)
     assert len(concerned) > 5
     folder = tmp_path / "convocations"
     assert cli(demo, "convocation", "--all", "-o", str(folder)) == 0
@@ -81,7 +82,7 @@ def test_all_writes_one_pdf_per_youth_concerned(demo, tmp_path, capsys):
 
 
 def test_youth_outside_the_kind_exits_1(demo, tmp_path, capsys):
-    concerned = {y[0] for y in _youths(demo, document.youths_with_interview)}
+    concerned = {y[0] for y in _youths(demo, youths_with_interview)}
     from pae_desktop.storage.database import open_database
 
     db = open_database(demo, write=False)
@@ -121,6 +122,6 @@ def test_usage_errors_exit_2(demo, tmp_path):
 
 def test_registry_entries_resolve():
     for spec in document.REGISTRY.values():
-        assert callable(spec.resolve(spec.build))
+        assert callable(spec.render_module().render)
         if spec.per_youth:
-            assert callable(spec.resolve(spec.concerned))
+            assert callable(spec.record) and callable(spec.concerned)

@@ -11,24 +11,26 @@ from sqlalchemy import func, select
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import AuditEvent, GeneratedDocument, Interview, Youth
+from pae_desktop.core.operations.printing import print_day, print_document
 from pae_desktop.core.services import directory as d
 from pae_desktop.core.services import interviews as iv
 from pae_desktop.core.services.campaigns import get_campaign
 from pae_desktop.core.services.youths import RepresentativeForm, YouthForm, save_youth
 from pae_desktop.core.vocabulary import Barrier, Decision, Role
 from pae_desktop.documents import layout as L
-from pae_desktop.documents.convocation import build_convocation, build_convocation_for_youth
-from pae_desktop.documents.fiche_entretien import (
-    build_day_batch,
-    build_fiche_entretien,
-    build_fiche_for_youth,
-)
 from pdf_text import pdf_text, squash, words_outside
 
 TODAY = dt.date(2025, 10, 1)
 OPTIONS = L.DocumentOptions(printed_on=TODAY)
 MARGINS = dict(left=L.MARGIN_LEFT, right=L.MARGIN_RIGHT, top=8 * L.mm, bottom=8 * L.mm)
 LAST_WORDS = "et voilà les derniers mots de la note"
+
+
+def printed(session, kind: str, youth_id: int, folder, **kwargs) -> bytes:
+    """The PDF of `kind` for the youth, through the print operation (which records it)."""
+    target = folder / f"{kind}.pdf"
+    print_document(session, kind, youth_id, target, kwargs.pop("options", None), **kwargs)
+    return target.read_bytes()
 
 
 def has(text: str, phrase: str) -> bool:
@@ -118,7 +120,7 @@ def test_convocation_names_the_legal_representatives_of_a_minor(case, tmp_path):
     db, ids = case
     path = tmp_path / "convocation.pdf"
     with db.transaction() as session:
-        build_convocation(session, ids["booking"], path, options=OPTIONS, today=TODAY)
+        print_document(session, "convocation", ids["youth"], path, OPTIONS, source_id=ids["booking"])
     text = pdf_text(path)
     assert has(text, "Convocation à un entretien")
     assert has(text, "Zoé LEFÈVRE-ØDEGÅRD")
@@ -141,7 +143,7 @@ def test_convocation_of_an_adult_speaks_to_the_youth(case, tmp_path):
     with db.transaction() as session:
         session.get(Youth, ids["youth"]).birth_date = dt.date(2004, 1, 15)
     with db.transaction() as session:
-        data = build_convocation_for_youth(session, ids["youth"], None, options=OPTIONS, today=TODAY)
+        data = printed(session, "convocation", ids["youth"], tmp_path, options=OPTIONS)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert has(text, "Bonjour Zoé,") and "Lars" not in text
 
@@ -151,7 +153,7 @@ def test_fiche_entretien_content_long_notes_and_literal_text(case, tmp_path):
     interview_id = record(db, ids)
     path = tmp_path / "fiche.pdf"
     with db.transaction() as session:
-        build_fiche_entretien(session, interview_id, path, options=OPTIONS)
+        print_document(session, "fiche-entretien", ids["youth"], path, OPTIONS, source_id=interview_id)
     text = pdf_text(path)
     assert has(text, "Fiche d'entretien")
     assert has(text, "LEFÈVRE-ØDEGÅRD") and has(text, 'Zoé "Zou" Ève')
@@ -169,7 +171,7 @@ def test_fiche_entretien_content_long_notes_and_literal_text(case, tmp_path):
     assert words_outside(path, **MARGINS) == []
 
 
-def test_reflection_prints_the_date_of_the_reminder(case):
+def test_reflection_prints_the_date_of_the_reminder(case, tmp_path):
     db, ids = case
     interview_id = record(
         db,
@@ -180,13 +182,13 @@ def test_reflection_prints_the_date_of_the_reminder(case):
         notes="",
     )
     with db.transaction() as session:
-        data = build_fiche_for_youth(session, ids["youth"], options=OPTIONS)
+        data = printed(session, "fiche-entretien", ids["youth"], tmp_path, options=OPTIONS)
         assert session.get(Interview, interview_id) is not None
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert has(text, "Souhaite réfléchir") and has(text, "9 septembre 2025") and "Observations" not in text
 
 
-def test_youth_without_interview_or_booking_is_refused(case):
+def test_youth_without_interview_or_booking_is_refused(case, tmp_path):
     db, ids = case
     with db.transaction() as session:
         other = save_youth(
@@ -194,10 +196,10 @@ def test_youth_without_interview_or_booking_is_refused(case):
         )
     with pytest.raises(UserError, match="Aucun entretien"):
         with db.transaction() as session:
-            build_fiche_for_youth(session, other.youth_id)
+            printed(session, "fiche-entretien", other.youth_id, tmp_path)
     with pytest.raises(UserError, match="aucun entretien réservé"):
         with db.transaction() as session:
-            build_convocation_for_youth(session, other.youth_id)
+            printed(session, "convocation", other.youth_id, tmp_path)
     with db.read() as session:
         assert session.scalars(select(GeneratedDocument)).all() == []
 
@@ -216,7 +218,7 @@ def test_day_batch_on_the_demo(demo_db, tmp_path):
     assert len(expected) >= 2
     path = tmp_path / "lot.pdf"
     with demo_db.transaction() as session:
-        _data, count = build_day_batch(session, campaign_id, day, path, options=OPTIONS)
+        count = print_day(session, campaign_id, day, path, OPTIONS).count
     assert count == len(expected)
     text = pdf_text(path)
     assert text.count("Page 1 /") == count
@@ -233,4 +235,4 @@ def test_day_batch_on_the_demo(demo_db, tmp_path):
         )
     with pytest.raises(UserError, match="Aucun entretien enregistré le"):
         with demo_db.transaction() as session:
-            build_day_batch(session, campaign_id, dt.date(2025, 1, 1))
+            print_day(session, campaign_id, dt.date(2025, 1, 1), tmp_path / "vide.pdf")

@@ -158,7 +158,7 @@ def test_markup_control_characters_and_long_words_print_literally(tmp_path):
 
 
 def test_a_real_document_prints_a_name_with_markup_literally(demo_db, tmp_path):
-    from pae_desktop.documents import plan_parcours
+    from pae_desktop.core.operations.printing import document_options, print_document
 
     with demo_db.transaction() as session:
         youth_id = session.scalars(select(Pathway.youth_id).order_by(Pathway.id).limit(1)).one()
@@ -167,7 +167,7 @@ def test_a_real_document_prints_a_name_with_markup_literally(demo_db, tmp_path):
         youth.first_names = "Léa<br/>"
     target = tmp_path / "plan.pdf"
     with demo_db.transaction() as session:
-        plan_parcours.render(session, youth_id, target, printed_on=TODAY)
+        print_document(session, "plan-parcours", youth_id, target, document_options(session, printed_on=TODAY))
     text = pdf_text(target)
     assert "<i>Dupont</i> & Fils".upper() in text.upper()
     assert "Léa<br/>" in text

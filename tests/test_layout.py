@@ -144,6 +144,7 @@ def test_build_pdf_accepts_a_school_model_and_no_school(db):
 
 def test_options_from_session_read_the_settings_and_the_campaign_scheme(db):
     from pae_desktop.core import settings
+    from pae_desktop.core.operations.printing import document_options
     from pae_desktop.core.services.campaigns import ensure_campaign
 
     with db.transaction() as session:
@@ -151,8 +152,8 @@ def test_options_from_session_read_the_settings_and_the_campaign_scheme(db):
         ensure_campaign(session, 2026)
         settings.put(session, settings.DPO_CONTACT, "dpd@ac-nancy-metz.fr")
     with db.read() as session:
-        latest = L.DocumentOptions.from_session(session, printed_on=dt.date(2024, 9, 17))
-        of_2025 = L.DocumentOptions.from_session(session, ensure_campaign(session, 2025))
+        latest = document_options(session, printed_on=dt.date(2024, 9, 17))
+        of_2025 = document_options(session, ensure_campaign(session, 2025))
     assert latest.scheme_name == "AvenirPro+" and of_2025.scheme_name == "Parcours Ambition Emploi"
     mention = L.gdpr_mention(SCHOOL, latest)
     assert "dispositif «\u00a0AvenirPro+\u00a0»" in mention and "dpd@ac-nancy-metz.fr" in mention
@@ -191,9 +192,10 @@ def test_record_print_writes_document_row_and_audit(db):
     from sqlalchemy import select
 
     from pae_desktop.core.models import AuditEvent, GeneratedDocument
+    from pae_desktop.core.operations.printing import record_print
 
     with db.transaction() as session:
-        L.record_print(session, "notice-rgpd", None, b"%PDF-1.4", "/tmp/x.pdf")
+        record_print(session, "notice-rgpd", None, b"%PDF-1.4", "/tmp/x.pdf")
     with db.read() as session:
         row = session.scalars(select(GeneratedDocument)).one()
         event = session.scalars(select(AuditEvent)).one()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +20,8 @@ from pae_desktop.core.models import (
     Partner,
     Youth,
 )
+from pae_desktop.core.operations.office_list import export_office_list
+from pae_desktop.core.operations.printing import document_options, print_document
 from pae_desktop.core.scheme import scheme_of, store_scheme, with_values
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import get_campaign
@@ -30,10 +34,17 @@ from pae_desktop.documents import (
     inscription_administrative,
     plan_parcours,
 )
-from pae_desktop.io.siecle_office_list import export_office_list
 
 D = dt.date
 PRINTED = D(2025, 9, 20)
+
+
+def pdf_of(session, kind: str, youth_id: int, printed_on: dt.date | None = None) -> bytes:
+    """The kind's PDF for the youth, through the print operation (which records the print)."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "document.pdf"
+        print_document(session, kind, youth_id, target, document_options(session, printed_on=printed_on))
+        return target.read_bytes()
 
 
 def text_of(pdf: bytes) -> str:
@@ -112,7 +123,7 @@ def printed(school_db):
 def test_plan_de_parcours(printed):
     db, youth_id = printed
     with db.transaction() as session:
-        pdf = plan_parcours.render(session, youth_id, printed_on=PRINTED)
+        pdf = pdf_of(session, "plan-parcours", youth_id, PRINTED)
     text = text_of(pdf)
     assert "Plan de parcours et d'engagement" in text
     assert "7034150211" in text and "PAE N3" in text
@@ -141,7 +152,7 @@ def test_attestation_inscription_uses_the_scheme_name_and_the_head_of_school(pri
         campaign = get_campaign(session, 2025)
         store_scheme(campaign, with_values(scheme_of(campaign), name="PAE du lycée", n3_code="7034150299"))
     with db.transaction() as session:
-        pdf = attestation_inscription.render(session, youth_id, printed_on=PRINTED)
+        pdf = pdf_of(session, "attestation-inscription", youth_id, PRINTED)
     text = text_of(pdf)
     assert "Attestation d'inscription en PAE du lycée" in text
     assert "Parcours Ambition Emploi" not in text
@@ -158,7 +169,7 @@ def test_attestation_fin_parcours_after_abandonment_and_exit(printed):
         svc.record_abandonment(session, youth_id, D(2025, 11, 3), "Raisons personnelles")
         svc.record_exit(session, youth_id, svc.ExitForm(D(2025, 11, 3), "EMPLOI", "CDD_MOINS_6M"))
     with db.transaction() as session:
-        pdf = attestation_fin_parcours.render(session, youth_id, printed_on=D(2025, 11, 10))
+        pdf = pdf_of(session, "attestation-fin-parcours", youth_id, D(2025, 11, 10))
     text = text_of(pdf)
     assert "Attestation de fin de parcours" in text
     assert "du 8 septembre 2025 au 3 novembre 2025" in text
@@ -171,7 +182,7 @@ def test_attestation_fin_parcours_after_abandonment_and_exit(printed):
 def test_inscription_administrative(printed):
     db, youth_id = printed
     with db.transaction() as session:
-        pdf = inscription_administrative.render(session, youth_id, printed_on=PRINTED)
+        pdf = pdf_of(session, "inscription-administrative", youth_id, PRINTED)
     text = text_of(pdf)
     assert "Fiche d'inscription administrative" in text
     assert "Code MEF 7034150211" in text and "PAE N3" in text
@@ -185,7 +196,7 @@ def test_no_pathway_no_document(school_db):
             session, get_campaign(session, 2025), YouthForm(last_name="Sans", first_names="Parcours")
         ).youth_id
     with pytest.raises(UserError, match="pas de parcours"), school_db.transaction() as session:
-        plan_parcours.render(session, youth_id)
+        pdf_of(session, "plan-parcours", youth_id)
 
 
 def test_office_list_xlsx_and_pdf(printed, tmp_path):
@@ -194,8 +205,8 @@ def test_office_list_xlsx_and_pdf(printed, tmp_path):
     db, youth_id = printed
     with db.transaction() as session:
         campaign_id = session.get(Youth, youth_id).campaign_id
-        assert export_office_list(session, campaign_id, tmp_path / "siecle.xlsx") == 1
-        assert export_office_list(session, campaign_id, tmp_path / "siecle.pdf", printed_on=PRINTED) == 1
+        assert export_office_list(session, campaign_id, tmp_path / "siecle.xlsx").count == 1
+        assert export_office_list(session, campaign_id, tmp_path / "siecle.pdf", printed_on=PRINTED).count == 1
     sheet = load_workbook(tmp_path / "siecle.xlsx").active
     header = [c.value for c in sheet[1]]
     values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
@@ -208,7 +219,7 @@ def test_office_list_xlsx_and_pdf(printed, tmp_path):
     assert "À saisir dans SIECLE" in text and "7034150211" in text and "08/09/2025" in text
     with db.transaction() as session:
         svc.set_siecle_entered(session, svc.get_pathway(session, youth_id).id, today=D(2025, 9, 12))
-        assert export_office_list(session, campaign_id, tmp_path / "vide.xlsx") == 0
+        assert export_office_list(session, campaign_id, tmp_path / "vide.xlsx").count == 0
         with pytest.raises(UserError):
             export_office_list(session, campaign_id, tmp_path / "liste.csv")
         exports = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
@@ -216,8 +227,6 @@ def test_office_list_xlsx_and_pdf(printed, tmp_path):
 
 
 def test_who_the_documents_concern_and_the_command_entry_point(printed, tmp_path):
-    from pae_desktop.documents.layout import DocumentOptions
-
     db, youth_id = printed
     with db.transaction() as session:
         campaign = get_campaign(session, 2025)
@@ -227,7 +236,7 @@ def test_who_the_documents_concern_and_the_command_entry_point(printed, tmp_path
         svc.record_abandonment(session, youth_id, D(2025, 10, 1), "Ne vient plus")
         assert svc.youths_with_ended_pathway(session, campaign) == [youth_id]
         assert other not in svc.youths_with_pathway(session, campaign)
-        options = DocumentOptions.from_session(session, printed_on=PRINTED)
+        options = document_options(session, printed_on=PRINTED)
         for module in (
             plan_parcours,
             attestation_inscription,
@@ -235,7 +244,7 @@ def test_who_the_documents_concern_and_the_command_entry_point(printed, tmp_path
             inscription_administrative,
         ):
             target = tmp_path / f"{module.KIND.value}.pdf"
-            module.build_for_youth(session, youth_id, target, options=options, record=True)
+            print_document(session, module.KIND.value, youth_id, target, options)
             assert "7034150211" in text_of(target.read_bytes()) or module is attestation_fin_parcours
         kinds = session.scalars(select(GeneratedDocument.kind)).all()
     assert sorted(kinds) == sorted(
@@ -280,7 +289,7 @@ def test_long_fields_wrap_instead_of_being_cut(printed):
         form.modules[0].place = "Au fond de la cour, bâtiment B, " * 6
         svc.save_pathway(session, youth_id, form)
     with db.transaction() as session:
-        pdf = plan_parcours.render(session, youth_id, printed_on=PRINTED)
+        pdf = pdf_of(session, "plan-parcours", youth_id, PRINTED)
     words = text_of(pdf).split()
     assert all(f"mot{i}" in words for i in range(30))
     assert words.count("bâtiment") >= 6

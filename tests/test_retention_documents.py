@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from pae_desktop.core import settings
 from pae_desktop.core.models import AuditEvent, GeneratedDocument, Interview, Pathway, School, Youth
-from pae_desktop.documents import dossier, notice_rgpd
+from pae_desktop.core.operations.printing import document_options, print_document
 from pdf_text import pdf_text
 
 TODAY = dt.date(2026, 11, 26)
@@ -29,7 +29,7 @@ def test_the_notice_states_the_settings(school_db, tmp_path):
         school.head_title = "Proviseure"
     target = tmp_path / "notice.pdf"
     with school_db.transaction() as session:
-        notice_rgpd.render(session, target, printed_on=TODAY)
+        print_document(session, "notice-rgpd", None, target, document_options(session, printed_on=TODAY))
     text = flat(pdf_text(target))
     for expected in (
         "Notice d'information sur le traitement des données personnelles",
@@ -55,9 +55,8 @@ def test_the_notice_follows_other_periods(school_db, tmp_path):
     with school_db.transaction() as session:
         settings.put(session, settings.RETENTION_NO_PATHWAY, False)
         settings.put(session, settings.RETENTION_PATHWAY_MONTHS, 0)
-        data = notice_rgpd.render(session, printed_on=TODAY, record=False)
-    target = tmp_path / "n.pdf"
-    target.write_bytes(data)
+        target = tmp_path / "n.pdf"
+        print_document(session, "notice-rgpd", None, target, document_options(session, printed_on=TODAY))
     text = flat(pdf_text(target))
     assert "31 décembre de l'année de la rentrée" in text
     assert "ne sont pas entrés dans le parcours" not in text
@@ -83,7 +82,7 @@ def test_the_dossier_holds_everything_on_the_youth(demo_db, tmp_path):
         }
     target = tmp_path / "dossier.pdf"
     with demo_db.transaction() as session:
-        dossier.render(session, youth_id, target, printed_on=TODAY)
+        print_document(session, "dossier", youth_id, target, document_options(session, printed_on=TODAY))
     text = flat(pdf_text(target))
     for section in (
         "Dossier complet du jeune",
@@ -115,18 +114,17 @@ def test_the_dossier_holds_everything_on_the_youth(demo_db, tmp_path):
         assert (event.entity_id, event.nominative) == (youth_id, True)
     # a second print lists the first one in its history
     with demo_db.transaction() as session:
-        data = dossier.render(session, youth_id, printed_on=TODAY)
-    second = tmp_path / "second.pdf"
-    second.write_bytes(data)
+        second = tmp_path / "second.pdf"
+        print_document(session, "dossier", youth_id, second, document_options(session, printed_on=TODAY))
     assert "Dossier complet du jeune" in flat(pdf_text(second)).split("Documents imprimés", 1)[1]
 
 
-def test_the_dossier_of_an_unknown_youth_is_refused(demo_db):
+def test_the_dossier_of_an_unknown_youth_is_refused(demo_db, tmp_path):
 
     from pae_desktop.core.errors import UserError
 
     with demo_db.read() as session, pytest.raises(UserError, match="n'existe plus"):
-        dossier.render(session, 999_999, record=False)
+        print_document(session, "dossier", 999_999, tmp_path / "x.pdf")
 
 
 def test_the_document_command_prints_the_dossier_and_the_notice(data_dir, tmp_path, capsys):

@@ -20,6 +20,8 @@ from pae_desktop.core.models import (
     InterviewSlot,
     SlotBooking,
 )
+from pae_desktop.core.operations.office_list import export_office_list
+from pae_desktop.core.operations.printing import document_options, print_batch, print_document
 from pae_desktop.core.scheme import default_scheme, scheme_of, with_values
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import (
@@ -32,8 +34,6 @@ from pae_desktop.core.services.campaigns import (
 )
 from pae_desktop.core.services.youths import YouthForm, save_youth
 from pae_desktop.core.vocabulary import Decision, ModuleType
-from pae_desktop.documents.layout import DocumentOptions
-from pae_desktop.io.siecle_office_list import export_office_list
 
 D = dt.date
 YOUTH_KINDS = [kind for kind, spec in REGISTRY.items() if spec.per_youth]
@@ -91,18 +91,18 @@ def two_campaigns(school_db):
 
 
 def _print_all(db, youths, tmp_path, *, record: bool = False, options_of=None) -> dict[tuple, str]:
-    """{(year, diploma, kind): text} of every kind for every youth, through the `document` command's builders."""
+    """{(year, diploma, kind): text} of every kind for every youth, through the print operation of the `document`
+    command; without `record`, each print's session is rolled back (nothing recorded)."""
     texts = {}
-    with db.transaction() as session:
-        for year, by_diploma in youths.items():
-            campaign = get_campaign(session, options_of or year)
-            options = DocumentOptions.from_session(session, campaign, printed_on=D(2027, 1, 15))
-            for diploma, youth_id in by_diploma.items():
-                for kind in YOUTH_KINDS:
-                    build = REGISTRY[kind].resolve(REGISTRY[kind].build)
+    for year, by_diploma in youths.items():
+        for diploma, youth_id in by_diploma.items():
+            for kind in YOUTH_KINDS:
+                with db.transaction() if record else db.read() as session:
+                    campaign = get_campaign(session, options_of or year)
+                    options = document_options(session, campaign, printed_on=D(2027, 1, 15))
                     target = tmp_path / f"{kind}-{year}-{diploma}.pdf"
-                    build(session, youth_id, target, options=options, record=record)
-                    texts[year, diploma, kind] = text_of(target.read_bytes())
+                    print_document(session, kind, youth_id, target, options)
+                texts[year, diploma, kind] = text_of(target.read_bytes())
     return texts
 
 
@@ -336,17 +336,17 @@ def test_settings_page_refuses_an_empty_name_and_restores_the_defaults(settings_
         assert scheme_of(get_campaign(session, 2026)) == default_scheme(2026)
 
 
-def test_a_batch_of_records_gives_each_page_the_scheme_of_its_youth(two_campaigns):
-    from pae_desktop.documents.fiche_entretien import build_fiche_entretien, build_fiches_batch
-
+def test_a_batch_of_records_gives_each_page_the_scheme_of_its_youth(two_campaigns, tmp_path):
     db, youths = two_campaigns
-    with db.transaction() as session:
-        ids = [
-            session.scalar(select(Interview.id).where(Interview.youth_id == youths[year]["CAP"]))
+    with db.read() as session:  # rolled back: nothing recorded
+        items = [
+            (youths[year]["CAP"], session.scalar(select(Interview.id).where(Interview.youth_id == youths[year]["CAP"])))
             for year in (2025, 2026)
         ]
-        alone = len(PdfReader(io.BytesIO(build_fiche_entretien(session, ids[0], record=False))).pages)
-        batch = build_fiches_batch(session, ids, options=DocumentOptions.from_session(session), record=False)
+        print_document(session, "fiche-entretien", *items[0][:1], tmp_path / "alone.pdf", source_id=items[0][1])
+        alone = len(PdfReader(tmp_path / "alone.pdf").pages)
+        print_batch(session, "fiche-entretien", items, tmp_path / "batch.pdf", document_options(session))
+        batch = (tmp_path / "batch.pdf").read_bytes()
     footers = []
     for page in PdfReader(io.BytesIO(batch)).pages:
         text = " ".join((page.extract_text() or "").split())

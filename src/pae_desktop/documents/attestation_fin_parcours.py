@@ -6,10 +6,15 @@ import datetime as dt
 import os
 from typing import Any, BinaryIO
 
-from pae_desktop.core.services.pathways import PathwayDocument
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
-from pae_desktop.documents.plan_parcours import head_signer, module_rows, period, render_kind, scheme_options
+from pae_desktop.documents.plan_parcours import (
+    PathwayDocument,
+    head_signer,
+    module_rows,
+    period,
+    scheme_options,
+)
 
 TITLE = "Attestation de fin de parcours"
 KIND = DocumentKind.ATTESTATION_FIN_PARCOURS
@@ -27,7 +32,7 @@ def outcome(data: PathwayDocument) -> str:
     return "Non renseignée"
 
 
-def build(
+def render(
     target: str | os.PathLike | BinaryIO | None,
     school: Any,
     data: PathwayDocument,
@@ -77,16 +82,3 @@ def build(
         return parts
 
     return L.build_pdf(target, school, TITLE, story, subtitle=options.scheme_name, options=options)
-
-
-def render(
-    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
-):
-    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
-
-
-def build_for_youth(
-    session: Any, youth_id: int, target, options: L.DocumentOptions | None = None, record: bool = True
-):
-    """The `pae-desktop document` entry point: one youth's PDF written to `target`, the print recorded."""
-    return render_kind(build, KIND, session, youth_id, target, options=options, record=record)

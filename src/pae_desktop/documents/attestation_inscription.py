@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Any, BinaryIO
 
-from pae_desktop.core.services.pathways import PathwayDocument
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
-from pae_desktop.documents.plan_parcours import head_signer, mef_line, period, render_kind, scheme_options
+from pae_desktop.documents.plan_parcours import PathwayDocument, head_signer, mef_line, period, scheme_options
 
 KIND = DocumentKind.ATTESTATION_INSCRIPTION
 
@@ -18,7 +16,7 @@ def title(scheme_name: str) -> str:
     return f"Attestation d'inscription en {scheme_name}"
 
 
-def build(
+def render(
     target: str | os.PathLike | BinaryIO | None,
     school: Any,
     data: PathwayDocument,
@@ -64,16 +62,3 @@ def build(
         ]
 
     return L.build_pdf(target, school, doc_title, story, options=options)
-
-
-def render(
-    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
-):
-    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
-
-
-def build_for_youth(
-    session: Any, youth_id: int, target, options: L.DocumentOptions | None = None, record: bool = True
-):
-    """The `pae-desktop document` entry point: one youth's PDF written to `target`, the print recorded."""
-    return render_kind(build, KIND, session, youth_id, target, options=options, record=record)

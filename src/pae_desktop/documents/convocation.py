@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from pae_desktop.core import settings
 from pae_desktop.core.dates import french_date, french_time
-from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import is_minor
-from pae_desktop.core.models import InterviewSlot, Person, School, SlotBooking, Youth
+from pae_desktop.core.records import ConvocationRecord, StaffMember
 from pae_desktop.core.vocabulary import DocumentKind, ParentLink, PersonRole
 from pae_desktop.documents import layout as L
 
@@ -27,11 +22,11 @@ WHAT_TO_BRING = (
 )
 
 
-def _person_line(person: Person | None, fallback: str) -> str:
+def _person_line(person: StaffMember | None, fallback: str) -> str:
     if person is None:
         return fallback
     role = PersonRole.label_of(person.role)
-    where = f", {person.partner.name}" if person.partner is not None else ""
+    where = f", {person.partner_name}" if person.partner_name else ""
     return f"{person.full_name} — {role}{where}"
 
 
@@ -45,14 +40,13 @@ def _address_lines(name: str, address: str, postal_code: str, city: str) -> list
     return lines
 
 
-def convocation_story(session: Session, booking: SlotBooking, ctx: L.DocContext, today: dt.date) -> list:
+def convocation_story(record: ConvocationRecord, ctx: L.DocContext, today: dt.date) -> list:
     """The flowables of a convocation (after the school header)."""
-    slot: InterviewSlot = booking.slot
-    youth: Youth = booking.youth
-    first_name = youth.first_names.split(" ")[0] if youth.first_names else ""
+    youth = record.youth
+    first_name = youth.first_name
     youth_name = f"{first_name} {youth.last_name.upper()}".strip()
-    minor = is_minor(youth.birth_date, slot.starts_at.date())
-    representatives = [r for r in youth.representatives if r.is_legal] if minor else []
+    minor = is_minor(youth.birth_date, record.starts_at.date())
+    representatives = youth.legal_representatives if minor else ()
     story: list = []
 
     # the addressees, as on a letter
@@ -87,22 +81,21 @@ def convocation_story(session: Session, booking: SlotBooking, ctx: L.DocContext,
     story += [L.Spacer(1, 4), L.paragraph(greeting), L.paragraph(invite)]
 
     # when, where, with whom
-    end = slot.starts_at + dt.timedelta(minutes=slot.duration_minutes)
-    staff_id = settings.get(session, settings.CURRENT_STAFF_ID)
-    referent = session.get(Person, staff_id) if staff_id else None
+    end = record.starts_at + dt.timedelta(minutes=record.duration_minutes)
+    referent = record.referent
     who = []
-    if slot.advisor is not None:
-        who.append(_person_line(slot.advisor, ""))
-    elif slot.partner is not None:
-        who.append(f"un(e) conseiller(ère) de {slot.partner.name}")
+    if record.advisor is not None:
+        who.append(_person_line(record.advisor, ""))
+    elif record.partner_name:
+        who.append(f"un(e) conseiller(ère) de {record.partner_name}")
     who.append(_person_line(referent, "le référent décrochage scolaire de l'établissement"))
     story += [
         L.section("Votre rendez-vous"),
         L.label_value_table(
             [
-                ("Date", french_date(slot.starts_at, weekday=True)),
-                ("Heure", f"{french_time(slot.starts_at)} (jusqu'à {french_time(end)} environ)"),
-                ("Lieu", slot.place),
+                ("Date", french_date(record.starts_at, weekday=True)),
+                ("Heure", f"{french_time(record.starts_at)} (jusqu'à {french_time(end)} environ)"),
+                ("Lieu", record.place),
                 ("Vous serez reçu(e) par", "\n".join(who)),
             ]
         ),
@@ -121,68 +114,23 @@ def convocation_story(session: Session, booking: SlotBooking, ctx: L.DocContext,
     return story
 
 
-def load_booking(session: Session, booking_id: int) -> SlotBooking:
-    booking = session.get(SlotBooking, booking_id)
-    if booking is None:
-        raise UserError("Cette réservation n'existe plus.")
-    return booking
-
-
-def latest_booking_of(session: Session, youth_id: int) -> SlotBooking | None:
-    """The youth's latest active booking (past or future): the one a convocation is printed for."""
-    return session.scalars(
-        select(SlotBooking)
-        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
-        .where(
-            SlotBooking.youth_id == youth_id,
-            SlotBooking.cancelled_at.is_(None),
-            InterviewSlot.cancelled_at.is_(None),
-        )
-        .order_by(InterviewSlot.starts_at.desc(), SlotBooking.id.desc())
-        .limit(1)
-    ).first()
-
-
-def convocation_part(
-    session: Session, booking: SlotBooking, options: L.DocumentOptions, today: dt.date
+def part(
+    record: ConvocationRecord, options: L.DocumentOptions | None = None, today: dt.date | None = None
 ) -> L.Part:
-    youth = booking.youth
-    subtitle = f"{youth.display_name} — entretien du {french_date(booking.slot.starts_at)}"
-    return L.Part(TITLE, lambda ctx: convocation_story(session, booking, ctx, today), subtitle)
+    """One convocation of a PDF, under the scheme of the youth's campaign, dated `today` (else the edition date)."""
+    options = (options or L.DocumentOptions()).with_scheme(record.scheme)
+    today = today or options.printed_on or dt.date.today()
+    subtitle = f"{record.youth.display_name} — entretien du {french_date(record.starts_at)}"
+    return L.Part(TITLE, lambda ctx: convocation_story(record, ctx, today), subtitle, options)
 
 
-def build_convocation(
-    session: Session,
-    booking_id: int,
-    target: str | os.PathLike | BinaryIO | None = None,
-    *,
+def render(
+    target: str | os.PathLike | BinaryIO | None,
+    school: Any,
+    record: ConvocationRecord,
     options: L.DocumentOptions | None = None,
     today: dt.date | None = None,
-    record: bool = True,
 ) -> bytes:
-    """The convocation of one booking, as PDF bytes (also written to `target`); recorded as printed."""
-    today = today or dt.date.today()
-    booking = load_booking(session, booking_id)
-    if booking.cancelled_at is not None:
-        raise UserError("Cette réservation est annulée : pas de convocation à imprimer.")
-    options = L.campaign_options(session, booking.youth.campaign, options)
-    school = session.scalars(select(School).limit(1)).first()
-    part = convocation_part(session, booking, options, today)
-    data = L.build_pdf_parts(target, school, TITLE, [part], options=options)
-    if record:
-        path = os.fspath(target) if isinstance(target, str | os.PathLike) else ""
-        L.record_print(session, DocumentKind.CONVOCATION.value, booking.youth_id, data, path)
-    return data
-
-
-def build_convocation_for_youth(
-    session: Session,
-    youth_id: int,
-    target: str | os.PathLike | BinaryIO | None = None,
-    **kwargs,
-) -> bytes:
-    """The convocation of the youth's latest booking; UserError when the youth has none."""
-    booking = latest_booking_of(session, youth_id)
-    if booking is None:
-        raise UserError("Ce jeune n'a aucun entretien réservé : pas de convocation à imprimer.")
-    return build_convocation(session, booking.id, target, **kwargs)
+    """The convocation as PDF bytes (also written to `target`)."""
+    one = part(record, options, today)
+    return L.build_pdf_parts(target, school, TITLE, [one], options=one.options)

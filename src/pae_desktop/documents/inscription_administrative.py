@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Any, BinaryIO
 
-from pae_desktop.core.services.pathways import PathwayDocument
 from pae_desktop.core.vocabulary import DocumentKind, Sex
 from pae_desktop.documents import layout as L
-from pae_desktop.documents.plan_parcours import address, identity_rows, render_kind, scheme_options, yes_no
+from pae_desktop.documents.plan_parcours import (
+    PathwayDocument,
+    address,
+    identity_rows,
+    scheme_options,
+    yes_no,
+)
 
 TITLE = "Fiche d'inscription administrative"
 KIND = DocumentKind.INSCRIPTION_ADMINISTRATIVE
 
 
-def build(
+def render(
     target: str | os.PathLike | BinaryIO | None,
     school: Any,
     data: PathwayDocument,
@@ -75,16 +79,3 @@ def build(
         subtitle=f"{options.scheme_name} — {data.full_name}",
         options=options,
     )
-
-
-def render(
-    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
-):
-    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
-
-
-def build_for_youth(
-    session: Any, youth_id: int, target, options: L.DocumentOptions | None = None, record: bool = True
-):
-    """The `pae-desktop document` entry point: one youth's PDF written to `target`, the print recorded."""
-    return render_kind(build, KIND, session, youth_id, target, options=options, record=record)

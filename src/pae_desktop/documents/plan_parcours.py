@@ -6,12 +6,13 @@ import datetime as dt
 import os
 from typing import Any, BinaryIO
 
-from pae_desktop.core.services.pathways import PathwayDocument, pathway_document
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
 
 TITLE = "Plan de parcours et d'engagement"
 KIND = DocumentKind.PLAN_PARCOURS
+# The record of a pathway's documents: a `core.services.pathways.PathwayDocument` (built by `pathway_document`).
+PathwayDocument = Any
 
 
 # --- shared by the pathway's documents ------------------------------------------------------------------
@@ -86,34 +87,10 @@ def head_signer(ctx: L.DocContext) -> tuple[str, str]:
     return ctx.school.head_title or "Chef d'établissement", ctx.school.head_name
 
 
-def render_kind(
-    build_fn,
-    kind: DocumentKind,
-    session: Any,
-    youth_id: int,
-    target: str | os.PathLike | BinaryIO | None = None,
-    *,
-    printed_on: dt.date | None = None,
-    options: L.DocumentOptions | None = None,
-    record: bool = True,
-) -> bytes:
-    """Load the youth's pathway, build the PDF with `build_fn`, and record the print (audit, history)."""
-    from pae_desktop.core.services.school import get_school
-
-    if options is None:
-        options = L.DocumentOptions.from_session(session, printed_on=printed_on)
-    data = pathway_document(session, youth_id, today=printed_on or options.printed_on)
-    pdf = build_fn(target, get_school(session), data, options)
-    if record:
-        path = target if isinstance(target, str | os.PathLike) else ""
-        L.record_print(session, kind.value, youth_id, pdf, path)
-    return pdf
-
-
 # --- the plan -------------------------------------------------------------------------------------------
 
 
-def build(
+def render(
     target: str | os.PathLike | BinaryIO | None,
     school: Any,
     data: PathwayDocument,
@@ -122,81 +99,7 @@ def build(
     options = scheme_options(options, data)
 
     def story(ctx: L.DocContext) -> list:
-        parts: list = [L.section("Le jeune")]
-        rows = identity_rows(data) + [
-            ("Diplôme préparé", " — ".join(p for p in (data.diploma, data.speciality) if p)),
-            ("Classe d'origine", data.division),
-            ("Boursier", yes_no(data.boursier)),
-            ("Téléphone", data.phone),
-            ("Courriel", data.email),
-            ("Adresse", address(data)),
-        ]
-        parts.append(L.label_value_table(rows))
-        if data.minor:
-            parts.append(L.section("Représentants légaux"))
-            parts.append(
-                L.data_table(
-                    ["Nom", "Lien", "Téléphone", "Adresse"],
-                    [[r.name, r.link, r.phone, r.address] for r in data.representatives],
-                    col_widths=[3, 2, 2, 4],
-                    empty="Aucun représentant légal enregistré : à compléter avant signature.",
-                )
-            )
-        parts.append(L.section("Le parcours"))
-        parts.append(
-            L.label_value_table(
-                [
-                    ("Dispositif", ctx.options.scheme_name),
-                    ("MEF", mef_line(data)),
-                    ("Dates", period(data.start_date, data.planned_end)),
-                    ("Référent du parcours", data.referent),
-                    ("Mission locale de référence", data.mission_locale),
-                    ("Parcours partenarial", yes_no(data.partnership)),
-                    ("Nombre de modules", str(len(data.modules))),
-                    ("Jours de PFMP prévus", str(data.pfmp_days)),
-                ]
-            )
-        )
-        parts.append(L.section("Modules"))
-        parts.append(
-            L.data_table(
-                ["Module", "Porteur et lieu", "Dates", "h / sem.", "Tuteur, convention"],
-                module_rows(data),
-                col_widths=[3.2, 3.2, 3.5, 1.1, 2.6],
-                empty="Aucun module n'est encore inscrit au parcours.",
-            )
-        )
-        parts.append(L.section("Engagements"))
-        commitments = [
-            "Le jeune s'engage à suivre chacun des modules avec assiduité et à prévenir son référent de toute "
-            "absence. La bourse est versée selon l'assiduité : toute absence doit être justifiée.",
-            "L'établissement maintient le statut scolaire du jeune pendant tout le parcours, désigne un référent "
-            "et organise des points d'étape réguliers avec lui et les partenaires.",
-            "La Mission locale accompagne le jeune dans la construction et la réalisation de son projet "
-            "d'insertion professionnelle.",
-        ]
-        if any(m.is_pfmp for m in data.modules):
-            commitments.append(
-                "Chaque période en entreprise (PFMP) fait l'objet d'une convention tripartite signée avant son "
-                "début" + (" par le jeune et ses représentants légaux." if data.minor else " par le jeune.")
-            )
-        parts += L.bullet_list(commitments)
-        first_row = [("Le jeune", data.full_name)]
-        if data.minor:
-            first_row.append(
-                ("Le représentant légal", data.representatives[0].name if data.representatives else "")
-            )
-        parts.append(L.signature_block(first_row, place_date=L.done_at(ctx.school, ctx.printed_on)))
-        parts.append(
-            L.signature_block(
-                [
-                    ("Le référent du parcours", data.referent),
-                    ("La Mission locale", data.mission_locale),
-                    head_signer(ctx),
-                ]
-            )
-        )
-        return parts
+        return [*_plan_youth(data), *_plan_pathway(data, ctx), *_plan_commitments(data, ctx)]
 
     return L.build_pdf(
         target,
@@ -208,15 +111,87 @@ def build(
     )
 
 
-def render(
-    session: Any, youth_id: int, target=None, *, printed_on: dt.date | None = None, record: bool = True
-):
-    """The plan of a youth's pathway: loaded, built, recorded; returns the PDF's bytes."""
-    return render_kind(build, KIND, session, youth_id, target, printed_on=printed_on, record=record)
+def _plan_youth(data: PathwayDocument) -> list:
+    parts: list = [L.section("Le jeune")]
+    rows = identity_rows(data) + [
+        ("Diplôme préparé", " — ".join(p for p in (data.diploma, data.speciality) if p)),
+        ("Classe d'origine", data.division),
+        ("Boursier", yes_no(data.boursier)),
+        ("Téléphone", data.phone),
+        ("Courriel", data.email),
+        ("Adresse", address(data)),
+    ]
+    parts.append(L.label_value_table(rows))
+    if data.minor:
+        parts.append(L.section("Représentants légaux"))
+        parts.append(
+            L.data_table(
+                ["Nom", "Lien", "Téléphone", "Adresse"],
+                [[r.name, r.link, r.phone, r.address] for r in data.representatives],
+                col_widths=[3, 2, 2, 4],
+                empty="Aucun représentant légal enregistré : à compléter avant signature.",
+            )
+        )
+    return parts
 
 
-def build_for_youth(
-    session: Any, youth_id: int, target, options: L.DocumentOptions | None = None, record: bool = True
-):
-    """The `pae-desktop document` entry point: one youth's PDF written to `target`, the print recorded."""
-    return render_kind(build, KIND, session, youth_id, target, options=options, record=record)
+def _plan_pathway(data: PathwayDocument, ctx: L.DocContext) -> list:
+    parts: list = [L.section("Le parcours")]
+    parts.append(
+        L.label_value_table(
+            [
+                ("Dispositif", ctx.options.scheme_name),
+                ("MEF", mef_line(data)),
+                ("Dates", period(data.start_date, data.planned_end)),
+                ("Référent du parcours", data.referent),
+                ("Mission locale de référence", data.mission_locale),
+                ("Parcours partenarial", yes_no(data.partnership)),
+                ("Nombre de modules", str(len(data.modules))),
+                ("Jours de PFMP prévus", str(data.pfmp_days)),
+            ]
+        )
+    )
+    parts.append(L.section("Modules"))
+    parts.append(
+        L.data_table(
+            ["Module", "Porteur et lieu", "Dates", "h / sem.", "Tuteur, convention"],
+            module_rows(data),
+            col_widths=[3.2, 3.2, 3.5, 1.1, 2.6],
+            empty="Aucun module n'est encore inscrit au parcours.",
+        )
+    )
+    return parts
+
+
+def _plan_commitments(data: PathwayDocument, ctx: L.DocContext) -> list:
+    parts: list = [L.section("Engagements")]
+    commitments = [
+        "Le jeune s'engage à suivre chacun des modules avec assiduité et à prévenir son référent de toute "
+        "absence. La bourse est versée selon l'assiduité : toute absence doit être justifiée.",
+        "L'établissement maintient le statut scolaire du jeune pendant tout le parcours, désigne un référent "
+        "et organise des points d'étape réguliers avec lui et les partenaires.",
+        "La Mission locale accompagne le jeune dans la construction et la réalisation de son projet "
+        "d'insertion professionnelle.",
+    ]
+    if any(m.is_pfmp for m in data.modules):
+        commitments.append(
+            "Chaque période en entreprise (PFMP) fait l'objet d'une convention tripartite signée avant son "
+            "début" + (" par le jeune et ses représentants légaux." if data.minor else " par le jeune.")
+        )
+    parts += L.bullet_list(commitments)
+    first_row = [("Le jeune", data.full_name)]
+    if data.minor:
+        first_row.append(
+            ("Le représentant légal", data.representatives[0].name if data.representatives else "")
+        )
+    parts.append(L.signature_block(first_row, place_date=L.done_at(ctx.school, ctx.printed_on)))
+    parts.append(
+        L.signature_block(
+            [
+                ("Le référent du parcours", data.referent),
+                ("La Mission locale", data.mission_locale),
+                head_signer(ctx),
+            ]
+        )
+    )
+    return parts

@@ -238,15 +238,16 @@ class DataProtectionPage(QWidget):
         )
         if not name:
             return
-        from pae_desktop.documents import notice_rgpd
+        from pae_desktop.core.operations.printing import print_document
 
         self.save()
         try:
             with self.context.db.transaction() as session:
-                notice_rgpd.render(session, name)
+                result = print_document(session, "notice-rgpd", None, name)
         except UserError as error:
             QMessageBox.warning(self, "Notice d'information", str(error))
             return
+        self.context.apply(result)
         QMessageBox.information(self, "Notice d'information", f"Notice écrite : {name}")
 
     def review_retention(self) -> None:

@@ -58,17 +58,19 @@ def documents_dir(context: AppContext) -> Path:
 
 
 def print_document(parent: QWidget, context: AppContext, file_name: str, build) -> Path | None:
-    """Build a PDF with `build(session, path)` inside one transaction (which records the print), then open it.
+    """Print with `build(session, path)` (the print operation, which records the print) in one transaction,
+    refresh the screens from the `Changes` it returns, then open the PDF.
 
     Returns the path, or None after showing the French reason of a refusal.
     """
     path = documents_dir(context) / file_name
     try:
         with context.db.transaction() as session:
-            build(session, path)
+            result = build(session, path)
     except UserError as error:
         QMessageBox.warning(parent, "PAE Desktop", str(error))
         return None
+    context.apply(result)
     open_file(path)
     return path
 
@@ -497,14 +499,14 @@ class InterviewFormDialog(QDialog):
         """One click: save if needed, write the PDF (recorded as printed) and open it."""
         if (self._dirty or self.interview_id is None) and not self.save():
             return None
-        from pae_desktop.documents.fiche_entretien import build_fiche_entretien
+        from pae_desktop.core.operations import printing
         from pae_desktop.documents.layout import document_file_name
 
-        interview_id = self.interview_id
+        youth_id, interview_id = self.youth_id, self.interview_id
         name = document_file_name("fiche-entretien", *self.youth_file_parts)
 
         def build(session, path):  # under the scheme of the youth's campaign
-            build_fiche_entretien(session, interview_id, path)
+            return printing.print_document(session, "fiche-entretien", youth_id, path, source_id=interview_id)
 
         return print_document(self, self.context, name, build)
 

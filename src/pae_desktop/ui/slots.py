@@ -459,16 +459,16 @@ class SlotsView(QWidget):
         row = self.selected_slot()
         if row is None or row.booking_id is None:
             return
-        from pae_desktop.documents.convocation import build_convocation
+        from pae_desktop.core.operations import printing
         from pae_desktop.documents.layout import document_file_name
 
         with self.context.db.read() as session:
             youth = session.get(Youth, row.youth_id)
             name = document_file_name("convocation", youth.last_name, youth.first_names, youth.pseudonym)
-        booking_id = row.booking_id
+        youth_id, booking_id = row.youth_id, row.booking_id
 
         def build(session, path):  # under the scheme of the youth's campaign
-            build_convocation(session, booking_id, path)
+            return printing.print_document(session, "convocation", youth_id, path, source_id=booking_id)
 
         if print_document(self, self.context, name, build) is not None:
             message(self.message, f"Convocation prête : {name}", "info")
@@ -554,23 +554,15 @@ class SlotsView(QWidget):
         campaign_id = self._campaign_id()
         db = self.context.db
 
-        def work(progress):
-            from pae_desktop.core.models import Campaign
-            from pae_desktop.documents.fiche_entretien import build_day_batch
-            from pae_desktop.documents.layout import DocumentOptions
+        def work(progress):  # the print operation records each youth's print; a cancel rolls it back
+            from pae_desktop.core.operations.printing import print_day
 
             with db.transaction() as session:
-                campaign = session.get(Campaign, campaign_id)
-                return build_day_batch(
-                    session,
-                    campaign_id,
-                    day,
-                    path,
-                    options=DocumentOptions.from_session(session, campaign),
-                    progress=progress,
-                )[1]
+                return print_day(session, campaign_id, day, path, progress=progress)
 
-        def done(count):
+        def done(result):
+            self.context.apply(result)
+            count = result.count
             message(
                 self.message,
                 f"{count} fiche{'s' if count > 1 else ''} du {french_date(day)} prête{'s' if count > 1 else ''}.",

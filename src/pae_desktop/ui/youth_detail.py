@@ -285,14 +285,15 @@ class YouthDetail(QWidget):
         )
         if not path:
             return
-        from pae_desktop.documents import dossier
+        from pae_desktop.core.operations.printing import print_document
 
         try:
             with self.context.db.transaction() as session:
-                dossier.render(session, self.youth_id, path)
+                result = print_document(session, "dossier", self.youth_id, path)
         except (UserError, OSError) as error:
             self.form_message.show_error(f"Le dossier n'a pas pu être écrit : {error}")
             return
+        self.context.apply(result)
         self.form_message.show_info(f"Dossier complet enregistré : {path}")
 
     def erase(self) -> None:

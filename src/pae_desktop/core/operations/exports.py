@@ -130,25 +130,20 @@ def export_report(db, year: int | None, fmt: str, target: str | Path) -> Changes
         report, _rows = campaign_report(session, year)
         school = options = None
         if fmt == "pdf":
+            from pae_desktop.core.operations.printing import document_options
+            from pae_desktop.core.services.campaigns import get_campaign
             from pae_desktop.core.services.school import get_school
-            from pae_desktop.documents import layout
 
-            school, options = get_school(session), layout.DocumentOptions.from_session(session)
+            school = get_school(session)
+            options = document_options(session, get_campaign(session, report.campagne))
         data = report_data(report, fmt, school, options)
         written = write_atomic(target, data)
         if fmt == "pdf":
-            _record_print(session, data, written)
+            from pae_desktop.core.operations.printing import record_print
+
+            record_print(session, "bilan", None, data, written)
     topics = (AUDIT,) if fmt == "pdf" else ()
     return changes(*topics, file=written, count=report.counts.get("effectif", 0))
-
-
-def _record_print(session, data: bytes, path: Path) -> None:
-    """The report's print recorded (GeneratedDocument and the audit event «print»), as every print is.
-
-    Goes through the print recorder of the documents' layout until the printing operation takes it over."""
-    from pae_desktop.documents import layout
-
-    layout.record_print(session, "bilan", None, data, path)
 
 
 def save_network_report(report, fmt: str, target: str | Path) -> Changes:

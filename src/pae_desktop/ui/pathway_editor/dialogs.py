@@ -250,13 +250,15 @@ class OfficeListDialog(QDialog):
             return None
         if not path.lower().endswith(suffix):
             path += suffix
-        from pae_desktop.io.siecle_office_list import export_office_list
+        from pae_desktop.core.operations.office_list import export_office_list
 
         try:
             with self.app.db.transaction() as session:
-                count = export_office_list(session, self.app.campaign_id, path)
+                result = export_office_list(session, self.app.campaign_id, path)
         except UserError as error:
             warn(self, str(error))
             return None
+        self.app.apply(result)
+        count = result.count
         QMessageBox.information(self, "PAE Desktop", f"{count} jeune(s) à saisir dans SIECLE : {path}")
         return path

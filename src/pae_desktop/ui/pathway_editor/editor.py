@@ -4,7 +4,6 @@ end-of-pathway tabs; every write goes through one operation and the screens refr
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -567,7 +566,6 @@ class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
         """Ask where to save the PDF, build it (recorded in the audit log), say where it went."""
         if self.youth_id is None or self.pathway_id is None:
             return None
-        module_name = next(module for k, module, _t in DOCUMENTS if k is kind)
         name = fold(self.rule_context.youth_name).replace(" ", "_") if self.rule_context else "jeune"
         path, _filter = QFileDialog.getSaveFileName(
             self, f"Enregistrer — {kind.label}", f"{kind.value}_{name}.pdf", "Documents PDF (*.pdf)"
@@ -576,12 +574,14 @@ class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
             return None
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        module = importlib.import_module(f"pae_desktop.documents.{module_name}")
+        from pae_desktop.core.operations.printing import print_document
+
         try:
             with self.app.db.transaction() as session:
-                module.render(session, self.youth_id, path)
+                result = print_document(session, kind.value, self.youth_id, path)
         except UserError as error:
             warn(self, str(error))
             return None
+        self.app.apply(result)
         self.status.show_info(f"{kind.label} enregistré(e) : {path}")
         return path
