@@ -10,7 +10,7 @@ import operator
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -243,31 +243,53 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
     def problem(line: int, column: str, message: str) -> None:
         result.problems.append(Problem(name, line, column, message))
 
+    text = _read_text(path, problem)
+    if text is None:
+        return result
+    records = split_records(text)
+    position = _header_positions(records, problem)
+    if position is None:
+        return result
+    data_records = [(number, record) for number, record in enumerate(records[1:], start=2) if record != [""]]
+    if not data_records:
+        problem(1, "", "Le fichier ne contient aucune ligne de données.")
+        return result
+    result.rows.extend(_read_rows(data_records, position, len(records[0]), problem))
+    return result
+
+
+def _read_text(path: Path, problem: Callable[[int, str, str], None]) -> str | None:
+    """The file's text decoded from UTF-8 (a BOM dropped), or None once the problem is told."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         problem(1, "", "Fichier introuvable.")
-        return result
+        return None
     except IsADirectoryError:
         problem(1, "", "C'est un dossier, pas un fichier CSV.")
-        return result
+        return None
     except OSError:
         problem(1, "", "Fichier illisible : vérifiez les droits d'accès.")
-        return result
+        return None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         problem(line, "", "Le fichier n'est pas encodé en UTF-8.")
-        return result
-    records = split_records(text)
+        return None
+
+
+def _header_positions(
+    records: list[list[str]], problem: Callable[[int, str, str], None]
+) -> dict[str, int] | None:
+    """Column name → its first index in the header; None when the header is unusable (problems told)."""
     if not records or not any(records[0]):
         problem(1, "", "Fichier vide : l'en-tête des colonnes est absent.")
-        return result
+        return None
     header = records[0]
     if len(header) == 1 and ("," in header[0] or "\t" in header[0]):
         problem(1, "", "Le séparateur des colonnes doit être le point-virgule « ; ».")
-        return result
+        return None
     position: dict[str, int] = {}
     for index, column in enumerate(header):
         if column in position and column in COLUMNS:
@@ -277,18 +299,24 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
     for column in missing:
         problem(1, column, f"Colonne obligatoire absente : « {column} ».")
     if missing:
-        return result
-    data_records = [(number, record) for number, record in enumerate(records[1:], start=2) if record != [""]]
-    if not data_records:
-        problem(1, "", "Le fichier ne contient aucune ligne de données.")
-        return result
+        return None
+    return position
+
+
+def _read_rows(
+    data_records: list[tuple[int, list[str]]],
+    position: dict[str, int],
+    width: int,
+    problem: Callable[[int, str, str], None],
+) -> list[dict[str, str]]:
+    """The data records as rows of COLUMNS, each validated and held to the first row's shared values."""
+    rows: list[dict[str, str]] = []
     first: dict[str, str] | None = None
     first_line = 2
     indexes = [position.get(column) for column in COLUMNS]
     complete = None not in indexes
     picker = operator.itemgetter(*indexes) if complete else None
     guarded = [column for column in PROTECTED if column in position]
-    width = len(header)
     for line, record in data_records:
         if len(record) != width:
             problem(line, "", f"La ligne compte {len(record)} champs au lieu de {width} (les colonnes de l'en-tête).")
@@ -314,8 +342,8 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
                         f"Toutes les lignes d'un fichier doivent avoir la même valeur de « {column} » "
                         f"(« {row[column]} » ici, « {first[column]} » ligne {first_line}).",
                     )
-        result.rows.append(row)
-    return result
+        rows.append(row)
+    return rows
 
 
 _uai_error = functools.lru_cache(maxsize=256)(uai_error)

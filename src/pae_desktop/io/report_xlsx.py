@@ -119,7 +119,20 @@ def report_workbook(report) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    flat = ind.flat(report.indicators)
+    subtitle = _subtitle(report)
+    _indicators_sheet(workbook, report, subtitle)
+    _funnel_sheet(workbook, report, subtitle)
+    _exits_sheet(workbook, report, subtitle)
+    _phase1_sheet(workbook, report, subtitle)
+    if report.per_school is not None:
+        _schools_sheet(workbook, report)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _subtitle(report) -> str:
+    """The line under every sheet's title: the school(s), the scheme, the imposed interview deadline."""
     subtitle = ", ".join(report.etablissements)
     if report.school_name:
         subtitle = f"{report.school_name} ({subtitle})"
@@ -127,7 +140,11 @@ def report_workbook(report) -> bytes:
         subtitle += f" — {report.scheme_name}"
     if report.deadline:
         subtitle += f" — date cible des entretiens imposée : {report.deadline:%d/%m/%Y}"
+    return subtitle
 
+
+def _indicators_sheet(workbook, report, subtitle: str) -> None:
+    """The «Indicateurs» sheet: each indicator, the academy's 2023 value and the earlier campaigns'."""
     sheet = _Sheet(workbook, "Indicateurs", first=True)
     sheet.title(report.title, subtitle)
     years = [year for year, _values in report.previous]
@@ -151,6 +168,9 @@ def report_workbook(report) -> bytes:
     )
     sheet.finish()
 
+
+def _funnel_sheet(workbook, report, subtitle: str) -> None:
+    """The «Entonnoir» sheet: the youths at each step from the census to the pathway, with the step's rate."""
     sheet = _Sheet(workbook, "Entonnoir")
     sheet.title(f"Du repérage au parcours — campagne {report.campagne}", subtitle)
     sheet.header(["Étape", "Jeunes", "Part des recensés", "Taux de l'étape", "Académie 2023"])
@@ -178,6 +198,9 @@ def report_workbook(report) -> bytes:
         )
     sheet.finish()
 
+
+def _exits_sheet(workbook, report, subtitle: str) -> None:
+    """The «Sorties» sheet: the exits of the pathways by category, then by detail."""
     sheet = _Sheet(workbook, "Sorties")
     sheet.title(f"Sorties des parcours — campagne {report.campagne}", subtitle)
     sheet.header(["Catégorie", "Détail", "Jeunes", "Part des sorties connues", "Académie 2023"])
@@ -197,22 +220,19 @@ def report_workbook(report) -> bytes:
     sheet.line(["Sorties connues", "", known], [None, None, "0"], bold=True)
     sheet.finish()
 
-    _phase1_sheet(workbook, report, subtitle)
 
-    if report.per_school is not None:
-        sheet = _Sheet(workbook, "Par établissement")
-        sheet.title(report.title, f"{len(report.per_school)} établissement(s)")
-        keys = list(ind.displayed(report.indicators))
-        sheet.header(["UAI"] + [ind.LABELS[k] for k in keys])
-        for uai in sorted(report.per_school):
-            values = ind.flat(report.per_school[uai])
-            sheet.line([uai] + [values[k] for k in keys], [None] + [_value_format(k) for k in keys])
-        sheet.line(["Réseau"] + [flat[k] for k in keys], [None] + [_value_format(k) for k in keys], bold=True)
-        sheet.finish()
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _schools_sheet(workbook, report) -> None:
+    """The «Par établissement» sheet of a consolidation: the indicators of each school, then the network's."""
+    flat = ind.flat(report.indicators)
+    sheet = _Sheet(workbook, "Par établissement")
+    sheet.title(report.title, f"{len(report.per_school)} établissement(s)")
+    keys = list(ind.displayed(report.indicators))
+    sheet.header(["UAI"] + [ind.LABELS[k] for k in keys])
+    for uai in sorted(report.per_school):
+        values = ind.flat(report.per_school[uai])
+        sheet.line([uai] + [values[k] for k in keys], [None] + [_value_format(k) for k in keys])
+    sheet.line(["Réseau"] + [flat[k] for k in keys], [None] + [_value_format(k) for k in keys], bold=True)
+    sheet.finish()
 
 
 def _phase1_sheet(workbook, report, subtitle: str) -> None:

@@ -111,14 +111,24 @@ class TimelineWidget(QWidget):
     # --- painting ---------------------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Paint, in this order: PFMP shading, months, weeks, the pathway's span, modules, today, legend."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().base())
         bottom = self._height() - 4 - self.LEGEND_HEIGHT
         font = QFont(self.font())
         metrics = QFontMetrics(font)
+        self._paint_pfmp_weeks(painter, bottom)
+        self._paint_months(painter, bottom)
+        small = self._paint_weeks(painter, font, bottom)
+        self._paint_span(painter, bottom)
+        self._paint_modules(painter, metrics)
+        self._paint_today(painter, bottom)
+        self._paint_legend(painter, small, bottom)
+        painter.end()
 
-        # PFMP weeks, shaded over every row
+    def _paint_pfmp_weeks(self, painter: QPainter, bottom: int) -> None:
+        """The PFMP weeks, shaded over every row."""
         for monday in self.pfmp_weeks:
             left, right = self._x(self._clamp(monday)), self._x(self._clamp(monday + dt.timedelta(days=7)))
             painter.fillRect(
@@ -126,7 +136,8 @@ class TimelineWidget(QWidget):
                 PFMP_SHADE,
             )
 
-        # months: names and separators
+    def _paint_months(self, painter: QPainter, bottom: int) -> None:
+        """The months: their names (the year on January and the first) and a separator line."""
         month = self.first_day
         painter.setPen(QPen(self.palette().text().color()))
         while month <= self.last_day:
@@ -141,7 +152,8 @@ class TimelineWidget(QWidget):
             painter.setPen(QPen(self.palette().text().color()))
             month = following
 
-        # weeks: a tick and a faint line at each Monday
+    def _paint_weeks(self, painter: QPainter, font: QFont, bottom: int) -> QFont:
+        """The weeks: a tick and a faint line at each Monday, its day in a small font (returned)."""
         day = self.first_day + dt.timedelta(days=(7 - self.first_day.weekday()) % 7)
         small = QFont(font)
         small.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
@@ -154,8 +166,10 @@ class TimelineWidget(QWidget):
             painter.drawText(QRectF(x + 1, 18, 30, 12), Qt.AlignmentFlag.AlignLeft, str(day.day))
             day += dt.timedelta(days=7)
         painter.setFont(font)
+        return small
 
-        # the pathway's own span, as a frame
+    def _paint_span(self, painter: QPainter, bottom: int) -> None:
+        """The pathway's own span, as a dashed frame."""
         if self.start and self.end and self.end >= self.start:
             left, right = (
                 self._x(self._clamp(self.start)),
@@ -167,7 +181,8 @@ class TimelineWidget(QWidget):
                 QRectF(left, self.HEADER_HEIGHT - 2, right - left, bottom - self.HEADER_HEIGHT + 2)
             )
 
-        # one row per module
+    def _paint_modules(self, painter: QPainter, metrics: QFontMetrics) -> None:
+        """One row per module: its label, then its bar coloured by carrier kind (framed red when outside)."""
         if not self.modules:
             painter.setPen(QPen(QColor("#777777")))
             painter.drawText(
@@ -208,14 +223,17 @@ class TimelineWidget(QWidget):
                 painter.setPen(QPen(QColor("white")))
                 painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, "PFMP")
 
-        # today's line
+    def _paint_today(self, painter: QPainter, bottom: int) -> None:
+        """Today's line, in the middle of today's column, when today is on the timeline."""
         if self.first_day <= self.today <= self.last_day:
             half_day = (self._x(self.first_day + dt.timedelta(days=1)) - self._x(self.first_day)) / 2
             x = self._x(self.today) + half_day
             painter.setPen(QPen(TODAY_COLOUR, 2))
             painter.drawLine(int(x), 16, int(x), bottom)
             painter.drawText(QRectF(x + 3, bottom - 14, 80, 14), Qt.AlignmentFlag.AlignLeft, "aujourd'hui")
-        # legend: the carrier kinds' colours and the PFMP shading
+
+    def _paint_legend(self, painter: QPainter, small: QFont, bottom: int) -> None:
+        """The legend under the rows: the carrier kinds' colours and the PFMP shading."""
         x = 6.0
         y = bottom + 6
         entries = [(KIND_COLOURS[kind], kind.label) for kind in CarrierKind] + [
@@ -230,4 +248,3 @@ class TimelineWidget(QWidget):
             painter.setPen(QPen(self.palette().text().color()))
             painter.drawText(QRectF(x + 14, y, 400, 14), Qt.AlignmentFlag.AlignLeft, text)
             x += 14 + small_metrics.horizontalAdvance(text) + 16
-        painter.end()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -47,116 +47,15 @@ def load_facts(
     """The facts and pending dates of every youth of a campaign (or of `youth_ids` in it)."""
     session.flush()
     conn = session.connection()  # plain columns: Core rows, without the ORM's loading step for each
-    if youth_ids is None:
-        ids_divisions = conn.execute(
-            select(Youth.id, OriginalSchooling.division)
-            .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
-            .where(Youth.campaign_id == campaign_id)
-        ).all()
-    else:
-        ids_divisions = []
-        for chunk in _chunks(youth_ids):
-            ids_divisions += conn.execute(
-                select(Youth.id, OriginalSchooling.division)
-                .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
-                .where(Youth.id.in_(chunk))
-            ).all()
+    ids_divisions = _ids_divisions(conn, campaign_id, youth_ids)
     ids = [row[0] for row in ids_divisions]
     division_of = {row[0]: row[1] or "" for row in ids_divisions}
-    scope = (lambda column: column.in_(ids)) if youth_ids is not None else None
-
-    def where_youth(stmt, column):
-        if scope is None:
-            return stmt.join(Youth, Youth.id == column).where(Youth.campaign_id == campaign_id)
-        return stmt.where(column.in_(ids))
-
-    info: dict[int, list[dt.date]] = defaultdict(list)
-    class_actions: dict[str, list[dt.date]] = defaultdict(list)
-    for division, on in conn.execute(
-        select(InformationAction.division, InformationAction.on).where(
-            InformationAction.campaign_id == campaign_id, InformationAction.division != ""
-        )
-    ):
-        class_actions[division].append(on)
-    for youth_id, on in conn.execute(
-        where_youth(
-            select(InformationTarget.youth_id, InformationAction.on).join(
-                InformationAction, InformationAction.id == InformationTarget.action_id
-            ),
-            InformationTarget.youth_id,
-        )
-    ):
-        info[youth_id].append(on)
-
-    attempts: dict[int, list[AttemptFact]] = defaultdict(list)
-    recontact: dict[int, dt.date | None] = {}
-    for youth_id, at, result, next_step, next_date in conn.execute(
-        where_youth(
-            select(
-                ContactAttempt.youth_id,
-                ContactAttempt.at,
-                ContactAttempt.result,
-                ContactAttempt.next_step,
-                ContactAttempt.next_date,
-            ),
-            ContactAttempt.youth_id,
-        ).order_by(ContactAttempt.at)
-    ):
-        attempts[youth_id].append(AttemptFact(at, result, next_step or ""))
-        recontact[youth_id] = next_date  # the latest attempt's «À relancer le …» wins
-
-    bookings: dict[int, list[dt.date]] = defaultdict(list)
-    next_slot: dict[int, dt.datetime] = {}
-    for youth_id, booked_at, starts_at in conn.execute(
-        where_youth(
-            select(SlotBooking.youth_id, SlotBooking.booked_at, InterviewSlot.starts_at)
-            .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
-            .where(SlotBooking.cancelled_at.is_(None)),
-            SlotBooking.youth_id,
-        )
-    ):
-        bookings[youth_id].append(booked_at.date())
-        if youth_id not in next_slot or starts_at > next_slot[youth_id]:
-            next_slot[youth_id] = starts_at
-
-    interviews: dict[int, list[InterviewFact]] = defaultdict(list)
-    for youth_id, interview_id, held_on, decision, decided_on, slot_start in conn.execute(
-        where_youth(
-            select(
-                Interview.youth_id,
-                Interview.id,
-                Interview.held_on,
-                Interview.decision,
-                Interview.decided_on,
-                InterviewSlot.starts_at,
-            ).outerjoin(InterviewSlot, InterviewSlot.id == Interview.slot_id),
-            Interview.youth_id,
-        )
-    ):
-        interviews[youth_id].append(InterviewFact(held_on, decision or "", decided_on, slot_start, interview_id))
-
-    pathways: dict[int, tuple[dt.date, dt.date | None]] = {}
-    for youth_id, start, abandoned in conn.execute(
-        where_youth(select(Pathway.youth_id, Pathway.start_date, Pathway.abandoned_on), Pathway.youth_id)
-    ):
-        pathways[youth_id] = (start, abandoned)
-
-    exits: dict[int, dt.date] = dict(
-        conn.execute(where_youth(select(Exit.youth_id, Exit.on), Exit.youth_id)).all()
-    )
-
-    follow_up: dict[int, tuple[dt.date, str]] = {}
-    for youth_id, due_on, action in conn.execute(
-        where_youth(
-            select(FollowUpEvent.youth_id, FollowUpEvent.due_on, FollowUpEvent.next_action).where(
-                FollowUpEvent.due_on.is_not(None), FollowUpEvent.done_on.is_(None)
-            ),
-            FollowUpEvent.youth_id,
-        )
-    ):
-        if youth_id not in follow_up or due_on < follow_up[youth_id][0]:
-            follow_up[youth_id] = (due_on, action)
-
+    where_youth = _youth_scope(campaign_id, ids if youth_ids is not None else None)
+    info, class_actions = _information(conn, campaign_id, where_youth)
+    attempts, recontact = _attempts(conn, where_youth)
+    bookings, next_slot = _bookings(conn, where_youth)
+    interviews = _interviews(conn, where_youth)
+    pathways, exits, follow_up = _pathways_exits_follow_up(conn, where_youth)
     not_concerned: dict[int, dt.date] = dict(
         conn.execute(
             select(Youth.id, Youth.not_concerned_on).where(
@@ -190,3 +89,143 @@ def load_facts(
             follow_up_action=due[1] if due else "",
         )
     return facts, pending
+
+
+def _ids_divisions(conn, campaign_id: int, youth_ids: list[int] | None) -> list:
+    """(youth id, division of its original schooling) of the campaign's youths, or of `youth_ids`."""
+    if youth_ids is None:
+        return conn.execute(
+            select(Youth.id, OriginalSchooling.division)
+            .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
+            .where(Youth.campaign_id == campaign_id)
+        ).all()
+    ids_divisions = []
+    for chunk in _chunks(youth_ids):
+        ids_divisions += conn.execute(
+            select(Youth.id, OriginalSchooling.division)
+            .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
+            .where(Youth.id.in_(chunk))
+        ).all()
+    return ids_divisions
+
+
+def _youth_scope(campaign_id: int, ids: list[int] | None) -> Callable:
+    """`where_youth(stmt, column)`: the statement kept to the campaign's youths, or to `ids` when given."""
+
+    def where_youth(stmt, column):
+        if ids is None:
+            return stmt.join(Youth, Youth.id == column).where(Youth.campaign_id == campaign_id)
+        return stmt.where(column.in_(ids))
+
+    return where_youth
+
+
+def _information(
+    conn, campaign_id: int, where_youth
+) -> tuple[dict[int, list[dt.date]], dict[str, list[dt.date]]]:
+    """The dates of the information actions: by targeted youth, and by class informed."""
+    info: dict[int, list[dt.date]] = defaultdict(list)
+    class_actions: dict[str, list[dt.date]] = defaultdict(list)
+    for division, on in conn.execute(
+        select(InformationAction.division, InformationAction.on).where(
+            InformationAction.campaign_id == campaign_id, InformationAction.division != ""
+        )
+    ):
+        class_actions[division].append(on)
+    for youth_id, on in conn.execute(
+        where_youth(
+            select(InformationTarget.youth_id, InformationAction.on).join(
+                InformationAction, InformationAction.id == InformationTarget.action_id
+            ),
+            InformationTarget.youth_id,
+        )
+    ):
+        info[youth_id].append(on)
+    return info, class_actions
+
+
+def _attempts(conn, where_youth) -> tuple[dict[int, list[AttemptFact]], dict[int, dt.date | None]]:
+    """The contact attempts by youth, in time order, and the latest one's «À relancer le …» date."""
+    attempts: dict[int, list[AttemptFact]] = defaultdict(list)
+    recontact: dict[int, dt.date | None] = {}
+    for youth_id, at, result, next_step, next_date in conn.execute(
+        where_youth(
+            select(
+                ContactAttempt.youth_id,
+                ContactAttempt.at,
+                ContactAttempt.result,
+                ContactAttempt.next_step,
+                ContactAttempt.next_date,
+            ),
+            ContactAttempt.youth_id,
+        ).order_by(ContactAttempt.at)
+    ):
+        attempts[youth_id].append(AttemptFact(at, result, next_step or ""))
+        recontact[youth_id] = next_date  # the latest attempt's «À relancer le …» wins
+    return attempts, recontact
+
+
+def _bookings(conn, where_youth) -> tuple[dict[int, list[dt.date]], dict[int, dt.datetime]]:
+    """The days of the standing bookings by youth, and the latest booked slot's start."""
+    bookings: dict[int, list[dt.date]] = defaultdict(list)
+    next_slot: dict[int, dt.datetime] = {}
+    for youth_id, booked_at, starts_at in conn.execute(
+        where_youth(
+            select(SlotBooking.youth_id, SlotBooking.booked_at, InterviewSlot.starts_at)
+            .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
+            .where(SlotBooking.cancelled_at.is_(None)),
+            SlotBooking.youth_id,
+        )
+    ):
+        bookings[youth_id].append(booked_at.date())
+        if youth_id not in next_slot or starts_at > next_slot[youth_id]:
+            next_slot[youth_id] = starts_at
+    return bookings, next_slot
+
+
+def _interviews(conn, where_youth) -> dict[int, list[InterviewFact]]:
+    """The interviews by youth, with their slot's start (for the order of `core.stage`)."""
+    interviews: dict[int, list[InterviewFact]] = defaultdict(list)
+    for youth_id, interview_id, held_on, decision, decided_on, slot_start in conn.execute(
+        where_youth(
+            select(
+                Interview.youth_id,
+                Interview.id,
+                Interview.held_on,
+                Interview.decision,
+                Interview.decided_on,
+                InterviewSlot.starts_at,
+            ).outerjoin(InterviewSlot, InterviewSlot.id == Interview.slot_id),
+            Interview.youth_id,
+        )
+    ):
+        interviews[youth_id].append(InterviewFact(held_on, decision or "", decided_on, slot_start, interview_id))
+    return interviews
+
+
+def _pathways_exits_follow_up(
+    conn, where_youth
+) -> tuple[dict, dict[int, dt.date], dict[int, tuple[dt.date, str]]]:
+    """By youth: the pathway's start and abandon, the exit's day, the earliest follow-up due and not done."""
+    pathways: dict[int, tuple[dt.date, dt.date | None]] = {}
+    for youth_id, start, abandoned in conn.execute(
+        where_youth(select(Pathway.youth_id, Pathway.start_date, Pathway.abandoned_on), Pathway.youth_id)
+    ):
+        pathways[youth_id] = (start, abandoned)
+
+    exits: dict[int, dt.date] = dict(
+        conn.execute(where_youth(select(Exit.youth_id, Exit.on), Exit.youth_id)).all()
+    )
+
+    follow_up: dict[int, tuple[dt.date, str]] = {}
+    for youth_id, due_on, action in conn.execute(
+        where_youth(
+            select(FollowUpEvent.youth_id, FollowUpEvent.due_on, FollowUpEvent.next_action).where(
+                FollowUpEvent.due_on.is_not(None), FollowUpEvent.done_on.is_(None)
+            ),
+            FollowUpEvent.youth_id,
+        )
+    ):
+        if youth_id not in follow_up or due_on < follow_up[youth_id][0]:
+            follow_up[youth_id] = (due_on, action)
+    return pathways, exits, follow_up

@@ -184,6 +184,26 @@ def _in_census(column):
     return exists().where(Youth.id == column, Youth.campaign_id == _CAMPAIGN)
 
 
+def _participants_query():
+    """The participants of the census's interviews, with their Mission locale (own, or their person's)."""
+    person_partner = aliased(Partner)
+    participant_partner = aliased(Partner)
+    return (
+        select(
+            InterviewParticipant.interview_id,
+            InterviewParticipant.role,
+            participant_partner.name,
+            person_partner.name,
+        )
+        .join(Interview, Interview.id == InterviewParticipant.interview_id)
+        .outerjoin(participant_partner, participant_partner.id == InterviewParticipant.partner_id)
+        .outerjoin(Person, Person.id == InterviewParticipant.person_id)
+        .outerjoin(person_partner, person_partner.id == Person.partner_id)
+        .where(_in_census(Interview.youth_id))
+        .order_by(InterviewParticipant.id)
+    )
+
+
 @functools.cache
 def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
     """The statements of `_rows`, built once: the census with the `dense` columns, then the facts per youth."""
@@ -198,8 +218,6 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
         )
     else:  # the indicators: only whether a successful attempt exists matters
         attempts = select(ContactAttempt.youth_id).where(successful, _in_census(ContactAttempt.youth_id))
-    person_partner = aliased(Partner)
-    participant_partner = aliased(Partner)
     carrier = aliased(Partner)
     reference_ml = aliased(Partner)
     return SimpleNamespace(
@@ -224,18 +242,7 @@ def _queries(dense: tuple[str, ...], count_attempts: bool) -> SimpleNamespace:
         )
         .outerjoin(InterviewSlot, InterviewSlot.id == Interview.slot_id)
         .where(_in_census(Interview.youth_id)),
-        participants=select(
-            InterviewParticipant.interview_id,
-            InterviewParticipant.role,
-            participant_partner.name,
-            person_partner.name,
-        )
-        .join(Interview, Interview.id == InterviewParticipant.interview_id)
-        .outerjoin(participant_partner, participant_partner.id == InterviewParticipant.partner_id)
-        .outerjoin(Person, Person.id == InterviewParticipant.person_id)
-        .outerjoin(person_partner, person_partner.id == Person.partner_id)
-        .where(_in_census(Interview.youth_id))
-        .order_by(InterviewParticipant.id),
+        participants=_participants_query(),
         modules=select(
             PathwayModule.pathway_id,
             PathwayModule.module_type,
@@ -304,36 +311,8 @@ def _build_rows(
     params = {"campaign_id": campaign.id}
     scheme = scheme_of(campaign)
     phase1_nothing, phase1_of = phase1_columns(session, campaign.id) if wanted & _PHASE1 else ({}, {})
-
-    # Every row starts as the row of a youth only in the census.
-    base = dict.fromkeys(columns, "")
-    _put(base, {"dispositif": scheme.name, **phase1_nothing})
-    _put(
-        base,
-        {
-            "uai": school.uai,
-            "campagne": str(campaign.year),
-            "informe": "N",
-            "nb_tentatives_contact": "0",
-            "contacte": "N",
-            "entretien_accepte": "N",
-            "entretien_realise": "N",
-            "ml_presente": "N",
-            "nb_modules": "0",
-            "partenarial": "N",
-            "jours_pfmp": "0",
-            "abandon": "N",
-            "date_limite_entretiens": _iso(campaign.interview_deadline),
-        },
-    )
-    convert = [(column, _CONVERTERS[column]) for column in names if column in _CONVERTERS]
-    out: list[tuple[int, dict[str, str]]] = []
-    for values in conn.execute(queries.census, params).all():  # one fetch, not one call per row
-        row = base.copy()
-        row.update(zip(names, values, strict=False))  # the youth's id, last, is left out
-        for column, function in convert:
-            row[column] = function(row[column])
-        out.append((values[-1], row))
+    base = _base_row(columns, school, campaign, {"dispositif": scheme.name, **phase1_nothing})
+    out = _census_rows(conn.execute(queries.census, params).all(), names, base)
     by_id = dict(out)
 
     if "id_jeune" in wanted and not all(map(operator.itemgetter("id_jeune"), by_id.values())):
@@ -341,72 +320,9 @@ def _build_rows(
         for youth_id, ine in conn.execute(queries.unnamed, params):
             by_id[youth_id]["id_jeune"] = make_pseudonym(school.secret, ine or "", youth_id)
 
-    # Contact: an attempt «Joint» or «Refus d'échanger», a booking (even cancelled: spec column 20) or an
-    # interview held; the first contact is the earliest of the three.
-    contacted: set[int] = set()
-    first_contact: dict[int, str] = {}
-
-    def contact(youth_id: int, day: str) -> None:
-        contacted.add(youth_id)
-        if day and (youth_id not in first_contact or day < first_contact[youth_id]):
-            first_contact[youth_id] = day
-
-    if count_attempts:
-        for youth_id, number, first_success in conn.execute(queries.attempts, params).all():
-            if "nb_tentatives_contact" in wanted:
-                by_id[youth_id]["nb_tentatives_contact"] = str(number)
-            if first_success is not None:
-                contacted.add(youth_id)  # the first source of contact: no earlier day to compare with
-                first_contact[youth_id] = _day(first_success)
-    else:
-        contacted.update(conn.scalars(queries.attempts, params).all())
-
-    accepted: set[int] = set()
-    for youth_id, first_booking in conn.execute(queries.bookings, params):
-        accepted.add(youth_id)
-        contact(youth_id, _day(first_booking))
-
-    interviews: dict[int, list[tuple[str, int, str, str]]] = defaultdict(list)
-    order: dict[int, tuple] = {}  # interview id → its place in the one order of core.stage.interview_order
-    for interview_id, youth_id, held_on, decision, reason, slot_start in conn.execute(queries.interviews, params):
-        day = _day(held_on)
-        interviews[youth_id].append((day, interview_id, decision or "", reason or ""))
-        order[interview_id] = interview_order(dt.date.fromisoformat(day), _moment(slot_start), interview_id)
-
-    roles: dict[int, set[str]] = defaultdict(set)  # interview id → roles present
-    ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its first ML advisor
-    if interviews:
-        for interview_id, role, partner_name, person_partner_name in conn.execute(
-            queries.participants, params
-        ):
-            if role in _ROLE_ORDER:
-                roles[interview_id].add(role)
-            name = (partner_name or person_partner_name or "").strip()
-            if role == _ML and name and interview_id not in ml_of_interview:
-                ml_of_interview[interview_id] = name
-
-    mission_locale: dict[int, str] = {}  # the advisor's at the latest interview held
-    for youth_id, youth_interviews in interviews.items():
-        held = sorted(youth_interviews, key=lambda interview: order[interview[1]])
-        first_day, latest = held[0][0], held[-1]
-        accepted.add(youth_id)
-        contact(youth_id, first_day)
-        present: set[str] = set()
-        for _on, interview_id, _decision, _reason in held:
-            present |= roles.get(interview_id, set())
-        decision = latest[2] if Decision.from_code(latest[2]) else ""
-        mission_locale[youth_id] = ml_of_interview.get(latest[1], "")
-        _put(
-            by_id[youth_id],
-            {
-                "entretien_realise": "O",
-                "date_entretien": first_day,
-                "ml_presente": _yn(_ML in present),
-                "participants": "|".join(sorted(present, key=_ROLE_ORDER.__getitem__)),
-                "decision": decision,
-                "motif_refus": latest[3] if decision == _REFUS else "",
-            },
-        )
+    contacts = _contacts(conn, queries, params, by_id, wanted, count_attempts)
+    mission_locale = _apply_interviews(conn, queries, params, by_id, contacts)
+    contacted, first_contact, accepted = contacts
     for youth_id in accepted:
         _put(by_id[youth_id], {"entretien_accepte": "O"})
     if "contacte" in wanted:
@@ -416,37 +332,7 @@ def _build_rows(
         for youth_id, day in first_contact.items():
             by_id[youth_id]["date_premier_contact"] = day
 
-    modules: dict[int, list[rules.ModuleFacts]] = defaultdict(list)
-    for pathway_id, module_type, carrier_type, start, end in conn.execute(queries.modules, params):
-        modules[pathway_id].append(rules.ModuleFacts(module_type, start, end, carrier_type))
-    for (
-        youth_id,
-        pathway_id,
-        mef,
-        start,
-        planned_end,
-        abandoned_on,
-        abandon_reason,
-        reference,
-    ) in conn.execute(queries.pathways, params):
-        own = modules.get(pathway_id, [])
-        types = {m.module_type for m in own if m.module_type in _MODULE_ORDER}
-        mission_locale[youth_id] = mission_locale.get(youth_id) or (reference or "").strip()
-        _put(
-            by_id[youth_id],
-            {
-                "mef_pae": campaign_mef(scheme, mef, by_id[youth_id].get("diplome_prepare")),
-                "date_debut_parcours": _day(start),
-                "date_fin_prevue": _day(planned_end),
-                "modules": "|".join(sorted(types, key=_MODULE_ORDER.__getitem__)),
-                "nb_modules": str(len(own)),
-                "partenarial": _yn(rules.is_partnership(own)),  # domain §6.6
-                "jours_pfmp": str(rules.pfmp_days(own)) if "jours_pfmp" in wanted else "0",  # domain §6.7
-                "abandon": _yn(abandoned_on is not None),
-                "date_abandon": _day(abandoned_on),
-                "motif_abandon": (abandon_reason or "") if abandoned_on else "",
-            },
-        )
+    _apply_pathways(conn, queries, params, by_id, wanted, scheme, mission_locale)
     if "mission_locale" in wanted:
         for youth_id, name in mission_locale.items():
             by_id[youth_id]["mission_locale"] = name
@@ -467,30 +353,172 @@ def _build_rows(
             _put(by_id[youth_id], values)
 
     if nominative:
-        for (
-            youth_id,
-            ine,
-            last_name,
-            first_names,
-            birth,
-            phone,
-            phone_raw,
-            phone2,
-            phone2_raw,
-            email,
-        ) in conn.execute(queries.nominative, params):
-            _put(
-                by_id[youth_id],
-                {
-                    "ine": ine or "",
-                    "nom": last_name or "",
-                    "prenom": (first_names or "").split(" ")[0] if first_names else "",
-                    "date_naissance": _day(birth),
-                    "telephone": _youth_phone(phone, phone_raw, phone2, phone2_raw),
-                    "email": email or "",
-                },
-            )
+        _apply_nominative(conn.execute(queries.nominative, params), by_id)
     return out
+
+
+def _base_row(
+    columns: tuple[str, ...], school, campaign: Campaign, scheme_values: dict[str, str]
+) -> dict[str, str]:
+    """The row of a youth only in the census: every row starts as a copy of it."""
+    base = dict.fromkeys(columns, "")
+    _put(base, scheme_values)
+    _put(
+        base,
+        {
+            "uai": school.uai,
+            "campagne": str(campaign.year),
+            "informe": "N",
+            "nb_tentatives_contact": "0",
+            "contacte": "N",
+            "entretien_accepte": "N",
+            "entretien_realise": "N",
+            "ml_presente": "N",
+            "nb_modules": "0",
+            "partenarial": "N",
+            "jours_pfmp": "0",
+            "abandon": "N",
+            "date_limite_entretiens": _iso(campaign.interview_deadline),
+        },
+    )
+    return base
+
+
+def _census_rows(census, names: tuple[str, ...], base: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
+    """(youth id, row) for each census record: the base row with the dense columns `names` filled in."""
+    convert = [(column, _CONVERTERS[column]) for column in names if column in _CONVERTERS]
+    out: list[tuple[int, dict[str, str]]] = []
+    for values in census:  # one fetch, not one call per row
+        row = base.copy()
+        row.update(zip(names, values, strict=False))  # the youth's id, last, is left out
+        for column, function in convert:
+            row[column] = function(row[column])
+        out.append((values[-1], row))
+    return out
+
+
+def _contact(contacts: tuple[set[int], dict[int, str], set[int]], youth_id: int, day: str) -> None:
+    """Mark the youth contacted, `day` becoming its first contact when earlier than the one known."""
+    contacted, first_contact, _accepted = contacts
+    contacted.add(youth_id)
+    if day and (youth_id not in first_contact or day < first_contact[youth_id]):
+        first_contact[youth_id] = day
+
+
+def _contacts(
+    conn, queries, params, by_id, wanted, count_attempts
+) -> tuple[set[int], dict[int, str], set[int]]:
+    """(contacted, first contact day, accepted) from the attempts and the bookings; sets the attempts' count.
+
+    Contact: an attempt «Joint» or «Refus d'échanger», a booking (even cancelled: spec column 20) or an
+    interview held (`_apply_interviews`); the first contact is the earliest of the three.
+    """
+    contacts: tuple[set[int], dict[int, str], set[int]] = (set(), {}, set())
+    contacted, first_contact, accepted = contacts
+    if count_attempts:
+        for youth_id, number, first_success in conn.execute(queries.attempts, params).all():
+            if "nb_tentatives_contact" in wanted:
+                by_id[youth_id]["nb_tentatives_contact"] = str(number)
+            if first_success is not None:
+                contacted.add(youth_id)  # the first source of contact: no earlier day to compare with
+                first_contact[youth_id] = _day(first_success)
+    else:
+        contacted.update(conn.scalars(queries.attempts, params).all())
+
+    for youth_id, first_booking in conn.execute(queries.bookings, params):
+        accepted.add(youth_id)
+        _contact(contacts, youth_id, _day(first_booking))
+    return contacts
+
+
+def _apply_interviews(conn, queries, params, by_id, contacts) -> dict[int, str]:
+    """Fill the interview columns of the youths who had one; returns the ML of each one's latest interview."""
+    interviews: dict[int, list[tuple[str, int, str, str]]] = defaultdict(list)
+    order: dict[int, tuple] = {}  # interview id → its place in the one order of core.stage.interview_order
+    for interview_id, youth_id, held_on, decision, reason, slot_start in conn.execute(queries.interviews, params):
+        day = _day(held_on)
+        interviews[youth_id].append((day, interview_id, decision or "", reason or ""))
+        order[interview_id] = interview_order(dt.date.fromisoformat(day), _moment(slot_start), interview_id)
+
+    roles: dict[int, set[str]] = defaultdict(set)  # interview id → roles present
+    ml_of_interview: dict[int, str] = {}  # interview id → Mission locale of its first ML advisor
+    if interviews:
+        for interview_id, role, partner_name, person_partner_name in conn.execute(
+            queries.participants, params
+        ):
+            if role in _ROLE_ORDER:
+                roles[interview_id].add(role)
+            name = (partner_name or person_partner_name or "").strip()
+            if role == _ML and name and interview_id not in ml_of_interview:
+                ml_of_interview[interview_id] = name
+
+    accepted = contacts[2]
+    mission_locale: dict[int, str] = {}  # the advisor's at the latest interview held
+    for youth_id, youth_interviews in interviews.items():
+        held = sorted(youth_interviews, key=lambda interview: order[interview[1]])
+        first_day, latest = held[0][0], held[-1]
+        accepted.add(youth_id)
+        _contact(contacts, youth_id, first_day)
+        present: set[str] = set()
+        for _on, interview_id, _decision, _reason in held:
+            present |= roles.get(interview_id, set())
+        decision = latest[2] if Decision.from_code(latest[2]) else ""
+        mission_locale[youth_id] = ml_of_interview.get(latest[1], "")
+        _put(
+            by_id[youth_id],
+            {
+                "entretien_realise": "O",
+                "date_entretien": first_day,
+                "ml_presente": _yn(_ML in present),
+                "participants": "|".join(sorted(present, key=_ROLE_ORDER.__getitem__)),
+                "decision": decision,
+                "motif_refus": latest[3] if decision == _REFUS else "",
+            },
+        )
+    return mission_locale
+
+
+def _apply_pathways(conn, queries, params, by_id, wanted, scheme, mission_locale: dict[int, str]) -> None:
+    """Fill the pathway columns (MEF, dates, modules, abandon); its ML where no interview named one."""
+    modules: dict[int, list[rules.ModuleFacts]] = defaultdict(list)
+    for pathway_id, module_type, carrier_type, start, end in conn.execute(queries.modules, params):
+        modules[pathway_id].append(rules.ModuleFacts(module_type, start, end, carrier_type))
+    pathways = conn.execute(queries.pathways, params)
+    for youth_id, pathway_id, mef, start, planned_end, abandoned_on, abandon_reason, reference in pathways:
+        own = modules.get(pathway_id, [])
+        types = {m.module_type for m in own if m.module_type in _MODULE_ORDER}
+        mission_locale[youth_id] = mission_locale.get(youth_id) or (reference or "").strip()
+        _put(
+            by_id[youth_id],
+            {
+                "mef_pae": campaign_mef(scheme, mef, by_id[youth_id].get("diplome_prepare")),
+                "date_debut_parcours": _day(start),
+                "date_fin_prevue": _day(planned_end),
+                "modules": "|".join(sorted(types, key=_MODULE_ORDER.__getitem__)),
+                "nb_modules": str(len(own)),
+                "partenarial": _yn(rules.is_partnership(own)),  # domain §6.6
+                "jours_pfmp": str(rules.pfmp_days(own)) if "jours_pfmp" in wanted else "0",  # domain §6.7
+                "abandon": _yn(abandoned_on is not None),
+                "date_abandon": _day(abandoned_on),
+                "motif_abandon": (abandon_reason or "") if abandoned_on else "",
+            },
+        )
+
+
+def _apply_nominative(people, by_id: dict[int, dict[str, str]]) -> None:
+    """Fill the nominative columns (INE, name, first name, birth date, the youth's phone, email)."""
+    for youth_id, ine, last_name, first_names, birth, phone, phone_raw, phone2, phone2_raw, email in people:
+        _put(
+            by_id[youth_id],
+            {
+                "ine": ine or "",
+                "nom": last_name or "",
+                "prenom": (first_names or "").split(" ")[0] if first_names else "",
+                "date_naissance": _day(birth),
+                "telephone": _youth_phone(phone, phone_raw, phone2, phone2_raw),
+                "email": email or "",
+            },
+        )
 
 
 # --- the campaign report --------------------------------------------------------------------------------

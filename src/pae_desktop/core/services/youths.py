@@ -379,17 +379,45 @@ def save_youth(
         raise UserError("\n".join(problems.values()))
     warnings = form.warnings(today)
     created = youth_id is None
+    youth = _youth_to_save(session, campaign, youth_id, expected_version)
+    changed = _apply_form(session, youth, form, created)
+    if _replace_representatives(youth, form.representatives):
+        changed.append("representatives")
+    youth.search_key = youth_search_key(youth)
+    if not created and youth.siecle_id and changed:
+        corrected = set(filter(None, youth.corrected_fields.split(",")))
+        youth.corrected_fields = ",".join(sorted(corrected | set(changed)))
+    if not created and changed:
+        # A change to the schooling or the representatives alone must bump the version too (the version
+        # counter moves only when the youth's own row is updated).
+        youth.updated_at = utcnow()
+    session.flush()
     if created:
+        youth.pseudonym = pseudonym(require_school(session).secret, youth.ine, youth.id)
+        audit.record(session, "create", "youth", youth.id)
+    session.flush()
+    return SaveResult(youth.id, created, tuple(changed), warnings, youth.version)
+
+
+def _youth_to_save(
+    session: Session, campaign: Campaign, youth_id: int | None, expected_version: int | None
+) -> Youth:
+    """A new youth of the campaign (added to the session), or the stored one checked against its version."""
+    if youth_id is None:
         require_school(session)
         youth = Youth(campaign_id=campaign.id, last_name="", pseudonym="", schooling=OriginalSchooling())
         session.add(youth)
-    else:
-        youth = load_youth(session, youth_id)
-        if expected_version is not None and youth.version != expected_version:
-            raise UserError(CONFLICT_MESSAGE)
-        if youth.schooling is None:
-            youth.schooling = OriginalSchooling()
+        return youth
+    youth = load_youth(session, youth_id)
+    if expected_version is not None and youth.version != expected_version:
+        raise UserError(CONFLICT_MESSAGE)
+    if youth.schooling is None:
+        youth.schooling = OriginalSchooling()
+    return youth
 
+
+def _apply_form(session: Session, youth: Youth, form: YouthForm, created: bool) -> list[str]:
+    """Copy the form's fields, phones and schooling into the youth; each change audited unless `created`."""
     values = {
         "last_name": form.last_name.strip(),
         "first_names": " ".join(form.first_names.split()),
@@ -445,22 +473,7 @@ def save_youth(
                 )
             setattr(schooling, name, value)
             changed.append(name)
-    if _replace_representatives(youth, form.representatives):
-        changed.append("representatives")
-    youth.search_key = youth_search_key(youth)
-    if not created and youth.siecle_id and changed:
-        corrected = set(filter(None, youth.corrected_fields.split(",")))
-        youth.corrected_fields = ",".join(sorted(corrected | set(changed)))
-    if not created and changed:
-        # A change to the schooling or the representatives alone must bump the version too (the version
-        # counter moves only when the youth's own row is updated).
-        youth.updated_at = utcnow()
-    session.flush()
-    if created:
-        youth.pseudonym = pseudonym(require_school(session).secret, youth.ine, youth.id)
-        audit.record(session, "create", "youth", youth.id)
-    session.flush()
-    return SaveResult(youth.id, created, tuple(changed), warnings, youth.version)
+    return changed
 
 
 def _replace_representatives(youth: Youth, forms: list[RepresentativeForm]) -> bool:
