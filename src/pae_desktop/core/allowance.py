@@ -12,17 +12,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pae_desktop.core.resources import resource
+from pae_desktop.core.resources import reference_years, resource
 
 NOT_RECORDED = "jours effectués non saisis"
 CAP_REACHED = "plafond atteint"
 MORE_THAN_PLANNED = "plus de jours effectués que de jours ouvrés prévus"
-_TABLE_NAME = re.compile(r"^aplypro_wages_([0-9]{4})_([0-9]{4})\.csv$")
 
 
 # --- the rate tables ----------------------------------------------------------------------------------------
@@ -52,18 +50,9 @@ def school_year_of_campaign(campaign_year: int) -> int:
     return campaign_year
 
 
-@functools.cache
 def bundled_allowance_years() -> tuple[int, ...]:
     """The school years of the APLyPro tables shipped in `resources/reference/`."""
-    folder = resource("reference")
-    if not folder.is_dir():
-        return ()
-    years = []
-    for path in folder.iterdir():
-        match = _TABLE_NAME.match(path.name)
-        if match and int(match[2]) == int(match[1]) + 1:
-            years.append(int(match[1]))
-    return tuple(sorted(years))
+    return reference_years("aplypro_wages")
 
 
 def allowance_table_year(school_year: int) -> int | None:
