@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pae_desktop.commands import say
+from pae_desktop.commands import export_pfmp, say
 
 
 def add_parser(subparsers, parents) -> None:
@@ -25,6 +25,7 @@ def add_parser(subparsers, parents) -> None:
     caseload.add_argument("--campaign", type=int, default=None, metavar="N", help="campagne de la rentrée N")
     caseload.add_argument("-o", "--output", required=True, metavar="FICHIER.xlsx|FICHIER.csv", help="fichier à écrire")
     caseload.set_defaults(usage_error=caseload.error)
+    export_pfmp.add_parser(kinds, parents)  # `export pfmp`, run by its own module
 
 
 def run(args: argparse.Namespace) -> int:

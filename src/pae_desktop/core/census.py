@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pae_desktop.core.resources import resource
+from pae_desktop.core.resources import reference_years, resource
 from pae_desktop.core.scheme import ALL_SCHEME_CODES
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import Diploma
@@ -279,21 +279,9 @@ def duplicated(values: Iterable[str]) -> set[str]:
 
 # --- the national MEF tables, one per school year -------------------------------------------------------------
 
-_TABLE_NAME = re.compile(r"^mefs_([0-9]{4})_([0-9]{4})\.csv$")
-
-
-@functools.cache
 def bundled_mef_years() -> tuple[int, ...]:
     """The school years (first calendar year) of the national MEF tables shipped in `resources/reference/`."""
-    folder = resource("reference")
-    if not folder.is_dir():
-        return ()
-    years = []
-    for path in folder.iterdir():
-        match = _TABLE_NAME.match(path.name)
-        if match and int(match[2]) == int(match[1]) + 1:
-            years.append(int(match[1]))
-    return tuple(sorted(years))
+    return reference_years("mefs")
 
 
 def mef_table_year(school_year: int | None) -> int | None:

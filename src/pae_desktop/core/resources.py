@@ -6,6 +6,8 @@ the database or `storage/`, which re-exports these functions for its own callers
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 from pathlib import Path
 
@@ -20,3 +22,19 @@ def resources_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+@functools.cache
+def reference_years(prefix: str) -> tuple[int, ...]:
+    """The school years N of the tables `resources/reference/<prefix>_N_N+1.csv` shipped with the program (the
+    national MEF tables, the APLyPro allowance tables), in order."""
+    folder = resource("reference")
+    if not folder.is_dir():
+        return ()
+    name = re.compile(rf"^{re.escape(prefix)}_([0-9]{{4}})_([0-9]{{4}})\.csv$")
+    years = []
+    for path in folder.iterdir():
+        match = name.match(path.name)
+        if match and int(match[2]) == int(match[1]) + 1:
+            years.append(int(match[1]))
+    return tuple(sorted(years))

@@ -160,7 +160,40 @@ def _plan_pathway(data: PathwayDocument, ctx: L.DocContext) -> list:
             empty="Aucun module n'est encore inscrit au parcours.",
         )
     )
+    text = allowance_text(data)
+    if text:
+        parts.append(L.notice_box(text, title="Allocation PFMP"))
     return parts
+
+
+def euros(amount: int) -> str:
+    """«1 000 €», with non-breaking spaces."""
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0€"
+
+
+def allowance_text(data: PathwayDocument) -> str:
+    """The allowance of PFMP days (APLyPro): rate and cap of the pathway's MEF, paid on the days done; "" for a
+    pathway without PFMP whose MEF has no known rate."""
+    rate = data.allowance
+    has_pfmp = any(m.is_pfmp for m in data.modules)
+    if rate is None:
+        if not has_pfmp:
+            return ""
+        return (
+            "Les périodes en entreprise (PFMP) ouvrent droit à l'allocation de l'État versée par la plateforme "
+            f"APLyPro ; le barème du MEF {data.mef_code} n'est pas connu : le secrétariat vous le précisera."
+        )
+    text = (
+        "Les périodes de formation en milieu professionnel (PFMP) ouvrent droit à l'allocation de l'État versée "
+        f"par la plateforme APLyPro : {euros(rate.daily_rate)} par jour de PFMP effectué, dans la limite de "
+        f"{euros(rate.cap)} pour l'ensemble du parcours (MEF {rate.mef}, {rate.table_title}). Elle est "
+        "calculée sur les jours réellement effectués en entreprise, attestés par celle-ci, et non sur les "
+        "jours prévus : une absence n'est pas indemnisée."
+    )
+    if data.pfmp_days:
+        most = min(data.pfmp_days * rate.daily_rate, rate.cap)
+        text += f" Pour les {data.pfmp_days} jours de PFMP prévus, elle atteindrait au plus {euros(most)}."
+    return text
 
 
 def _plan_commitments(data: PathwayDocument, ctx: L.DocContext) -> list:

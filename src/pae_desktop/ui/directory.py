@@ -92,6 +92,7 @@ class PartnerDialog(QDialog):
         self.phone = QLineEdit(form.phone)
         self.email = QLineEdit(form.email)
         self.siret = QLineEdit(form.siret)
+        self.siret.setPlaceholderText("14 chiffres : entreprise d'accueil des PFMP (allocation APLyPro)")
         self.notes = QPlainTextEdit(form.notes)
         self.notes.setMaximumHeight(90)
         layout = QFormLayout()

@@ -55,7 +55,10 @@ def siret_error(value: str) -> str:
         total += n - 9 if n > 9 else n
     # La Poste's establishments follow another rule (sum of digits multiple of 5).
     if total % 10 and not (digits.startswith("356000000") and sum(map(int, digits)) % 5 == 0):
-        return f"Le SIRET « {value.strip()} » n'est pas valide (clé de contrôle)."
+        return (
+            f"Le SIRET « {value.strip()} » n'est pas valide : sa clé de contrôle (formule de Luhn) ne correspond "
+            "pas, un chiffre est sans doute mal recopié."
+        )
     return ""
 
 

@@ -60,6 +60,9 @@ class PathwaysView(QWidget):
         office = QPushButton("Liste « À saisir dans SIECLE »…")
         office.setObjectName("office_list")
         office.clicked.connect(lambda: OfficeListDialog(self.app, self).exec())
+        allowance = QPushButton("Allocation PFMP (APLyPro)…")
+        allowance.setObjectName("pfmp_allowance")
+        allowance.clicked.connect(self.open_allowance)
         catalogue = QPushButton("Catalogue des modules…")
         catalogue.setObjectName("catalogue")
         catalogue.clicked.connect(lambda: CatalogueDialog(self.app, self).exec())
@@ -72,6 +75,7 @@ class PathwaysView(QWidget):
         left_layout.addLayout(top)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(office)
+        left_layout.addWidget(allowance)
         left_layout.addWidget(catalogue)
         self.editor = PathwayEditor(context)
         editor_scroll = QScrollArea()
@@ -183,6 +187,12 @@ class PathwaysView(QWidget):
             self.show_all.setChecked(True)
         self.editor.load(youth_id)
         self._filter()
+
+    def open_allowance(self) -> None:
+        """The office's screen of the PFMP allowance; a double-clicked row opens that youth's pathway here."""
+        from pae_desktop.ui.allowance import AllowanceDialog
+
+        AllowanceDialog(self.app, self, open_pathway=self.show_youth).exec()
 
     def export_office_list(self) -> str | None:
         if self.app.campaign_id is None:

@@ -24,6 +24,7 @@ from pae_desktop.core.models import Campaign, Youth
 from pae_desktop.core.scheme import default_scheme, scheme_of
 from pae_desktop.core.services.campaigns import MIN_YEAR, CampaignDates, create_campaign
 from pae_desktop.core.services.demo import funnel, people
+from pae_desktop.core.services.demo.pfmp import record_pfmp_facts
 from pae_desktop.core.services.demo.phase1 import record_phase1
 from pae_desktop.core.services.school import get_school
 
@@ -110,6 +111,7 @@ def generate_demo(
         _campaign(session, campaign, school, directory, fake, rng, students, today) for campaign in campaigns
     )
     session.flush()
+    record_pfmp_facts(session, today)
     # Facts recorded after a youth was first written set its «modified» time to the clock's: the demo's own.
     session.execute(
         update(Youth).values(updated_at=Youth.created_at).execution_options(synchronize_session=False)

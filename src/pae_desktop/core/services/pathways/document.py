@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pae_desktop.core import rules
+from pae_desktop.core.allowance import AllowanceRate, rate_for
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign, Exit, Partner, Pathway, Person, Youth
 from pae_desktop.core.scheme import Scheme, scheme_of
@@ -90,6 +91,8 @@ class PathwayDocument:
     exit_on: dt.date | None
     exit_category: str
     exit_detail: str
+    # The PFMP allowance of the pathway's MEF in its campaign's APLyPro table (None: MEF absent, no table).
+    allowance: AllowanceRate | None = None
 
     @property
     def full_name(self) -> str:
@@ -189,6 +192,7 @@ def pathway_document(session: Session, youth_id: int, today: dt.date | None = No
         exit_on=exit_row.on if exit_row else None,
         exit_category=ExitCategory.label_of(exit_row.category) if exit_row else "",
         exit_detail=ExitDetail.label_of(exit_row.detail) if exit_row and exit_row.detail else "",
+        allowance=rate_for(pathway.mef_code, youth.campaign.year).rate,
     )
 
 
