@@ -30,12 +30,26 @@ COMMANDS = (
 
 
 class FrenchParser(argparse.ArgumentParser):
-    """argparse with its usage errors in French, exit status 2."""
+    """argparse in French: its help, its headings and its usage errors (exit status 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "arguments\u00a0"  # «arguments :», French spacing before the colon
+        self._optionals.title = "options\u00a0"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="affiche cette aide et s'arrête")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", "utilisation : ", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage: ", "utilisation : ", 1)
 
     def error(self, message: str):  # noqa: D401 - argparse's signature
         self.print_usage(sys.stderr)
         translated = (
-            message.replace("the following arguments are required", "arguments obligatoires manquants")
+            message.replace("the following arguments are required:", "arguments obligatoires manquants\u00a0:")
             .replace("unrecognized arguments", "arguments non reconnus")
             .replace("invalid choice", "choix invalide")
             .replace("expected one argument", "une valeur est attendue")
@@ -64,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         parents=[global_options(suppress=False)],
     )
-    parser.add_argument("--version", action="version", version=f"pae-desktop {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"pae-desktop {__version__}", help="affiche la version et s'arrête"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     after = [global_options(suppress=True)]
     for name in COMMANDS:
