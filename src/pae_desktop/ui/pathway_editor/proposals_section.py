@@ -3,7 +3,7 @@ all at once («Tout accepter») or ticked line by line («Ajouter la sélection�
 
 from __future__ import annotations
 
-from html import escape
+import html
 
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -12,6 +12,10 @@ from pae_desktop.core.services import pathways as svc
 from pae_desktop.ui.pathway_editor.common import message_label
 
 WARNING_STYLE = "color: #8a5a00;"
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def proposal_text(proposal: ProposedModule) -> str:
@@ -66,7 +70,9 @@ class ProposalsSection:
         self.proposal_checked &= {p.key for p in self.proposals}
         self.proposals_box.setVisible(bool(self.proposals))
         for proposal in self.proposals:
-            self.proposals_layout.addWidget(self._proposal_row(proposal))
+            line = self._proposal_row(proposal)
+            self.proposals_layout.addWidget(line)
+            line.show()  # at once, not at the layout's next pass: what to complete must be seen now
         self._selection_changed()
 
     def _proposal_row(self, proposal: ProposedModule) -> QWidget:
