@@ -133,7 +133,7 @@ def test_the_mission_locale_chosen():
     assert mission_locale_for(pathway_ml, partners).partner.id == ML_TOUL
     advisor = ProposalBasis(advisor_mission_locale_id=ML_TOUL)
     found = mission_locale_for(advisor, partners)
-    assert found.partner.id == ML_TOUL and "conseiller" in found.why
+    assert found.partner.id == ML_TOUL and "de l'entretien" in found.why
     assert mission_locale_for(ProposalBasis(advisor_mission_locale_id=MOBILITE), partners) is None
     only_one = [p for p in partners if p.id != ML_TOUL]
     assert mission_locale_for(ProposalBasis(), only_one).partner.id == ML_NANCY

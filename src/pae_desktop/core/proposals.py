@@ -145,9 +145,7 @@ def mission_locale_for(basis: ProposalBasis, partners: Sequence[PartnerInfo]) ->
     if basis.mission_locale_id in missions:
         return Match(missions[basis.mission_locale_id], "Mission locale du parcours")
     if basis.advisor_mission_locale_id in missions:
-        return Match(
-            missions[basis.advisor_mission_locale_id], "Mission locale du conseiller présent à l'entretien"
-        )
+        return Match(missions[basis.advisor_mission_locale_id], "Mission locale de l'entretien")
     if len(missions) == 1:
         return Match(next(iter(missions.values())), "seule Mission locale de l'annuaire")
     return None

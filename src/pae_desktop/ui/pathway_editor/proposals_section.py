@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 
 from pae_desktop.core.proposals import ProposedModule, mission_locale_for
 from pae_desktop.core.services import pathways as svc
-from pae_desktop.ui.pathway_editor.common import message_label
 
 WARNING_STYLE = "color: #8a5a00;"
 
@@ -20,7 +19,9 @@ def escape(text: str) -> str:
 
 def proposal_text(proposal: ProposedModule) -> str:
     """The line of a proposal, in rich text: what, when, how much, who and why."""
-    hours = f" · {proposal.weekly_hours:g} h/sem." if proposal.weekly_hours is not None else ""
+    hours = ""
+    if proposal.weekly_hours is not None:
+        hours = f" · {proposal.weekly_hours:g}".replace(".", ",") + " h/sem."
     rhythm = f" ({escape(proposal.detail)})" if proposal.detail else ""
     carrier = f"<b>{escape(proposal.carrier_name)}</b>"
     if proposal.carrier_why:
@@ -51,9 +52,8 @@ class ProposalsSection:
         self.accept_selected_button.setObjectName("accept_selected")
         self.accept_selected_button.setToolTip("Ajouter les modules cochés au parcours et l'enregistrer")
         self.accept_selected_button.clicked.connect(lambda: self.accept_proposals(self.proposal_checked))
-        self.proposals_message = message_label("proposals_message")
         buttons = QHBoxLayout()
-        buttons.addWidget(self.proposals_message, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.accept_selected_button)
         buttons.addWidget(self.accept_all_button)
         box.addWidget(self.proposals_host)
