@@ -256,39 +256,41 @@ def test_pfmp_carrier_warning_is_a_soft_rule():
 # --- through the pathway service ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def interviewed(school_db):
-    """A youth of campaign 2025 with an interview (employment, mobility) held with a Mission locale advisor."""
-    with school_db.transaction() as session:
+def interviewed_youth(db, trades_sought: str, area_sought: str = "") -> dict[str, int]:
+    """A CAP youth of campaign 2025 who engaged at an interview (employment, mobility) held with an advisor of
+    the Toul Mission locale; a directory where an association sorts first. The ids by name."""
+    with db.transaction() as session:
         campaign = get_campaign(session, 2025)
-        youth_id = save_youth(
-            session, campaign, YouthForm(last_name="Durand", first_names="Léa", diploma="CAP")
-        ).youth_id
-        association = Partner(name="Association Mobilité 54", type=PartnerType.ASSOCIATION.value)
-        nancy = Partner(
-            name="Mission locale du Grand Nancy", type=PartnerType.MISSION_LOCALE.value, city="Nancy"
-        )
-        toul = Partner(
-            name="Mission locale Terres de Lorraine", type=PartnerType.MISSION_LOCALE.value, city="Toul"
-        )
-        kitchen = Partner(name="Restaurant Le Gourmet", type=PartnerType.ENTREPRISE.value, city="Nancy")
-        session.add_all([association, nancy, toul, kitchen])
+        youth = YouthForm(last_name="Durand", first_names="Léa", diploma="CAP")
+        youth_id = save_youth(session, campaign, youth).youth_id
+        partners = {
+            "association": Partner(name="Association Mobilité 54", type=PartnerType.ASSOCIATION.value),
+            "alpha": Partner(name="Alpha Bâtiment", type=PartnerType.ENTREPRISE.value, city="Metz"),
+            "kitchen": Partner(
+                name="Restaurant Le Gourmet", type=PartnerType.ENTREPRISE.value, city="Nancy", notes="cuisine"
+            ),
+            "nancy": Partner(name="Mission locale du Grand Nancy", type=PartnerType.MISSION_LOCALE.value),
+            "toul": Partner(name="Mission locale Terres de Lorraine", type=PartnerType.MISSION_LOCALE.value),
+        }
+        session.add_all(partners.values())
         session.flush()
         interview = Interview(
             youth_id=youth_id,
             held_on=D(2025, 9, 5),
             project=Project.EMPLOI_DIRECT.value,
-            trades_sought="Restauration",
-            area_sought="Nancy",
+            trades_sought=trades_sought,
+            area_sought=area_sought,
             decision=Decision.ENGAGE.value,
         )
         interview.barriers = [InterviewBarrier(barrier=Barrier.MOBILITE.value)]
-        interview.participants = [
-            InterviewParticipant(role=Role.ML.value, name="M. Pons", partner_id=toul.id)
-        ]
+        interview.participants = [InterviewParticipant(role=Role.ML.value, partner_id=partners["toul"].id)]
         session.add(interview)
-        ids = {"youth": youth_id, "toul": toul.id, "nancy": nancy.id, "kitchen": kitchen.id}
-    return school_db, ids
+        return {name: partner.id for name, partner in partners.items()} | {"youth": youth_id}
+
+
+@pytest.fixture
+def interviewed(school_db):
+    return school_db, interviewed_youth(school_db, "Restauration", "Nancy")
 
 
 def test_the_service_reads_the_interview_and_the_directory(interviewed):

@@ -11,13 +11,12 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 from sqlalchemy import select
 
 from pae_desktop.core.errors import CONFLICT_MESSAGE
-from pae_desktop.core.models import AuditEvent, Interview, InterviewBarrier, InterviewParticipant, Partner
+from pae_desktop.core.models import AuditEvent, Partner
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import get_campaign
-from pae_desktop.core.services.youths import YouthForm, save_youth
-from pae_desktop.core.vocabulary import Barrier, Decision, PartnerType, Project, Role
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.pathway_editor import PathwaysView
+from test_proposals import interviewed_youth
 
 D = dt.date
 
@@ -25,36 +24,10 @@ D = dt.date
 @pytest.fixture
 def setup(school_db):
     """A youth who engaged for a job in a kitchen (mobility barrier), met with a Toul Mission locale advisor."""
-    db = school_db
-    with db.transaction() as session:
-        campaign = get_campaign(session, 2025)
-        youth_id = save_youth(
-            session, campaign, YouthForm(last_name="Durand", first_names="Léa", diploma="CAP")
-        ).youth_id
-        partners = {
-            "association": Partner(name="Association Mobilité 54", type=PartnerType.ASSOCIATION.value),
-            "alpha": Partner(name="Alpha Bâtiment", type=PartnerType.ENTREPRISE.value, city="Metz"),
-            "kitchen": Partner(
-                name="Restaurant Le Gourmet", type=PartnerType.ENTREPRISE.value, notes="cuisine"
-            ),
-            "nancy": Partner(name="Mission locale du Grand Nancy", type=PartnerType.MISSION_LOCALE.value),
-            "toul": Partner(name="Mission locale Terres de Lorraine", type=PartnerType.MISSION_LOCALE.value),
-        }
-        session.add_all(partners.values())
-        session.flush()
-        interview = Interview(
-            youth_id=youth_id,
-            held_on=D(2025, 9, 5),
-            project=Project.EMPLOI_DIRECT.value,
-            trades_sought="Cuisine",
-            decision=Decision.ENGAGE.value,
-        )
-        interview.barriers = [InterviewBarrier(barrier=Barrier.MOBILITE.value)]
-        interview.participants = [InterviewParticipant(role=Role.ML.value, partner_id=partners["toul"].id)]
-        session.add(interview)
-        ids = {name: partner.id for name, partner in partners.items()} | {"youth": youth_id}
-        campaign_id = campaign.id
-    return db, AppContext(db, campaign_id), ids
+    ids = interviewed_youth(school_db, "Cuisine")
+    with school_db.read() as session:
+        campaign_id = get_campaign(session, 2025).id
+    return school_db, AppContext(school_db, campaign_id), ids
 
 
 def open_editor(qtbot, context, youth_id):
