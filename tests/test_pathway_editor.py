@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QInputDialog, QMessageBox, QPushButton, QWidget
 from sqlalchemy import func, select
 
 from pae_desktop.core.errors import CONFLICT_MESSAGE
@@ -79,13 +79,16 @@ def test_build_a_three_module_pathway_with_rules_appearing_and_disappearing(qtbo
     assert editor.mef.currentText().startswith("PAE N3")  # CAP → N3
     assert (editor.start.value(), editor.end.value()) == (D(2025, 9, 1), D(2025, 12, 31))
 
-    # the interview proposes an apprenticeship preparation and barrier removal: one click each
-    proposals = editor.proposals_box.findChildren(QWidget, "proposal_LEVEE_FREINS")
-    assert editor.proposals_box.isVisibleTo(editor) and proposals
-    qtbot.mouseClick(proposals[0].findChild(QPushButton, "accept"), Qt.MouseButton.LeftButton)
-    assert [c.form().module_type for c in editor.cards] == ["LEVEE_FREINS"]
-    dismiss = editor.proposals_box.findChild(QWidget, "proposal_PREPA_APPRENTISSAGE")
-    qtbot.mouseClick(dismiss.findChild(QPushButton, "dismiss"), Qt.MouseButton.LeftButton)
+    # the interview proposes modules (see test_proposals_editor.py): the barrier's ticked and added (saved),
+    # the others set aside
+    row = editor.proposals_box.findChild(QWidget, "proposal_LEVEE_FREINS.MOBILITE")
+    assert editor.proposals_box.isVisibleTo(editor) and row is not None
+    row.findChild(QCheckBox, "check").setChecked(True)
+    qtbot.mouseClick(editor.accept_selected_button, Qt.MouseButton.LeftButton)
+    assert [c.form().module_type for c in editor.cards] == ["LEVEE_FREINS"] and pathway_count(db) == 1
+    while editor.proposals:
+        row = editor.proposals_layout.itemAt(0).widget()
+        qtbot.mouseClick(row.findChild(QPushButton, "dismiss"), Qt.MouseButton.LeftButton)
     assert not editor.proposals_box.isVisibleTo(editor)
 
     # a class immersion, typed by hand

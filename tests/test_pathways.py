@@ -19,7 +19,6 @@ from pae_desktop.core.models import (
     PathwayModule,
     Youth,
 )
-from pae_desktop.core.proposals import propose
 from pae_desktop.core.scheme import scheme_of, store_scheme, with_values
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.services.campaigns import get_campaign
@@ -219,50 +218,6 @@ def test_new_form_defaults_to_the_rentree_and_the_latest_end(case):
     assert (form.start_date, form.planned_end) == (D(2025, 9, 1), D(2025, 12, 31))
     form = svc.new_pathway_form(context, today=D(2025, 10, 15))
     assert (form.start_date, form.planned_end) == (D(2025, 10, 15), D(2025, 12, 31))
-
-
-def test_proposals_from_the_interview(case):
-    db, ids = case
-    with db.read() as session:
-        context = svc.pathway_context(session, ids["youth"])
-    form = good_form(ids)
-    proposed = svc.proposals_for(context, form)
-    assert [p.module_type for p in proposed] == [ModuleType.PREPA_APPRENTISSAGE, ModuleType.LEVEE_FREINS]
-    assert "Apprentissage" in proposed[0].explanation
-    assert (
-        svc.proposals_for(context, form, dismissed={"LEVEE_FREINS"})[-1].module_type
-        is ModuleType.PREPA_APPRENTISSAGE
-    )
-    accepted = svc.module_from_proposal(proposed[1], form, context)
-    form.modules.append(accepted)
-    assert [p.module_type for p in svc.proposals_for(context, form)] == [ModuleType.PREPA_APPRENTISSAGE]
-    assert svc.evaluate(form, context).ok
-
-
-@pytest.mark.parametrize(
-    ("barriers", "project", "expected"),
-    [
-        (["MOBILITE"], None, [ModuleType.LEVEE_FREINS]),
-        (["IMMERSION_PROFESSIONNELLE"], None, [ModuleType.PFMP]),
-        (["COMPLEMENT_FORMATION"], None, [ModuleType.COMPLEMENT_FORMATION]),
-        ([], "APPRENTISSAGE", [ModuleType.PREPA_APPRENTISSAGE]),
-        (["MOBILITE", "LOGEMENT"], None, [ModuleType.LEVEE_FREINS]),  # one proposal per type
-        (["SANTE"], None, []),
-    ],
-)
-def test_proposal_mapping(barriers, project, expected):
-    assert [p.module_type for p in propose(barriers, project)] == expected
-
-
-def test_pfmp_proposal_respects_two_thirds(case):
-    db, ids = case
-    with db.read() as session:
-        context = svc.pathway_context(session, ids["youth"])
-    form = svc.PathwayForm(mef_code="7034150211", start_date=D(2025, 9, 1), planned_end=D(2025, 12, 31))
-    [proposal] = propose(["IMMERSION_PROFESSIONNELLE"], None)
-    form.modules.append(svc.module_from_proposal(proposal, form, context))
-    evaluation = svc.evaluate(form, context)
-    assert evaluation.ok and evaluation.pfmp_calendar_days == 81  # 122 days × 2/3, rounded down
 
 
 def test_catalogue_is_extensible(case):

@@ -17,6 +17,7 @@ from pae_desktop.core.vocabulary import (
     ExitCategory,
     ExitDetail,
     ModuleType,
+    PartnerType,
     carrier_kind_of,
 )
 
@@ -303,6 +304,22 @@ def late_interview_warning(held_on: dt.date, target_date: dt.date) -> str | None
     return f"Date de l'entretien : le {_d(held_on)} est après la date cible du {_d(target_date)} (bourses)."
 
 
+def pfmp_carrier_warning(module_type: str, carrier_type: str | None, label: str = "") -> str | None:
+    """A PFMP whose carrier is not a company (the school, a Mission locale, an association…): allowed, with a
+    warning — a PFMP is a period in a company, under a tripartite convention with it."""
+    if module_type != ModuleType.PFMP or carrier_type == PartnerType.ENTREPRISE:
+        return None
+    carrier = (
+        "l'établissement"
+        if carrier_type is None
+        else f"un partenaire de type « {PartnerType.label_of(carrier_type)} »"
+    )
+    return (
+        f"Module « {_module_name(label, module_type)} » : le porteur est {carrier}, pas une entreprise ; "
+        "une PFMP se déroule en entreprise, sous convention avec elle. Choisissez l'entreprise d'accueil."
+    )
+
+
 # --- attendance (§6.8) ---------------------------------------------------------------------------------------
 
 
@@ -398,3 +415,12 @@ def pathway_warnings(latest_decision: str | None, unjustified: int = 0) -> list[
     if message := attendance_warning(unjustified):
         warnings.append(Problem("absences", message, hard=False))
     return warnings
+
+
+def module_warnings(modules: Iterable[Any]) -> list[Problem]:
+    """The soft rules on each module (a PFMP not carried by a company), at the module's carrier field."""
+    found = []
+    for index, m in enumerate(_facts(modules)):
+        if message := pfmp_carrier_warning(m.module_type, m.carrier_type, m.label):
+            found.append(Problem(module_field(index, "carrier_partner_id"), message, hard=False))
+    return found

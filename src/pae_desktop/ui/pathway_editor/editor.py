@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -49,6 +48,7 @@ from pae_desktop.ui.pathway_editor.exit_section import ExitSection
 from pae_desktop.ui.pathway_editor.follow_up import FollowUpSection
 from pae_desktop.ui.pathway_editor.module_card import ModuleCard
 from pae_desktop.ui.pathway_editor.modules_section import ModulesSection
+from pae_desktop.ui.pathway_editor.proposals_section import ProposalsSection
 from pae_desktop.ui.timeline import TimelineModule, TimelineWidget
 from pae_desktop.ui.widgets import confirm
 
@@ -66,7 +66,7 @@ DOCUMENTS = (
 MESSAGE_KEYS = ("mef_code", "start_date", "planned_end", "modules", "non_engaged_note", "notes", "other")
 
 
-class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
+class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSection, QWidget):
     """The whole pathway of one youth: pathway tab (modules, rules, timeline), follow-up tab, exit tab."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -200,9 +200,7 @@ class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
 
     def _module_bar(self) -> QHBoxLayout:
         """The proposals box, the cards' host, and the bar that adds a module or applies a template."""
-        # proposals from the interview
-        self.proposals_box = QGroupBox("Proposé d'après l'entretien")
-        self.proposals_layout = QVBoxLayout(self.proposals_box)
+        self._proposals_box()  # proposals from the interview
 
         # modules
         self.cards_host = QWidget()
@@ -277,8 +275,10 @@ class PathwayEditor(ModulesSection, FollowUpSection, ExitSection, QWidget):
         """Show one youth's pathway (a new form when there is none yet), reading everything once, with the
         versions every write will be checked against."""
         self.today = today or self.today
+        if youth_id != self.youth_id:  # the proposals dismissed or ticked stay while the same youth is shown
+            self.dismissed = set()
+            self.proposal_checked = set()
         self.youth_id = youth_id
-        self.dismissed = set()
         if youth_id is None:
             self.rule_context = None
             self.pathway_id = None

@@ -1,64 +1,18 @@
-"""The editor's modules: the cards, the proposals drawn from the interview, and the pathway templates."""
+"""The editor's modules: the cards and the pathway templates (the proposals: `proposals_section`)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QInputDialog
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import pathways as svc
-from pae_desktop.core.vocabulary import DEFAULT_CARRIER_KIND, CarrierKind, ModuleType, carrier_kind_of
+from pae_desktop.core.vocabulary import ModuleType
 from pae_desktop.ui.pathway_editor.module_card import ModuleCard
 from pae_desktop.ui.widgets import confirm
 
 
 class ModulesSection:
     """The modules part of `PathwayEditor`'s pathway tab (it reads the editor's form, context and partners)."""
-
-    # --- proposals --------------------------------------------------------------------------------------
-
-    def _fill_proposals(self, form: svc.PathwayForm) -> None:
-        while self.proposals_layout.count():
-            item = self.proposals_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        proposals = svc.proposals_for(self.rule_context, form, self.dismissed)
-        self.proposals_box.setVisible(bool(proposals))
-        for proposal in proposals:
-            row = QWidget()
-            row.setObjectName(f"proposal_{proposal.module_type.value}")
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            text = QLabel(f"<b>{proposal.label}</b> — {proposal.explanation}")
-            text.setWordWrap(True)
-            accept = QPushButton("Ajouter")
-            accept.setObjectName("accept")
-            accept.setAccessibleName(f"Ajouter le module {proposal.label}")
-            dismiss = QPushButton("Écarter")
-            dismiss.setObjectName("dismiss")
-            dismiss.setAccessibleName(f"Écarter la proposition {proposal.label}")
-            accept.clicked.connect(lambda _c=False, p=proposal: self.accept_proposal(p))
-            dismiss.clicked.connect(lambda _c=False, p=proposal: self.dismiss_proposal(p))
-            line.addWidget(text, 1)
-            line.addWidget(accept)
-            line.addWidget(dismiss)
-            self.proposals_layout.addWidget(row)
-
-    def accept_proposal(self, proposal) -> None:
-        form = self.form()
-        default_kind = DEFAULT_CARRIER_KIND[proposal.module_type]
-        partner_id = None
-        if default_kind != CarrierKind.ETABLISSEMENT:
-            preferred = (
-                form.mission_locale_id if proposal.module_type is ModuleType.ACCOMPAGNEMENT_ML else None
-            )
-            candidates = [pid for pid, _n, ptype in self.partners if carrier_kind_of(ptype) == default_kind]
-            partner_id = preferred if preferred in candidates else (candidates[0] if candidates else None)
-        self._append_card(svc.module_from_proposal(proposal, form, self.rule_context, partner_id))
-        self._changed()
-
-    def dismiss_proposal(self, proposal) -> None:
-        self.dismissed.add(proposal.module_type.value)
-        self.revalidate()
 
     # --- modules and templates ------------------------------------------------------------------------
 

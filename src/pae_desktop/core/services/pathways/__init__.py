@@ -66,6 +66,7 @@ from pae_desktop.core.services.pathways.forms import (
     module_from_proposal,
     new_pathway_form,
     pathway_form,
+    proposal_basis,
     proposals_for,
 )
 from pae_desktop.core.services.pathways.office import OfficeRow, office_list, set_siecle_entered
@@ -135,6 +136,7 @@ __all__ = [
     "pathway_context",
     "pathway_document",
     "pathway_form",
+    "proposal_basis",
     "proposals_for",
     "record_abandonment",
     "record_exit",

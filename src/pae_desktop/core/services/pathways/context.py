@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from pae_desktop.core import audit, rules
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.models import Interview, Partner, Pathway, PathwayModule, Youth
+from pae_desktop.core.models import Interview, InterviewParticipant, Partner, Pathway, PathwayModule, Youth
+from pae_desktop.core.partner_match import PartnerInfo
 from pae_desktop.core.rules import CampaignLimits
 from pae_desktop.core.scheme import Scheme, scheme_of
 from pae_desktop.core.stage import interview_order, latest_interview_of
-from pae_desktop.core.vocabulary import FollowUpKind
+from pae_desktop.core.vocabulary import FollowUpKind, Role
 
 MAX_TEXT = 300
 MAX_NOTES = 10_000
@@ -85,6 +86,10 @@ class PathwayContext:
     barriers: tuple[str, ...] = ()
     project: str = ""
     saved_mef: str = ""  # the saved pathway's MEF code, still valid if the campaign's codes changed since
+    trades_sought: str = ""  # the latest interview's, for the proposals (`core.proposals`)
+    area_sought: str = ""
+    advisor_mission_locale_id: int | None = None  # the Mission locale of the advisor present at the interview
+    partners: tuple[PartnerInfo, ...] = ()  # the directory's partners still in use, for the proposals
 
     @property
     def expected_mef(self) -> str | None:
@@ -98,6 +103,9 @@ def load_youth_for_pathway(session: Session, youth_id: int) -> Youth:
         .options(
             selectinload(Youth.schooling),
             selectinload(Youth.interviews).selectinload(Interview.barriers),
+            selectinload(Youth.interviews)
+            .selectinload(Interview.participants)
+            .selectinload(InterviewParticipant.person),
             selectinload(Youth.pathway).selectinload(Pathway.modules).selectinload(PathwayModule.carrier),
             selectinload(Youth.exit),
             selectinload(Youth.follow_ups),
@@ -112,7 +120,8 @@ def load_youth_for_pathway(session: Session, youth_id: int) -> Youth:
 def pathway_context(session: Session, youth_id: int) -> PathwayContext:
     youth = load_youth_for_pathway(session, youth_id)
     interview = latest_interview(youth)
-    partner_types = {pid: ptype for pid, ptype in session.execute(select(Partner.id, Partner.type))}
+    partners = session.scalars(select(Partner).order_by(Partner.name, Partner.id)).all()
+    partner_types = {p.id: p.type for p in partners}
     return PathwayContext(
         youth_id=youth.id,
         youth_name=youth.display_name,
@@ -127,7 +136,28 @@ def pathway_context(session: Session, youth_id: int) -> PathwayContext:
         barriers=tuple(b.barrier for b in interview.barriers) if interview else (),
         project=interview.project if interview else "",
         saved_mef=youth.pathway.mef_code if youth.pathway else "",
+        trades_sought=interview.trades_sought if interview else "",
+        area_sought=interview.area_sought if interview else "",
+        advisor_mission_locale_id=advisor_mission_locale(interview) if interview else None,
+        partners=tuple(
+            PartnerInfo(p.id, p.name, p.type, p.city, p.postal_code, p.notes)
+            for p in partners
+            if not p.archived
+        ),
     )
+
+
+def advisor_mission_locale(interview: Interview) -> int | None:
+    """The partner of the Mission locale advisor who took part in the interview (named, or through the person
+    of the directory), else that of the interview's slot, agreed with a Mission locale."""
+    for participant in interview.participants:
+        if participant.role != Role.ML:
+            continue
+        if participant.partner_id is not None:
+            return participant.partner_id
+        if participant.person is not None and participant.person.partner_id is not None:
+            return participant.person.partner_id
+    return interview.slot.partner_id if interview.slot is not None else None
 
 
 def unjustified_half_days(events) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pae_desktop.core import rules
 from pae_desktop.core.models import Pathway, PathwayModule
-from pae_desktop.core.proposals import Proposal, propose
+from pae_desktop.core.proposals import ProposalBasis, ProposedModule, propose
 from pae_desktop.core.rules import ModuleFacts, Problem
 from pae_desktop.core.services.pathways.context import (
     MAX_NOTES,
@@ -115,6 +115,7 @@ def evaluate(form: PathwayForm, context: PathwayContext) -> Evaluation:
         problems += _module_problems(index, module, context)
 
     warnings = rules.pathway_warnings(context.latest_decision, context.unjustified_half_days)
+    warnings += rules.module_warnings(facts)
     expected = context.expected_mef
     if expected is None:
         warnings.append(Problem("mef_code", rules.eligibility_error(context.diploma) or "", hard=False))
@@ -219,29 +220,42 @@ def get_pathway(session: Session, youth_id: int) -> Pathway | None:
     ).first()
 
 
+def proposal_basis(context: PathwayContext, form: PathwayForm) -> ProposalBasis:
+    """What the proposals read: the latest interview's project, barriers, trades and area sought, the Mission
+    locale of the pathway as typed and that of the interview's advisor."""
+    return ProposalBasis(
+        barriers=context.barriers,
+        project=context.project,
+        trades_sought=context.trades_sought,
+        area_sought=context.area_sought,
+        mission_locale_id=form.mission_locale_id,
+        advisor_mission_locale_id=context.advisor_mission_locale_id,
+    )
+
+
 def proposals_for(
     context: PathwayContext, form: PathwayForm, dismissed: set[str] | None = None
-) -> list[Proposal]:
-    """Modules the interview suggests that the form does not hold yet (the editor accepts or dismisses each)."""
+) -> list[ProposedModule]:
+    """Modules the interview suggests that the form does not hold yet, with their dates and carriers (the
+    editor accepts them all or a selection, or dismisses one by its key)."""
     return propose(
-        context.barriers,
-        context.project,
-        already={m.module_type for m in form.modules},
+        proposal_basis(context, form),
+        form.start_date,
+        form.planned_end,
+        context.partners,
+        existing=[module_facts(m, context.partner_types) for m in form.modules],
         dismissed=dismissed or (),
     )
 
 
-def module_from_proposal(
-    proposal: Proposal, form: PathwayForm, context: PathwayContext, partner_id: int | None = None
-) -> ModuleForm:
-    """A module for an accepted proposal: over the whole pathway, or two thirds of it for a PFMP."""
-    start, end = form.start_date, form.planned_end
-    if proposal.module_type is ModuleType.PFMP:
-        end = start + dt.timedelta(days=max(0, rules.max_pfmp_days(rules.inclusive_days(start, end)) - 1))
+def module_from_proposal(proposal: ProposedModule) -> ModuleForm:
+    """The module of an accepted proposal, as proposed (dates, hours, carrier; its rhythm in its notes)."""
     return ModuleForm(
         module_type=proposal.module_type.value,
-        start_date=start,
-        end_date=max(start, end),
-        label=proposal.module_type.label,
-        carrier_partner_id=partner_id,
+        start_date=proposal.start_date,
+        end_date=proposal.end_date,
+        label=proposal.label,
+        carrier_partner_id=proposal.carrier_partner_id,
+        weekly_hours=proposal.weekly_hours,
+        notes=proposal.detail[:1].upper() + proposal.detail[1:] + "." if proposal.detail else "",
     )
