@@ -35,6 +35,20 @@ CLASSES = (
 )
 
 
+# What each demo company does, in the words a pathway proposal matches against the trades a youth seeks
+# (`core.partner_match`): one company per speciality of the demo's classes.
+COMPANY_TRADES = (
+    "Restauration traditionnelle : cuisine, commis de cuisine.",
+    "Commerce de proximité : équipier de commerce, mise en rayon, caisse.",
+    "Maçonnerie générale et gros œuvre.",
+    "Électricité du bâtiment, installations connectées.",
+    "Services à la personne : accompagnement, soins, aide à domicile.",
+    "Magasin spécialisé : vente, conseil client.",
+    "Garage : maintenance des véhicules, mécanique automobile.",
+    "Atelier de menuiserie et d'ébénisterie.",
+)
+
+
 def weighted(rng: random.Random, pairs: list[tuple[object, float]]):
     items, weights = zip(*pairs, strict=True)
     return rng.choices(items, weights=weights, k=1)[0]
@@ -103,8 +117,10 @@ def directory(session: Session, fake: Faker, rng: random.Random) -> dict[str, li
         Partner(name="Mission locale Terres de Lorraine", type=PartnerType.MISSION_LOCALE.value, city="Toul"),
     ]
     companies = [
-        Partner(name=f"{fake.company()}", type=PartnerType.ENTREPRISE.value, city=fake.city(), siret="")
-        for _ in range(8)
+        Partner(
+            name=f"{fake.company()}", type=PartnerType.ENTREPRISE.value, city=fake.city(), siret="", notes=trade
+        )
+        for trade in COMPANY_TRADES
     ]
     others = [
         Partner(name="France Travail Nancy Nord", type=PartnerType.FRANCE_TRAVAIL.value, city="Nancy"),
