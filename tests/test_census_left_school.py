@@ -135,3 +135,25 @@ def test_undoing_a_leaving_is_audited_versioned_and_sticks(mixed, tmp_path):
     assert result.left == () and _youths(mixed)["CARON"].left_school_on is None
     (row,) = result.preview.rows_of(Outcome.LEFT)
     assert row.kept and "sortie annulée à la main" in row.detail
+
+
+def test_the_command_line_names_the_youth_and_keeps_it_with_garder(tmp_path, capsys):
+    from pae_desktop.cli import main
+    from pae_desktop.storage.database import open_database
+
+    data_dir = str(tmp_path / "donnees")
+    october = write(tmp_path / "octobre.xml", eleves_xml(OCTOBER, export="10/10/2025"))
+    assert main(["--data-dir", data_dir, "import", str(october), "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", data_dir, "import", str(_june(tmp_path))]) == 0
+    _out, err = capsys.readouterr()
+    line = next(line for line in err.splitlines() if line.startswith("  CARON Ilyes"))
+    youth_id = int(line.rsplit("[id_jeune ", 1)[1].rstrip("]"))
+    assert main(["--data-dir", data_dir, "import", str(_june(tmp_path)), "--garder", str(youth_id), "--yes"]) == 0
+    db = open_database(data_dir, write=False)
+    try:
+        with db.read() as session:
+            assert session.get(Youth, youth_id).left_school_on is None
+            assert session.get(Youth, youth_id).last_name == "CARON"
+    finally:
+        db.close()

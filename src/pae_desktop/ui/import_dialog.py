@@ -468,9 +468,15 @@ class ImportDialog(QDialog):
         if not rows:
             return
         kept = sum(1 for row in rows if row.youth_id in self.model.keep)
+        marked = len(rows) - kept
+        will = (
+            f"{marked} élève sera marqué « A quitté l'établissement » et sortira"
+            if marked < 2
+            else f"{marked} élèves seront marqués « A quitté l'établissement » et sortiront"
+        )
         self.message.show_info(
-            f"{len(rows) - kept} élève(s) seront marqué(s) « A quitté l'établissement » et sortiront des listes "
-            f"de travail ; {kept} gardé(s). Décochez un élève qui est toujours dans l'établissement."
+            f"{will} des listes de travail ; {kept} gardé{'s' if kept > 1 else ''} dans le recensement. "
+            "Décochez un élève qui est toujours dans l'établissement."
         )
 
     def _fill_label_classes(self, preview: ImportPreview) -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import MessageLabel, confirm, run_operation
@@ -18,7 +18,7 @@ LEFT_COLOUR = "#8a5a00"
 
 
 class LeftSchoolBanner(QWidget):
-    """In the youth's file: «A quitté l'établissement le …» and «Il n'a pas quitté l'établissement», which undoes
+    """In the youth's file: «A quitté l'établissement le …» and «Annuler la sortie de l'établissement», which undoes
     the mark (an audited operation on the version the file loaded); hidden for a youth who has not left."""
 
     undone = Signal(int)
@@ -34,14 +34,20 @@ class LeftSchoolBanner(QWidget):
         self.label = QLabel()
         self.label.setStyleSheet(f"color: {LEFT_COLOUR}; font-weight: bold;")
         self.label.setAccessibleName("Sortie de l'établissement")
-        self.undo_button = QPushButton("Il n'a pas &quitté l'établissement")
-        self.undo_button.setToolTip("Le remettre dans les listes de travail ; aucun import ne le marquera plus")
+        self.undo_button = QPushButton("Annuler la sortie de l'établissement…")
+        self.undo_button.setToolTip(
+            "Toujours dans l'établissement : le dossier revient dans les listes de travail, et aucun import ne "
+            "le marquera plus comme sorti"
+        )
         self.undo_button.clicked.connect(self.undo)
-        layout = QHBoxLayout(self)
+        self.label.setWordWrap(True)
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.undo_button)
+        button_row.addStretch()
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
-        layout.addWidget(self.undo_button)
-        layout.addStretch()
+        layout.addLayout(button_row)
         self.setVisible(False)
 
     def show_for(self, youth_id: int | None, version: int | None, left_on: dt.date | None, name: str) -> None:
@@ -56,8 +62,8 @@ class LeftSchoolBanner(QWidget):
             return
         youth_id, version, name = self.youth
         question = (
-            f"{name} est toujours dans l'établissement : le remettre dans les listes de travail ? "
-            "Aucun import ne le marquera plus comme ayant quitté l'établissement."
+            f"Annuler la sortie de l'établissement de {name} ? Le dossier revient dans les listes de travail, "
+            "et aucun import ne le marquera plus comme sorti."
         )
         if not confirm(self, question):
             return
