@@ -44,6 +44,14 @@ def _caron(db) -> Youth:
         return session.scalars(select(Youth).where(Youth.last_name == "CARON")).one()
 
 
+@pytest.fixture
+def june(october, tmp_path) -> Youth:
+    """The June export imported: CARON, absent from it, is marked as having left."""
+    with october.db.transaction() as session:
+        apply_import(session, read_sources([_june(tmp_path)]), ImportOptions(today=TODAY))
+    return _caron(october.db)
+
+
 def _left_row(dialog) -> int:
     return next(r for r in range(dialog.model.rowCount()) if dialog.model.rows[r].outcome is Outcome.LEFT)
 
@@ -70,10 +78,8 @@ def test_the_preview_row_of_a_youth_who_left_can_be_unticked(qtbot, october, tmp
     assert _caron(october.db).left_school_on is None
 
 
-def test_a_youth_who_left_is_marked_in_the_lists_and_the_file_and_can_come_back(qtbot, october, tmp_path):
-    with october.db.transaction() as session:
-        apply_import(session, read_sources([_june(tmp_path)]), ImportOptions(today=TODAY))
-    caron = _caron(october.db)
+def test_a_youth_who_left_is_marked_in_the_lists_and_the_file_and_can_come_back(qtbot, october, june):
+    caron = june
     home = WorklistsView(october)
     qtbot.addWidget(home)
     assert not home.left_note.isHidden()
@@ -104,10 +110,8 @@ def test_a_youth_who_left_is_marked_in_the_lists_and_the_file_and_can_come_back(
     assert caseload.model.index(caseload.model.row_of(caron.id), STAGE).data() == "Repéré(e)"
 
 
-def test_undo_refused_when_the_file_is_stale(qtbot, october, tmp_path):
-    with october.db.transaction() as session:
-        apply_import(session, read_sources([_june(tmp_path)]), ImportOptions(today=TODAY))
-    caron = _caron(october.db)
+def test_undo_refused_when_the_file_is_stale(qtbot, october, june):
+    caron = june
     caseload = CaseloadView(october)
     qtbot.addWidget(caseload)
     caseload.detail.load(caron.id)
