@@ -29,6 +29,14 @@ def add_parser(subparsers, parents) -> None:
         metavar="N",
         help="campagne de la rentrée N (par défaut : d'après le fichier)",
     )
+    parser.add_argument(
+        "--garder",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="ne marque pas ce jeune (id_jeune de l'aperçu) comme ayant quitté l'établissement ; répétable",
+    )
     parser.add_argument("--dry-run", action="store_true", help="n'écrit jamais rien")
     parser.add_argument("--yes", action="store_true", help="importe sans demander de confirmation")
 
@@ -73,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from pae_desktop.core.services.census import ImportOptions, apply_import, preview_import, read_sources
 
     sources = read_sources(args.files, _progress)
-    options = ImportOptions(campaign_year=args.campaign)
+    options = ImportOptions(campaign_year=args.campaign, keep_ids=frozenset(args.garder))
     if not args.yes or args.dry_run:
         with _preview_session(args) as session:
             preview = preview_import(session, sources, options, _progress)
@@ -167,6 +175,8 @@ def format_preview(preview) -> list[str]:
                 text = f"  {row.ref} — {row.name} : {row.detail}"
             elif row.detail:
                 text += f" : {row.detail}"
+            if outcome is Outcome.LEFT and row.youth_id is not None:
+                text += f" [id_jeune {row.youth_id}]"
             lines.append(text)
     warned = [row for row in preview.rows if row.warnings]
     if warned:

@@ -8,7 +8,6 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from pae_desktop.ui.widgets import (
     Button,
     CodeCombo,
     DateField,
+    GuardedDialog,
     MessageLabel,
     dialog_buttons,
     labelled,
@@ -39,7 +39,7 @@ from pae_desktop.ui.widgets import (
 )
 
 
-class InformationDialog(QDialog):
+class InformationDialog(GuardedDialog):
     """One information action for whole classes and/or the youths selected, in one step."""
 
     def __init__(self, context: AppContext, youth_ids: list[int], parent: QWidget | None = None) -> None:
@@ -116,15 +116,17 @@ class InformationDialog(QDialog):
 RESULT_COLUMNS = ("Nom", "Classe", "Diplôme", "Résultat")
 
 
-class ExamResultsDialog(QDialog):
-    """The exam results of a class in a quick grid (a combo per youth), or read from a results spreadsheet."""
+class ExamResultsDialog(GuardedDialog):
+    """The exam results of a class in a quick grid (a combo per youth), or read from a results spreadsheet;
+    «Fermer» with results chosen and not saved asks before discarding them."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Résultats d'examen")
         self.resize(640, 560)
-        self.changes: dict[int, str] = {}
+        self.changes: dict[int, str] = {}  # the results chosen, by youth, saved by «Enregistrer»
+        self.stored: dict[int, str] = {}  # the results the database holds, of the classes shown
         with context.db.read() as session:
             classes = contacts.class_counts(session, context.campaign_id)
         self.division = QComboBox()
@@ -165,6 +167,7 @@ class ExamResultsDialog(QDialog):
             rows = contacts.class_results(session, self.context.campaign_id, division)
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
+            self.stored[row.youth_id] = row.exam_result
             for column, value in enumerate((row.name, row.division, row.diploma)):
                 self.table.setItem(index, column, QTableWidgetItem(value))
             combo = CodeCombo(ExamResult)
@@ -175,6 +178,10 @@ class ExamResultsDialog(QDialog):
             )
             self.table.setCellWidget(index, 3, combo)
         self.table.resizeColumnsToContents()
+
+    def has_unsaved_changes(self) -> bool:
+        """A result chosen (in the grid or from a file) that is not the one saved: choosing a class is not one."""
+        return any(self.stored.get(youth_id) != code for youth_id, code in self.changes.items())
 
     def set_all_admitted(self) -> None:
         for row in range(self.table.rowCount()):
@@ -218,6 +225,7 @@ class ExamResultsDialog(QDialog):
         except UserError as error:
             show_error(self, str(error))
             return
+        self.stored.update(self.changes)
         self.changes.clear()
         self.context.apply(result)
         self.message.show_info(f"{result.count} résultat(s) enregistré(s).")

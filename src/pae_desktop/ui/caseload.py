@@ -71,12 +71,29 @@ def _workshops_colour(row: CaseloadRow):
     return WARNING if row.phase1 is not None and row.phase1.below_minimum else None
 
 
+LEFT_SCHOOL = "__left_school__"  # the stage filter's «A quitté l'établissement»: the youths an import marked
+
+
+def _stage_text(row: CaseloadRow) -> str:
+    return row.stage.label + (" · a quitté l'établissement" if row.left_school_on else "")
+
+
+def _next_action_text(row: CaseloadRow) -> str:
+    if row.left_school_on:  # out of the to-do lists: nothing to do unless the mark is undone in the file
+        return f"Aucune : a quitté l'établissement le {_date_text(row.left_school_on)}"
+    return row.next_action + (f" ({_date_text(row.next_action_on)})" if row.next_action_on else "")
+
+
+def _left_colour(row: CaseloadRow):
+    return WARNING if row.left_school_on else None
+
+
 COLUMNS = (
     Column("Nom", lambda r: r.name, lambda r: fold(r.name), tooltip=_ine_text),
     Column("Classe", lambda r: r.division, lambda r: r.division),
     Column("Diplôme préparé", lambda r: Diploma.label_of(r.diploma), lambda r: r.diploma),
     Column("Résultat", lambda r: ExamResult.label_of(r.exam_result), lambda r: r.exam_result),
-    Column("Étape", lambda r: r.stage.label, lambda r: list(Stage).index(r.stage)),
+    Column("Étape", _stage_text, lambda r: list(Stage).index(r.stage), foreground=_left_colour),
     Column("Dernier contact", lambda r: _date_text(r.last_contact), lambda r: r.last_contact or _MIN_DATE),
     # phase 1 «AvenirPro»: shown only for a campaign that has one (`CaseloadView._show_phase1`)
     Column(
@@ -88,8 +105,9 @@ COLUMNS = (
     ),
     Column(
         "Prochaine action",
-        lambda r: r.next_action + (f" ({_date_text(r.next_action_on)})" if r.next_action_on else ""),
+        _next_action_text,
         lambda r: (r.next_action_on or dt.date.max, r.next_action),
+        foreground=_left_colour,
     ),
 )
 WORKSHOPS_COLUMN = next(number for number, column in enumerate(COLUMNS) if column.title == "Ateliers")
@@ -108,7 +126,9 @@ class CaseloadFilter:
     below_minimum: bool = False  # «Moins de 4 ateliers» (phase 1)
 
     def accepts(self, row: CaseloadRow, words: list[str]) -> bool:
-        if self.stage and row.stage.value != self.stage:
+        if self.stage == LEFT_SCHOOL and not row.left_school_on:
+            return False
+        if self.stage and self.stage != LEFT_SCHOOL and row.stage.value != self.stage:
             return False
         if self.diploma and row.diploma != self.diploma:
             return False
@@ -135,7 +155,9 @@ class CaseloadModel(TableModel):
 
     def filtered(self, rows: list[CaseloadRow]) -> list[CaseloadRow]:
         wanted = self._caseload_filter
-        if wanted.stage:
+        if wanted.stage == LEFT_SCHOOL:
+            rows = [row for row in rows if row.left_school_on]
+        elif wanted.stage:
             rows = [row for row in rows if row.stage.value == wanted.stage]
         if wanted.diploma:
             rows = [row for row in rows if row.diploma == wanted.diploma]
@@ -164,6 +186,7 @@ class CaseloadView(QWidget):
         self.stage_filter.addItem("Toutes les étapes", "")
         for stage in Stage:
             self.stage_filter.addItem(stage.label, stage.value)
+        self.stage_filter.addItem("A quitté l'établissement", LEFT_SCHOOL)
         self.diploma_filter = QComboBox()
         self.diploma_filter.addItem("Tous les diplômes", "")
         for code, label in Diploma.choices():
@@ -335,6 +358,11 @@ class CaseloadView(QWidget):
         self._class_after_load = None
         self._clear_filters()
         self.division_filter.setCurrentIndex(max(self.division_filter.findData(division), 0))
+
+    def show_left_school(self) -> None:
+        """The youths an import marked as having left the school (from the home screen's note)."""
+        self._clear_filters()
+        self.stage_filter.setCurrentIndex(self.stage_filter.findData(LEFT_SCHOOL))
 
     def _clear_filters(self) -> None:
         self.search.clear()

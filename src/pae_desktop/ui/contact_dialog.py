@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QDateTimeEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from pae_desktop.ui.widgets import (
     Button,
     CodeCombo,
     DateField,
+    GuardedDialog,
     MessageLabel,
     confirm,
     dialog_buttons,
@@ -47,7 +47,7 @@ def _form_of(row: AttemptRow) -> AttemptForm:
     return AttemptForm(row.at, row.channel, row.result, row.next_step, row.next_date, row.note)
 
 
-class ContactDialog(QDialog):
+class ContactDialog(GuardedDialog):
     """Record one contact attempt for a youth; the youth's history of attempts below the form."""
 
     def __init__(self, context: AppContext, youth_id: int, parent: QWidget | None = None) -> None:
@@ -200,6 +200,7 @@ class ContactDialog(QDialog):
             return
         self.editing = row
         self._fill_form(_form_of(row))
+        self.mark_clean()  # the attempt as recorded: only what is typed now is asked about on Échap
         self.setWindowTitle("Corriger une tentative de contact")
         self.message.show_info(f"Correction de la tentative du {row.at:%d/%m/%Y à %H:%M}.")
 

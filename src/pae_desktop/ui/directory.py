@@ -28,7 +28,7 @@ from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_form import code_combo, message, set_combo_data
 from pae_desktop.ui.table_model import GREY, RIGHT, Column, TableModel, record_table, selected_row
-from pae_desktop.ui.widgets import Button, confirm, dialog_buttons
+from pae_desktop.ui.widgets import Button, GuardedDialog, confirm, dialog_buttons
 
 STAFF = -1  # the pseudo-partner «Personnel de l'établissement»
 
@@ -66,7 +66,7 @@ def _select(table, key) -> bool:
     return True
 
 
-class PartnerDialog(QDialog):
+class PartnerDialog(GuardedDialog):
     """Create or edit a partner."""
 
     def __init__(self, context: AppContext, partner_id: int | None = None, parent: QWidget | None = None) -> None:
@@ -164,7 +164,7 @@ class PartnerDialog(QDialog):
         self.accept()
 
 
-class PersonDialog(QDialog):
+class PersonDialog(GuardedDialog):
     """Create or edit a person: school staff (no partner) or someone working for a partner."""
 
     def __init__(

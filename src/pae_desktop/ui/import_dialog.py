@@ -247,6 +247,7 @@ class ImportDialog(QDialog):
         self.outcome_filter.currentIndexChanged.connect(
             lambda _i: self.model.set_outcome(self.outcome_filter.currentData())
         )
+        self.model.keep_changed.connect(self._keep_note)
         return page
 
     def _show_page(self, page: QWidget) -> None:
@@ -386,6 +387,7 @@ class ImportDialog(QDialog):
             campaign_year=self.campaign.value(),
             confirmed_classes=confirmed,
             mappings={editor.source.name: editor.mapping() for editor in self.editors},
+            keep_ids=frozenset(self.model.keep),
         )
 
     def compute_preview(self) -> None:
@@ -458,6 +460,24 @@ class ImportDialog(QDialog):
         self.model.set_outcome(self.outcome_filter.currentData())
         self.table.resizeColumnsToContents()
         self._show_page(self.preview_page)
+        self._keep_note()
+
+    def _keep_note(self) -> None:
+        """Under the preview: how to keep a youth the import would mark as left, and how many are kept."""
+        rows = [row for row in self.model.all_rows if self.model.tickable(row)]
+        if not rows:
+            return
+        kept = sum(1 for row in rows if row.youth_id in self.model.keep)
+        marked = len(rows) - kept
+        will = (
+            f"{marked} élève sera marqué « A quitté l'établissement » et sortira"
+            if marked < 2
+            else f"{marked} élèves seront marqués « A quitté l'établissement » et sortiront"
+        )
+        self.message.show_info(
+            f"{will} des listes de travail ; {kept} gardé{'s' if kept > 1 else ''} dans le recensement. "
+            "Décochez un élève qui est toujours dans l'établissement."
+        )
 
     def _fill_label_classes(self, preview: ImportPreview) -> None:
         self.label_classes.blockSignals(True)
@@ -506,7 +526,7 @@ class ImportDialog(QDialog):
             self,
             f"Import enregistré dans la campagne {result.campaign_year} : {counts[Outcome.ADDED]} ajouté(s), "
             f"{counts[Outcome.UPDATED]} mis à jour, {counts[Outcome.UNCHANGED]} inchangé(s), "
-            f"{counts[Outcome.REJECTED]} rejeté(s), {counts[Outcome.LEFT]} sorti(s) de l'établissement.",
+            f"{counts[Outcome.REJECTED]} rejeté(s), {result.preview.left_marked} sorti(s) de l'établissement.",
         )
         self.accept()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -55,8 +55,17 @@ def count_words(preview: ImportPreview, outcome: Outcome, count: int) -> str:
     return label[0].lower() + label[1:]
 
 
+KEEP_TIP = (
+    "Coché : l'élève sera marqué comme ayant quitté l'établissement et sortira des listes de travail. "
+    "Décochez-le s'il est toujours dans l'établissement."
+)
+
+
 class PreviewModel(QAbstractTableModel):
-    """The preview rows (immutable), filtered in Python by outcome; sorting on raw values."""
+    """The preview rows (immutable), filtered in Python by outcome; sorting on raw values. A row «A quitté
+    l'établissement» of a youth of the database has a tick: unticked, the youth is kept (`keep`)."""
+
+    keep_changed = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -64,12 +73,38 @@ class PreviewModel(QAbstractTableModel):
         self.rows: list[PreviewRow] = []
         self.outcome: Outcome | None = None
         self.labels: dict[Outcome, str] = {}
+        self.keep: set[int] = set()  # youths NOT to mark as having left (`ImportOptions.keep_ids`)
 
     def set_rows(self, rows: list[PreviewRow], labels: dict[Outcome, str] | None = None) -> None:
         """The rows, and the heading of each outcome when it is not its value (the campaign's scheme)."""
         self.all_rows = rows
         self.labels = labels or {}
+        self.keep = {row.youth_id for row in rows if row.kept and row.youth_id is not None}
         self._apply()
+
+    @staticmethod
+    def tickable(row: PreviewRow) -> bool:
+        return row.outcome is Outcome.LEFT and row.youth_id is not None
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 0 and self.tickable(self.rows[index.row()]):
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
+            return False
+        row = self.rows[index.row()]
+        if not self.tickable(row):
+            return False
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self.keep.discard(row.youth_id)
+        else:
+            self.keep.add(row.youth_id)
+        self.dataChanged.emit(index, index.siblingAtColumn(len(PREVIEW_COLUMNS) - 1))
+        self.keep_changed.emit()
+        return True
 
     def set_outcome(self, outcome: Outcome | str | None) -> None:
         self.outcome = Outcome(outcome) if outcome else None  # a combo box gives back the plain string
@@ -91,6 +126,10 @@ class PreviewModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         column = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and column == 0 and self.tickable(row):
+            return Qt.CheckState.Unchecked if row.youth_id in self.keep else Qt.CheckState.Checked
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and self.tickable(row):
+            return KEEP_TIP
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             detail = " ; ".join(filter(None, (row.detail, *row.warnings)))
             values = (

@@ -337,6 +337,12 @@ class MainWindow(QMainWindow):
         if self.caseload is not None:
             self.caseload.show_class(division)
 
+    def show_left_school(self) -> None:
+        """The youths an import marked as having left the school, in «Élèves» (from the home screen's note)."""
+        self._show_caseload()
+        if self.caseload is not None:
+            self.caseload.show_left_school()
+
     def _open_youth(self, youth_id: int) -> None:
         self._show_caseload()
         if self.caseload is not None:

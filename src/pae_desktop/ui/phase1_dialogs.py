@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDialog,
+    QDialog,  # noqa: F401 - the dialogs are QDialogs (`GuardedDialog`); tests patch `QDialog.exec` through here
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +24,16 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MAX_MINUTES, PHASE1_MIN_MINUTES, Phase1EventKind
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import Button, CodeCombo, DateField, MessageLabel, dialog_buttons, labelled
+from pae_desktop.ui.widgets import (
+    NOT_TYPED,
+    Button,
+    CodeCombo,
+    DateField,
+    GuardedDialog,
+    MessageLabel,
+    dialog_buttons,
+    labelled,
+)
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 NOTE_REMINDER = "Pas de détail de santé ni de vie privée : seulement ce qui sert au parcours."
@@ -74,7 +83,7 @@ class OperatorFields:
         return self.operator.currentData(), self.advisor.currentData()
 
 
-class _Phase1Dialog(QDialog):
+class _Phase1Dialog(GuardedDialog):
     """What the three forms share: the campaign, the record edited and its version, save and messages."""
 
     entity_name = ""
@@ -279,6 +288,8 @@ class ParticipantsPicker(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher un nom")
         self.search.setClearButtonEnabled(True)
+        for chooser in (self.division, self.search):  # filters of the list, not typed data
+            chooser.setProperty(NOT_TYPED, True)
         self.list = QListWidget()
         self.list.setMinimumHeight(200)
         self.count = QLabel()

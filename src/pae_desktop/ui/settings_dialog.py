@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,7 +33,7 @@ from pae_desktop.core.services.campaigns import (
 from pae_desktop.core.services.school import MAX_LOGO_BYTES, SchoolForm, get_school, save_school, school_form
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.scheme_page import SchemePage
-from pae_desktop.ui.widgets import Button, DateField, MessageLabel, dialog_buttons, labelled
+from pae_desktop.ui.widgets import Button, DateField, GuardedDialog, MessageLabel, dialog_buttons, labelled
 
 
 class SchoolPage(QWidget):
@@ -200,8 +199,9 @@ class CampaignPage(QWidget):
         return CampaignDates(year=self.year.value(), **values)
 
 
-class SettingsDialog(QDialog):
-    """«Paramètres»: every tab is validated before anything is written; one transaction saves all."""
+class SettingsDialog(GuardedDialog):
+    """«Paramètres»: every tab is validated before anything is written; one transaction saves all. Échap or
+    «Annuler» with something typed asks before discarding it (the school set-up of the first launch too)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, new_campaign: bool = False) -> None:
         super().__init__(parent)

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.dates import SHORT_WEEKDAYS, french_date, french_datetime
 from pae_desktop.core.text import fold
 from pae_desktop.ui.context import AppContext
-from pae_desktop.ui.widgets import Button, DateField, MessageLabel, dialog_buttons, run_operation
+from pae_desktop.ui.widgets import (
+    Button,
+    DateField,
+    GuardedDialog,
+    MessageLabel,
+    dialog_buttons,
+    run_operation,
+)
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 
@@ -69,7 +76,7 @@ def fill_advisors(combo: QComboBox, people: list, partner_id: int | None, curren
 # --- the slot series dialog ------------------------------------------------------------------------------------
 
 
-class SlotSeriesDialog(QDialog):
+class SlotSeriesDialog(GuardedDialog):
     """«Nouvelle série de créneaux»: a Mission locale, an advisor, days, hours, length and place, in one step."""
 
     def __init__(
@@ -248,7 +255,7 @@ class SlotSeriesDialog(QDialog):
 # --- one slot ------------------------------------------------------------------------------------------------------
 
 
-class SlotEditDialog(QDialog):
+class SlotEditDialog(GuardedDialog):
     """«Modifier le créneau»: its day and time, length, place, advisor and note. The slot's version is read with
     it: a slot changed elsewhere meanwhile is refused, and the dialog reloads what is there now."""
 

@@ -9,12 +9,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
+    QPlainTextEdit,
+    QTableWidget,
+    QTextEdit,
     QWidget,
 )
 
@@ -124,6 +130,68 @@ def confirm(parent: QWidget | None, text: str, title: str = "PAE Desktop") -> bo
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+DISCARD_QUESTION = "Abandonner les modifications ?"
+NOT_TYPED = "discard_ignore"  # a widget with this property set is no typed data (a filter, a chooser)
+
+
+def _typed_values(dialog: QWidget) -> list[object]:
+    """What the user can type or tick in `dialog`, in the order of its widgets: compared, it says whether
+    something was typed since."""
+    values: list[object] = []
+    for child in dialog.findChildren(QWidget):
+        if child.property(NOT_TYPED):
+            continue
+        if isinstance(child, QLineEdit):
+            values.append(child.text())
+        elif isinstance(child, QPlainTextEdit | QTextEdit):
+            values.append(child.toPlainText())
+        elif isinstance(child, QComboBox):
+            values.append(child.currentText())
+        elif isinstance(child, QAbstractSpinBox):
+            values.append(child.text())
+        elif isinstance(child, QAbstractButton) and child.isCheckable():
+            values.append(child.isChecked())
+        elif isinstance(child, QListWidget):
+            values.append(tuple(child.item(i).checkState() for i in range(child.count())))
+        elif isinstance(child, QTableWidget):
+            values.append(
+                tuple(
+                    (item.text(), item.checkState()) if (item := child.item(r, c)) else None
+                    for r in range(child.rowCount())
+                    for c in range(child.columnCount())
+                )
+            )
+    return values
+
+
+class GuardedDialog(QDialog):
+    """A dialog holding typed data. Closing it without saving — Échap, «Annuler» or «Fermer», the window's
+    cross (which Qt turns into `reject()`) — asks «Abandonner les modifications ?» (default «Non»: the dialog
+    stays open) when something was typed since it was shown; with nothing typed it closes at once.
+
+    «Typed» compares the dialog's fields with their values when it was first shown (`mark_clean` takes them
+    again, after a save that keeps it open); a dialog that knows better overrides `has_unsaved_changes`."""
+
+    _clean: list[object] | None = None
+
+    def mark_clean(self) -> None:
+        self._clean = _typed_values(self)
+
+    def has_unsaved_changes(self) -> bool:
+        return self._clean is not None and _typed_values(self) != self._clean
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._clean is None:
+            self.mark_clean()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        title = self.windowTitle() or "PAE Desktop"
+        if self.has_unsaved_changes() and not confirm(self, DISCARD_QUESTION, title):
+            return
+        super().reject()
 
 
 def labelled(text: str, field: QWidget, accessible: str | None = None) -> QLabel:

@@ -30,6 +30,7 @@ from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
 from pae_desktop.core.worklist import ClassesBelowMinimum, WorkItem, Worklist, Worklists
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.left_school import LeftSchoolNote
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
 from pae_desktop.ui.widgets import show_info
@@ -196,6 +197,7 @@ class WorklistsView(QWidget):
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #555;")
+        self.left_note = LeftSchoolNote()  # the youths an import marked as left: out of every list, said so
 
         self.model = WorkItemModel(self)
         self.proxy = self.model  # the table's model: it sorts itself (the name stays for callers)
@@ -241,6 +243,7 @@ class WorklistsView(QWidget):
         left.addWidget(self.phase1_classes)
         right = QVBoxLayout()
         right.addWidget(self.help)
+        right.addWidget(self.left_note)
         right.addWidget(self.table)
         right.addWidget(self.empty)
         right.addLayout(buttons)
@@ -266,6 +269,7 @@ class WorklistsView(QWidget):
         if campaign_id is None:
             self.lists = None
             self.phase1_classes.set_classes(None)
+            self.left_note.refresh(self.context.db, None)
             self.header.setText("Aucune campagne : importez les élèves de terminale pour commencer.")
             self.model.set_items([])
             self._refresh_chooser()
@@ -289,6 +293,7 @@ class WorklistsView(QWidget):
         self.lists = lists
         self.header.setText(days_left_text(self.lists))
         self.phase1_classes.set_classes(lists.phase1_classes)
+        self.left_note.refresh(self.context.db, self.context.campaign_id)
         self._refresh_chooser()
         self._show(self.current)
 

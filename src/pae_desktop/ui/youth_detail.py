@@ -44,6 +44,7 @@ from pae_desktop.core.services.youths import (
 from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, Diploma, ExamResult, ParentLink, Sex
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.left_school import LeftSchoolBanner
 from pae_desktop.ui.phase1_panel import Phase1Panel
 from pae_desktop.ui.widgets import CodeCombo, DateField, MessageLabel, confirm, labelled
 
@@ -68,6 +69,9 @@ class YouthDetail(QWidget):
         self.title.setWordWrap(True)
         self.stage = QLabel()
         self.stage.setAccessibleName("Étape du dossier")
+        self.form_message = MessageLabel()
+        self.left_school = LeftSchoolBanner(context, self.form_message, lambda: self.maybe_discard(), self)
+        self.left_school.undone.connect(self._reload)
         self.contact_button = QPushButton("&Contact…")
         self.contact_button.setToolTip("Noter une tentative de contact (Ctrl+T)")
         self.contact_button.clicked.connect(self.record_contact)
@@ -182,7 +186,6 @@ class YouthDetail(QWidget):
         notes_layout.addWidget(reminder)
         notes_layout.addWidget(self.notes)
 
-        self.form_message = MessageLabel()
         self.save_button = QPushButton("&Enregistrer")
         self.save_button.setToolTip("Enregistrer (Entrée ou Ctrl+S)")
         self.save_button.setDefault(True)
@@ -199,6 +202,7 @@ class YouthDetail(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(self.title)
         content_layout.addWidget(self.stage)
+        content_layout.addWidget(self.left_school)
         content_layout.addLayout(self.file_buttons)
         content_layout.addWidget(self.phase1)
         for box in (identity_box, contact_box, schooling_box, rep_box, notes_box):
@@ -392,6 +396,7 @@ class YouthDetail(QWidget):
         self._fill(YouthForm())
         self.title.setText("Nouveau jeune")
         self.stage.setText("")
+        self.left_school.show_for(None, None, None, "")
         self.phase1.show_summary(None)
         self.set_enabled(True)
         self.last_name.setFocus()
@@ -407,6 +412,7 @@ class YouthDetail(QWidget):
                 return
             form = youth_form(youth)
             stage = stage_of(session, youth)
+            left_on = youth.left_school_on
             self.version = youth.version
             minor = is_minor(youth.birth_date, dt.date.today())
             phase1 = youth_phase1(session, youth)
@@ -416,6 +422,7 @@ class YouthDetail(QWidget):
         self.title.setText(f"{form.last_name.upper()} {form.first_names}")
         self.stage.setText(f"Étape : {stage.label}" + (" — mineur(e)" if minor else ""))
         self.set_enabled(True)
+        self.left_school.show_for(youth_id, self.version, left_on, self.title.text())
 
     def _refresh_phase1(self) -> None:
         """Attendance recorded in the phase-1 tab shows at once, without touching the fields being edited."""

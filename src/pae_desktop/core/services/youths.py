@@ -70,6 +70,7 @@ class CaseloadRow:
     ine: str
     search_key: str
     phase1: Phase1Summary | None = None  # None: the campaign has no phase 1
+    left_school_on: dt.date | None = None  # marked by an import as having left the school: out of the to-do lists
 
     @property
     def name(self) -> str:
@@ -130,11 +131,12 @@ def caseload_rows(session: Session, campaign_id: int, today: dt.date | None = No
             Youth.birth_date,
             Youth.ine,
             Youth.search_key,
+            Youth.left_school_on,
         )
         .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
         .where(Youth.campaign_id == campaign_id)
     )
-    for youth_id, last, first, division, diploma, exam, birth, ine, key in session.execute(query):
+    for youth_id, last, first, division, diploma, exam, birth, ine, key, left_on in session.execute(query):
         case = facts[youth_id]
         stage = derive_stage(case, today, unreachable_after)
         action, action_on = next_action(stage, pending[youth_id], today)
@@ -155,6 +157,7 @@ def caseload_rows(session: Session, campaign_id: int, today: dt.date | None = No
                 ine,
                 key,
                 None if phase1 is None else phase1.get(youth_id, NOTHING),
+                left_on,
             )
         )
     return rows

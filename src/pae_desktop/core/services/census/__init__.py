@@ -9,11 +9,19 @@ query per student.
 
 The package's modules follow the import's steps: `sources` (reading the files), `preview` (what the user
 sees), `existing` (the campaign's youths, indexed), `values` (a record → the database's values), `plan` and
-`plan_students` (the import checked and planned), `apply` (the operation).
+`plan_students` (the import checked and planned), `apply` (the operation), `left` (the youths marked as having
+left the school, and undoing that mark).
 """
 
 from pae_desktop.core.services.census.apply import BATCH, ImportChanges, apply_import, list_imports
-from pae_desktop.core.services.census.existing import SPREADSHEET_ID, RepTuple, name_key
+from pae_desktop.core.services.census.existing import (
+    LEFT_UNDONE,
+    SPREADSHEET_ID,
+    RepTuple,
+    came_from_siecle,
+    name_key,
+)
+from pae_desktop.core.services.census.left import left_school_count, left_school_text, undo_left_school
 from pae_desktop.core.services.census.plan import preview_import
 from pae_desktop.core.services.census.preview import (
     FIELD_LABELS,
@@ -50,6 +58,7 @@ __all__ = [
     "KIND_RESPONSABLES",
     "KIND_SPREADSHEET",
     "KIND_STRUCTURES",
+    "LEFT_UNDONE",
     "NOTHING_TO_ATTACH",
     "NO_FINAL_YEAR",
     "OUTCOME_ORDER",
@@ -67,8 +76,12 @@ __all__ = [
     "RepTuple",
     "SourceFile",
     "apply_import",
+    "came_from_siecle",
+    "left_school_count",
+    "left_school_text",
     "list_imports",
     "name_key",
     "preview_import",
     "read_sources",
+    "undo_left_school",
 ]

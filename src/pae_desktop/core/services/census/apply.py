@@ -184,7 +184,7 @@ def _record_imports(
             updated=counts[Outcome.UPDATED] if counted else 0,
             unchanged=counts[Outcome.UNCHANGED] if counted else 0,
             rejected=counts[Outcome.REJECTED] if counted else 0,
-            left=counts[Outcome.LEFT] if counted else 0,
+            left=preview.left_marked if counted else 0,
         )
         session.add(record)
         session.flush()
@@ -197,7 +197,7 @@ def _record_imports(
         detail=(
             f"campagne {campaign.year} : {counts[Outcome.ADDED]} ajoutés, {counts[Outcome.UPDATED]} mis à jour, "
             f"{counts[Outcome.UNCHANGED]} inchangés, {counts[Outcome.REJECTED]} rejetés, "
-            f"{counts[Outcome.LEFT]} sortis"
+            f"{preview.left_marked} sortis"
         ),
     )
 

@@ -14,6 +14,14 @@ from pae_desktop.core.text import fold
 from pae_desktop.io.siecle import StudentRecord
 
 SPREADSHEET_ID = "tableur"  # `Youth.siecle_id` of a youth imported from a spreadsheet without ELEVE_ID
+# In `Youth.corrected_fields`: the user undid the youth's leaving by hand; no import marks them as left again.
+LEFT_UNDONE = "left_school_on"
+
+
+def came_from_siecle(siecle_id: str) -> bool:
+    """Whether a youth's `siecle_id` is a SIECLE ELEVE_ID: not a spreadsheet's marker, not a youth typed by hand.
+    Only such a youth can be marked as having left because a complete SIECLE export no longer lists them."""
+    return bool(siecle_id) and siecle_id != SPREADSHEET_ID
 
 
 class _Existing(NamedTuple):
@@ -108,7 +116,7 @@ class _Index:
             self.rows[existing.id] = existing
             if existing.ine:
                 self.by_ine.setdefault(existing.ine, existing.id)
-            if existing.siecle_id and existing.siecle_id != SPREADSHEET_ID:
+            if came_from_siecle(existing.siecle_id):
                 self.by_siecle_id.setdefault(existing.siecle_id, existing.id)
             key = name_key(existing.last_name, existing.first_names, existing.birth_date)
             if key is not None:

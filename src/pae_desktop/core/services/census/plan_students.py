@@ -12,7 +12,15 @@ from pae_desktop.core import census as rules
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import normalise_ine
 from pae_desktop.core.models import Campaign, Pathway, Youth
-from pae_desktop.core.services.census.existing import SPREADSHEET_ID, RepTuple, _Existing, _Index, name_key
+from pae_desktop.core.services.census.existing import (
+    LEFT_UNDONE,
+    SPREADSHEET_ID,
+    RepTuple,
+    _Existing,
+    _Index,
+    came_from_siecle,
+    name_key,
+)
 from pae_desktop.core.services.census.preview import (
     FIELD_LABELS,
     NOTHING_TO_ATTACH,
@@ -123,14 +131,14 @@ def _plan_students(
             "diploma": row.detection.diploma.label if row.detection.diploma else "",
         }
         if row.status is not rules.Status.ENTERS:
-            preview.rows.append(_row_outside(plan, index, row, common, pae_by_ine))
+            preview.rows.append(_row_outside(plan, index, row, common, pae_by_ine, options.keep_ids))
         elif row.detection.method is rules.Method.LABEL and not label_classes[record.division].confirmed:
             detail = "classe reconnue par libellé, non confirmée"
             preview.rows.append(PreviewRow(Outcome.NOT_CONCERNED, detail=detail, **common))
         else:
             preview.rows.append(_plan_entering(plan, index, row, common, seen))
-    if any(row.record.eleve_id for row in rows):
-        _plan_absent(plan, index, matched_ids)
+    if any(row.record.eleve_id for row in rows):  # a SIECLE students export: complete, by construction
+        _plan_absent(plan, index, matched_ids, options.keep_ids)
 
 
 def _label_classes(rows: list[_Row], options: ImportOptions) -> dict[str, LabelClass]:
@@ -149,8 +157,24 @@ def _label_classes(rows: list[_Row], options: ImportOptions) -> dict[str, LabelC
     return label_classes
 
 
+def _mark_left(plan: _Plan, existing: _Existing, on: dt.date | None, keep_ids: frozenset[int]) -> dict:
+    """Queue a youth of the database as having left on `on`, unless the user unticked them (`keep_ids`) or undid
+    their leaving by hand: the preview row's `youth_id`, `kept` and the words added to its detail."""
+    if LEFT_UNDONE in existing.corrected_fields.split(","):
+        return {"kept": True, "note": " ; sortie annulée à la main : gardé(e) dans le recensement"}
+    if existing.id in keep_ids:
+        return {"youth_id": existing.id, "kept": True, "note": " ; décoché : gardé(e) dans le recensement"}
+    plan.left.append({"id": existing.id, "version": existing.version, "left_school_on": on})
+    return {"youth_id": existing.id, "kept": False, "note": ""}
+
+
 def _row_outside(
-    plan: _Plan, index: _Index, row: _Row, common: dict, pae_by_ine: dict[str, tuple[int, bool]]
+    plan: _Plan,
+    index: _Index,
+    row: _Row,
+    common: dict,
+    pae_by_ine: dict[str, tuple[int, bool]],
+    keep_ids: frozenset[int],
 ) -> PreviewRow:
     """A final-year student who does not enter the census: already in the scheme, left, or not concerned."""
     record = row.record
@@ -166,11 +190,11 @@ def _row_outside(
         return PreviewRow(Outcome.PAE, detail=detail, **common)
     if row.status is rules.Status.LEFT:
         existing = index.rows.get(row.youth_id) if row.youth_id is not None else None
+        mark = {"note": ""}
         if existing is not None and existing.left_school_on is None:
-            plan.left.append(
-                {"id": existing.id, "version": existing.version, "left_school_on": record.leave_date}
-            )
-        return PreviewRow(Outcome.LEFT, detail=f"le {record.leave_date:%d/%m/%Y}", **common)
+            mark = _mark_left(plan, existing, record.leave_date, keep_ids)
+        note = mark.pop("note")
+        return PreviewRow(Outcome.LEFT, detail=f"le {record.leave_date:%d/%m/%Y}{note}", **mark, **common)
     return PreviewRow(Outcome.NOT_CONCERNED, detail=row.status.value, **common)
 
 
@@ -211,18 +235,18 @@ def _plan_entering(plan: _Plan, index: _Index, row: _Row, common: dict, seen: _S
     return PreviewRow(Outcome.UPDATED, detail=detail, warnings=warnings, **common)
 
 
-def _plan_absent(plan: _Plan, index: _Index, matched_ids: set[int]) -> None:
-    """Youths of the same school year imported from SIECLE, absent from this complete export: they have left."""
+def _plan_absent(plan: _Plan, index: _Index, matched_ids: set[int], keep_ids: frozenset[int]) -> None:
+    """Youths of the same school year that came from SIECLE, absent from this complete export: they have left.
+    A youth imported from a spreadsheet (or typed by hand) was never in an export: their absence says nothing."""
     for existing in index.rows.values():
         if (
             existing.id not in matched_ids
-            and existing.siecle_id
+            and came_from_siecle(existing.siecle_id)
             and existing.left_school_on is None
             and existing.school_year == plan.school_year
         ):
-            plan.left.append(
-                {"id": existing.id, "version": existing.version, "left_school_on": plan.export_date}
-            )
+            mark = _mark_left(plan, existing, plan.export_date, keep_ids)
+            note = mark.pop("note")
             first = existing.first_names.split(" ")[0] if existing.first_names else ""
             plan.preview.rows.append(
                 PreviewRow(
@@ -233,7 +257,8 @@ def _plan_absent(plan: _Plan, index: _Index, matched_ids: set[int]) -> None:
                     ine=existing.ine,
                     division=existing.division or "",
                     diploma=Diploma.label_of(existing.diploma),
-                    detail=f"absent de l'export du {plan.export_date:%d/%m/%Y}",
+                    detail=f"absent de l'export du {plan.export_date:%d/%m/%Y}{note}",
+                    **mark,
                 )
             )
 
@@ -279,6 +304,9 @@ def _plan_update(
     if existing.left_school_on is not None:
         changes["left_school_on"] = None
         changed.append("left_school_on")
+    if record.eleve_id and not came_from_siecle(existing.siecle_id):  # now in SIECLE: absent later, they left
+        changes["siecle_id"] = _fit(_Y.siecle_id, record.eleve_id)
+        changed.append("siecle_id")
     school_changes = {
         name: value
         for name, value in schooling.items()

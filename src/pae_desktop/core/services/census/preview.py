@@ -71,6 +71,7 @@ FIELD_LABELS = {
     "detected_by": "reconnaissance de la terminale",
     "representatives": "représentants légaux",
     "left_school_on": "de retour dans l'établissement",
+    "siecle_id": "identifiant SIECLE",
 }
 
 
@@ -85,6 +86,11 @@ class PreviewRow:
     diploma: str = ""
     detail: str = ""  # the reason, the fields that change, the date of leaving
     warnings: tuple[str, ...] = ()
+    # «A quitté l'établissement» of a youth of the database: the youth the import marks (the user may untick the
+    # row: `ImportOptions.keep_ids`); `kept` when the import leaves them as they are (unticked, or their leaving
+    # was undone by hand in their file)
+    youth_id: int | None = None
+    kept: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +162,11 @@ class ImportPreview:
             result[row.outcome] += 1
         return result
 
+    @property
+    def left_marked(self) -> int:
+        """The rows «A quitté l'établissement» the import marks or records, those kept in the census apart."""
+        return sum(1 for row in self.rows if row.outcome is Outcome.LEFT and not row.kept)
+
     def rows_of(self, outcome: Outcome) -> list[PreviewRow]:
         return [row for row in self.rows if row.outcome is outcome]
 
@@ -166,3 +177,4 @@ class ImportOptions:
     confirmed_classes: frozenset[str] | None = None  # classes recognised by label; None: all accepted
     mappings: Mapping[str, ColumnMapping] = field(default_factory=dict)  # by SourceFile.name
     today: dt.date | None = None
+    keep_ids: frozenset[int] = frozenset()  # youths NOT to mark as having left (rows unticked in the preview)
