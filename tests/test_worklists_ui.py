@@ -291,3 +291,28 @@ def test_accueil_is_the_first_tab_and_reaches_the_youth(qtbot, school_db, campai
         )
     )
     assert imported == [["/tmp/ExportXML_ElevesSansAdresses.zip"]]
+
+
+def test_information_action_recorded_by_mistake_is_deleted_from_the_dialog(
+    qtbot, school_db, view, campaign, monkeypatch
+):
+    campaign_id, ids = campaign
+    first = InformationDialog(view.context, [ids["ALPHA"]], view)
+    qtbot.addWidget(first)
+    first.kind.set_code("DEPLIANT")
+    first.save()
+    dialog = InformationDialog(view.context, [], view)
+    qtbot.addWidget(dialog)
+    assert dialog.recorded.rowCount() == 1
+    questions = []
+    monkeypatch.setattr(
+        "pae_desktop.ui.campaign_dialogs.confirm", lambda _parent, text: questions.append(text) or True
+    )
+    dialog.delete_selected()  # nothing selected: said, nothing deleted
+    assert dialog.message.text() == "Choisissez d'abord l'action à supprimer dans la liste."
+    dialog.recorded_table.selectRow(0)
+    dialog.delete_selected()
+    assert "Supprimer l'action « Dépliant remis »" in questions[0]
+    assert dialog.recorded.rowCount() == 0
+    with school_db.read() as session:
+        assert session.scalars(select(InformationAction)).all() == []

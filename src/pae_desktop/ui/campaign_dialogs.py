@@ -23,19 +23,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.dates import short_date
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.table_model import Column, TableModel, record_table, selected_row
 from pae_desktop.ui.widgets import (
     Button,
     CodeCombo,
     DateField,
     GuardedDialog,
     MessageLabel,
+    confirm,
     dialog_buttons,
     labelled,
     show_error,
+)
+
+# The information actions already recorded, listed under the form so that one recorded by mistake can go.
+RECORDED_COLUMNS = (
+    Column("Date", lambda r: short_date(r.on), sort=lambda r: r.on),
+    Column("Type", lambda r: r.kind_label),
+    Column("Pour", lambda r: r.target),
+    Column("Note", lambda r: r.note),
 )
 
 
@@ -75,10 +86,46 @@ class InformationDialog(GuardedDialog):
         form.addRow(labelled("&Classes :", self.classes), self.classes)
         form.addRow("", self.selection)
         buttons = dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
+        self.recorded = TableModel(RECORDED_COLUMNS, parent=self)
+        self.recorded_table = record_table(self.recorded, "Actions d'information déjà enregistrées", self)
+        self.recorded_table.setMaximumHeight(160)
+        delete = QPushButton("Su&pprimer l'action sélectionnée…")
+        delete.clicked.connect(self.delete_selected)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addWidget(QLabel("Actions déjà enregistrées pour cette campagne :"))
+        layout.addWidget(self.recorded_table)
+        layout.addWidget(delete, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
+        self.load_recorded()
+
+    def load_recorded(self) -> None:
+        with self.context.db.read() as session:
+            self.recorded.set_rows(contacts.information_actions(session, self.context.campaign_id))
+
+    def delete_selected(self) -> None:
+        """Delete an action recorded by mistake (with the version listed: refused if it changed meanwhile)."""
+        row = selected_row(self.recorded_table)
+        if row is None:
+            self.message.show_error("Choisissez d'abord l'action à supprimer dans la liste.")
+            return
+        question = (
+            f"Supprimer l'action « {row.kind_label} » du {short_date(row.on)} ({row.target}) ? "
+            "Les jeunes qu'elle seule avait informés redeviennent « Repéré(e) »."
+        )
+        if not confirm(self, question):
+            return
+        try:
+            with self.context.db.transaction() as session:
+                result = contacts.delete_information(session, row.id, row.version)
+        except UserError as error:
+            self.message.show_error(str(error))
+            self.load_recorded()
+            return
+        self.context.apply(result)
+        self.message.show_info("Action d'information supprimée.")
+        self.load_recorded()
 
     def checked_classes(self) -> list[str]:
         return [
