@@ -95,6 +95,13 @@ def test_lists_with_counts_and_days_left(view):
         "Injoignables  (1)",
         "Entretien à proposer  (1)",
         "Entretien à saisir  (0)",
+        "Suivi des parcours",  # the follow-up lists, under their title, after the contact phase's
+        "Actions en retard  (0)",
+        "Parcours finissant  (0)",
+        "Sortie à saisir  (0)",
+        "À saisir dans SIECLE  (0)",
+        "Absences  (0)",
+        "Sans solution connue  (4)",
     ]
     assert view.header.text().startswith("<b>J-12</b> : 12 jours avant la date cible des entretiens")
     assert view.model.rowCount() == 1
