@@ -113,7 +113,7 @@ def overdue_action(case: FollowUpCase, today: dt.date) -> Member | None:
     if due is None or due >= today:
         return None
     action = case.due.follow_up_action or "Action de suivi"
-    return f"{action} (prévue le {_d(due)}, {_days((today - due).days)} de retard)", due
+    return f"{action} ({_days((today - due).days)} de retard)", due
 
 
 def pathway_ending(case: FollowUpCase, today: dt.date) -> Member | None:
