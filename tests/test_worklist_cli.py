@@ -94,10 +94,7 @@ def test_a_file_names_the_youths_and_is_audited(demo, tmp_path, capsys):
     assert f"{pseudonym};'=HYPERLINK(1);" in text  # a formula-like name is neutralised as in the FOQUALE file
     events = _audits(data_dir)
     assert [e.nominative for e in events] == [True, True]
-    assert events[0].detail == (
-        f"Liste « Actions en retard », campagne 2025, {len(objects)} jeune{'s' if len(objects) > 1 else ''} : "
-        "retard.json"
-    )
+    assert events[0].detail == f"Liste « Actions en retard », campagne 2025, {len(objects)} jeunes : retard.json"
 
 
 def test_an_unknown_list_is_a_usage_error_naming_the_lists(demo, capsys):

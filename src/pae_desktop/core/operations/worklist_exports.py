@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from pae_desktop.core import audit, settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign
-from pae_desktop.core.operations import AUDIT, Changes, changes
+from pae_desktop.core.operations import Changes
+from pae_desktop.core.operations.exports import _nominative_export, table_data
 from pae_desktop.core.worklist import Worklist
 
 WORKLIST_FORMATS = ("csv", "json")
@@ -36,19 +36,6 @@ def encode_records(records: list[dict[str, str]], fmt: str) -> bytes:
     raise UserError(f"Format inconnu : {fmt} (csv ou json).")
 
 
-def _audit(session: Session, campaign: Campaign, what: str, written: Path, count: int) -> Changes:
-    audit.record(
-        session,
-        "export",
-        "campaign",
-        campaign.id,
-        nominative=True,
-        detail=f"{what}, campagne {campaign.year}, {count} jeune{'s' if count > 1 else ''} : {written.name}",
-        staff_id=settings.get(session, settings.CURRENT_STAFF_ID),
-    )
-    return changes(AUDIT, ids={"campaign": [campaign.id]}, file=written, count=count)
-
-
 def export_worklist(
     session: Session,
     campaign: Campaign,
@@ -63,27 +50,21 @@ def export_worklist(
 
     records = worklist_records(session, campaign, name, today, nominative=True)
     written = write_atomic(target, encode_records(records, fmt))
-    return _audit(session, campaign, f"Liste « {name.value} »", written, len(records))
+    return _nominative_export(session, campaign, f"Liste « {name.value} »", written, len(records))
 
 
 def export_psad(session: Session, campaign: Campaign, target: str | Path, today: dt.date | None = None) -> Changes:
     """Write the youths «Sans solution connue» for the PSAD (.csv or .xlsx, by the suffix): audited."""
     from pae_desktop.core.services.worklist_export import PSAD_HEADERS, psad_table
-    from pae_desktop.io.foquale import encode_table, write_atomic
+    from pae_desktop.io.foquale import write_atomic
 
     target = Path(target)
     suffix = target.suffix.lower()
     if suffix not in PSAD_SUFFIXES:
         raise UserError("Liste pour la PSAD : choisissez un fichier .csv ou .xlsx.")
     rows = psad_table(session, campaign, today)
-    if suffix == ".xlsx":
-        from pae_desktop.io.report_xlsx import table_workbook
-
-        data = table_workbook(f"Sans solution {campaign.year}", PSAD_HEADERS, rows)
-    else:
-        data = encode_table(PSAD_HEADERS, rows)
-    written = write_atomic(target, data)
-    return _audit(session, campaign, "Liste « Sans solution connue » pour la PSAD", written, len(rows))
+    written = write_atomic(target, table_data(f"Sans solution {campaign.year}", PSAD_HEADERS, rows, suffix))
+    return _nominative_export(session, campaign, "Liste « Sans solution connue » pour la PSAD", written, len(rows))
 
 
 def psad_file_name(year: int, today: dt.date | None = None) -> str:
