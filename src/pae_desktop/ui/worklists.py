@@ -238,6 +238,33 @@ class WorklistsView(QWidget):
         self.empty = QLabel("Rien à faire dans cette liste.")
         self.empty.setStyleSheet("color: #1b5e20; font-size: 11pt;")
 
+        buttons = self._buttons()
+        self.phase1_classes = Phase1ClassesBox()
+        self.phase1_classes.setMaximumWidth(280)
+        left = QVBoxLayout()
+        left.addWidget(self.chooser, 1)
+        left.addWidget(self.phase1_classes)
+        right = QVBoxLayout()
+        right.addWidget(self.help)
+        right.addWidget(self.table)
+        right.addWidget(self.empty)
+        right.addLayout(buttons)
+        body = QHBoxLayout()
+        body.addLayout(left)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(body)
+
+        self.loader = BackgroundLoad(self, "Listes de travail", self._load, self._loaded, self._load_failed)
+        self.chooser.currentRowChanged.connect(self._list_chosen)
+        context.data_changed.connect(self._data_changed)
+        context.campaign_changed.connect(lambda _id: self._campaign_switched())
+        self.reload()
+        self._select_current()  # reload() has just shown the first list: not twice
+
+    def _buttons(self) -> QHBoxLayout:
+        """The actions under the table: on the selected youth at left, on the campaign at right."""
         self.open_button = QPushButton("&Ouvrir le dossier")
         self.contact_button = QPushButton("Noter une &tentative…")
         self.information_button = QPushButton("Action d'&information…")
@@ -262,29 +289,7 @@ class WorklistsView(QWidget):
         buttons.addStretch()
         for button in (self.information_button, self.results_button):
             buttons.addWidget(button)
-        self.phase1_classes = Phase1ClassesBox()
-        self.phase1_classes.setMaximumWidth(280)
-        left = QVBoxLayout()
-        left.addWidget(self.chooser, 1)
-        left.addWidget(self.phase1_classes)
-        right = QVBoxLayout()
-        right.addWidget(self.help)
-        right.addWidget(self.table)
-        right.addWidget(self.empty)
-        right.addLayout(buttons)
-        body = QHBoxLayout()
-        body.addLayout(left)
-        body.addLayout(right, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addLayout(body)
-
-        self.loader = BackgroundLoad(self, "Listes de travail", self._load, self._loaded, self._load_failed)
-        self.chooser.currentRowChanged.connect(self._list_chosen)
-        context.data_changed.connect(self._data_changed)
-        context.campaign_changed.connect(lambda _id: self._campaign_switched())
-        self.reload()
-        self._select_current()  # reload() has just shown the first list: not twice
+        return buttons
 
     # loading
     def reload(self) -> None:
