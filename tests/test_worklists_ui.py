@@ -95,6 +95,13 @@ def test_lists_with_counts_and_days_left(view):
         "Injoignables  (1)",
         "Entretien à proposer  (1)",
         "Entretien à saisir  (0)",
+        "Suivi des parcours",  # the follow-up lists, under their title, after the contact phase's
+        "Actions en retard  (0)",
+        "Parcours finissant  (0)",
+        "Sortie à saisir  (0)",
+        "À saisir dans SIECLE  (0)",
+        "Absences  (0)",
+        "Sans solution connue  (4)",
     ]
     assert view.header.text().startswith("<b>J-12</b> : 12 jours avant la date cible des entretiens")
     assert view.model.rowCount() == 1
@@ -316,3 +323,49 @@ def test_information_action_recorded_by_mistake_is_deleted_from_the_dialog(
     assert dialog.recorded.rowCount() == 0
     with school_db.read() as session:
         assert session.scalars(select(InformationAction)).all() == []
+
+
+def test_after_the_contact_phase_the_follow_up_lists_come_first(qtbot, demo_db, tmp_path, monkeypatch):
+    from pae_desktop.core.models import AuditEvent
+
+    with demo_db.read() as session:
+        campaign = session.scalars(select(Campaign)).one()  # 2025: its interview target date is long past
+    view = WorklistsView(AppContext(demo_db, campaign.id))
+    qtbot.addWidget(view)
+    view.show()
+    texts = _chooser_texts(view)
+    assert [text.split("  (")[0] for text in texts] == [
+        "Actions en retard",
+        "Parcours finissant",
+        "Sortie à saisir",
+        "À saisir dans SIECLE",
+        "Absences",
+        "Sans solution connue",
+        "Prise de contact",  # the contact lists, still reachable, under their title
+        "À contacter",
+        "À relancer aujourd'hui",
+        "Injoignables",
+        "Entretien à proposer",
+        "Entretien à saisir",
+    ]
+    assert view.current is Worklist.ACTIONS_EN_RETARD and view.chooser.currentRow() == 0
+    assert view.help.text().startswith("L'action suivante d'un suivi")
+    assert not view.psad_button.isVisibleTo(view)
+    view.chooser.setCurrentRow(6)  # the title is no list
+    assert view.current is Worklist.ACTIONS_EN_RETARD
+    view.show_list(Worklist.SANS_SOLUTION)
+    assert (
+        view.psad_button.isVisibleTo(view)
+        and view.model.rowCount() == view.lists.counts[Worklist.SANS_SOLUTION]
+    )
+    view.reload()  # a change elsewhere: the list the user chose stays shown
+    assert view.current is Worklist.SANS_SOLUTION and view.chooser.currentItem().text().startswith(
+        "Sans solution"
+    )
+    target = tmp_path / "psad"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Classeur (*.xlsx)"))
+    view.psad_button.click()
+    assert (tmp_path / "psad.xlsx").exists()
+    with demo_db.read() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert event.nominative and "PSAD" in event.detail

@@ -24,6 +24,7 @@ from pae_desktop.core.vocabulary import (
 MAX_MONTHS = 4
 PFMP_MAX_NUMERATOR, PFMP_MAX_DENOMINATOR = 2, 3  # PFMP days ≤ 2/3 of the pathway's days (§6.2)
 ATTENDANCE_ALERT_HALF_DAYS = 30  # an alert when unjustified absences EXCEED this many half-days (§6.8)
+ATTENDANCE_WATCH_HALF_DAYS = 24  # «Absences» on the home screen from this many, before the 30 of the bourse
 PARTNERSHIP_MIN_KINDS = 2  # of the three carrier kinds (§6.6)
 
 # Field keys used by `Problem.field`, shared with the pathway service and the editor.
@@ -331,6 +332,11 @@ def unjustified_half_days(absences: Iterable[tuple[int, bool]]) -> int:
 def attendance_alert(unjustified: int) -> bool:
     """An alert when unjustified absences exceed 30 half-days in total (31 alerts, 30 does not)."""
     return unjustified > ATTENDANCE_ALERT_HALF_DAYS
+
+
+def attendance_watch(unjustified: int) -> bool:
+    """On the home screen's «Absences» list: 24 unjustified half-days or more (23 is not), before the alert."""
+    return unjustified >= ATTENDANCE_WATCH_HALF_DAYS
 
 
 def attendance_warning(unjustified: int) -> str | None:

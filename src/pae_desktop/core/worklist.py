@@ -1,4 +1,5 @@
-"""The home screen's worklists as values: which list, its items, the days left before the interview target.
+"""The home screen's worklists as values: which list, its items, the days left before the interview target,
+the order of the lists by phase of the campaign, and the kebab-case names of the command line.
 
 Apart from `core.services.contacts`, which derives them, so that the «Accueil» view imports no ORM model
 before the window's first paint (`core.services.first_paint`).
@@ -14,11 +15,79 @@ from pae_desktop.core.vocabulary import Stage
 
 
 class Worklist(StrEnum):
+    # the contact phase (August–September)
     A_CONTACTER = "À contacter"
     A_RELANCER = "À relancer aujourd'hui"
     INJOIGNABLES = "Injoignables"
     ENTRETIEN_A_PROPOSER = "Entretien à proposer"
     ENTRETIEN_A_SAISIR = "Entretien à saisir"
+    # the follow-up, once the interviews are done (to 31 December and after)
+    ACTIONS_EN_RETARD = "Actions en retard"
+    PARCOURS_FINISSANT = "Parcours finissant"
+    SORTIE_A_SAISIR = "Sortie à saisir"
+    A_SAISIR_SIECLE = "À saisir dans SIECLE"
+    ABSENCES = "Absences"
+    SANS_SOLUTION = "Sans solution connue"
+
+    @property
+    def slug(self) -> str:
+        """The list's name on the command line (kebab-case, no accents): `a-contacter`, `sans-solution-connue`."""
+        return SLUGS[self]
+
+
+# The one mapping of the command line's list names (`pae-desktop worklist NAME`, `--liste NAME`).
+SLUGS: dict[Worklist, str] = {
+    Worklist.A_CONTACTER: "a-contacter",
+    Worklist.A_RELANCER: "a-relancer",
+    Worklist.INJOIGNABLES: "injoignables",
+    Worklist.ENTRETIEN_A_PROPOSER: "entretien-a-proposer",
+    Worklist.ENTRETIEN_A_SAISIR: "entretien-a-saisir",
+    Worklist.ACTIONS_EN_RETARD: "actions-en-retard",
+    Worklist.PARCOURS_FINISSANT: "parcours-finissant",
+    Worklist.SORTIE_A_SAISIR: "sortie-a-saisir",
+    Worklist.A_SAISIR_SIECLE: "a-saisir-dans-siecle",
+    Worklist.ABSENCES: "absences",
+    Worklist.SANS_SOLUTION: "sans-solution-connue",
+}
+_BY_SLUG = {slug: name for name, slug in SLUGS.items()}
+
+
+def worklist_by_slug(slug: str) -> Worklist | None:
+    """The list of a command-line name (`sans-solution-connue`), None when no list has it."""
+    return _BY_SLUG.get(slug.strip().lower())
+
+
+CONTACT_LISTS = (
+    Worklist.A_CONTACTER,
+    Worklist.A_RELANCER,
+    Worklist.INJOIGNABLES,
+    Worklist.ENTRETIEN_A_PROPOSER,
+    Worklist.ENTRETIEN_A_SAISIR,
+)
+FOLLOW_UP_LISTS = (
+    Worklist.ACTIONS_EN_RETARD,
+    Worklist.PARCOURS_FINISSANT,
+    Worklist.SORTIE_A_SAISIR,
+    Worklist.A_SAISIR_SIECLE,
+    Worklist.ABSENCES,
+    Worklist.SANS_SOLUTION,
+)
+# After the interview target date, the contact lists stay first for two more weeks: the late interviews of the
+# second half of September are still the news; from then on the follow-up lists come first.
+LATE_INTERVIEWS_DAYS = 14
+ENDING_WITHIN_DAYS = 15  # «Parcours finissant»: a planned end within 15 days, today included
+
+
+def contact_phase(today: dt.date, interview_deadline: dt.date) -> bool:
+    """True until two weeks after the interview target date (the contact lists first on «Accueil»)."""
+    return (today - interview_deadline).days <= LATE_INTERVIEWS_DAYS
+
+
+def home_order(today: dt.date, interview_deadline: dt.date) -> tuple[Worklist, ...]:
+    """Every list, the current phase's first: contact lists in August–September, follow-up lists after."""
+    if contact_phase(today, interview_deadline):
+        return CONTACT_LISTS + FOLLOW_UP_LISTS
+    return FOLLOW_UP_LISTS + CONTACT_LISTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +128,14 @@ class Worklists:
     def days_left(self) -> int:
         """Days before the campaign's interview target date (negative once it is past)."""
         return (self.interview_deadline - self.today).days
+
+    @property
+    def contact_phase(self) -> bool:
+        return contact_phase(self.today, self.interview_deadline)
+
+    @property
+    def home_order(self) -> tuple[Worklist, ...]:
+        return home_order(self.today, self.interview_deadline)
 
     @property
     def counts(self) -> dict[Worklist, int]:

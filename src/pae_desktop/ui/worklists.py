@@ -1,4 +1,5 @@
-"""The home screen «Accueil»: the contact campaign's to-do lists with their counts and the days left.
+"""The home screen «Accueil»: the campaign's to-do lists with their counts and the days left — the contact lists
+first in August–September, the follow-up lists first after (`core.worklist.home_order`), every list reachable.
 
 Its two quick dialogs (an information action, the exam results) live in `ui.campaign_dialogs`. This module
 imports neither them nor `core.services.contacts` at the top: «Accueil» is the first tab the window paints,
@@ -25,15 +26,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.rules import ATTENDANCE_ALERT_HALF_DAYS, ATTENDANCE_WATCH_HALF_DAYS
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
-from pae_desktop.core.worklist import ClassesBelowMinimum, WorkItem, Worklist, Worklists
+from pae_desktop.core.worklist import (
+    CONTACT_LISTS,
+    FOLLOW_UP_LISTS,
+    LATE_INTERVIEWS_DAYS,
+    ClassesBelowMinimum,
+    WorkItem,
+    Worklist,
+    Worklists,
+)
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.left_school import LeftSchoolNote
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
-from pae_desktop.ui.widgets import show_info
+from pae_desktop.ui.widgets import show_error, show_info
 
 ITEM_COLUMNS = (
     Column("Nom", lambda w: w.name, sort=lambda w: fold(w.name)),
@@ -55,7 +65,23 @@ LIST_HELP = {
     Worklist.INJOIGNABLES: "Trop de tentatives sans réponse : essayer un autre canal, la Mission locale, ou la PSAD.",
     Worklist.ENTRETIEN_A_PROPOSER: "Joints : leur proposer un créneau d'entretien avec la Mission locale.",
     Worklist.ENTRETIEN_A_SAISIR: "Le créneau réservé est passé : saisir la fiche d'entretien.",
+    Worklist.ACTIONS_EN_RETARD: "L'action suivante d'un suivi n'est pas faite et son échéance est passée.",
+    Worklist.PARCOURS_FINISSANT: "La fin prévue du parcours est dans les 15 jours : préparer la sortie.",
+    Worklist.SORTIE_A_SAISIR: (
+        "Parcours abandonné, ou terminé (fin prévue ou 31 décembre passés), sans sortie enregistrée."
+    ),
+    Worklist.A_SAISIR_SIECLE: "Parcours dont l'inscription sous le MEF du dispositif n'est pas faite dans SIECLE.",
+    Worklist.ABSENCES: (
+        f"Au moins {ATTENDANCE_WATCH_HALF_DAYS} demi-journées d'absence non justifiées : au-delà de "
+        f"{ATTENDANCE_ALERT_HALF_DAYS}, la bourse est en jeu."
+    ),
+    Worklist.SANS_SOLUTION: (
+        "Ni sortie en formation, en emploi ou en accompagnement Mission locale, ni « Déjà en solution », ni "
+        "« Non concerné(e) », ni parcours en cours : la liste à transmettre à la PSAD."
+    ),
 }
+GROUP_TITLES = {CONTACT_LISTS: "Prise de contact", FOLLOW_UP_LISTS: "Suivi des parcours"}
+LIST_ROLE = Qt.ItemDataRole.UserRole
 WATCHED = frozenset(
     {
         topics.YOUTHS,
@@ -83,9 +109,6 @@ class WorkItemModel(TableModel):
     @property
     def items(self) -> list[WorkItem]:
         return self.rows()
-
-
-LATE_INTERVIEWS_DAYS = 14  # after the target date, late interviews stay the news for two weeks
 
 
 def days_left_text(lists: Worklists) -> str:
@@ -181,6 +204,8 @@ class WorklistsView(QWidget):
         self.context = context
         self.lists: Worklists | None = None
         self.current = Worklist.A_CONTACTER
+        self.order: tuple[Worklist, ...] = ()
+        self.picked = False  # the user chose a list: a reload keeps it, whatever the phase
 
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 13pt;")
@@ -188,12 +213,8 @@ class WorklistsView(QWidget):
         self.chooser = QListWidget()
         self.chooser.setAccessibleName("Listes de travail")
         self.chooser.setMaximumWidth(280)
-        for name in Worklist:
-            item = QListWidgetItem(name.value)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(LIST_HELP[name])
-            self.chooser.addItem(item)
-        self.chooser.setStyleSheet("QListWidget::item { padding: 8px; font-size: 11pt; }")
+        self.chooser.setStyleSheet("QListWidget::item { padding: 6px; font-size: 11pt; }")
+        self._fill_chooser(CONTACT_LISTS + FOLLOW_UP_LISTS)
         self.help = QLabel()
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #555;")
@@ -219,23 +240,7 @@ class WorklistsView(QWidget):
         self.empty = QLabel("Rien à faire dans cette liste.")
         self.empty.setStyleSheet("color: #1b5e20; font-size: 11pt;")
 
-        self.open_button = QPushButton("&Ouvrir le dossier")
-        self.contact_button = QPushButton("Noter une &tentative…")
-        self.information_button = QPushButton("Action d'&information…")
-        self.results_button = QPushButton("Résultats d'e&xamen…")
-        self.open_button.clicked.connect(self.open_selected)
-        self.contact_button.clicked.connect(self.record_contact)
-        self.information_button.clicked.connect(self.record_information)
-        self.results_button.clicked.connect(self.exam_results)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
-
-        buttons = QHBoxLayout()
-        for button in (self.open_button, self.contact_button):
-            buttons.addWidget(button)
-        buttons.addStretch()
-        for button in (self.information_button, self.results_button):
-            buttons.addWidget(button)
+        buttons = self._buttons()
         self.phase1_classes = Phase1ClassesBox()
         self.phase1_classes.setMaximumWidth(280)
         left = QVBoxLayout()
@@ -259,9 +264,35 @@ class WorklistsView(QWidget):
         context.data_changed.connect(self._data_changed)
         context.campaign_changed.connect(lambda _id: self._campaign_switched())
         self.reload()
-        self.chooser.blockSignals(True)  # reload() has just shown the first list: not twice
-        self.chooser.setCurrentRow(0)
-        self.chooser.blockSignals(False)
+        self._select_current()  # reload() has just shown the first list: not twice
+
+    def _buttons(self) -> QHBoxLayout:
+        """The actions under the table: on the selected youth at left, on the campaign at right."""
+        self.open_button = QPushButton("&Ouvrir le dossier")
+        self.contact_button = QPushButton("Noter une &tentative…")
+        self.information_button = QPushButton("Action d'&information…")
+        self.results_button = QPushButton("Résultats d'e&xamen…")
+        self.psad_button = QPushButton("Liste pour la &PSAD…")
+        self.psad_button.setToolTip(
+            "Exporter les jeunes sans solution connue (nom, naissance, INE, téléphone, adresse, diplôme, dernier "
+            "contact) en XLSX ou CSV, pour la plateforme de suivi et d'appui aux décrocheurs ; export inscrit au "
+            "journal."
+        )
+        self.psad_button.clicked.connect(self.export_psad)
+        self.open_button.clicked.connect(self.open_selected)
+        self.contact_button.clicked.connect(self.record_contact)
+        self.information_button.clicked.connect(self.record_information)
+        self.results_button.clicked.connect(self.exam_results)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
+
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.contact_button, self.psad_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        for button in (self.information_button, self.results_button):
+            buttons.addWidget(button)
+        return buttons
 
     # loading
     def reload(self) -> None:
@@ -294,7 +325,12 @@ class WorklistsView(QWidget):
         self.header.setText(days_left_text(self.lists))
         self.phase1_classes.set_classes(lists.phase1_classes)
         self.left_note.refresh(self.context.db, self.context.campaign_id)
+        if lists.home_order != self.order:
+            self._fill_chooser(lists.home_order)
+            if not self.picked:  # the phase's first list, until the user picks another
+                self.current = lists.home_order[0]
         self._refresh_chooser()
+        self._select_current()
         self._show(self.current)
 
     def _load_failed(self, error: BaseException) -> None:
@@ -304,6 +340,7 @@ class WorklistsView(QWidget):
 
     def _campaign_switched(self) -> None:
         self.lists = None  # another campaign's youths are not shown while this one's load
+        self.picked = False
         self.model.set_items([])
         self.reload()
 
@@ -311,18 +348,60 @@ class WorklistsView(QWidget):
         if changed & WATCHED:
             self.reload()
 
+    def _fill_chooser(self, order: tuple[Worklist, ...]) -> None:
+        """The lists in `order` (the phase's first), the other phase's under its title, never selectable."""
+        self.order = order
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        first = CONTACT_LISTS if order[0] in CONTACT_LISTS else FOLLOW_UP_LISTS
+        for name in order:
+            if name is order[len(first)]:
+                title = QListWidgetItem(GROUP_TITLES[FOLLOW_UP_LISTS if first is CONTACT_LISTS else CONTACT_LISTS])
+                title.setFlags(Qt.ItemFlag.NoItemFlags)
+                title.setForeground(Qt.GlobalColor.darkGray)
+                title.setTextAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+                font = title.font()
+                font.setBold(True)
+                title.setFont(font)
+                self.chooser.addItem(title)
+            item = QListWidgetItem(name.value)
+            item.setData(LIST_ROLE, name)
+            item.setToolTip(LIST_HELP[name])
+            self.chooser.addItem(item)
+        self.chooser.blockSignals(False)
+
+    def row_of(self, name: Worklist) -> int:
+        """The chooser's row of a list (its rows move with the phase)."""
+        for row in range(self.chooser.count()):
+            if self.chooser.item(row).data(LIST_ROLE) == name:
+                return row
+        return -1
+
+    def show_list(self, name: Worklist) -> None:
+        """Show the list `name`, as a click on it does."""
+        self.chooser.setCurrentRow(self.row_of(name))
+
+    def _select_current(self) -> None:
+        self.chooser.blockSignals(True)
+        self.chooser.setCurrentRow(self.row_of(self.current))
+        self.chooser.blockSignals(False)
+
     def _refresh_chooser(self) -> None:
         counts = self.lists.counts if self.lists else {}
         for row in range(self.chooser.count()):
             item = self.chooser.item(row)
-            name = Worklist(item.data(Qt.ItemDataRole.UserRole))  # the item gives back the plain string
+            if item.data(LIST_ROLE) is None:
+                continue  # the other phase's title
+            name = Worklist(item.data(LIST_ROLE))  # the item gives back the plain string
             count = counts.get(name, 0)
             item.setText(f"{name.value}  ({count})" if self.lists else name.value)
             item.setForeground(Qt.GlobalColor.black if count else Qt.GlobalColor.gray)
 
     def _list_chosen(self, row: int) -> None:
-        if row >= 0:
-            self._show(Worklist(self.chooser.item(row).data(Qt.ItemDataRole.UserRole)))
+        name = self.chooser.item(row).data(LIST_ROLE) if row >= 0 else None
+        if name is not None:
+            self.picked = True
+            self._show(Worklist(name))
 
     def _show(self, name: Worklist) -> None:
         self.current = name
@@ -335,6 +414,8 @@ class WorklistsView(QWidget):
             self.table.resizeColumnToContents(column)
         for button in (self.open_button, self.contact_button):
             button.setEnabled(bool(items))
+        self.psad_button.setVisible(name is Worklist.SANS_SOLUTION)
+        self.psad_button.setEnabled(bool(items))
 
     # actions
     def selected_ids(self) -> list[int]:
@@ -382,3 +463,36 @@ class WorklistsView(QWidget):
         from pae_desktop.ui.campaign_dialogs import ExamResultsDialog
 
         ExamResultsDialog(self.context, self).exec()
+
+    def export_psad(self) -> None:
+        """The youths «Sans solution connue» for the PSAD (XLSX or CSV), through the audited operation."""
+        campaign_id = self.context.campaign_id
+        if campaign_id is None or self.lists is None:
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        from pae_desktop.core.errors import UserError
+        from pae_desktop.core.models import Campaign
+        from pae_desktop.core.operations.worklist_exports import export_psad, psad_file_name
+
+        with self.context.db.read() as session:
+            year = session.get(Campaign, campaign_id).year
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Liste des jeunes sans solution connue pour la PSAD",
+            psad_file_name(year, self.lists.today),
+            "Classeur (*.xlsx);;CSV (*.csv)",
+        )
+        if not path:
+            return
+        if not path.lower().endswith((".xlsx", ".csv")):
+            path += ".csv" if "csv" in chosen.lower() else ".xlsx"
+        today = self.lists.today
+        try:
+            with self.context.db.transaction() as session:
+                done = export_psad(session, session.get(Campaign, campaign_id), path, today)
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        self.context.apply(done)
+        show_info(self, f"Liste pour la PSAD enregistrée : {done.file} ({done.count} jeunes, export inscrit au journal).")

@@ -77,6 +77,18 @@ def export_foquale(db, year: int | None, target: str | Path, *, nominative: bool
         return _nominative_export(session, campaign, "Fichier FOQUALE nominatif", written, len(rows))
 
 
+def table_data(title: str, headers, rows, suffix: str) -> bytes:
+    """A table as the bytes of a `.xlsx` workbook (one sheet named `title`) or of a `.csv` file (BOM, «;»,
+    formula-protected cells), by the target's `suffix`."""
+    if suffix == ".xlsx":
+        from pae_desktop.io.report_xlsx import table_workbook
+
+        return table_workbook(title, headers, rows)
+    from pae_desktop.io.foquale import encode_table
+
+    return encode_table(headers, rows)
+
+
 # --- the caseload --------------------------------------------------------------------------------------------------
 
 
@@ -84,7 +96,7 @@ def export_caseload(db, year: int | None, target: str | Path) -> Changes:
     """The campaign's caseload (names, classes, stages) as XLSX or CSV: a nominative export, audited."""
     from pae_desktop.core.services.campaigns import require_campaign
     from pae_desktop.core.services.caseload_export import CASELOAD_HEADERS, caseload_table
-    from pae_desktop.io.foquale import encode_table, write_atomic
+    from pae_desktop.io.foquale import write_atomic
 
     target = Path(target)
     suffix = target.suffix.lower()
@@ -93,13 +105,7 @@ def export_caseload(db, year: int | None, target: str | Path) -> Changes:
     with db.transaction() as session:
         campaign = require_campaign(session, year)
         _year, rows = caseload_table(session, campaign.year)
-        if suffix == ".xlsx":
-            from pae_desktop.io.report_xlsx import table_workbook
-
-            data = table_workbook(f"Jeunes {campaign.year}", CASELOAD_HEADERS, rows)
-        else:
-            data = encode_table(CASELOAD_HEADERS, rows)
-        written = write_atomic(target, data)
+        written = write_atomic(target, table_data(f"Jeunes {campaign.year}", CASELOAD_HEADERS, rows, suffix))
         return _nominative_export(session, campaign, "Liste des jeunes", written, len(rows))
 
 

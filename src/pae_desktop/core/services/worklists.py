@@ -1,7 +1,9 @@
 """The home screen's worklists: one rule says which list a youth is in; one function per list gives its members.
 
-`membership` is the one definition of «which list» (each youth in one list at most, in order of urgency: a past
-slot to enter, a recontact due, then by stage). `worklists` builds the five lists of «Accueil» at once;
+`membership` is the one definition of «which contact list» (each youth in one list at most, in order of urgency:
+a past slot to enter, a recontact due, then by stage); the follow-up lists have one rule each
+(`FOLLOW_UP_RULES`, a youth may be in several). `worklists` builds every list of «Accueil» at once,
+`worklist_items` one of them (the command line and the exports);
 `to_contact`, `to_recontact_today`, `unreachable`, `interviews_to_propose` and `interviews_to_enter` give one
 list each, for the other screens that show it (the «Entretiens» tab shows `interviews_to_propose`).
 """
@@ -9,19 +11,28 @@ list each, for the other screens that show it (the «Entretiens» tab shows `int
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pae_desktop.core import settings
+from pae_desktop.core import rules, settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign, OriginalSchooling, Youth
 from pae_desktop.core.phase1 import classes_to_watch
 from pae_desktop.core.services.facts import PendingDates, load_facts
+from pae_desktop.core.services.follow_up_facts import NONE as NO_FACTS
+from pae_desktop.core.services.follow_up_facts import FollowUpFacts, load_follow_up_facts
 from pae_desktop.core.stage import consecutive_failures, derive_stage
 from pae_desktop.core.text import fold
-from pae_desktop.core.vocabulary import Stage
-from pae_desktop.core.worklist import WorkItem, Worklist, Worklists
+from pae_desktop.core.vocabulary import ExitCategory, ExitDetail, Stage
+from pae_desktop.core.worklist import (
+    ENDING_WITHIN_DAYS,
+    FOLLOW_UP_LISTS,
+    WorkItem,
+    Worklist,
+    Worklists,
+)
 
 PRE_INTERVIEW = frozenset({Stage.REPERE, Stage.INFORME, Stage.CONTACTE, Stage.INJOIGNABLE})
 
@@ -58,12 +69,172 @@ def membership(
     return None
 
 
+# --- the follow-up lists (after the contact phase): one rule each, a youth may be in several -------------------
+
+SOLUTION_EXITS = frozenset(
+    {ExitCategory.RETOUR_FORMATION, ExitCategory.EMPLOI, ExitCategory.ACCOMPAGNEMENT_ML}
+)
+SOLUTION_STAGES = frozenset({Stage.DEJA_EN_SOLUTION, Stage.NON_CONCERNE})
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpCase:
+    """What the follow-up rules read of one youth: the derived stage, the dates due, the pathway and exit, the
+    absences, and the campaign's latest end (31 December)."""
+
+    stage: Stage
+    due: PendingDates
+    facts: FollowUpFacts
+    latest_end: dt.date | None = None
+
+
+Member = tuple[str, dt.date | None]  # the detail shown («À faire») and the date it is due
+
+
+def _d(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _days(count: int) -> str:
+    return f"{count} jour{'s' if count > 1 else ''}"
+
+
+def _ended_on(case: FollowUpCase, today: dt.date) -> dt.date | None:
+    """The day the pathway's time ran out when it is past (its planned end, or 31 December), else None."""
+    pathway = case.facts.pathway
+    ends = [pathway.planned_end] + ([case.latest_end] if case.latest_end is not None else [])
+    past = [end for end in ends if end < today]
+    return min(past) if past else None
+
+
+def overdue_action(case: FollowUpCase, today: dt.date) -> Member | None:
+    """«Actions en retard»: a follow-up's next action, not done, due before today (due today is not late)."""
+    due = case.due.follow_up_on
+    if due is None or due >= today:
+        return None
+    action = case.due.follow_up_action or "Action de suivi"
+    return f"{action} ({_days((today - due).days)} de retard)", due
+
+
+def pathway_ending(case: FollowUpCase, today: dt.date) -> Member | None:
+    """«Parcours finissant»: the planned end within 15 days, today included, with no exit nor abandonment."""
+    pathway = case.facts.pathway
+    if pathway is None or case.facts.exit is not None or pathway.abandoned_on is not None:
+        return None
+    left = (pathway.planned_end - today).days
+    if not 0 <= left < ENDING_WITHIN_DAYS:
+        return None
+    when = "aujourd'hui" if left == 0 else "demain" if left == 1 else f"dans {left} jours"
+    return f"Fin prévue {when} : préparer la sortie", pathway.planned_end
+
+
+def exit_to_enter(case: FollowUpCase, today: dt.date) -> Member | None:
+    """«Sortie à saisir»: no exit recorded, and the youth abandoned, or the planned end (or 31 December) is past."""
+    pathway = case.facts.pathway
+    if pathway is None or case.facts.exit is not None:
+        return None
+    if pathway.abandoned_on is not None:
+        return f"Abandon le {_d(pathway.abandoned_on)} : saisir la sortie", pathway.abandoned_on
+    ended = _ended_on(case, today)
+    if ended is None:
+        return None
+    return f"Parcours terminé le {_d(ended)} : saisir la sortie", ended
+
+
+def siecle_to_enter(case: FollowUpCase, today: dt.date) -> Member | None:
+    """«À saisir dans SIECLE»: a pathway not yet entered (the office list's rule, `pathways.office_list`)."""
+    pathway = case.facts.pathway
+    if pathway is None or pathway.siecle_entered:
+        return None
+    start = "commencé" if pathway.start <= today else "commence"
+    return f"Parcours {start} le {_d(pathway.start)} : inscription à saisir dans SIECLE", pathway.start
+
+
+def absences_to_watch(case: FollowUpCase, today: dt.date) -> Member | None:
+    """«Absences»: 24 unjustified half-days or more (justified ones do not count), before the 30 of the bourse."""
+    total = case.facts.unjustified_half_days
+    if not rules.attendance_watch(total):
+        return None
+    limit = rules.ATTENDANCE_ALERT_HALF_DAYS
+    if rules.attendance_alert(total):
+        return f"{total} demi-journées non justifiées : plus de {limit}, la bourse est en jeu", None
+    return f"{total} demi-journées non justifiées (alerte au-delà de {limit})", None
+
+
+def without_solution(case: FollowUpCase, today: dt.date) -> Member | None:
+    """«Sans solution connue»: the latest known situation is not a solution — no exit in «Retour en formation»,
+    «Emploi» or «Accompagnement Mission locale», not «Déjà en solution», not «Non concerné(e)», not in a
+    pathway still running (an abandonment, or a pathway over without exit, is not a solution)."""
+    if case.stage in SOLUTION_STAGES:
+        return None
+    exit_ = case.facts.exit
+    if exit_ is not None:
+        if ExitCategory.from_code(exit_.category) in SOLUTION_EXITS:
+            return None
+        detail = ExitDetail.label_of(exit_.detail)
+        return f"Sortie « {ExitCategory.label_of(exit_.category)}{' : ' + detail if detail else ''} »", None
+    pathway = case.facts.pathway
+    if pathway is not None:
+        if pathway.abandoned_on is not None:
+            return f"Abandon du parcours le {_d(pathway.abandoned_on)}", None
+        ended = _ended_on(case, today)
+        if ended is None:
+            return None  # in the pathway, under school status
+        return f"Parcours terminé le {_d(ended)}, sortie non saisie", None
+    return case.stage.label, None
+
+
+FOLLOW_UP_RULES = {
+    Worklist.ACTIONS_EN_RETARD: overdue_action,
+    Worklist.PARCOURS_FINISSANT: pathway_ending,
+    Worklist.SORTIE_A_SAISIR: exit_to_enter,
+    Worklist.A_SAISIR_SIECLE: siecle_to_enter,
+    Worklist.ABSENCES: absences_to_watch,
+    Worklist.SANS_SOLUTION: without_solution,
+}
+
+
+def follow_up_membership(case: FollowUpCase, today: dt.date) -> list[tuple[Worklist, str, dt.date | None]]:
+    """The follow-up lists a youth is in (several at once), with the detail shown and the date due."""
+    found = []
+    for name, rule in FOLLOW_UP_RULES.items():
+        member = rule(case, today)
+        if member is not None:
+            found.append((name, *member))
+    return found
+
+
+def _item(row, stage: Stage, attempts: list, detail: str, when: dt.date | None) -> WorkItem:
+    youth_id, last, first, phone, phone_raw, email, key, division = row
+    return WorkItem(
+        youth_id,
+        f"{last.upper()} {first}".strip(),
+        division or "",
+        stage,
+        phone or phone_raw,
+        email,
+        when,
+        max((a.at for a in attempts), default=None),
+        len(attempts),
+        detail,
+        key,
+    )
+
+
 def _members(
-    session: Session, campaign_id: int, today: dt.date, now: dt.datetime
+    session: Session,
+    campaign: Campaign,
+    today: dt.date,
+    now: dt.datetime,
+    wanted: frozenset[Worklist] = frozenset(Worklist),
 ) -> dict[Worklist, tuple[WorkItem, ...]]:
-    """Every list of the campaign, each in its order. Youths who left the school or were anonymised are in none."""
+    """The `wanted` lists of the campaign (every one by default), each in its order; the others empty. Youths who
+    left the school or were anonymised are in none."""
     threshold = settings.get(session, settings.UNREACHABLE_AFTER)
-    facts, pending = load_facts(session, campaign_id)
+    facts, pending = load_facts(session, campaign.id)
+    follow = (
+        load_follow_up_facts(session, campaign.id, today) if wanted.intersection(FOLLOW_UP_LISTS) else None
+    )
     lists: dict[Worklist, list[WorkItem]] = {name: [] for name in Worklist}
     query = (
         select(
@@ -78,57 +249,71 @@ def _members(
         )
         .outerjoin(OriginalSchooling, OriginalSchooling.youth_id == Youth.id)
         .where(
-            Youth.campaign_id == campaign_id, Youth.anonymised_at.is_(None), Youth.left_school_on.is_(None)
+            Youth.campaign_id == campaign.id, Youth.anonymised_at.is_(None), Youth.left_school_on.is_(None)
         )
     )
-    for youth_id, last, first, phone, phone_raw, email, key, division in session.execute(query):
+    for row in session.execute(query):
+        youth_id = row[0]
         case = facts.get(youth_id)
         if case is None:
             continue
         stage = derive_stage(case, today, threshold)
         attempts = [a for a in case.attempts if a.at.date() <= today]
-        target = membership(
+        targets = []
+        contact = membership(
             stage, pending[youth_id], len(attempts), consecutive_failures(attempts), today, now
         )
-        if target is None:
-            continue
-        name, detail, when = target
-        lists[name].append(
-            WorkItem(
-                youth_id,
-                f"{last.upper()} {first}".strip(),
-                division or "",
-                stage,
-                phone or phone_raw,
-                email,
-                when,
-                max((a.at for a in attempts), default=None),
-                len(attempts),
-                detail,
-                key,
-            )
-        )
-    folded: dict[
-        str, str
-    ] = {}  # a class name is folded once, a youth's name is its search key (already folded)
+        if contact is not None:
+            targets.append(contact)
+        if follow is not None:
+            known = follow.get(youth_id, NO_FACTS)
+            situation = FollowUpCase(stage, pending[youth_id], known, campaign.latest_end)
+            targets += follow_up_membership(situation, today)
+        for name, detail, when in targets:
+            if name in wanted:
+                lists[name].append(_item(row, stage, attempts, detail, when))
+    return _in_order(lists, today, now, follow or {})
+
+
+def _in_order(
+    lists: dict[Worklist, list[WorkItem]], today: dt.date, now: dt.datetime, follow: dict[int, FollowUpFacts]
+) -> dict[Worklist, tuple[WorkItem, ...]]:
+    """Each list in its order: by class for «À contacter», the oldest due first, the most absences first…"""
+    folded: dict[str, str] = {}  # a class is folded once; a youth's name is its search key (already folded)
 
     def by_class(w: WorkItem) -> str:
         if w.division not in folded:
             folded[w.division] = fold(w.division)
         return folded[w.division]
 
+    def by_due(w: WorkItem) -> tuple:
+        return (w.due or today, w.search_key)
+
+    def by_last_attempt(w: WorkItem) -> tuple:
+        return (w.last_attempt or now, w.search_key)
+
     order = {
         Worklist.A_CONTACTER: lambda w: (by_class(w), w.search_key),
-        Worklist.A_RELANCER: lambda w: (w.due or today, w.search_key),
-        Worklist.INJOIGNABLES: lambda w: (w.last_attempt or now, w.search_key),
-        Worklist.ENTRETIEN_A_PROPOSER: lambda w: (w.last_attempt or now, w.search_key),
-        Worklist.ENTRETIEN_A_SAISIR: lambda w: (w.due or today, w.search_key),
+        Worklist.A_RELANCER: by_due,
+        Worklist.INJOIGNABLES: by_last_attempt,
+        Worklist.ENTRETIEN_A_PROPOSER: by_last_attempt,
+        Worklist.ENTRETIEN_A_SAISIR: by_due,
+        Worklist.ACTIONS_EN_RETARD: by_due,
+        Worklist.PARCOURS_FINISSANT: by_due,
+        Worklist.SORTIE_A_SAISIR: by_due,
+        Worklist.A_SAISIR_SIECLE: by_due,
+        Worklist.ABSENCES: lambda w: (-follow.get(w.youth_id, NO_FACTS).unjustified_half_days, w.search_key),
+        Worklist.SANS_SOLUTION: lambda w: w.search_key,
     }
     return {name: tuple(sorted(items, key=order[name])) for name, items in lists.items()}
 
 
 def _when(today: dt.date | None, now: dt.datetime | None) -> tuple[dt.date, dt.datetime]:
-    now = now or dt.datetime.now()
+    """The day and the moment of the lists; a day given alone is taken at the present time of day."""
+    if now is None:
+        now = dt.datetime.now()
+        if today is not None:
+            now = dt.datetime.combine(today, now.time())
     return today or now.date(), now
 
 
@@ -142,14 +327,16 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
 def worklists(
     session: Session, campaign_id: int, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> Worklists:
-    """«À contacter», «À relancer aujourd'hui», «Injoignables», «Entretien à proposer», «Entretien à saisir»;
-    during phase 1's school year, the classes with fewer than four workshops (of that year's campaign)."""
+    """Every list of «Accueil»: the contact lists («À contacter», «À relancer aujourd'hui», «Injoignables»,
+    «Entretien à proposer», «Entretien à saisir») and the follow-up lists («Actions en retard», «Parcours
+    finissant», «Sortie à saisir», «À saisir dans SIECLE», «Absences», «Sans solution connue»); during phase 1's
+    school year, the classes with fewer than four workshops (of that year's campaign)."""
     today, now = _when(today, now)
     campaign = _campaign(session, campaign_id)
     return Worklists(
         today,
         campaign.interview_deadline,
-        _members(session, campaign_id, today, now),
+        _members(session, campaign, today, now),
         campaign.latest_end,
         classes_to_watch(session, today),
     )
@@ -162,10 +349,10 @@ def worklist_items(
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[WorkItem, ...]:
-    """The members of one list, as the home screen counts them."""
+    """The members of one list, as the home screen counts them (the command line and the exports call it)."""
     today, now = _when(today, now)
-    _campaign(session, campaign_id)
-    return _members(session, campaign_id, today, now)[name]
+    campaign = _campaign(session, campaign_id)
+    return _members(session, campaign, today, now, frozenset({name}))[name]
 
 
 def to_contact(session: Session, campaign_id: int, today=None, now=None) -> tuple[WorkItem, ...]:
