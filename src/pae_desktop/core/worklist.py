@@ -20,6 +20,17 @@ class Worklist(StrEnum):
     ENTRETIEN_A_PROPOSER = "Entretien à proposer"
     ENTRETIEN_A_SAISIR = "Entretien à saisir"
 
+    @property
+    def slug(self) -> str:
+        """The list's name on the command line: kebab-case without accents (`a-contacter`, `a-relancer`…)."""
+        return self.name.lower().replace("_", "-")
+
+
+def worklist_by_slug(name: str) -> Worklist | None:
+    """The list named `name` on the command line (`Worklist.slug`), or None when no list has that name."""
+    wanted = name.strip().lower()
+    return next((worklist for worklist in Worklist if worklist.slug == wanted), None)
+
 
 @dataclass(frozen=True, slots=True)
 class WorkItem:
