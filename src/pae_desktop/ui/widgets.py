@@ -41,6 +41,16 @@ class DateField(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText("JJ/MM/AAAA")
         self.setMaxLength(10)
+        self.editingFinished.connect(self._tidy)
+
+    def _tidy(self) -> None:
+        """A date typed another way («27082025», «27/8/25») shown as JJ/MM/AAAA once the field is left."""
+        try:
+            value = self.value()
+        except ValueError:
+            return  # left as typed: saving says what is wrong
+        if value is not None and self.text() != value.strftime(DATE_FORMAT):
+            self.set_value(value)
 
     def value(self) -> dt.date | None:
         return parse_french_date(self.text())
