@@ -31,12 +31,13 @@ def _town(postal_code: str, city: str) -> str:
 
 
 def _postal(record: LetterRecord) -> Any:
-    """Whose postal address the letter goes to: a minor's first legal representative who has one, else the
-    youth; None when nobody has one (the letter is then handed over)."""
-    for person in (*record.addressees, record.youth):
-        if person.address.strip() or person.city.strip():
-            return person
-    return None
+    """Whose postal address the letter goes to: a minor's first legal representative with a street address,
+    else the youth's (they mostly live together), else anyone's town; None when nobody has an address (the
+    letter is then handed over)."""
+    people = (*record.addressees, record.youth)
+    with_street = [person for person in people if person.address.strip()]
+    with_town = [person for person in people if person.city.strip()]
+    return (with_street or with_town or [None])[0]
 
 
 def has_postal_address(record: LetterRecord) -> bool:
