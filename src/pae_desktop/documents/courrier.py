@@ -97,8 +97,6 @@ def letter_story(record: LetterRecord, ctx: L.DocContext, today: dt.date) -> lis
         L.Spacer(1, 4 * L.mm),
         L.markup_paragraph(f"<b>Objet :</b> {L.escape_text(message.subject)}"),
     ]
-    if record.minor:
-        story.append(L.paragraph(f"Concerne : {record.youth_name}", "small"))
     story += [L.Spacer(1, 4 * L.mm), L.paragraph(message.greeting)]
     for text in message.paragraphs:
         story += [L.paragraph(text), L.Spacer(1, 1.5 * L.mm)]

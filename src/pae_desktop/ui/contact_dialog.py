@@ -65,7 +65,7 @@ class ContactDialog(QDialog):
         self.result: AttemptResult | None = None
         self.editing: AttemptRow | None = None  # the attempt being corrected (with the version it was read at)
         self.setWindowTitle("Tentative de contact")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(700)
         with context.db.read() as session:
             self.card = contacts.contact_card(session, youth_id)
             form = contacts.new_attempt_form(session, youth_id)
@@ -122,6 +122,10 @@ class ContactDialog(QDialog):
         relance.addWidget(in_two_days)
         relance.addWidget(in_a_week)
         relance.addWidget(monday)
+        typed = QLabel("ou tapez +2, +7, l")
+        typed.setStyleSheet("color: #666;")
+        typed.setToolTip("Dans la date : +2, +7 ou l (lundi) ; une date se tape aussi sans barres (27082025)")
+        relance.addWidget(typed)
         relance.addStretch()
         fields = QFormLayout()
         fields.addRow(labelled("&Quand :", self.when, "Date et heure de la tentative"), self.when)
@@ -141,10 +145,7 @@ class ContactDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(info)
         layout.addLayout(fields)
-        keys = QLabel(
-            "Entrée : enregistrer · Échap : annuler · Alt + lettre soulignée : aller au champ<br>"
-            "Relance : Alt+2 (dans 2 jours), Alt+7 (dans 7 jours), Alt+U (lundi) ; date tapée 27082025 acceptée"
-        )
+        keys = QLabel("Entrée : enregistrer · Échap : annuler · Alt + lettre soulignée : aller au champ")
         keys.setStyleSheet("color: #666;")
         footer = QHBoxLayout()
         footer.addWidget(keys)

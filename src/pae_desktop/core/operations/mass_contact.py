@@ -17,10 +17,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from pae_desktop.core import audit, settings
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign
-from pae_desktop.core.operations import AUDIT, Changes, changes
+from pae_desktop.core.operations import Changes, changes
+from pae_desktop.core.operations.exports import _nominative_export  # the audit event of a nominative export
 from pae_desktop.core.vocabulary import ContactChannel, ContactResult, InformationKind, NextStep
 
 CONTACT_SUFFIXES = (".csv", ".xlsx")
@@ -49,18 +49,6 @@ def _require_youths(youth_ids: Sequence[int]) -> list[int]:
     if not ids:
         raise UserError("La liste est vide : aucun jeune à contacter.")
     return ids
-
-
-def _audit_export(session: Session, campaign: Campaign, what: str, written: Path, count: int) -> None:
-    audit.record(
-        session,
-        "export",
-        "campaign",
-        campaign.id,
-        nominative=True,
-        detail=f"{what}, campagne {campaign.year}, {_plural(count, 'jeune')} : {written.name}",
-        staff_id=settings.get(session, settings.CURRENT_STAFF_ID),
-    )
 
 
 # --- the contact list -------------------------------------------------------------------------------------------
@@ -101,8 +89,9 @@ def export_contact_list(
     landlines = sum(1 for line in reachable if line.phone and not line.mobile)
     if landlines:
         warnings.append(f"{_plural(landlines, 'numéro')} de téléphone fixe (pas de SMS) : colonne « sms » à N.")
-    _audit_export(session, campaign, "Liste de contacts", written, len(lines))
-    return changes(AUDIT, ids={"campaign": [campaign.id]}, file=written, count=len(lines), warnings=warnings)
+    return _nominative_export(session, campaign, "Liste de contacts", written, len(lines)) | changes(
+        warnings=warnings
+    )
 
 
 # --- the letters --------------------------------------------------------------------------------------------------
@@ -197,8 +186,8 @@ def write_email_drafts(
     warnings = []
     if len(drafts) < len(ids):
         warnings.append(f"{_plural(len(ids) - len(drafts), 'jeune')} sans adresse électronique : pas de brouillon.")
-    _audit_export(session, campaign, "Brouillons de courriels", folder, len(drafts))
-    return changes(AUDIT, ids={"campaign": [campaign.id]}, file=folder, count=len(drafts), warnings=warnings)
+    done = _nominative_export(session, campaign, "Brouillons de courriels", folder, len(drafts))
+    return done | changes(warnings=warnings)
 
 
 # --- recording the step for everyone ------------------------------------------------------------------------------
