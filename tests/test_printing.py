@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import pae_desktop
+from pae_desktop.core.contact_records import LetterRecord, Referent
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import AuditEvent, GeneratedDocument, Interview, InterviewSlot, Youth
 from pae_desktop.core.operations.printing import KINDS, print_day, print_document
@@ -176,6 +177,19 @@ RECORDS = {
             "Hélène Martin",
             "AvenirPro+",
         ],
+    ),
+    "courrier": (
+        LetterRecord(
+            YOUTH,
+            default_scheme(2026),
+            "Lycée Jean-Prouvé",
+            "TMELEC",
+            minor=True,
+            rentree=D(2025, 9, 1),
+            interview_deadline=D(2025, 10, 17),
+            referent=Referent("Hélène MARTIN", phone="03 83 00 00 00"),
+        ),
+        ["Courrier d'information", "Anne LEFÈVRE", "54000 NANCY", "Zoé LEFÈVRE", "AvenirPro+", "Hélène MARTIN"],
     ),
     "plan-parcours": (PATHWAY, ["Plan de parcours", "7034150311", "Stage en cuisine", "Brasserie <Nord>"]),
     "attestation-inscription": (

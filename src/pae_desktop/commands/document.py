@@ -1,4 +1,4 @@
-"""`pae-desktop document KIND (--ine INE | --id ID_JEUNE | --all) [--campaign N] -o PATH`: print PDFs.
+"""`pae-desktop document KIND (--ine INE | --id ID_JEUNE | --all | --liste NOM) [--campaign N] -o PATH`: print PDFs.
 
 A thin command over the print operation (`core/operations/printing.py`), which holds the kinds (`KINDS`: who each
 concerns, its record, its renderer) and records every print as the window does.
@@ -29,6 +29,12 @@ def add_parser(subparsers, parents) -> None:
     who.add_argument("--ine", metavar="INE", help="le jeune qui a cet INE")
     who.add_argument("--id", dest="id_jeune", metavar="ID_JEUNE", help="le jeune qui a cet identifiant (id_jeune)")
     who.add_argument("--all", action="store_true", help="un PDF par jeune concerné, dans le dossier PATH")
+    who.add_argument(
+        "--liste",
+        metavar="NOM",
+        help="courrier : les jeunes d'une liste de travail (a-contacter, a-relancer…) ; PATH en .pdf : un seul "
+        "fichier, une lettre par page, sinon un dossier",
+    )
     parser.add_argument("--campaign", type=int, default=None, metavar="N", help="campagne de la rentrée N")
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="fichier PDF (dossier avec --all)")
     parser.set_defaults(usage_error=parser.error)
@@ -66,6 +72,8 @@ def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
         return f"Document écrit : {target}"
     campaign = require_campaign(session, args.campaign)
     options = document_options(session, campaign)
+    if spec.kind == "courrier" and (args.all or args.liste):
+        return _letters(session, campaign, options, args, target)
     if not args.all:
         youth = _find_youth(session, campaign, args)
         if target.is_dir():
@@ -82,11 +90,28 @@ def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
     return f"{done.count} document{plural} écrit{plural} dans {target}"
 
 
+def _letters(session, campaign, options, args, target: Path) -> str:
+    """`document courrier --all|--liste NAME`: into one PDF (PATH ends with .pdf) or one file each (a folder)."""
+    from pae_desktop.core.operations.mass_contact import print_letters
+    from pae_desktop.core.services.contact_lists import list_youths
+
+    ids = list_youths(session, campaign.id, worklist=args.liste)
+    if not ids:
+        return "Aucun jeune concerné"
+    done = print_letters(session, ids, target, options=options, progress=lambda _d, _t, text: progress(text))
+    for warning in done.warnings:
+        say(warning)
+    plural = "s" if done.count > 1 else ""
+    return f"{done.count} courrier{plural} écrit{plural} : {target}"
+
+
 def run(args: argparse.Namespace) -> int:
     from pae_desktop.storage.database import open_database
 
     spec = KINDS[args.kind]
-    if spec.per_youth and not (args.ine or args.id_jeune or args.all):
+    if args.liste and spec.kind != "courrier":
+        args.usage_error("--liste ne vaut que pour « courrier »")
+    if spec.per_youth and not (args.ine or args.id_jeune or args.all or args.liste):
         args.usage_error(f"« {spec.kind} » : précisez --ine INE, --id ID_JEUNE ou --all")
     if not spec.per_youth and (args.ine or args.id_jeune or args.all):
         args.usage_error(f"« {spec.kind} » ne concerne aucun jeune en particulier : -o FICHIER seulement")

@@ -1,15 +1,20 @@
-"""`pae-desktop export foquale|caseload`: the FOQUALE exchange file, or the caseload table as XLSX or CSV."""
+"""`pae-desktop export foquale|caseload|contacts|courriels`: the FOQUALE exchange file, the caseload table as XLSX
+or CSV, a list's contact list and e-mail drafts (`commands/export_contacts.py`)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from pae_desktop.commands import export_pfmp, say
+from pae_desktop.commands import export_contacts, export_pfmp, say
 
 
 def add_parser(subparsers, parents) -> None:
-    parser = subparsers.add_parser("export", parents=parents, help="exporte le fichier FOQUALE ou la liste des jeunes")
+    parser = subparsers.add_parser(
+        "export",
+        parents=parents,
+        help="exporte le fichier FOQUALE, la liste des jeunes, une liste de contacts ou des brouillons de courriels",
+    )
     kinds = parser.add_subparsers(dest="export_kind", metavar="TYPE", parser_class=type(parser), required=True)
     foquale = kinds.add_parser(
         "foquale", parents=parents, help="fichier d'échange PAE-FOQUALE (CSV, pseudonymisé par défaut)"
@@ -26,9 +31,12 @@ def add_parser(subparsers, parents) -> None:
     caseload.add_argument("-o", "--output", required=True, metavar="FICHIER.xlsx|FICHIER.csv", help="fichier à écrire")
     caseload.set_defaults(usage_error=caseload.error)
     export_pfmp.add_parser(kinds, parents)  # `export pfmp`, run by its own module
+    export_contacts.add_parsers(kinds, parents)
 
 
 def run(args: argparse.Namespace) -> int:
+    if hasattr(args, "export_run"):
+        return args.export_run(args)
     if args.export_kind == "foquale":
         return _foquale(args)
     return _caseload(args)

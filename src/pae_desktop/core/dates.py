@@ -77,11 +77,22 @@ def monday_of(value: dt.date) -> dt.date:
 
 
 def parse_french_date(text: str) -> dt.date:
-    """Parse «17/09/2024» or «2024-09-17»; raises ValueError otherwise."""
-    text = text.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    """The one parser of typed dates: «17/09/2024», «17/9/2024», «17-09-2024», «17.09.2024», «17/09/24», typed
+    without separators («17092024», «170924») or ISO («2024-09-17»). Anything else raises ValueError with a
+    French message («« x » n'est pas une date au format JJ/MM/AAAA.», «Le 31/02/2024 n'existe pas.»)."""
+    text = text.strip().replace("_", "").strip("/ ")
+    parts = [p for p in text.replace("-", "/").replace(".", "/").replace(" ", "/").split("/") if p]
+    if len(parts) == 1 and parts[0].isdigit() and len(parts[0]) in (6, 8):
+        digits = parts[0]
+        parts = [digits[:2], digits[2:4], digits[4:]]
+    if len(parts) == 3 and len(parts[0]) == 4:  # ISO: year first
+        parts = [parts[2], parts[1], parts[0]]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) not in (2, 4):
+        raise ValueError(f"« {text} » n'est pas une date au format JJ/MM/AAAA.")
+    day, month, year = (int(p) for p in parts)
+    if len(parts[2]) == 2:
+        year += 2000
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Le {day:02d}/{month:02d}/{year} n'existe pas.") from None

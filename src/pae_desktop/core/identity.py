@@ -137,6 +137,20 @@ def normalise_phone(raw: str | None) -> Phone:
     return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), raw, mobile)
 
 
+def phone_e164(normalised: str | None) -> str:
+    """A normalised number (`Phone.normalised`: `06 12 34 56 78`, or E.164 already) in E.164 (`+33612345678`),
+    the form SMS tools take; "" when it is empty or unreadable."""
+    import phonenumbers
+
+    if not normalised:
+        return ""
+    try:
+        number = phonenumbers.parse(normalised, "FR")
+    except phonenumbers.NumberParseException:
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def phone_error(raw: str | None) -> str:
     raw = (raw or "").strip()
     if raw and not normalise_phone(raw).normalised:

@@ -373,6 +373,7 @@ class DocumentKind(Vocabulary):
     NOTICE_RGPD = "notice-rgpd", "Notice d'information (RGPD)"
     DOSSIER = "dossier", "Dossier complet du jeune"
     BILAN = "bilan", "Bilan de campagne"
+    COURRIER = "courrier", "Courrier d'information"
 
 
 class Phase1EventKind(Vocabulary):

@@ -69,6 +69,7 @@ from pae_desktop.documents.page import (
     build_pdf,
     build_pdf_parts,
     document_file_name,
+    letter_sender,
     school_header,
     write_bytes,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "gdpr_mention",
     "keep_together",
     "label_value_table",
+    "letter_sender",
     "markup_paragraph",
     "mm",
     "notice_box",

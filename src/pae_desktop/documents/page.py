@@ -101,9 +101,8 @@ def _logo(logo: bytes | None, max_width: float = 38 * mm, max_height: float = 22
         return None
 
 
-def school_header(school: SchoolInfo, title: str, subtitle: str = "") -> list[Flowable]:
-    """The first page's header: logo, school name, address, UAI and contacts; then the document's title."""
-    st = styles()
+def school_details(school: SchoolInfo) -> list[Flowable]:
+    """The school's name, address, UAI and contacts, one paragraph each."""
     details: list[Flowable] = [paragraph(school.name, "school_name")]
     if school.address.strip():
         details.append(paragraph(school.address, "school_detail"))
@@ -118,6 +117,19 @@ def school_header(school: SchoolInfo, title: str, subtitle: str = "") -> list[Fl
         contacts.append(school.email.strip())
     if contacts:
         details.append(paragraph(" · ".join(contacts), "school_detail"))
+    return details
+
+
+def letter_sender(school: SchoolInfo) -> list[Flowable]:
+    """A letter's sender block, top left: the logo above the school's details (`school_details`)."""
+    logo = _logo(school.logo)
+    return ([logo, Spacer(1, 3 * mm)] if logo is not None else []) + school_details(school)
+
+
+def school_header(school: SchoolInfo, title: str, subtitle: str = "") -> list[Flowable]:
+    """The first page's header: logo, school name, address, UAI and contacts; then the document's title."""
+    st = styles()
+    details = school_details(school)
     logo = _logo(school.logo)
     if logo is not None:
         logo_width = 42 * mm
@@ -289,6 +301,8 @@ class Part:
     story: StoryBuilder | Sequence[Flowable]
     subtitle: str = ""
     options: DocumentOptions | None = None
+    # flowables in place of the school header on the part's first page (a letter lays out its own)
+    header: StoryBuilder | None = None
 
 
 def build_pdf(
@@ -335,7 +349,8 @@ def build_pdf_parts(
             story += [NextPageTemplate("first"), PageBreak()]
         ctx = DocContext(info, part.title, part_options[index])
         body = part.story(ctx) if callable(part.story) else list(part.story)
-        story += [_PartStart(index), *school_header(info, part.title, part.subtitle), *body]
+        header = part.header(ctx) if part.header else school_header(info, part.title, part.subtitle)
+        story += [_PartStart(index), *header, *body]
     titles = [part.title for part in parts]
     buffer = io.BytesIO()
     doc = BaseDocTemplate(

@@ -10,7 +10,7 @@ import operator
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -481,12 +481,23 @@ def read_files(paths: Iterable[str | Path]) -> list[FoqualeFile]:
     return [read_file(p) for p in paths]
 
 
-def encode_table(headers: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
-    """Any table in the same CSV conventions (BOM, `;`, CRLF, RFC 4180), every text cell formula-protected."""
+_E164 = re.compile(r"^\+[1-9]\d{5,14}$")
+
+
+def encode_table(
+    headers: Iterable[str], rows: Iterable[Iterable[object]], *, numbers: Collection[int] = ()
+) -> bytes:
+    """Any table in the same CSV conventions (BOM, `;`, CRLF, RFC 4180), every text cell formula-protected.
+
+    In the columns `numbers` (indexes), a phone number in E.164 (`+33612345678`, a `+` then digits only: no
+    formula can hide there) is written as it is, for the SMS tools that read it; anything else is protected."""
     lines = [SEPARATOR.join(quote(protect(h)) for h in headers)]
     for values in rows:
         fields = []
-        for value in values:
+        for index, value in enumerate(values):
+            if index in numbers and isinstance(value, str) and _E164.match(value):
+                fields.append(value)
+                continue
             if value is None:
                 text = ""
             elif isinstance(value, dt.datetime):

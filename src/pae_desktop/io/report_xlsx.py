@@ -21,9 +21,15 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_E164 = re.compile(r"^\+[1-9]\d{5,14}$")  # a phone number in E.164: no formula can hide there
+
+
 def safe_text(value: str) -> str:
-    """Control characters XLSX cannot hold dropped; a text a spreadsheet would run as a formula gets a `'`."""
+    """Control characters XLSX cannot hold dropped; a text a spreadsheet would run as a formula gets a `'`
+    (a phone number in E.164, `+33612345678`, stays as it is)."""
     value = _ILLEGAL.sub("", value)
+    if _E164.match(value):
+        return value
     if value.startswith(_DANGEROUS) or (value.startswith("'") and value[1:2] and value[1] in _DANGEROUS):
         return "'" + value
     return value
@@ -253,15 +259,21 @@ def _phase1_sheet(workbook, report, subtitle: str) -> None:
 
 def table_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """A one-sheet workbook of a plain table (header row, then typed values)."""
+    return tables_workbook([(title, headers, rows)])
+
+
+def tables_workbook(tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
+    """A workbook of plain tables, one sheet each: (sheet title, header row, rows of typed values)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = _Sheet(workbook, title, first=True)
-    sheet.header(headers)
-    for values in rows:
-        sheet.line(values)
-    sheet.ws.auto_filter.ref = sheet.ws.dimensions
-    sheet.finish()
+    for index, (title, headers, rows) in enumerate(tables):
+        sheet = _Sheet(workbook, title, first=index == 0)
+        sheet.header(headers)
+        for values in rows:
+            sheet.line(values)
+        sheet.ws.auto_filter.ref = sheet.ws.dimensions
+        sheet.finish()
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

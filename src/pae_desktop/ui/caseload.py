@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -201,6 +202,9 @@ class CaseloadView(QWidget):
             f"Les élèves qui ont suivi moins de {PHASE1_MIN_WORKSHOPS} ateliers collectifs de la phase 1"
         )
         self.count_label = QLabel()
+        self.mass_button = QPushButton("Contacter les jeunes affic&hés…")
+        self.mass_button.setToolTip("Liste de contacts pour SMS et ENT, courriers, brouillons de courriels")
+        self.mass_button.clicked.connect(self.contact_shown)
 
         search_row = QHBoxLayout()
         search_row.addWidget(labelled("&Rechercher :", self.search, "Recherche dans les élèves"))
@@ -242,7 +246,10 @@ class CaseloadView(QWidget):
         left_layout.addLayout(search_row)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table)
-        left_layout.addWidget(self.count_label)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count_label, 1)
+        count_row.addWidget(self.mass_button)
+        left_layout.addLayout(count_row)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
@@ -349,6 +356,47 @@ class CaseloadView(QWidget):
         self.count_label.setText(
             f"{shown} jeune{'s' if shown > 1 else ''} affiché{'s' if shown > 1 else ''} sur {total}"
         )
+
+    def shown_title(self) -> str:
+        """What the filters show, in a few words: «Classe TMELEC», «Élèves affichés (Étape : Injoignable)»…"""
+        division = self.division_filter.currentData() or ""
+        others = [
+            f"{label} : {combo.currentText()}"
+            for label, combo in (("Étape", self.stage_filter), ("Diplôme", self.diploma_filter))
+            if combo.currentData()
+        ]
+        if self.search.text().strip():
+            others.append(f"recherche « {self.search.text().strip()} »")
+        if division and not others:
+            return f"Classe {division}"
+        if division:
+            others.insert(0, f"Classe : {division}")
+        return f"Élèves affichés ({', '.join(others)})" if others else "Tous les élèves de la campagne"
+
+    def contact_shown(self) -> None:
+        """Everyone the filters show, at once (`ui.mass_contact`): a class, a stage, a search."""
+        ids = [row.id for row in self.model.rows()]
+        if not ids or self.context.campaign_id is None:
+            return
+        from pae_desktop.ui.mass_contact import MassContactDialog
+
+        MassContactDialog(self.context, ids, self.shown_title(), self).exec()
+
+    def select_following(self, following: int | None) -> None:
+        """After a contact saved: the youth below it in the table (the table reloads after the save)."""
+        if following is None:
+            return
+        if self.loader.running:
+            self._select_after_load = following
+        else:
+            self.select_youth(following)
+
+    def following_id(self) -> int | None:
+        """The youth below the selected one, in the table's order."""
+        row = self.table.currentIndex().row()
+        if row < 0 or row + 1 >= self.model.rowCount():
+            return None
+        return self.model.index(row + 1, 0).data(ID_ROLE)
 
     def show_class(self, division: str) -> None:
         """The students of one class, every other filter cleared (from the home screen's list of classes)."""

@@ -47,6 +47,14 @@ def _form_of(row: AttemptRow) -> AttemptForm:
     return AttemptForm(row.at, row.channel, row.result, row.next_step, row.next_date, row.note)
 
 
+# What typed alone in the recontact date gives the date at once (the buttons' keys, without leaving the field).
+QUICK_DATES = {
+    "+2": lambda dialog: dialog._relance_in(2),
+    "+7": lambda dialog: dialog._relance_in(7),
+    "l": lambda dialog: dialog._relance_monday(),
+}
+
+
 class ContactDialog(GuardedDialog):
     """Record one contact attempt for a youth; the youth's history of attempts below the form."""
 
@@ -57,7 +65,7 @@ class ContactDialog(GuardedDialog):
         self.result: AttemptResult | None = None
         self.editing: AttemptRow | None = None  # the attempt being corrected (with the version it was read at)
         self.setWindowTitle("Tentative de contact")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(700)
         with context.db.read() as session:
             self.card = contacts.contact_card(session, youth_id)
             form = contacts.new_attempt_form(session, youth_id)
@@ -88,12 +96,22 @@ class ContactDialog(GuardedDialog):
         self.outcome.set_code(form.result)
         self.next_step = CodeCombo(NextStep, empty="(aucune)")
         self.next_date = DateField()
-        self.next_date.setToolTip("Date de relance, pour « À relancer le … »")
-        in_two_days = QPushButton("+2 jours")
-        in_a_week = QPushButton("+7 jours")
-        for button, days in ((in_two_days, 2), (in_a_week, 7)):
+        self.next_date.setToolTip(
+            "Date de relance, pour « À relancer le … » : 27/08/2025 ou 27082025 ; +2, +7 ou l (lundi)"
+        )
+        in_two_days = QPushButton("+&2 j")
+        in_a_week = QPushButton("+&7 j")
+        monday = QPushButton("l&undi")
+        in_two_days.setToolTip("Relancer dans 2 jours (Alt+2, ou +2 tapé dans la date)")
+        in_a_week.setToolTip("Relancer dans 7 jours (Alt+7, ou +7 tapé dans la date)")
+        monday.setToolTip("Relancer lundi prochain (Alt+U, ou l tapé dans la date)")
+        for button, action in (
+            (in_two_days, lambda: self._relance_in(2)),
+            (in_a_week, lambda: self._relance_in(7)),
+            (monday, self._relance_monday),
+        ):
             button.setAutoDefault(False)
-            button.clicked.connect(lambda _checked=False, d=days: self._relance_in(d))
+            button.clicked.connect(action)
         self.note = QLineEdit()
         self.note.setMaxLength(contacts.MAX_NOTE)
         self.note.setPlaceholderText("Ce qui a été dit, en quelques mots (pas de détail de santé)")
@@ -103,6 +121,11 @@ class ContactDialog(GuardedDialog):
         relance.addWidget(self.next_date)
         relance.addWidget(in_two_days)
         relance.addWidget(in_a_week)
+        relance.addWidget(monday)
+        typed = QLabel("ou tapez +2, +7, l")
+        typed.setStyleSheet("color: #666;")
+        typed.setToolTip("Dans la date : +2, +7 ou l (lundi) ; une date se tape aussi sans barres (27082025)")
+        relance.addWidget(typed)
         relance.addStretch()
         fields = QFormLayout()
         fields.addRow(labelled("&Quand :", self.when, "Date et heure de la tentative"), self.when)
@@ -229,8 +252,17 @@ class ContactDialog(GuardedDialog):
         self.next_step.set_code(NextStep.A_RELANCER.value)
         self.next_date.set_value(self.when.dateTime().toPython().date() + dt.timedelta(days=days))
 
+    def _relance_monday(self) -> None:
+        """Next Monday after the attempt's day (a week later when the attempt is on a Monday)."""
+        day = self.when.dateTime().toPython().date()
+        self._relance_in(7 - day.weekday())
+
     def _date_typed(self, text: str) -> None:
-        if text.strip() and self.next_step.code() != NextStep.A_RELANCER:
+        quick = text.strip().lower()
+        if quick in QUICK_DATES:  # «+2», «+7», «l»: the date itself, at once
+            QUICK_DATES[quick](self)
+            return
+        if quick and self.next_step.code() != NextStep.A_RELANCER:
             self.next_step.set_code(NextStep.A_RELANCER.value)
 
     def _next_step_changed(self, *_args) -> None:

@@ -370,11 +370,16 @@ class MainWindow(QMainWindow):
         if youth_id is None:
             show_info(self, "Sélectionnez d'abord un jeune dans l'accueil ou dans la liste des élèves.")
             return
+        if on_home:  # the home screen moves on to the next youth of its list after the save
+            source.record_contact()
+            return
         from pae_desktop.ui.contact_dialog import ContactDialog
 
+        following = source.following_id()
         dialog = ContactDialog(self.context, youth_id, self)
         if dialog.exec():
             self.statusBar().showMessage(dialog.summary(), 8000)
+            source.select_following(following)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         """SIECLE exports dropped anywhere on the window open the import."""

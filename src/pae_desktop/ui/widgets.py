@@ -31,18 +31,13 @@ Button = QDialogButtonBox.StandardButton
 
 
 def parse_french_date(text: str) -> dt.date | None:
-    """`JJ/MM/AAAA` (or `J/M/AAAA`) → date; "" → None; anything else → ValueError with a French message."""
-    text = text.strip().replace("_", "").strip("/ ")
-    if not text:
+    """A typed date (`core.dates.parse_french_date`: «27/08/2025», «27082025»…) → date; "" → None; anything
+    else → ValueError with a French message."""
+    from pae_desktop.core.dates import parse_french_date as parse
+
+    if not text.strip().replace("_", "").strip("/ "):
         return None
-    parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p]
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        raise ValueError(f"« {text} » n'est pas une date au format JJ/MM/AAAA.")
-    day, month, year = (int(p) for p in parts)
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(f"Le {day:02d}/{month:02d}/{year} n'existe pas.") from None
+    return parse(text)
 
 
 class DateField(QLineEdit):
@@ -52,6 +47,16 @@ class DateField(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText("JJ/MM/AAAA")
         self.setMaxLength(10)
+        self.editingFinished.connect(self._tidy)
+
+    def _tidy(self) -> None:
+        """A date typed another way («27082025», «27/8/25») shown as JJ/MM/AAAA once the field is left."""
+        try:
+            value = self.value()
+        except ValueError:
+            return  # left as typed: saving says what is wrong
+        if value is not None and self.text() != value.strftime(DATE_FORMAT):
+            self.set_value(value)
 
     def value(self) -> dt.date | None:
         return parse_french_date(self.text())

@@ -259,6 +259,7 @@ class WorklistsView(QWidget):
         layout.addWidget(self.header)
         layout.addLayout(body)
 
+        self._after_reload: tuple[int | None, int] | None = None  # the youth to select once the lists are fresh
         self.loader = BackgroundLoad(self, "Listes de travail", self._load, self._loaded, self._load_failed)
         self.chooser.currentRowChanged.connect(self._list_chosen)
         context.data_changed.connect(self._data_changed)
@@ -279,6 +280,9 @@ class WorklistsView(QWidget):
             "journal."
         )
         self.psad_button.clicked.connect(self.export_psad)
+        self.mass_button = QPushButton("Contacter toute la &liste…")
+        self.mass_button.setToolTip("Liste de contacts pour SMS et ENT, courriers, brouillons de courriels")
+        self.mass_button.clicked.connect(self.contact_all)
         self.open_button.clicked.connect(self.open_selected)
         self.contact_button.clicked.connect(self.record_contact)
         self.information_button.clicked.connect(self.record_information)
@@ -287,7 +291,7 @@ class WorklistsView(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
 
         buttons = QHBoxLayout()
-        for button in (self.open_button, self.contact_button, self.psad_button):
+        for button in (self.open_button, self.contact_button, self.mass_button, self.psad_button):
             buttons.addWidget(button)
         buttons.addStretch()
         for button in (self.information_button, self.results_button):
@@ -332,6 +336,10 @@ class WorklistsView(QWidget):
         self._refresh_chooser()
         self._select_current()
         self._show(self.current)
+        if self._after_reload is not None:
+            following, row = self._after_reload
+            self._after_reload = None
+            self._select_following(following, row)
 
     def _load_failed(self, error: BaseException) -> None:
         if self.lists is None:
@@ -412,7 +420,7 @@ class WorklistsView(QWidget):
         self.empty.setVisible(not items)
         for column in range(len(COLUMNS) - 1):  # the last one stretches (sized with the rest, it would not)
             self.table.resizeColumnToContents(column)
-        for button in (self.open_button, self.contact_button):
+        for button in (self.open_button, self.contact_button, self.mass_button):
             button.setEnabled(bool(items))
         self.psad_button.setVisible(name is Worklist.SANS_SOLUTION)
         self.psad_button.setEnabled(bool(items))
@@ -444,11 +452,37 @@ class WorklistsView(QWidget):
             return
         from pae_desktop.ui.contact_dialog import ContactDialog
 
+        row = self.table.currentIndex().row()
+        following = self.proxy.index(row + 1, 0).data(ID_ROLE) if row + 1 < self.proxy.rowCount() else None
         dialog = ContactDialog(self.context, youth_id, self)
         if dialog.exec():
             window = self.window()
             if hasattr(window, "statusBar"):
                 window.statusBar().showMessage(dialog.summary(), 8000)
+            # the next youth of the list: the lists reload after the save, the youth saved may have left this one
+            if self.loader.running:
+                self._after_reload = (following, row)
+            else:
+                self._select_following(following, row)
+
+    def _select_following(self, following: int | None, row: int) -> None:
+        """Select `following` (the youth below the one just contacted), else the row where it stood; focus the
+        table, so that the next call is one key away."""
+        target = self.model.row_of(following) if following is not None else -1
+        if target < 0:
+            target = min(row, self.proxy.rowCount() - 1)
+        if target >= 0:
+            self.select_row(target)
+            self.table.setFocus()
+
+    def contact_all(self) -> None:
+        """Everyone of the list shown, at once (`ui.mass_contact`)."""
+        ids = [item.youth_id for item in self.model.items]
+        if not ids or self.context.campaign_id is None:
+            return
+        from pae_desktop.ui.mass_contact import MassContactDialog
+
+        MassContactDialog(self.context, ids, self.current.value, self).exec()
 
     def record_information(self) -> None:
         if self.context.campaign_id is None:

@@ -66,6 +66,7 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
 
 _RECORDS = "pae_desktop.core.services.document_records"
 _PATHWAYS = "pae_desktop.core.services.pathways"
+_CONTACT_LISTS = "pae_desktop.core.services.contact_lists"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,15 @@ for _spec in (
         _lazy(_RECORDS, "youths_not_anonymised"),
         _lazy(_RECORDS, "is_youth"),
         "Ce dossier est anonymisé : il ne contient plus de données personnelles.",
+    ),
+    DocumentKindSpec(
+        "courrier",
+        "courrier d'information avec proposition d'entretien (aux représentants légaux d'un mineur)",
+        "courrier",
+        _lazy(_CONTACT_LISTS, "letter_record"),
+        _lazy(_CONTACT_LISTS, "youths_for_letters"),
+        _lazy(_CONTACT_LISTS, "can_receive_letter"),
+        "Ce jeune a quitté l'établissement ou son dossier est anonymisé : pas de courrier.",
     ),
     DocumentKindSpec(
         "notice-rgpd", "notice d'information (RGPD) de l'établissement", "notice_rgpd", per_youth=False

@@ -235,6 +235,42 @@ def record_attempt(
     return _attempt_result(session, attempt, before, today)
 
 
+def record_attempts(
+    session: Session,
+    campaign_id: int,
+    youth_ids: Iterable[int],
+    form: AttemptForm,
+    staff_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Changes:
+    """The same attempt for several youths of a campaign at once (a letter, a SMS sent to a whole list), one
+    row and one audit event each; refused whole when the form has errors or a youth is not of the campaign."""
+    problems = form.errors(now)
+    if problems:
+        raise UserError("\n".join(problems.values()))
+    ids = list(dict.fromkeys(youth_ids))
+    found = set(
+        session.scalars(
+            select(Youth.id).where(
+                Youth.id.in_(ids), Youth.campaign_id == campaign_id, Youth.anonymised_at.is_(None)
+            )
+        )
+    )
+    if not ids or len(found) != len(ids):
+        raise UserError("Certains jeunes choisis n'appartiennent pas à cette campagne.")
+    staff_id = staff_id if staff_id is not None else settings.get(session, settings.CURRENT_STAFF_ID)
+    attempts = []
+    for youth_id in ids:
+        attempt = ContactAttempt(youth_id=youth_id, staff_id=staff_id)
+        _write_attempt(attempt, form)
+        attempts.append(attempt)
+    session.add_all(attempts)
+    session.flush()
+    for attempt in attempts:
+        audit.record(session, "create", "contact_attempt", attempt.id, detail=f"jeune {attempt.youth_id}")
+    return changes(*ATTEMPT_TOPICS, ids={"contact_attempt": [a.id for a in attempts]}, count=len(attempts))
+
+
 def update_attempt(
     session: Session,
     attempt_id: int,
