@@ -17,7 +17,7 @@ from pae_desktop.core.models import Setting
 from pae_desktop.core.services.facts import PendingDates
 from pae_desktop.core.services.worklists import interviews_to_propose, membership, worklists
 from pae_desktop.core.vocabulary import Stage
-from pae_desktop.core.worklist import Worklist
+from pae_desktop.core.worklist import FOLLOW_UP_LISTS, Worklist
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "pae_desktop"
 
@@ -123,5 +123,8 @@ def test_each_list_function_gives_the_home_screens_members(demo_db):
             Worklist.ENTRETIEN_A_PROPOSER: interviews_to_propose(session, campaign_id, today, now),
             Worklist.ENTRETIEN_A_SAISIR: lists.interviews_to_enter(session, campaign_id, today, now),
         }
-    assert one_by_one == home.items
+    assert one_by_one == {name: home.items[name] for name in one_by_one}
     assert sum(len(items) for items in one_by_one.values()) > 0
+    with demo_db.read() as session:  # the follow-up lists, one by one, are the home screen's too
+        for name in FOLLOW_UP_LISTS:
+            assert lists.worklist_items(session, campaign_id, name, today, now) == home.items[name]
