@@ -373,6 +373,10 @@ class DocumentKind(Vocabulary):
     NOTICE_RGPD = "notice-rgpd", "Notice d'information (RGPD)"
     DOSSIER = "dossier", "Dossier complet du jeune"
     BILAN = "bilan", "Bilan de campagne"
+    # the interview day (issue 17 §2)
+    FICHE_PREPARATION = "fiche-preparation", "Fiche d'entretien pré-remplie"
+    AGENDA_ENTRETIENS = "agenda-entretiens", "Agenda des entretiens"
+    JOURNEE = "journee", "Journée d'entretiens"
 
 
 class Phase1EventKind(Vocabulary):
