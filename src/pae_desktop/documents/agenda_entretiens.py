@@ -30,10 +30,23 @@ def _row(line: AgendaLine, all_partners: bool) -> list:
     if all_partners and line.partner_name:
         who = f"{who}\n{line.partner_name}" if who else line.partner_name
     if not line.booked:
-        return [f"{french_time(line.starts_at)} – {french_time(end)}", line.place, who,
-                L.paragraph(FREE, "muted"), "", ""]
+        return [
+            f"{french_time(line.starts_at)} – {french_time(end)}",
+            line.place,
+            who,
+            L.paragraph(FREE, "muted"),
+            "",
+            "",
+        ]
     youth = line.youth_name + (" (mineur·e)" if line.minor else "")
-    return [f"{french_time(line.starts_at)} – {french_time(end)}", line.place, who, youth, line.division, line.phone]
+    return [
+        f"{french_time(line.starts_at)} – {french_time(end)}",
+        line.place,
+        who,
+        youth,
+        line.division,
+        line.phone,
+    ]
 
 
 def agenda_story(record: AgendaRecord) -> list:

@@ -88,7 +88,9 @@ def _meeting(record: PreparationRecord) -> list:
 def _youth(record: PreparationRecord, minor: bool) -> list:
     youth, schooling = record.youth, record.schooling
     on = record.starts_at.date()
-    birth = f"{french_date(youth.birth_date)} ({age_on(youth.birth_date, on)} ans)" if youth.birth_date else ""
+    birth = (
+        f"{french_date(youth.birth_date)} ({age_on(youth.birth_date, on)} ans)" if youth.birth_date else ""
+    )
     town = " ".join(p for p in (youth.postal_code, youth.city) if p)
     name = youth.last_name.upper() + (f" (nom d'usage : {youth.usage_name})" if youth.usage_name else "")
     diploma = f"{Diploma.label_of(schooling.diploma)} {schooling.speciality}".strip() if schooling else ""
@@ -133,9 +135,15 @@ def _contacts(record: PreparationRecord, shown: int) -> list:
     for a in attempts:
         step = NextStep.label_of(a.next_step)
         if a.next_date is not None:
-            step = step.replace("…", short_date(a.next_date)) if "…" in step else f"{step} ({short_date(a.next_date)})"
+            step = (
+                step.replace("…", short_date(a.next_date))
+                if "…" in step
+                else f"{step} ({short_date(a.next_date)})"
+            )
         when = f"{short_date(a.at)} {french_time(a.at)}" if a.at is not None else ""
-        rows.append([when, ContactChannel.label_of(a.channel), ContactResult.label_of(a.result), step, a.staff])
+        rows.append(
+            [when, ContactChannel.label_of(a.channel), ContactResult.label_of(a.result), step, a.staff]
+        )
     story: list = [
         L.section("Contacts avec l'établissement"),
         L.data_table(
@@ -148,10 +156,14 @@ def _contacts(record: PreparationRecord, shown: int) -> list:
     older = len(record.attempts) - len(attempts)
     if older:
         plural = "s" if older > 1 else ""
-        story.append(L.paragraph(f"… et {older} tentative{plural} plus ancienne{plural} (voir le dossier).", "muted"))
+        story.append(
+            L.paragraph(f"… et {older} tentative{plural} plus ancienne{plural} (voir le dossier).", "muted")
+        )
     if record.phase1:
         story += [
-            L.markup_paragraph(f"<b>{L.escape_text(record.scheme.phase1_name)} (phase 1, en terminale)</b>", "body"),
+            L.markup_paragraph(
+                f"<b>{L.escape_text(record.scheme.phase1_name)} (phase 1, en terminale)</b>", "body"
+            ),
             L.paragraph(record.phase1, "body"),
         ]
     return story
@@ -168,7 +180,10 @@ ROOM = ((4, 4, 3, 4), (4, 3, 2, 3), (3, 2, 1, 2), (2, 2, 1, 2), (1, 1, 1, 1))
 def _to_fill(record: PreparationRecord, room: tuple[int, ...]) -> list:
     _attempts, situation, path, proposals = room
     advisor = record.advisor_name + (f" ({record.partner_name})" if record.partner_name else "")
-    present = [(advisor or "Conseiller(ère) de la Mission locale", False), (record.referent_name or "Référent(e)", False)]
+    present = [
+        (advisor or "Conseiller(ère) de la Mission locale", False),
+        (record.referent_name or "Référent(e)", False),
+    ]
     return [
         L.section("Pendant l'entretien", min_after=30 * L.mm),
         L.paragraph("Présents", "h3"),
@@ -201,7 +216,9 @@ def _decision(record: PreparationRecord, ctx: L.DocContext, minor: bool) -> list
         _boxes([d.label for d in Decision], 3),
         writing_lines(2, "Motif du refus, précision"),
         L.checkbox_grid([("Notice d'information (RGPD) remise le ____ / ____ / ________", False)], columns=1),
-        L.signature_block(signers, place_date=L.done_at(ctx.school, record.starts_at.date()), height=13 * L.mm),
+        L.signature_block(
+            signers, place_date=L.done_at(ctx.school, record.starts_at.date()), height=13 * L.mm
+        ),
     ]
 
 
@@ -252,7 +269,9 @@ def part(record: PreparationRecord, options: L.DocumentOptions | None = None) ->
         f"à {french_time(record.starts_at)}"
     )
     part_options = (options or L.DocumentOptions()).with_scheme(record.scheme)
-    return L.Part(TITLE, lambda ctx: preparation_story(record, ctx, subtitle), subtitle, part_options, recto=True)
+    return L.Part(
+        TITLE, lambda ctx: preparation_story(record, ctx, subtitle), subtitle, part_options, recto=True
+    )
 
 
 def render(

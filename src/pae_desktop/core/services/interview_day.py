@@ -65,7 +65,9 @@ def day_slots(
         .options(
             selectinload(InterviewSlot.partner),
             selectinload(InterviewSlot.advisor),
-            selectinload(InterviewSlot.bookings).selectinload(SlotBooking.youth).selectinload(Youth.schooling),
+            selectinload(InterviewSlot.bookings)
+            .selectinload(SlotBooking.youth)
+            .selectinload(Youth.schooling),
             selectinload(InterviewSlot.bookings)
             .selectinload(SlotBooking.youth)
             .selectinload(Youth.representatives),
@@ -80,7 +82,11 @@ def day_slots(
 
 
 def day_bookings(
-    session: Session, campaign_id: int, first: dt.date, last: dt.date | None = None, partner_id: int | None = None
+    session: Session,
+    campaign_id: int,
+    first: dt.date,
+    last: dt.date | None = None,
+    partner_id: int | None = None,
 ) -> list[SlotBooking]:
     """The bookings still standing on those slots (anonymised files left out), in slot order then by name."""
     bookings = [
@@ -108,7 +114,9 @@ def find_partner(session: Session, text: str) -> Partner:
         raise UserError(f"Aucune Mission locale ni aucun partenaire ne s'appelle « {wanted} ».")
     if len(found) > 1:
         names = ", ".join(sorted(p.name for p in found))
-        raise UserError(f"« {wanted} » désigne plusieurs partenaires ({names}) : précisez le nom ou le numéro.")
+        raise UserError(
+            f"« {wanted} » désigne plusieurs partenaires ({names}) : précisez le nom ou le numéro."
+        )
     return found[0]
 
 
