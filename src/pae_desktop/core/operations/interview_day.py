@@ -66,8 +66,6 @@ def print_interview_day(
     target = Path(target)
     data = journee.render(target, school_info(session), record, options)
     rows = [record_print(session, JOURNEE, youth_id, data, target) for youth_id in record.youth_ids]
-    if progress is not None:
-        progress(len(record.youth_ids), len(record.youth_ids), "Journée prête.")
     return changes(AUDIT, ids={"generated_document": [r.id for r in rows]}, file=target, count=len(rows))
 
 

@@ -28,6 +28,7 @@ from pae_desktop.core.services.document_records import (
 )
 from pae_desktop.core.services.interviews.slots import active_booking
 from pae_desktop.core.text import fold
+from pae_desktop.core.vocabulary import PartnerType
 
 NO_BOOKING = "Aucun entretien réservé ce jour-là"
 Progress = Callable[[int, int, str], None]
@@ -110,6 +111,8 @@ def find_partner(session: Session, text: str) -> Partner:
     key = fold(wanted)
     exact = [p for p in partners if fold(p.name) == key]
     found = exact or [p for p in partners if key in fold(p.name)]
+    if len(found) > 1:  # «nancy»: the Mission locale rather than France Travail Nancy Nord
+        found = [p for p in found if p.type == PartnerType.MISSION_LOCALE] or found
     if not found:
         raise UserError(f"Aucune Mission locale ni aucun partenaire ne s'appelle « {wanted} ».")
     if len(found) > 1:
