@@ -3,7 +3,6 @@ youth, class, phone — for the advisor and the referent. Nominative: its print 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Any, BinaryIO
 
@@ -24,50 +23,43 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count > 1 else ''}"
 
 
-def _row(line: AgendaLine, all_partners: bool) -> list:
-    end = line.starts_at + dt.timedelta(minutes=line.duration_minutes)
-    who = line.advisor_name
-    if all_partners and line.partner_name:
-        who = f"{who}\n{line.partner_name}" if who else line.partner_name
+def _row(line: AgendaLine, length: int | None) -> list:
+    when = french_time(line.starts_at)
+    if line.duration_minutes != length:
+        when += f" ({line.duration_minutes} min)"
     if not line.booked:
-        return [
-            f"{french_time(line.starts_at)} – {french_time(end)}",
-            line.place,
-            who,
-            L.paragraph(FREE, "muted"),
-            "",
-            "",
-        ]
+        return [when, line.place, line.advisor_name, L.paragraph(FREE, "muted"), "", ""]
     youth = line.youth_name + (" (mineur·e)" if line.minor else "")
-    return [
-        f"{french_time(line.starts_at)} – {french_time(end)}",
-        line.place,
-        who,
-        youth,
-        line.division,
-        line.phone,
-    ]
+    return [when, line.place, line.advisor_name, youth, line.division, line.phone]
+
+
+def _table(lines: list[AgendaLine], length: int | None):
+    return L.data_table(
+        ["Heure", "Lieu", "Conseiller(ère)", "Jeune", "Classe", "Téléphone"],
+        [_row(line, length) for line in lines],
+        col_widths=[1.7, 3.2, 2.8, 4.0, 2.0, 2.8],
+        empty="Aucun créneau ce jour-là.",
+    )
 
 
 def agenda_story(record: AgendaRecord) -> list:
-    """The flowables of the agenda (after the school header)."""
-    all_partners = not record.partner_name
+    """The flowables of the agenda (after the school header): one table per Mission locale, in time order."""
     lengths = sorted({line.duration_minutes for line in record.lines})
-    length = f" de {lengths[0]} minutes" if len(lengths) == 1 else ""
+    length = lengths[0] if len(lengths) == 1 else None
+    slots = _plural(len(record.lines), "créneau").replace("créneaus", "créneaux")
     summary = (
-        f"{_plural(record.booked, 'entretien')} réservé{'s' if record.booked > 1 else ''} sur "
-        f"{_plural(len(record.lines), 'créneau')}{length}."
-    ).replace("créneaus", "créneaux")
-    return [
-        L.paragraph(summary, "body_bold"),
-        L.data_table(
-            ["Heure", "Lieu", "Conseiller(ère)", "Jeune", "Classe", "Téléphone"],
-            [_row(line, all_partners) for line in record.lines],
-            col_widths=[3.0, 2.9, 3.0, 3.8, 2.3, 2.9],
-            empty="Aucun créneau ce jour-là.",
-        ),
-        L.notice_box(CONFIDENTIAL, warning=True),
-    ]
+        f"{_plural(record.booked, 'entretien')} réservé{'s' if record.booked > 1 else ''} sur {slots}"
+        + (f" de {length} minutes." if length else ".")
+    )
+    story: list = [L.paragraph(summary, "body_bold")]
+    partners = list(dict.fromkeys(line.partner_name for line in record.lines)) or [record.partner_name]
+    for partner in partners:
+        lines = [line for line in record.lines if line.partner_name == partner]
+        if len(partners) > 1:
+            story.append(L.paragraph(partner or "Sans partenaire", "h3"))
+        story.append(_table(lines, length))
+    story.append(L.notice_box(CONFIDENTIAL, warning=True))
+    return story
 
 
 def subtitle_of(record: AgendaRecord) -> str:

@@ -80,7 +80,7 @@ def _meeting(record: PreparationRecord) -> list:
                 ("Référent(e)", record.referent_name),
             ],
             columns=2,
-            label_width=30 * L.mm,
+            label_width=32 * L.mm,
         ),
     ]
 
@@ -108,7 +108,7 @@ def _youth(record: PreparationRecord, minor: bool) -> list:
     ]
     story = [
         L.section("Le jeune"),
-        L.label_value_table(rows, columns=2, label_width=30 * L.mm),
+        L.label_value_table(rows, columns=2, label_width=32 * L.mm),
         L.label_value_table(
             [("Adresse", "\n".join(p for p in (youth.address, town) if p.strip()))], label_width=40 * L.mm
         ),
@@ -149,7 +149,7 @@ def _contacts(record: PreparationRecord, shown: int) -> list:
         L.data_table(
             ["Date", "Moyen", "Résultat", "Suite donnée", "Par"],
             rows,
-            col_widths=[3.0, 2.3, 2.6, 3.4, 3.3],
+            col_widths=[3.7, 2.3, 2.6, 3.4, 2.6],
             empty="Aucune tentative de contact enregistrée.",
         ),
     ]

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -114,18 +116,26 @@ class SlotsView(QWidget):
         self.week_title = QLabel()
         self.week_title.setStyleSheet("font-weight: bold; font-size: 12pt;")
         self.new_series_button = QPushButton("Nouvelle série de créneaux…")
-        self.ics_button = QPushButton("Exporter pour l'agenda (.ics)…")
-        self.batch_button = QPushButton("Imprimer les fiches d'un jour…")
-        self.prepare_button = QPushButton("Préparer la journée…")
-        self.prepare_button.setToolTip("Agenda, fiches pré-remplies et convocations d'un jour d'entretiens")
+        # The day's documents under one button (the tab fits 1366 pixels): its main part prepares the day.
+        self.prepare_button = QToolButton()
+        self.prepare_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.prepare_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(self.prepare_button)
+        self.prepare_action = menu.addAction("Préparer la journée…")
+        self.prepare_action.setIconText("Préparer la journée…")  # a tool button drops the «…» of the text
+        self.prepare_action.setToolTip("Agenda, fiches pré-remplies et convocations d'un jour d'entretiens")
+        self.ics_button = menu.addAction("Exporter pour l'agenda (.ics)…")
+        self.batch_button = menu.addAction("Imprimer les fiches d'un jour…")
+        self.prepare_button.setMenu(menu)
+        self.prepare_button.setDefaultAction(self.prepare_action)
         self.previous_button.clicked.connect(lambda: self.show_week(self.monday - dt.timedelta(days=7)))
         self.next_button.clicked.connect(lambda: self.show_week(self.monday + dt.timedelta(days=7)))
         self.today_button.clicked.connect(lambda: self.show_week(monday_of(dt.date.today())))
         self.partner.currentIndexChanged.connect(lambda _i: self.refresh_week())
         self.new_series_button.clicked.connect(self.new_series)
-        self.ics_button.clicked.connect(self.export_ics)
-        self.batch_button.clicked.connect(self.print_day)
-        self.prepare_button.clicked.connect(self.prepare_day)
+        self.ics_button.triggered.connect(self.export_ics)
+        self.batch_button.triggered.connect(self.print_day)
+        self.prepare_action.triggered.connect(self.prepare_day)
         top = QHBoxLayout()
         top.addWidget(QLabel("Partenaire :"))
         top.addWidget(self.partner)
@@ -133,7 +143,7 @@ class SlotsView(QWidget):
         for widget in (self.previous_button, self.week_title, self.next_button, self.today_button):
             top.addWidget(widget)
         top.addStretch(1)
-        for widget in (self.new_series_button, self.prepare_button, self.ics_button, self.batch_button):
+        for widget in (self.new_series_button, self.prepare_button):
             top.addWidget(widget)
         return top
 
