@@ -26,10 +26,10 @@ from pae_desktop.core.vocabulary import (
     DocumentKind,
     ExamResult,
     NextStep,
-    ParentLink,
     Project,
 )
 from pae_desktop.documents import layout as L
+from pae_desktop.documents.fiche_entretien import representatives_table
 from pae_desktop.documents.style import _table_style
 
 TITLE = DocumentKind.FICHE_PREPARATION.label
@@ -114,18 +114,7 @@ def _youth(record: PreparationRecord, minor: bool) -> list:
         ),
     ]
     if minor:
-        reps = [
-            r.full_name
-            + (f" ({ParentLink.label_of(r.link).lower()})" if r.link else "")
-            + (f" — {r.phone or r.phone_raw}" if (r.phone or r.phone_raw) else "")
-            for r in youth.legal_representatives
-        ]
-        story.append(
-            L.label_value_table(
-                [("Représentants légaux (jeune mineur)", "\n".join(reps) or "Non renseignés")],
-                label_width=40 * L.mm,
-            )
-        )
+        story.append(representatives_table(youth))
     return story
 
 
