@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 import pae_desktop
 from pae_desktop.core.contact_records import LetterRecord, Referent
+from pae_desktop.core.day_records import AgendaLine, AgendaRecord, InterviewDayRecord, PreparationRecord
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import AuditEvent, GeneratedDocument, Interview, InterviewSlot, Youth
 from pae_desktop.core.operations.printing import KINDS, print_day, print_document
 from pae_desktop.core.records import (
+    AttemptLine,
     ConvocationRecord,
     DossierRecord,
     EventLine,
@@ -222,6 +224,53 @@ RECORDS = {
         ],
     ),
 }
+# The interview day (issue 17 §2): a pre-filled sheet, and the day's pack that gathers the agenda and the sheets.
+SHEET = PreparationRecord(
+    YOUTH,
+    default_scheme(2026),
+    dt.datetime(2026, 9, 1, 9, 45),
+    45,
+    "Mission locale, accueil",
+    "Mission locale Sud",
+    "Claire Durand",
+    "Hélène Martin",
+    attempts=(AttemptLine(dt.datetime(2026, 8, 27, 10), "TELEPHONE", "JOINT", "ENTRETIEN_PROPOSE"),),
+    phase1="4 ateliers suivis sur 4 tenus pour sa classe",
+)
+AGENDA = AgendaRecord(
+    D(2026, 9, 1),
+    default_scheme(2026),
+    "Mission locale Sud",
+    (
+        AgendaLine(
+            dt.datetime(2026, 9, 1, 9, 45),
+            45,
+            "Accueil",
+            "Mission locale Sud",
+            "Claire Durand",
+            "LEFÈVRE Zoé",
+        ),
+    ),
+)
+RECORDS["fiche-preparation"] = (
+    SHEET,
+    [
+        "Fiche d'entretien pré-remplie",
+        "LEFÈVRE Zoé",
+        "Mission locale Sud",
+        "27/08/2026 10 h 00",
+        "☐ Non éligible",
+    ],
+)
+RECORDS["journee"] = (
+    InterviewDayRecord(D(2026, 9, 1), AGENDA, (SHEET,), youth_ids=(7,)),
+    [
+        "Agenda des entretiens",
+        "1 entretien réservé sur 1 créneau de 45 minutes",
+        "AvenirPro (phase 1",
+        "Claire",
+    ],
+)
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """`pae-desktop document KIND (--ine INE | --id ID_JEUNE | --all | --liste NOM) [--campaign N] -o PATH`: print PDFs.
 
+`pae-desktop document journee --date AAAA-MM-JJ [--mission-locale NOM|ID] [--convocations] -o FILE.pdf`: the
+day's pack of interviews (agenda and pre-filled sheets), through `core/operations/interview_day.py`.
+
 A thin command over the print operation (`core/operations/printing.py`), which holds the kinds (`KINDS`: who each
 concerns, its record, its renderer) and records every print as the window does.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pae_desktop.commands import progress, say
+from pae_desktop.commands import iso_date, progress, say
 from pae_desktop.core.operations.printing import KINDS, DocumentKindSpec, file_name  # noqa: F401 - re-exported
 
 REGISTRY = KINDS  # the kinds, under their former name
@@ -36,6 +39,12 @@ def add_parser(subparsers, parents) -> None:
         "fichier, une lettre par page, sinon un dossier",
     )
     parser.add_argument("--campaign", type=int, default=None, metavar="N", help="campagne de la rentrée N")
+    day = parser.add_argument_group("journée d'entretiens (journee)")
+    day.add_argument("--date", type=iso_date, metavar="AAAA-MM-JJ", help="le jour des entretiens")
+    day.add_argument(
+        "--mission-locale", metavar="NOM|ID", help="une seule Mission locale (par défaut : toutes)"
+    )
+    day.add_argument("--convocations", action="store_true", help="ajouter la convocation de chaque jeune")
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="fichier PDF (dossier avec --all)")
     parser.set_defaults(usage_error=parser.error)
 
@@ -60,12 +69,43 @@ def _find_youth(session, campaign, args):
     return youth
 
 
+def _print_day(session, args, target: Path) -> str:
+    """The day's pack (`journee`); a day without bookings is no error: exit 0 and say so."""
+    from pae_desktop.core.dates import french_date
+    from pae_desktop.core.operations.interview_day import print_interview_day
+    from pae_desktop.core.operations.printing import document_options
+    from pae_desktop.core.services.campaigns import require_campaign
+    from pae_desktop.core.services.interview_day import NO_BOOKING, day_bookings, find_partner
+
+    campaign = require_campaign(session, args.campaign)
+    partner = find_partner(session, args.mission_locale) if args.mission_locale is not None else None
+    partner_id = partner.id if partner is not None else None
+    if not day_bookings(session, campaign.id, args.date, None, partner_id):
+        return NO_BOOKING
+    if target.is_dir():
+        target = target / f"journee_{args.date.isoformat()}.pdf"
+    done = print_interview_day(
+        session,
+        campaign.id,
+        args.date,
+        target,
+        partner_id=partner_id,
+        convocations=args.convocations,
+        options=document_options(session, campaign),
+        progress=lambda _done, _total, text: progress(text),
+    )
+    plural = "s" if done.count > 1 else ""
+    return f"Journée du {french_date(args.date)} ({done.count} entretien{plural} réservé{plural}) : {target}"
+
+
 def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
     """Print what `args` ask for; returns the sentence to say."""
     from pae_desktop.core.errors import UserError
     from pae_desktop.core.operations.printing import document_options, print_document, print_each
     from pae_desktop.core.services.campaigns import require_campaign
 
+    if spec.per_day:
+        return _print_day(session, args, target)
     if not spec.per_youth:  # the scheme as it stands: the most recent campaign's, or --campaign's
         chosen = require_campaign(session, args.campaign) if args.campaign is not None else None
         print_document(session, spec.kind, None, target, document_options(session, chosen))
@@ -111,6 +151,10 @@ def run(args: argparse.Namespace) -> int:
     spec = KINDS[args.kind]
     if args.liste and spec.kind != "courrier":
         args.usage_error("--liste ne vaut que pour « courrier »")
+    if spec.per_day and args.date is None:
+        args.usage_error(f"« {spec.kind} » : précisez --date AAAA-MM-JJ")
+    if not spec.per_day and (args.date or args.mission_locale or args.convocations):
+        args.usage_error("--date, --mission-locale et --convocations ne servent qu'à « journee »")
     if spec.per_youth and not (args.ine or args.id_jeune or args.all or args.liste):
         args.usage_error(f"« {spec.kind} » : précisez --ine INE, --id ID_JEUNE ou --all")
     if not spec.per_youth and (args.ine or args.id_jeune or args.all):

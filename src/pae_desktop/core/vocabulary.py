@@ -374,6 +374,10 @@ class DocumentKind(Vocabulary):
     DOSSIER = "dossier", "Dossier complet du jeune"
     BILAN = "bilan", "Bilan de campagne"
     COURRIER = "courrier", "Courrier d'information"
+    # the interview day (issue 17 §2)
+    FICHE_PREPARATION = "fiche-preparation", "Fiche d'entretien pré-remplie"
+    AGENDA_ENTRETIENS = "agenda-entretiens", "Agenda des entretiens"
+    JOURNEE = "journee", "Journée d'entretiens"
 
 
 class Phase1EventKind(Vocabulary):

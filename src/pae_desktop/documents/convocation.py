@@ -13,6 +13,7 @@ from pae_desktop.core.vocabulary import DocumentKind, ParentLink, PersonRole
 from pae_desktop.documents import layout as L
 
 TITLE = DocumentKind.CONVOCATION.label
+BATCH_TITLE = "Convocations à un entretien"  # a day's or a series' convocations in one PDF
 WHAT_TO_BRING = (
     "une pièce d'identité ;",
     "votre dernier bulletin scolaire et, si vous l'avez, le relevé de notes de l'examen ;",

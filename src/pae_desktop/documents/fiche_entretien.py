@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 from pae_desktop.core.dates import french_date
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import age_on, is_minor
-from pae_desktop.core.records import InterviewRecord
+from pae_desktop.core.records import InterviewRecord, YouthIdentity
 from pae_desktop.core.vocabulary import (
     Barrier,
     Decision,
@@ -80,20 +80,22 @@ def _youth_section(record: InterviewRecord, minor: bool) -> list:
         ),
     ]
     if minor:
-        reps = [
-            f"{r.full_name}"
-            + (f" ({ParentLink.label_of(r.link).lower()})" if r.link else "")
-            + (f" — {r.phone or r.phone_raw}" if (r.phone or r.phone_raw) else "")
-            for r in youth.legal_representatives
-        ]
-        story.append(
-            L.label_value_table(
-                [("Représentants légaux (jeune mineur)", "\n".join(reps) or "Non renseignés")],
-                label_width=40 * L.mm,
-            )
-        )
-
+        story.append(representatives_table(youth))
     return story
+
+
+def representatives_table(youth: YouthIdentity):
+    """«Représentants légaux (jeune mineur)»: each legal representative with their link and phone (the record
+    and the pre-filled sheet print it for a minor)."""
+    reps = [
+        f"{r.full_name}"
+        + (f" ({ParentLink.label_of(r.link).lower()})" if r.link else "")
+        + (f" — {r.phone or r.phone_raw}" if (r.phone or r.phone_raw) else "")
+        for r in youth.legal_representatives
+    ]
+    return L.label_value_table(
+        [("Représentants légaux (jeune mineur)", "\n".join(reps) or "Non renseignés")], label_width=40 * L.mm
+    )
 
 
 def _interview_section(record: InterviewRecord, ctx: L.DocContext) -> list:

@@ -180,6 +180,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
     """A canvas that knows the page counts when it saves: «Page n / N» within each part, and its title."""
 
     part_titles: list[str] = []
+    part_recto: list[bool] = []  # parts that start on a recto: a blank verso is slipped in before them if needed
     printed_on: dt.date | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -197,7 +198,13 @@ class _NumberedCanvas(rl_canvas.Canvas):
         totals = {part: parts.count(part) for part in set(parts)}
         seen: dict[int, int] = {}
         printed = french_date(self.printed_on or dt.date.today())
+        sheets, previous = 0, None
         for state, part in zip(self._page_states, parts, strict=True):
+            recto = part < len(self.part_recto) and self.part_recto[part]
+            if part != previous and recto and sheets % 2:
+                self._blank_verso(state)
+                sheets += 1
+            previous, sheets = part, sheets + 1
             self.__dict__.update(state)
             seen[part] = seen.get(part, 0) + 1
             self.setFont(FONT, 7)
@@ -211,6 +218,17 @@ class _NumberedCanvas(rl_canvas.Canvas):
             )
             super().showPage()
         super().save()
+
+    def _blank_verso(self, state: dict) -> None:
+        """A blank page (two-sided printing: the next part starts on a recto), with a discreet mention."""
+        self.__dict__.update(state)  # the page's size and document; its content is dropped below
+        self._restartAccumulators()
+        self.init_graphics_state()
+        self.state_stack = []
+        self.setFont(FONT, 8)
+        self.setFillColor(GREY)
+        self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2, "Page laissée blanche intentionnellement")
+        super().showPage()
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -303,6 +321,7 @@ class Part:
     options: DocumentOptions | None = None
     # flowables in place of the school header on the part's first page (a letter lays out its own)
     header: StoryBuilder | None = None
+    recto: bool = False  # starts on a right-hand page: after an odd count of pages, a blank verso comes first
 
 
 def build_pdf(
@@ -336,7 +355,8 @@ def build_pdf_parts(
     subject: str = "",
 ) -> bytes:
     """Several documents in one PDF (a day's interview records, say): each part starts on a new page with the
-    school header, and is numbered «Page n / N» on its own. `title` is the file's metadata title."""
+    school header, and is numbered «Page n / N» on its own; a part marked `recto` starts on an odd page of the
+    file (a blank verso is slipped in before it), for two-sided printing. `title` is the file's metadata title."""
     if not parts:
         raise UserError("Aucun document à imprimer.")
     register_fonts()
@@ -397,7 +417,9 @@ def build_pdf_parts(
         ]
     )
     canvas_class = type(
-        "_Canvas", (_NumberedCanvas,), {"part_titles": titles, "printed_on": options.printed_on}
+        "_Canvas",
+        (_NumberedCanvas,),
+        {"part_titles": titles, "part_recto": [p.recto for p in parts], "printed_on": options.printed_on},
     )
     doc.build(story, canvasmaker=canvas_class)
     data = buffer.getvalue()

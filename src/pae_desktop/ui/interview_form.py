@@ -183,6 +183,8 @@ class InterviewFormDialog(QDialog):
             slot_text = ""
             if form.slot_id is not None:
                 slot = iv.get_slot(session, form.slot_id)
+                if self.interview_id is None:  # opened from a booking: the interview's day is the slot's
+                    form.held_on = slot.starts_at.date()
                 slot_text = f"Créneau du {french_datetime(slot.starts_at)}"
                 if slot.partner is not None:
                     slot_text += f" — {slot.partner.name}"

@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from pae_desktop.core.dates import WEEKDAYS, french_date, french_datetime, monday_of, week_label
-from pae_desktop.core.errors import UserError
+from pae_desktop.core.dates import WEEKDAYS, french_datetime, monday_of, week_label
 from pae_desktop.core.text import fold
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
@@ -115,15 +116,26 @@ class SlotsView(QWidget):
         self.week_title = QLabel()
         self.week_title.setStyleSheet("font-weight: bold; font-size: 12pt;")
         self.new_series_button = QPushButton("Nouvelle série de créneaux…")
-        self.ics_button = QPushButton("Exporter pour l'agenda (.ics)…")
-        self.batch_button = QPushButton("Imprimer les fiches d'un jour…")
+        # The day's documents under one button (the tab fits 1366 pixels): its main part prepares the day.
+        self.prepare_button = QToolButton()
+        self.prepare_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.prepare_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(self.prepare_button)
+        self.prepare_action = menu.addAction("Préparer la journée…")
+        self.prepare_action.setIconText("Préparer la journée…")  # a tool button drops the «…» of the text
+        self.prepare_action.setToolTip("Agenda, fiches pré-remplies et convocations d'un jour d'entretiens")
+        self.ics_button = menu.addAction("Exporter pour l'agenda (.ics)…")
+        self.batch_button = menu.addAction("Imprimer les fiches d'un jour…")
+        self.prepare_button.setMenu(menu)
+        self.prepare_button.setDefaultAction(self.prepare_action)
         self.previous_button.clicked.connect(lambda: self.show_week(self.monday - dt.timedelta(days=7)))
         self.next_button.clicked.connect(lambda: self.show_week(self.monday + dt.timedelta(days=7)))
         self.today_button.clicked.connect(lambda: self.show_week(monday_of(dt.date.today())))
         self.partner.currentIndexChanged.connect(lambda _i: self.refresh_week())
         self.new_series_button.clicked.connect(self.new_series)
-        self.ics_button.clicked.connect(self.export_ics)
-        self.batch_button.clicked.connect(self.print_day)
+        self.ics_button.triggered.connect(self.export_ics)
+        self.batch_button.triggered.connect(self.print_day)
+        self.prepare_action.triggered.connect(self.prepare_day)
         top = QHBoxLayout()
         top.addWidget(QLabel("Partenaire :"))
         top.addWidget(self.partner)
@@ -131,7 +143,7 @@ class SlotsView(QWidget):
         for widget in (self.previous_button, self.week_title, self.next_button, self.today_button):
             top.addWidget(widget)
         top.addStretch(1)
-        for widget in (self.new_series_button, self.ics_button, self.batch_button):
+        for widget in (self.new_series_button, self.prepare_button):
             top.addWidget(widget)
         return top
 
@@ -532,48 +544,19 @@ class SlotsView(QWidget):
             self.message.show_info(f"{result.count} créneaux exportés dans {path}.")
 
     def print_day(self) -> None:
-        from pae_desktop.ui.tasks import run_task
+        """«Imprimer les fiches d'un jour»: the interview records held that day (ui/interview_day.py)."""
+        from pae_desktop.ui.interview_day import print_records_of_day
 
-        row = self.selected_slot()
-        default = (row.starts_at.date() if row else dt.date.today()).strftime("%d/%m/%Y")
-        text, ok = QInputDialog.getText(
-            self, "Fiches d'entretien d'un jour", "Date des entretiens (JJ/MM/AAAA) :", text=default
-        )
-        if not ok:
-            return
-        from pae_desktop.core.dates import parse_french_date
+        print_records_of_day(self)
 
-        try:
-            day = parse_french_date(text)
-        except ValueError:
-            message(self.message, f"« {text} » n'est pas une date au format JJ/MM/AAAA.")
-            return
-        from pae_desktop.ui.interview_form import documents_dir, open_file
+    def prepare_day(self):
+        """«Préparer la journée…» for the day of the selected slot (else the week's first booked day)."""
+        from pae_desktop.ui.interview_day import PrepareDayDialog, default_day
 
-        path = documents_dir(self.context) / f"fiches-entretien_{day:%Y-%m-%d}.pdf"
         campaign_id = self._campaign_id()
-        db = self.context.db
-
-        def work(progress):  # the print operation records each youth's print; a cancel rolls it back
-            from pae_desktop.core.operations.printing import print_day
-
-            with db.transaction() as session:
-                return print_day(session, campaign_id, day, path, progress=progress)
-
-        def done(result):
-            self.context.apply(result)
-            count = result.count
-            message(
-                self.message,
-                f"{count} fiche{'s' if count > 1 else ''} du {french_date(day)} prête{'s' if count > 1 else ''}.",
-                "info",
-            )
-            open_file(path)
-
-        def failed(error):
-            message(
-                self.message,
-                str(error) if isinstance(error, UserError) else f"Impression impossible : {error}",
-            )
-
-        run_task(self, "Préparation des fiches d'entretien…", work, done, failed)
+        if campaign_id is None:
+            self.message.show_error("Aucune campagne : importez d'abord des élèves.")
+            return None
+        dialog = PrepareDayDialog(self.context, campaign_id, default_day(self), self.partner.currentData(), self)
+        dialog.exec()
+        return dialog

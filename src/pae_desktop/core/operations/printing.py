@@ -67,6 +67,7 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
 _RECORDS = "pae_desktop.core.services.document_records"
 _PATHWAYS = "pae_desktop.core.services.pathways"
 _CONTACT_LISTS = "pae_desktop.core.services.contact_lists"
+_DAY = "pae_desktop.core.services.interview_day"
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class DocumentKindSpec:
     `record(session, youth_id, source_id, today)` builds the record (`source_id`: the interview or booking to
     print, by default the latest); `concerned(session, campaign)` lists the youths it covers, by name, and
     `covers(session, youth_id)` says it of one youth (a single print asks only that). A school-level kind
-    (`per_youth=False`) has none of them."""
+    (`per_youth=False`) has none of them; nor has a day's kind (`per_day`), printed by its own operation."""
 
     kind: str
     help: str
@@ -87,6 +88,7 @@ class DocumentKindSpec:
     covers: Callable[[Any, int], bool] | None = None
     outside: str = "Ce jeune n'est pas concerné par ce document."
     per_youth: bool = True
+    per_day: bool = False  # printed for a day of interviews (`document KIND --date`): operations/interview_day.py
 
     def render_module(self) -> Any:
         return importlib.import_module(f"pae_desktop.documents.{self.renderer}")
@@ -175,6 +177,23 @@ for _spec in (
     ),
     DocumentKindSpec(
         "notice-rgpd", "notice d'information (RGPD) de l'établissement", "notice_rgpd", per_youth=False
+    ),
+    # The interview day (issue 17 §2): the pre-filled sheet of a booking, the day's pack (interview_day.py).
+    DocumentKindSpec(
+        "fiche-preparation",
+        "fiche d'entretien pré-remplie, à imprimer avant l'entretien (le dernier entretien réservé)",
+        "fiche_preparation",
+        _lazy(_DAY, "preparation_record"),
+        _lazy(_RECORDS, "youths_with_booking"),
+        _lazy(_RECORDS, "has_booking"),
+        "Ce jeune n'a aucun entretien réservé : pas de fiche pré-remplie.",
+    ),
+    DocumentKindSpec(
+        "journee",
+        "la journée d'entretiens (--date) : agenda et fiches pré-remplies des jeunes convoqués",
+        "journee",
+        per_youth=False,
+        per_day=True,
     ),
 ):
     register(_spec)
@@ -277,6 +296,8 @@ def print_document(
     always takes the scheme of the youth's campaign."""
     spec = spec_of(kind)
     target = Path(target)
+    if spec.per_day:
+        raise UserError(f"« {spec.kind} » s'imprime pour une journée : précisez la date.")
     if not spec.per_youth:
         from pae_desktop.core.services.document_records import retention_rules
 
@@ -358,7 +379,7 @@ def print_batch(
         record = spec.record(session, youth.id, source_id, options.printed_on)
         parts.append(module.part(record, options))
         youths.append(youth.id)
-    title = f"{module.TITLE}s"
+    title = getattr(module, "BATCH_TITLE", f"{module.TITLE}s")
     target = Path(target)
     data = build_pdf_parts(target, school_info(session), title, parts, options=options)
     rows = [record_print(session, spec.kind, youth_id, data, target) for youth_id in youths]

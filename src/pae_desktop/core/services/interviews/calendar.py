@@ -38,7 +38,6 @@ def partner_events(
     """The events of a partner's slots in a campaign, cancelled ones included (so calendars drop them)."""
     school = get_school(session)
     scheme_name = scheme_of(session.get(Campaign, campaign_id)).name
-    domain = f"{(school.uai if school else 'pae').lower()}.pae-desktop"
     slots = session.scalars(
         select(InterviewSlot)
         .where(InterviewSlot.partner_id == partner_id, InterviewSlot.campaign_id == campaign_id)
@@ -48,6 +47,13 @@ def partner_events(
         )
         .order_by(InterviewSlot.starts_at)
     ).all()
+    return slot_events(slots, school, scheme_name, with_names=with_names)
+
+
+def slot_events(slots, school, scheme_name: str, *, with_names: bool = True) -> list[SlotEvent]:
+    """The events of `slots` (bookings, youths and advisor loaded): one UID per slot, so that a calendar that
+    imported them once updates them (and drops the cancelled ones) on the next import."""
+    domain = f"{(school.uai if school else 'pae').lower()}.pae-desktop"
     events = []
     for slot in slots:
         booking = active_booking(slot)
