@@ -38,6 +38,7 @@ from pae_desktop.core.services.census.sources import (
     ImportSources,
     Progress,
     SourceFile,
+    max_import_bytes,
     read_sources,
 )
 
@@ -68,6 +69,7 @@ __all__ = [
     "SourceFile",
     "apply_import",
     "list_imports",
+    "max_import_bytes",
     "name_key",
     "preview_import",
     "read_sources",
