@@ -46,7 +46,7 @@ def number(value: int) -> str:
 
 def megabytes(size: int) -> str:
     """A size in Mo for people: «950 Mo», «0,4 Mo»."""
-    value = size / MEGABYTE
+    value = round(size / MEGABYTE, 1)
     if value >= 10 or value == int(value):
         return f"{number(round(value))}\u00a0Mo"
     return f"{value:.1f}".replace(".", ",") + "\u00a0Mo"

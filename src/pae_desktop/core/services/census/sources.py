@@ -152,7 +152,10 @@ def _read_zip(path: Path, digest: str, progress: Progress, max_bytes: int) -> li
                 with archive.open(info) as member:
                     head = member.read(16)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
-                raise FileRefused(f"L'archive « {path.name} » est illisible ({error}).") from error
+                raise FileRefused(
+                    f"L'archive « {path.name} » est illisible (endommagée, chiffrée ou compressée d'une manière "
+                    "inconnue) : refaites le téléchargement."
+                ) from error
             if not head or siecle.describe_foreign(head) is not None:
                 continue
             suffix = Path(info.filename).suffix.lower()
@@ -161,7 +164,12 @@ def _read_zip(path: Path, digest: str, progress: Progress, max_bytes: int) -> li
             ):
                 continue
             reading = _Reading(name, path, digest, progress, max_bytes)
-            found.append(_read_single(reading, head, lambda i=info: archive.open(i), info.file_size))
+            try:
+                found.append(_read_single(reading, head, lambda i=info: archive.open(i), info.file_size))
+            except zipfile.BadZipFile as error:  # a member longer than announced, a wrong CRC
+                raise FileRefused(
+                    f"L'archive « {path.name} » est endommagée : refaites le téléchargement."
+                ) from error
     if not found:
         raise FileRefused(
             f"L'archive « {path.name} » ne contient ni export SIECLE (XML) ni tableur d'élèves."
