@@ -10,16 +10,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from pae_desktop.cli import main
 from pae_desktop.core import settings
-from pae_desktop.core.models import Youth
 from pae_desktop.core.services.census import read_sources
 from pae_desktop.io import limits
 from pae_desktop.io.limits import FileRefused
 from pae_desktop.io.spreadsheet import read_csv
 from pae_desktop.storage.database import open_database
+from test_import_cli import _count as _youths
 
 PEAK_LIMIT_KIB = 500 * 1024
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -97,15 +96,6 @@ HEADERS = _row(1, "Nom", "Prénom", "Classe") + _row(2, "MARTIN", "Léa", "TBP-M
 def _database(path: Path) -> Path:
     open_database(path).close()
     return path
-
-
-def _youths(data_dir: Path) -> int:
-    db = open_database(data_dir, write=False)
-    try:
-        with db.read() as session:
-            return session.scalar(select(func.count(Youth.id)))
-    finally:
-        db.close()
 
 
 def _import_in_child(data_dir: Path, *files: Path) -> tuple[int, str, int]:
