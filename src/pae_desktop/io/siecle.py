@@ -327,8 +327,15 @@ def read_siecle(
         freed += sum(1 for _ in element.iter()) - 1  # the element itself stays in its parent, empty
         element.clear()
     _check_budget(parsed, name, seen - freed)
+    _set_kind(parsed, root, name)
+    _join_students(parsed, structures, boursiers, student_address)
+    return parsed
+
+
+def _set_kind(parsed: SiecleFile, root: Element | None, name: str) -> None:
+    """The export's kind from its root element (refused when it is none of SIECLE's)."""
     root_tag = root.tag if root is not None else ""
-    if root_tag not in KIND_LABELS:
+    if root is None or root_tag not in KIND_LABELS:
         raise FileRefused(
             f"Le fichier « {name} » n'est pas un export SIECLE reconnu (élément racine « {root_tag or '?'} » ; "
             "attendu : élèves, responsables, nomenclature ou structures)."
@@ -337,8 +344,6 @@ def read_siecle(
     parsed.params.version = root.get("VERSION", "")
     if root_tag != ELEVES:
         parsed.students = []
-    _join_students(parsed, structures, boursiers, student_address)
-    return parsed
 
 
 _BUDGET_EVERY = 1 << 16
