@@ -78,9 +78,17 @@ def _preview_session(args: argparse.Namespace) -> Iterator:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pae_desktop.core.services.census import ImportOptions, apply_import, preview_import, read_sources
+    from pae_desktop.core.services.census import (
+        ImportOptions,
+        apply_import,
+        max_import_bytes,
+        preview_import,
+        read_sources,
+    )
 
-    sources = read_sources(args.files, _progress)
+    with _preview_session(args) as session:
+        max_bytes = max_import_bytes(session)
+    sources = read_sources(args.files, _progress, max_bytes)
     options = ImportOptions(campaign_year=args.campaign, keep_ids=frozenset(args.garder))
     if not args.yes or args.dry_run:
         with _preview_session(args) as session:

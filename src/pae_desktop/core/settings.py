@@ -20,6 +20,7 @@ from pae_desktop.core import audit
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.models import Setting
 from pae_desktop.core.operations import CONTACTS, SCHOOL, YOUTHS, Changes, changes
+from pae_desktop.io.limits import DEFAULT_MAX_FILE_MB
 
 T = TypeVar("T")
 
@@ -95,6 +96,13 @@ LOCK_AFTER_MINUTES: Declared[int] = Declared(
 DPO_CONTACT: Declared[str] = Declared(
     "dpo_contact", "Contact du délégué à la protection des données", str, "", _short(500)
 )
+MAX_IMPORT_MB: Declared[int] = Declared(
+    "max_import_mb",
+    "Taille maximale d'un fichier importé (Mo)",
+    int,
+    DEFAULT_MAX_FILE_MB,
+    _bounded(1, 2000),
+)
 CURRENT_STAFF_ID: Declared[int | None] = Declared(
     "current_staff_id", "Membre du personnel qui utilise l'application", int, None, optional=True
 )
@@ -106,6 +114,7 @@ ALL = (
     AUDIT_RETENTION_DAYS,
     LOCK_AFTER_MINUTES,
     DPO_CONTACT,
+    MAX_IMPORT_MB,
     CURRENT_STAFF_ID,
 )
 BY_KEY = {setting.key: setting for setting in ALL}

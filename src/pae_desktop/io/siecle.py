@@ -10,7 +10,6 @@ Every refusal is a `FileRefused` naming the file (and the line and column when t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -18,7 +17,8 @@ from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
-from pae_desktop.core.errors import UserError
+from pae_desktop.io import limits
+from pae_desktop.io.limits import FileRefused
 
 # The records the readers produce, importable from here as before.
 from pae_desktop.io.siecle_records import (  # noqa: F401
@@ -43,14 +43,9 @@ KIND_LABELS = {
     STRUCTURES: "structures",
 }
 NO_END_DATE = dt.date(9999, 12, 31)
-MAX_MEMBER_BYTES = 1 << 30  # a ZIP member announcing more than 1 Gio is not a SIECLE export
 _READ_REPORT_EVERY = 500
 
 Progress = Callable[[int, int, str], None]
-
-
-class FileRefused(UserError):
-    """A whole file is refused: its French message names it."""
 
 
 # --- values ---------------------------------------------------------------------------------------------------
@@ -179,21 +174,18 @@ def looks_like_xml(head: bytes) -> bool:
     return text.startswith(b"<")
 
 
-def zip_members(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    members = [
+def zip_members(
+    path: Path, archive: zipfile.ZipFile, max_bytes: int = limits.DEFAULT_MAX_FILE_MB * limits.MEGABYTE
+) -> list[zipfile.ZipInfo]:
+    """The members worth reading, once the archive is checked (declared sizes, compression ratios)."""
+    limits.check_zip(archive, path.name, max_bytes)
+    return [
         info
         for info in archive.infolist()
         if not info.is_dir()
         and not Path(info.filename).name.startswith(".")
         and "__MACOSX" not in info.filename
     ]
-    for info in members:
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise FileRefused(
-                f"Le fichier « {path.name} » contient « {info.filename} », annoncé à "
-                f"{info.file_size // (1 << 20)} Mo : ce n'est pas un export SIECLE."
-            )
-    return members
 
 
 # --- the streamed parser ----------------------------------------------------------------------------------------
@@ -221,41 +213,24 @@ def _french_expat(message: str) -> str:
     return reason
 
 
-class _CountingReader(io.RawIOBase):
-    """Counts the bytes the parser reads, for progress."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self._raw.read(len(buffer))
-        buffer[: len(data)] = data
-        self.count += len(data)
-        return len(data)
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        self.count += len(data)
-        return data
-
-
 def _children(element: Element) -> dict[str, str]:
     """The direct children's trimmed text, by tag (an absent tag and an empty one are the same)."""
     return {child.tag: clean(child.text) for child in element if len(child) == 0}
 
 
 def iter_elements(
-    stream: IO[bytes], name: str, total: int = 0, progress: Progress | None = None
+    stream: IO[bytes],
+    name: str,
+    total: int = 0,
+    progress: Progress | None = None,
+    max_bytes: int = limits.DEFAULT_MAX_FILE_MB * limits.MEGABYTE,
 ) -> Iterator[Element]:
-    """Each element as it ends, for a defused, streamed parse of `stream` (the root comes last)."""
+    """Each element as it ends, for a defused, streamed parse of `stream` (the root comes last), refused
+    past `max_bytes` read."""
     from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
     from defusedxml.ElementTree import iterparse
 
-    reader = _CountingReader(stream)
+    reader = limits.BoundedReader(stream, name, max_bytes)
     seen = 0
     try:
         for _event, element in iterparse(reader, events=("end",)):
@@ -282,19 +257,30 @@ def iter_elements(
         ) from error
 
 
-def read_siecle(stream: IO[bytes], name: str, total: int = 0, progress: Progress | None = None) -> SiecleFile:
+def read_siecle(
+    stream: IO[bytes],
+    name: str,
+    total: int = 0,
+    progress: Progress | None = None,
+    max_bytes: int = limits.DEFAULT_MAX_FILE_MB * limits.MEGABYTE,
+) -> SiecleFile:
     """Parse one SIECLE XML export, whatever its kind (recognised by the root element, which ends last).
 
     Only end events are asked of the parser (half the work of start and end): records are recognised by
-    their tag, which no other block of any SIECLE export uses, and cleared once read.
+    their tag, which no other block of any SIECLE export uses, and cleared once read. What stays in memory
+    is bounded: the bytes read (`max_bytes`), the records of each kind, the elements kept outside records.
     """
     parsed = SiecleFile(name=name, kind="", params=Parameters())
     structures: dict[str, list[tuple[str, str]]] = {}
     boursiers: set[str] = set()
     student_address: dict[int, str] = {}  # index in parsed.students → ADRESSE_ID
     root: Element | None = None
-    for element in iter_elements(stream, name, total, progress):
+    seen = freed = 0
+    for element in iter_elements(stream, name, total, progress, max_bytes):
         root = element
+        seen += 1
+        if not seen % _BUDGET_EVERY:
+            _check_budget(parsed, name, seen - freed)
         tag = element.tag
         if tag == "PARAMETRES":
             parsed.params = _parameters(element)
@@ -338,9 +324,18 @@ def read_siecle(stream: IO[bytes], name: str, total: int = 0, progress: Progress
             parsed.divisions[code] = (clean(element.findtext("LIBELLE_LONG")), mefs)
         else:
             continue
+        freed += sum(1 for _ in element.iter()) - 1  # the element itself stays in its parent, empty
         element.clear()
+    _check_budget(parsed, name, seen - freed)
+    _set_kind(parsed, root, name)
+    _join_students(parsed, structures, boursiers, student_address)
+    return parsed
+
+
+def _set_kind(parsed: SiecleFile, root: Element | None, name: str) -> None:
+    """The export's kind from its root element (refused when it is none of SIECLE's)."""
     root_tag = root.tag if root is not None else ""
-    if root_tag not in KIND_LABELS:
+    if root is None or root_tag not in KIND_LABELS:
         raise FileRefused(
             f"Le fichier « {name} » n'est pas un export SIECLE reconnu (élément racine « {root_tag or '?'} » ; "
             "attendu : élèves, responsables, nomenclature ou structures)."
@@ -349,8 +344,24 @@ def read_siecle(stream: IO[bytes], name: str, total: int = 0, progress: Progress
     parsed.params.version = root.get("VERSION", "")
     if root_tag != ELEVES:
         parsed.students = []
-    _join_students(parsed, structures, boursiers, student_address)
-    return parsed
+
+
+_BUDGET_EVERY = 1 << 16
+
+
+def _check_budget(parsed: SiecleFile, name: str, kept: int) -> None:
+    """Refuse an export holding more records of one kind, or more elements outside records, than a school's."""
+    for records in (parsed.students, parsed.persons, parsed.links, parsed.addresses):
+        if len(records) > limits.MAX_ROWS:
+            raise limits.refuse(
+                f"Le fichier « {name} » contient plus de {limits.number(limits.MAX_ROWS)} fiches d'un même genre "
+                f"(élèves, responsables, liens ou adresses) : {limits.NOT_AN_EXPORT}."
+            )
+    if kept > limits.MAX_XML_KEPT_ELEMENTS:
+        raise limits.refuse(
+            f"Le fichier « {name} » contient plus de {limits.number(limits.MAX_XML_KEPT_ELEMENTS)} éléments XML "
+            f"hors des fiches d'élèves et de responsables : {limits.NOT_AN_EXPORT}."
+        )
 
 
 def _parameters(element: Element) -> Parameters:

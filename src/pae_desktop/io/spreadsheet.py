@@ -11,12 +11,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import ParentLink
+from pae_desktop.io import limits
 from pae_desktop.io.siecle import (
     Address,
     FileRefused,
@@ -219,20 +223,24 @@ def _table_from_rows(name: str, rows: list[list[Cell]], kind: str, **extra: str)
     )
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) first, then Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as error:
-        raise FileRefused(
-            f"Le fichier « {name} » n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le en CSV UTF-8."
-        ) from error
+def _bounded_rows(name: str, rows: Iterable[Sequence[Any]], convert=_cell_text) -> list[list[Cell]]:
+    """The rows as cells, refused over the bounds of `limits` as soon as they are passed (never read whole)."""
+    kept: list[list[Cell]] = []
+    filled = 0
+    for line, row in enumerate(rows, 1):
+        if line > limits.MAX_ROWS:
+            raise limits.too_many_rows(name, line)
+        values = [convert(v) for v in row]
+        if len(values) > limits.MAX_COLUMNS:
+            while values and values[-1] in ("", None):
+                values.pop()
+            if len(values) > limits.MAX_COLUMNS:
+                raise limits.too_many_columns(name, len(values), line)
+        filled += sum(1 for v in values if v != "")
+        if filled > limits.MAX_CELLS:
+            raise limits.too_many_cells(name)
+        kept.append(values)
+    return kept
 
 
 def sniff_delimiter(text: str) -> str:
@@ -242,51 +250,121 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def read_csv(data: bytes, name: str) -> Table:
-    if b"\x00" in data[:4096]:
+Source = bytes | Callable[[], IO[bytes]]
+
+
+def _opener(source: Source) -> Callable[[], IO[bytes]]:
+    return (lambda: io.BytesIO(source)) if isinstance(source, bytes | bytearray) else source
+
+
+def _lines(text: IO[str], name: str) -> Iterator[str]:
+    """The lines of a text stream, each bounded (a file without line breaks is never read whole)."""
+    number = 0
+    while line := text.readline(limits.MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > limits.MAX_LINE_CHARS:
+            raise limits.refuse(
+                f"Le fichier « {name} » a, à la ligne {limits.number(number)}, une ligne de plus de "
+                f"{limits.number(limits.MAX_LINE_CHARS)} caractères : ce n'est pas un tableur d'élèves."
+            )
+        yield line
+
+
+def _csv_rows(opener: Callable[[], IO[bytes]], name: str, encoding: str, delimiter: str, max_bytes: int):
+    csv.field_size_limit(limits.MAX_FIELD_CHARS)
+    with opener() as raw:
+        bounded = io.BufferedReader(limits.BoundedReader(raw, name, max_bytes), limits.CHUNK)
+        text = io.TextIOWrapper(bounded, encoding=encoding, newline="")
+        reader = csv.reader(_lines(text, name), delimiter=delimiter)
+        try:
+            return _bounded_rows(name, reader, clean)
+        except csv.Error as error:
+            raise limits.refuse(
+                f"Le fichier « {name} » a, à la ligne {limits.number(reader.line_num)}, un champ de plus de "
+                f"{limits.number(limits.MAX_FIELD_CHARS)} caractères : ce n'est pas un tableur d'élèves."
+            ) from error
+
+
+def read_csv(
+    source: Source, name: str, max_bytes: int = limits.DEFAULT_MAX_FILE_MB * limits.MEGABYTE
+) -> Table:
+    """A CSV streamed from `source` (bytes, or a function opening it): UTF-8 (with or without BOM) first, then
+    Windows-1252 (read again from the start); bounded in bytes, line length, field size, rows and columns."""
+    opener = _opener(source)
+    with opener() as stream:
+        head = stream.read(limits.CHUNK)
+    if b"\x00" in head[:4096]:
         raise FileRefused(f"Le fichier « {name} » n'est pas un fichier texte CSV.")
-    text, encoding = decode_text(data, name)
-    delimiter = sniff_delimiter(text)
-    rows = [[clean(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    delimiter = sniff_delimiter(head.decode("latin-1"))
+    bom = head.startswith(b"\xef\xbb\xbf")
+    try:
+        rows = _csv_rows(opener, name, "utf-8-sig", delimiter, max_bytes)
+        encoding = "UTF-8 (BOM)" if bom else "UTF-8"
+    except UnicodeDecodeError:
+        try:
+            rows = _csv_rows(opener, name, "cp1252", delimiter, max_bytes)
+        except UnicodeDecodeError as error:
+            raise FileRefused(
+                f"Le fichier « {name} » n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le en CSV UTF-8."
+            ) from error
+        encoding = "Windows-1252"
     return _table_from_rows(name, rows, "csv", encoding=encoding, delimiter=delimiter)
 
 
-def read_xlsx(data: bytes, name: str) -> Table:
+def read_xlsx(
+    source: bytes | Path | IO[bytes], name: str, max_bytes: int = limits.DEFAULT_MAX_FILE_MB * limits.MEGABYTE
+) -> Table:
+    """The active sheet of a workbook, read only, once its zip and its XML passed the bounds of `limits`."""
     from openpyxl import load_workbook
 
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    limits.check_xlsx_parts(source, name, max_bytes)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(_rewound(source), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise FileRefused(f"Le classeur « {name} » est illisible ({type(error).__name__}).") from error
     try:
         sheet = workbook.active or workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        last_row = limits.check_xlsx_sheet(source, name, sheet._worksheet_path, max_bytes)
+        sheet.reset_dimensions()  # declared dimensions would pad every row: only the cells present are read
+        rows = _bounded_rows(name, itertools.islice(sheet.iter_rows(values_only=True), last_row))
     finally:
         workbook.close()
     return _table_from_rows(name, rows, "xlsx")
 
 
+def _rewound(source: Path | IO[bytes]) -> Path | IO[bytes]:
+    if not isinstance(source, Path):
+        source.seek(0)
+    return source
+
+
 def read_xls(data: bytes, name: str) -> Table:
+    """The first sheet of a legacy workbook (xlrd; BIFF holds 65 536 rows at most): rows as long as their cells
+    (`ragged_rows`), refused over the columns and cells of `limits`."""
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
     except Exception as error:  # xlrd.XLRDError and struct errors on damaged files
         raise FileRefused(f"Le classeur « {name} » est illisible ({error}).") from error
     try:
-        sheet = book.sheet_by_index(0)
-        rows: list[list[Cell]] = []
-        for r in range(sheet.nrows):
-            row: list[Cell] = []
-            for cell in sheet.row(r):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    try:
-                        row.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date())
-                    except (ValueError, OverflowError):
-                        row.append(str(cell.value))
-                else:
-                    row.append(_cell_text(cell.value))
-            rows.append(row)
+        try:
+            sheet = book.sheet_by_index(0)
+        except Exception as error:  # a damaged sheet
+            raise FileRefused(f"Le classeur « {name} » est illisible ({error}).") from error
+        limits.check_rows(name, sheet.nrows)
+
+        def convert(cell) -> Cell:
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    return xlrd.xldate_as_datetime(cell.value, book.datemode).date()
+                except (ValueError, OverflowError):
+                    return str(cell.value)
+            return _cell_text(cell.value)
+
+        rows = _bounded_rows(name, (sheet.row(r) for r in range(sheet.nrows)), convert)
     finally:
         book.release_resources()
     return _table_from_rows(name, rows, "xls")

@@ -241,9 +241,11 @@ class ExamResultsDialog(GuardedDialog):
         if not path:
             return
         try:
-            from pae_desktop.core.services.census import read_sources
+            from pae_desktop.core.services.census import max_import_bytes, read_sources
 
-            (source,) = [f for f in read_sources([path]).files if f.table is not None] or [None]
+            with self.context.db.read() as session:
+                max_bytes = max_import_bytes(session)
+            (source,) = [f for f in read_sources([path], None, max_bytes).files if f.table is not None] or [None]
             if source is None:
                 raise UserError("Ce fichier n'est pas un tableur de résultats.")
             with self.context.db.read() as session:

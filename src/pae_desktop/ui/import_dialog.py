@@ -41,6 +41,7 @@ from pae_desktop.core.services.census import (
     Outcome,
     apply_import,
     list_imports,
+    max_import_bytes,
     preview_import,
     read_sources,
 )
@@ -329,8 +330,11 @@ class ImportDialog(QDialog):
             self.message.show_error("Choisissez ou déposez au moins un fichier.")
             return
 
+        with self.context.db.read() as session:
+            max_bytes = max_import_bytes(session)
+
         def work(progress):
-            return read_sources(paths, progress)
+            return read_sources(paths, progress, max_bytes)
 
         tasks.run_task(self, "Lecture des fichiers…", work, self._files_read, self._failed)
 

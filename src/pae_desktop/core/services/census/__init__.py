@@ -46,6 +46,7 @@ from pae_desktop.core.services.census.sources import (
     ImportSources,
     Progress,
     SourceFile,
+    max_import_bytes,
     read_sources,
 )
 
@@ -80,6 +81,7 @@ __all__ = [
     "left_school_count",
     "left_school_text",
     "list_imports",
+    "max_import_bytes",
     "name_key",
     "preview_import",
     "read_sources",

@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from pae_desktop.core import settings
 from pae_desktop.core.bulk import full_collections_deferred
-from pae_desktop.io import siecle, spreadsheet
+from pae_desktop.io import limits, siecle, spreadsheet
 from pae_desktop.io.siecle import FileRefused, Parameters, SiecleFile
 from pae_desktop.io.spreadsheet import Mapping as ColumnMapping
 from pae_desktop.io.spreadsheet import Table
@@ -86,32 +89,52 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def max_import_bytes(session: Session) -> int:
+    """The size limit of an imported file, in bytes, from the setting «Taille maximale d'un fichier importé»."""
+    return settings.get(session, settings.MAX_IMPORT_MB) * limits.MEGABYTE
+
+
 @full_collections_deferred()
-def read_sources(paths: Iterable[str | Path], progress: Progress | None = None) -> ImportSources:
-    """Parse every file (a ZIP gives its members); refused whole (`FileRefused`) on the first bad file."""
+def read_sources(
+    paths: Iterable[str | Path],
+    progress: Progress | None = None,
+    max_bytes: int = limits.DEFAULT_MAX_FILE_MB * limits.MEGABYTE,
+) -> ImportSources:
+    """Parse every file (a ZIP gives its members); refused whole (`FileRefused`) on the first bad file, and
+    before reading it when it is over `max_bytes` or the bounds of `io.limits`."""
     progress = progress or _nothing
     files: list[SourceFile] = []
     for raw_path in paths:
         path = Path(raw_path)
         if not path.is_file():
             raise FileRefused(f"Le fichier « {path.name} » est introuvable.")
+        size = limits.check_file_size(path, max_bytes)
         digest = _sha256(path)
-        size = path.stat().st_size
         progress(0, size, f"Lecture de {path.name}…")
         with path.open("rb") as handle:
             head = handle.read(16)
         if not head:
             raise FileRefused(f"Le fichier « {path.name} » est vide.")
         if head.startswith(b"PK\x03\x04"):
-            files += _read_zip(path, digest, progress)
+            files += _read_zip(path, digest, progress, max_bytes)
         else:
-            files.append(
-                _read_single(path.name, path, digest, head, lambda p=path: p.open("rb"), size, progress)
-            )
+            reading = _Reading(path.name, path, digest, progress, max_bytes)
+            files.append(_read_single(reading, head, lambda p=path: p.open("rb"), size))
     return ImportSources(files)
 
 
-def _read_zip(path: Path, digest: str, progress: Progress) -> list[SourceFile]:
+@dataclass(frozen=True)
+class _Reading:
+    """What every file of one import is read with."""
+
+    name: str
+    path: Path
+    digest: str
+    progress: Progress
+    max_bytes: int
+
+
+def _read_zip(path: Path, digest: str, progress: Progress, max_bytes: int) -> list[SourceFile]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:
@@ -120,16 +143,19 @@ def _read_zip(path: Path, digest: str, progress: Progress) -> list[SourceFile]:
         ) from error
     with archive:
         if "[Content_Types].xml" in archive.namelist():  # an XLSX workbook is a ZIP too
-            table = spreadsheet.read_xlsx(path.read_bytes(), path.name)
+            table = spreadsheet.read_xlsx(path, path.name, max_bytes)
             return [SourceFile(path.name, path, KIND_SPREADSHEET, digest, table=table)]
         found = []
-        for info in siecle.zip_members(path, archive):
+        for info in siecle.zip_members(path, archive, max_bytes):
             name = f"{path.name} › {Path(info.filename).name}"
             try:
                 with archive.open(info) as member:
                     head = member.read(16)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
-                raise FileRefused(f"L'archive « {path.name} » est illisible ({error}).") from error
+                raise FileRefused(
+                    f"L'archive « {path.name} » est illisible (endommagée, chiffrée ou compressée d'une manière "
+                    "inconnue) : refaites le téléchargement."
+                ) from error
             if not head or siecle.describe_foreign(head) is not None:
                 continue
             suffix = Path(info.filename).suffix.lower()
@@ -137,11 +163,13 @@ def _read_zip(path: Path, digest: str, progress: Progress) -> list[SourceFile]:
                 siecle.looks_like_xml(head) or head.startswith((_OLE2, b"PK")) or suffix in (".csv", ".txt")
             ):
                 continue
-            found.append(
-                _read_single(
-                    name, path, digest, head, lambda i=info: archive.open(i), info.file_size, progress
-                )
-            )
+            reading = _Reading(name, path, digest, progress, max_bytes)
+            try:
+                found.append(_read_single(reading, head, lambda i=info: archive.open(i), info.file_size))
+            except zipfile.BadZipFile as error:  # a member longer than announced, a wrong CRC
+                raise FileRefused(
+                    f"L'archive « {path.name} » est endommagée : refaites le téléchargement."
+                ) from error
     if not found:
         raise FileRefused(
             f"L'archive « {path.name} » ne contient ni export SIECLE (XML) ni tableur d'élèves."
@@ -149,9 +177,8 @@ def _read_zip(path: Path, digest: str, progress: Progress) -> list[SourceFile]:
     return found
 
 
-def _read_single(
-    name: str, path: Path, digest: str, head: bytes, opener, size: int, progress: Progress
-) -> SourceFile:
+def _read_single(reading: _Reading, head: bytes, opener, size: int) -> SourceFile:
+    name, path, digest, max_bytes = reading.name, reading.path, reading.digest, reading.max_bytes
     foreign = siecle.describe_foreign(head)
     if foreign is not None:
         raise FileRefused(
@@ -159,16 +186,15 @@ def _read_single(
         )
     if siecle.looks_like_xml(head):
         with opener() as stream:
-            parsed = siecle.read_siecle(stream, name, size, progress)
+            parsed = siecle.read_siecle(stream, name, size, reading.progress, max_bytes)
         return SourceFile(name, path, _KIND_OF_ROOT[parsed.kind], digest, params=parsed.params, siecle=parsed)
-    with opener() as stream:
-        data = stream.read()
     if head.startswith(_OLE2):
+        with opener() as stream:  # xlrd reads a workbook whole: bounded by the size checked above
+            data = limits.BoundedReader(stream, name, max_bytes).read()
         table = spreadsheet.read_xls(data, name)
     elif head.startswith(b"PK"):
-        table = spreadsheet.read_xlsx(data, name)
+        with opener() as stream:  # a workbook inside an archive: read where it is, never extracted
+            table = spreadsheet.read_xlsx(stream, name, max_bytes)
     else:
-        if b"\x00" in data[:4096]:
-            raise FileRefused(f"Le fichier « {name} » n'est ni un export SIECLE ni un tableur d'élèves.")
-        table = spreadsheet.read_csv(data, name)
+        table = spreadsheet.read_csv(opener, name, max_bytes)
     return SourceFile(name, path, KIND_SPREADSHEET, digest, table=table)
