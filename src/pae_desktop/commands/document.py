@@ -54,7 +54,7 @@ def _find_youth(session, campaign, args):
     return youth
 
 
-def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
+def _print(session, spec: DocumentKindSpec, args, target: Path, storage=None) -> str:
     """Print what `args` ask for; returns the sentence to say."""
     from pae_desktop.core.errors import UserError
     from pae_desktop.core.operations.printing import document_options, print_document, print_each
@@ -62,7 +62,7 @@ def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
 
     if not spec.per_youth:  # the scheme as it stands: the most recent campaign's, or --campaign's
         chosen = require_campaign(session, args.campaign) if args.campaign is not None else None
-        print_document(session, spec.kind, None, target, document_options(session, chosen))
+        print_document(session, spec.kind, None, target, document_options(session, chosen), storage=storage)
         return f"Document écrit : {target}"
     campaign = require_campaign(session, args.campaign)
     options = document_options(session, campaign)
@@ -84,6 +84,7 @@ def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from pae_desktop.storage.database import open_database
+    from pae_desktop.storage.security import storage_facts
 
     spec = KINDS[args.kind]
     if spec.per_youth and not (args.ine or args.id_jeune or args.all):
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(args.data_dir, args.database_url, create=False)
     try:
         with db.transaction() as session:
-            sentence = _print(session, spec, args, Path(args.output))
+            sentence = _print(session, spec, args, Path(args.output), storage_facts(db))
     finally:
         db.close()
     say(sentence)

@@ -93,8 +93,18 @@ LOCK_AFTER_MINUTES: Declared[int] = Declared(
     "lock_after_minutes", "Verrouiller la fenêtre après (minutes d'inactivité)", int, 10, _bounded(0, 240)
 )
 DPO_CONTACT: Declared[str] = Declared(
-    "dpo_contact", "Contact du délégué à la protection des données", str, "", _short(500)
+    "dpo_contact", "Contact du délégué à la protection des données de l'académie", str, "", _short(500)
 )
+
+
+def _pin_hash(value: str) -> str:
+    from pae_desktop.core.lock_code import is_pin_hash
+
+    return "" if value == "" or is_pin_hash(value) else "n'est pas une empreinte de code valide"
+
+
+# the lock screen's PIN, as `core.lock_code.hash_pin` gives it (never the PIN itself; "": no PIN)
+LOCK_PIN: Declared[str] = Declared("lock_pin", "Code de verrouillage (empreinte)", str, "", _pin_hash)
 CURRENT_STAFF_ID: Declared[int | None] = Declared(
     "current_staff_id", "Membre du personnel qui utilise l'application", int, None, optional=True
 )
@@ -106,6 +116,7 @@ ALL = (
     AUDIT_RETENTION_DAYS,
     LOCK_AFTER_MINUTES,
     DPO_CONTACT,
+    LOCK_PIN,
     CURRENT_STAFF_ID,
 )
 BY_KEY = {setting.key: setting for setting in ALL}

@@ -373,6 +373,8 @@ class DocumentKind(Vocabulary):
     NOTICE_RGPD = "notice-rgpd", "Notice d'information (RGPD)"
     DOSSIER = "dossier", "Dossier complet du jeune"
     BILAN = "bilan", "Bilan de campagne"
+    REGISTRE = "registre", "Fiche du registre des activités de traitement"
+    AIPD = "aipd", "Analyse d'impact relative à la protection des données"
 
 
 class Phase1EventKind(Vocabulary):
