@@ -185,7 +185,8 @@ class IdleLock(QObject):
     def _hold(self) -> None:
         """Disable what could act behind the lock: the window's actions and shortcuts, then the window itself;
         cover every visible window of the application so that no data shows."""
-        self._focus = QApplication.focusWidget()
+        focus = QApplication.focusWidget()
+        self._focus = focus if focus is not None and focus.window() is self.window else self.window.focusWidget()
         enabled = [a for a in self.window.findChildren(QAction) if a.isEnabled()]
         enabled += [s for s in self.window.findChildren(QShortcut) if s.isEnabled()]
         for item in enabled:
@@ -205,8 +206,8 @@ class IdleLock(QObject):
             cover.deleteLater()
         self._covers = []
         focus, self._focus = self._focus, None
+        self.window.activateWindow()
         if focus is not None and focus.isVisible():
-            focus.activateWindow()
             focus.setFocus()
 
     def lock(self) -> bool:
@@ -237,6 +238,8 @@ class IdleLock(QObject):
     def try_unlock(self, typed: str) -> bool:
         if self.screen is None:
             return True
+        if self.retry.isActive():  # a try during the wait is not even checked
+            return False
         if not self.check(typed):
             self.failures += 1
             self.screen.passphrase.clear()
