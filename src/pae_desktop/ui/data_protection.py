@@ -511,7 +511,15 @@ def install_data_protection(
         action.triggered.connect(slot)
         menu.addAction(action)
         actions.append(action)
-    idle_lock = install_idle_lock(window, context.db)
+    # the idle delay is read once the window is painted: start-up does not wait for the settings
+    idle_lock = install_idle_lock(window, context.db, minutes=0)
+
+    def start_idle_lock() -> None:
+        from pae_desktop.core import settings
+
+        with context.db.read() as session:
+            idle_lock.set_minutes(float(settings.get(session, settings.LOCK_AFTER_MINUTES) or 0))
+
     lock_action = QAction("&Verrouiller", window)
     lock_action.setShortcut(QKeySequence("Ctrl+L"))
     lock_action.setStatusTip("Masquer les données jusqu'à la saisie du code ou de la phrase de passe")
@@ -531,6 +539,8 @@ def install_data_protection(
     actions.append(lock_action)
     close_backup = _CloseBackup(window, context)
     window.installEventFilter(close_backup)
+    QTimer.singleShot(0, lambda: after_first_paint(window, start_idle_lock))
+    context.data_changed.connect(lambda _topics: start_idle_lock())  # the settings saved: the new delay
     if maintenance:
         QTimer.singleShot(0, lambda: after_first_paint(window, maintain))
     return DataProtection(actions, idle_lock, close_backup)

@@ -274,10 +274,11 @@ class IdleLock(QObject):
 def unlock_check(db) -> Callable[[str], bool]:
     """What unlocks the application: the lock's PIN (read from the settings at each try, so a PIN set
     meanwhile counts) or the passphrase of an encrypted database."""
-    from pae_desktop.core import settings
-    from pae_desktop.core.lock_code import pin_matches
 
     def check(typed: str) -> bool:
+        from pae_desktop.core import settings
+        from pae_desktop.core.lock_code import pin_matches
+
         secret = db.passphrase
         if secret is not None and hmac.compare_digest(typed.encode("utf-8"), secret.encode("utf-8")):
             return True
