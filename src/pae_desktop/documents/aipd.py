@@ -16,7 +16,14 @@ from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
 from pae_desktop.documents.notice_rgpd import retention_lines
 from pae_desktop.documents.options import NO_OTHER_RECIPIENT, dpo_line, recipients
-from pae_desktop.documents.registre import DATA, NOT_COLLECTED, PERSONS, measures_lines, purposes
+from pae_desktop.documents.registre import (
+    DATA,
+    NOT_COLLECTED,
+    PERSONS,
+    build_dpo_pdf,
+    measures_lines,
+    purposes,
+)
 
 KIND = DocumentKind.AIPD
 TITLE = "Analyse d'impact relative à la protection des données (AIPD)"
@@ -167,13 +174,12 @@ def render(
     record: DpoRecord | None = None,
 ) -> bytes:
     """The pre-filled impact assessment as PDF bytes (also written to `target`)."""
-    options = options or L.DocumentOptions()
-    record = record or DpoRecord()
-
-    def story(ctx: L.DocContext) -> list:
-        return [*_description(options, record), *_assessment(record), *_decisions(ctx)]
-
-    return L.build_pdf(
-        target, school, TITLE, story, subtitle="Pré-remplie par PAE Desktop : à compléter par l'établissement",
-        options=options,
+    return build_dpo_pdf(
+        target,
+        school,
+        options,
+        record,
+        TITLE,
+        "Pré-remplie par PAE Desktop : à compléter par l'établissement",
+        lambda ctx, options, record: [*_description(options, record), *_assessment(record), *_decisions(ctx)],
     )

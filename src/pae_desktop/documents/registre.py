@@ -201,6 +201,15 @@ def _body(options: L.DocumentOptions, record: DpoRecord) -> list:
     ]
 
 
+def build_dpo_pdf(target, school, options, record, title: str, subtitle: str, parts) -> bytes:
+    """A DPO document (this one or the AIPD): `parts(ctx, options, record)` gives its story."""
+    options = options or L.DocumentOptions()
+    record = record or DpoRecord()
+    return L.build_pdf(
+        target, school, title, lambda ctx: parts(ctx, options, record), subtitle=subtitle, options=options
+    )
+
+
 def render(
     target: str | os.PathLike | BinaryIO | None,
     school: Any,
@@ -208,13 +217,12 @@ def render(
     record: DpoRecord | None = None,
 ) -> bytes:
     """The register entry as PDF bytes (also written to `target`)."""
-    options = options or L.DocumentOptions()
-    record = record or DpoRecord()
-
-    def story(ctx: L.DocContext) -> list:
-        return [*_identity(ctx, options), *_body(options, record)]
-
-    return L.build_pdf(
-        target, school, TITLE, story, subtitle="Article 30 du règlement général sur la protection des données",
-        options=options,
+    return build_dpo_pdf(
+        target,
+        school,
+        options,
+        record,
+        TITLE,
+        "Article 30 du règlement général sur la protection des données",
+        lambda ctx, options, record: [*_identity(ctx, options), *_body(options, record)],
     )

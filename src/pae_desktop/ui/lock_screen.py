@@ -37,6 +37,11 @@ _ACTIVITY = {
 }
 FREE_TRIES = 3  # wrong tries before the waits begin
 _STYLE = "background: #1f3b73;"
+_ASK = {
+    "Phrase de passe de la base": "la phrase de passe de la base",
+    "Code de verrouillage": "le code de verrouillage",
+    "Code de verrouillage ou phrase de passe": "le code de verrouillage ou la phrase de passe de la base",
+}
 _WRONG = {
     "Phrase de passe de la base": "Phrase de passe incorrecte.",
     "Code de verrouillage": "Code de verrouillage incorrect.",
@@ -81,15 +86,19 @@ class LockScreen(QDialog):
         title.setStyleSheet("font-size: 20px; font-weight: bold;")
         explanation = QLabel(hint)
         explanation.setWordWrap(True)
-        explanation.setMaximumWidth(520)
+        explanation.setFixedWidth(460)
+        explanation.setMinimumHeight(explanation.heightForWidth(460))
+        explanation.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText(secret_name)
         self.passphrase.setAccessibleName(secret_name)
-        self.passphrase.setMaximumWidth(360)
+        self.passphrase.setFixedWidth(320)
         self.error = QLabel("")
         self.error.setStyleSheet("color: #ffd5cc;")
         self.error.setWordWrap(True)
+        self.error.setFixedWidth(460)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.button = QPushButton("&Déverrouiller")
         self.button.setMaximumWidth(200)
         self.button.setAutoDefault(False)
@@ -222,8 +231,8 @@ class IdleLock(QObject):
         self.timer.stop()
         self._hold()
         self.screen = LockScreen(
-            "Pour protéger les données des élèves, l'application est verrouillée : "
-            f"saisissez {self.secret_name[0].lower()}{self.secret_name[1:]} pour reprendre.",
+            "Pour protéger les données des élèves, l'application est verrouillée.\n"
+            f"Saisissez {_ASK.get(self.secret_name, 'le code')} pour reprendre.",
             self.secret_name,
         )
         self.screen.unlock_requested.connect(self.try_unlock)
