@@ -143,9 +143,9 @@ def test_the_window_locks_when_idle_and_unlocks_with_the_passphrase(qtbot):
     lock = IdleLock(window, lambda typed: typed == "phrase-secrete", minutes=0.002)  # 120 ms
     qtbot.waitUntil(lambda: lock.locked, timeout=5000)
     overlay = lock.overlay
-    assert overlay.isVisible() and overlay.geometry() == window.rect()
+    assert overlay.isVisible() and overlay.geometry() == window.geometry()
     assert not action.isEnabled()
-    assert not dialog.isVisible()
+    assert any(cover.parentWidget() is dialog and cover.isVisible() for cover in lock._covers)
     qtbot.keyClicks(overlay.passphrase, "mauvaise")
     qtbot.keyClick(overlay.passphrase, Qt.Key.Key_Return)
     assert lock.locked and overlay.error.text() == "Phrase de passe incorrecte."
@@ -156,15 +156,15 @@ def test_the_window_locks_when_idle_and_unlocks_with_the_passphrase(qtbot):
     qtbot.waitUntil(lambda: lock.locked, timeout=5000)  # and it locks again after the next idle period
 
 
-def test_the_idle_lock_is_only_for_encrypted_databases(school_db, qtbot):
+def test_the_idle_lock_engages_only_when_something_unlocks_it(school_db, qtbot):
     from pae_desktop.ui.lock_screen import install_idle_lock
 
     window = QMainWindow()
     qtbot.addWidget(window)
-    assert install_idle_lock(window, school_db) is None
-    school_db.passphrase = "une phrase de passe"
     lock = install_idle_lock(window, school_db)
-    assert lock is not None and lock.timer.interval() == 10 * 60_000  # the setting's default
+    assert lock.timer.interval() == 10 * 60_000  # the setting's default
+    assert not lock.lock() and not lock.locked  # a plain database without a PIN: nothing could unlock it
+    school_db.passphrase = "une phrase de passe"
     assert lock.check("une phrase de passe") and not lock.check("autre")
 
 
@@ -270,8 +270,10 @@ def test_one_call_wires_data_protection_into_a_window(school_db, qtbot, monkeypa
         "&Sauvegardes et restauration…",
         "&Journal des accès et des modifications…",
         "&Dossiers à anonymiser…",
+        "",
+        "&Verrouiller",
     ]
-    assert hooks.idle_lock is None  # a plain database: no lock screen
+    assert not hooks.idle_lock.lock()  # a plain database without a PIN: the lock cannot engage
     window.close()
     assert closing == [context]
 

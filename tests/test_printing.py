@@ -296,6 +296,12 @@ def test_every_kind_renders_a_hand_built_record_without_a_database(kind, no_data
             "dpd@ac-nancy-metz",
         ]
         assert "ne sont pas entrés dans le parcours" not in text
+    elif kind in ("registre", "aipd"):
+        from pae_desktop.core.records import DpoRecord, SecurityMeasures, StorageFacts
+
+        record = DpoRecord(SecurityMeasures(StorageFacts(encrypted=True), audit_days=400), youths=42)
+        text = text_of(module.render(None, SCHOOL, OPTIONS, record))
+        expected = ["Chiffrement de la base : actif", "400 jours", "42 dossier(s)", "dpd@ac-nancy-metz"]
     else:
         record, expected = RECORDS[kind]
         text = text_of(module.render(None, SCHOOL, record, OPTIONS))

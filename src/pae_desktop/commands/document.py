@@ -98,7 +98,7 @@ def _print_day(session, args, target: Path) -> str:
     return f"Journée du {french_date(args.date)} ({done.count} entretien{plural} réservé{plural}) : {target}"
 
 
-def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
+def _print(session, spec: DocumentKindSpec, args, target: Path, storage=None) -> str:
     """Print what `args` ask for; returns the sentence to say."""
     from pae_desktop.core.errors import UserError
     from pae_desktop.core.operations.printing import document_options, print_document, print_each
@@ -108,7 +108,7 @@ def _print(session, spec: DocumentKindSpec, args, target: Path) -> str:
         return _print_day(session, args, target)
     if not spec.per_youth:  # the scheme as it stands: the most recent campaign's, or --campaign's
         chosen = require_campaign(session, args.campaign) if args.campaign is not None else None
-        print_document(session, spec.kind, None, target, document_options(session, chosen))
+        print_document(session, spec.kind, None, target, document_options(session, chosen), storage=storage)
         return f"Document écrit : {target}"
     campaign = require_campaign(session, args.campaign)
     options = document_options(session, campaign)
@@ -147,6 +147,7 @@ def _letters(session, campaign, options, args, target: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from pae_desktop.storage.database import open_database
+    from pae_desktop.storage.security import storage_facts
 
     spec = KINDS[args.kind]
     if args.liste and spec.kind != "courrier":
@@ -163,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(args.data_dir, args.database_url, create=False)
     try:
         with db.transaction() as session:
-            sentence = _print(session, spec, args, Path(args.output))
+            sentence = _print(session, spec, args, Path(args.output), storage_facts(db))
     finally:
         db.close()
     say(sentence)

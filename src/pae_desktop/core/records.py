@@ -185,6 +185,49 @@ class RetentionRules:
     pathway_end: dt.date = dt.date(2001, 8, 31)
 
 
+# --- the data protection officer's pack (register entry, impact assessment) ------------------------------------
+
+
+@dataclass(frozen=True)
+class StorageFacts:
+    """What only the storage knows of the database's protection (`storage.security.storage_facts`)."""
+
+    encrypted: bool = False  # SQLCipher, and its backups too
+    shared_server: bool = False  # PostgreSQL on a server, else a SQLite file on the computer
+    automatic_backups: bool = True  # at the window's start and close, into the data folder
+    backup_days: int = 7  # the rotation: the latest of each of the last days, weeks and months
+    backup_weeks: int = 4
+    backup_months: int = 12
+    backups_found: int = 0
+
+
+@dataclass(frozen=True)
+class SecurityMeasures:
+    """The security measures actually on, as the register entry and the AIPD state them."""
+
+    storage: StorageFacts = StorageFacts()
+    lock_minutes: int = 10  # 0: no idle lock
+    lock_pin: bool = False  # a PIN is set (else only the passphrase unlocks, when there is one)
+    audit_days: int = 365
+    roles: tuple[str, ...] = ()  # the application's PostgreSQL roles found on a shared server
+    database_user: str = ""  # the login the application uses on a shared server
+
+    @property
+    def can_lock(self) -> bool:
+        return self.lock_pin or self.storage.encrypted
+
+
+@dataclass(frozen=True)
+class DpoRecord:
+    """What the register entry and the AIPD print besides the school: measures, retention, volumes."""
+
+    measures: SecurityMeasures = SecurityMeasures()
+    retention: RetentionRules = RetentionRules()
+    youths: int = 0  # files not anonymised
+    campaigns: int = 0
+    mission_locales: tuple[str, ...] = ()
+
+
 # --- the whole file of one youth (the right of access) ------------------------------------------------------
 
 

@@ -94,7 +94,7 @@ LOCK_AFTER_MINUTES: Declared[int] = Declared(
     "lock_after_minutes", "Verrouiller la fenêtre après (minutes d'inactivité)", int, 10, _bounded(0, 240)
 )
 DPO_CONTACT: Declared[str] = Declared(
-    "dpo_contact", "Contact du délégué à la protection des données", str, "", _short(500)
+    "dpo_contact", "Contact du délégué à la protection des données de l'académie", str, "", _short(500)
 )
 MAX_IMPORT_MB: Declared[int] = Declared(
     "max_import_mb",
@@ -103,6 +103,16 @@ MAX_IMPORT_MB: Declared[int] = Declared(
     DEFAULT_MAX_FILE_MB,
     _bounded(1, 2000),
 )
+
+
+def _pin_hash(value: str) -> str:
+    from pae_desktop.core.lock_code import is_pin_hash
+
+    return "" if value == "" or is_pin_hash(value) else "n'est pas une empreinte de code valide"
+
+
+# the lock screen's PIN, as `core.lock_code.hash_pin` gives it (never the PIN itself; "": no PIN)
+LOCK_PIN: Declared[str] = Declared("lock_pin", "Code de verrouillage (empreinte)", str, "", _pin_hash)
 CURRENT_STAFF_ID: Declared[int | None] = Declared(
     "current_staff_id", "Membre du personnel qui utilise l'application", int, None, optional=True
 )
@@ -115,6 +125,7 @@ ALL = (
     LOCK_AFTER_MINUTES,
     DPO_CONTACT,
     MAX_IMPORT_MB,
+    LOCK_PIN,
     CURRENT_STAFF_ID,
 )
 BY_KEY = {setting.key: setting for setting in ALL}

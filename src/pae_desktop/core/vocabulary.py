@@ -378,6 +378,8 @@ class DocumentKind(Vocabulary):
     FICHE_PREPARATION = "fiche-preparation", "Fiche d'entretien pré-remplie"
     AGENDA_ENTRETIENS = "agenda-entretiens", "Agenda des entretiens"
     JOURNEE = "journee", "Journée d'entretiens"
+    REGISTRE = "registre", "Fiche du registre des activités de traitement"
+    AIPD = "aipd", "Analyse d'impact relative à la protection des données"
 
 
 class Phase1EventKind(Vocabulary):

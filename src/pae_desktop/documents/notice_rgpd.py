@@ -9,6 +9,7 @@ from pae_desktop.core.dates import MONTHS
 from pae_desktop.core.records import RetentionRules
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
+from pae_desktop.documents.options import NO_OTHER_RECIPIENT, dpo_line, exercise_contact, recipients
 
 KIND = DocumentKind.NOTICE_RGPD
 TITLE = "Notice d'information sur le traitement des données personnelles"
@@ -52,7 +53,6 @@ def _controller_and_purposes(ctx: L.DocContext, options: L.DocumentOptions) -> l
     phase1 = options.scheme.phase1_name if options.scheme is not None else ""
     head = " ".join(p for p in (info.head_title, info.head_name) if p).strip() or "Le chef d'établissement"
     address = ", ".join(p for p in (info.address, info.town_line) if p)
-    dpo = options.dpo_contact.strip()
     return [
         L.paragraph(
             f"Cette notice informe les élèves concernés par le {scheme} et, lorsqu'ils sont mineurs, leurs "
@@ -64,10 +64,7 @@ def _controller_and_purposes(ctx: L.DocContext, options: L.DocumentOptions) -> l
                 ("Établissement", f"{info.name}" + (f" (UAI {info.uai})" if info.uai else "")),
                 ("Adresse", address),
                 ("Responsable", f"{head}, au nom de l'établissement"),
-                (
-                    "Délégué à la protection des données",
-                    dpo or "Contacter le secrétariat de l'établissement",
-                ),
+                ("Protection des données", dpo_line(options)),
             ]
         ),
         L.section("Finalités"),
@@ -111,20 +108,8 @@ def _basis_to_retention(options: L.DocumentOptions, rules: RetentionRules) -> li
             "n'est enregistrée."
         ),
         L.section("Destinataires"),
-        *L.bullet_list(
-            [
-                "Les personnels habilités de l'établissement (direction, psychologue de l'Éducation nationale, "
-                "CPE, professeurs référents), chacun pour ce qui relève de sa mission.",
-                "La Mission locale et les partenaires du parcours (organismes de formation, entreprises "
-                "d'accueil), pour ce qui les concerne.",
-                "Les services académiques : uniquement des données pseudonymisées, sauf export nominatif "
-                "demandé et inscrit au journal.",
-            ]
-        ),
-        L.paragraph(
-            "Les données restent sur le poste de l'établissement : elles ne sont transmises à aucun autre "
-            "organisme ni hors de l'Union européenne, et ne font l'objet d'aucune décision automatisée."
-        ),
+        *L.bullet_list(recipients()),
+        L.paragraph(NO_OTHER_RECIPIENT),
         L.section("Durée de conservation"),
         *L.bullet_list(retention_lines(rules, scheme)),
     ]
@@ -132,13 +117,12 @@ def _basis_to_retention(options: L.DocumentOptions, rules: RetentionRules) -> li
 
 def _rights(ctx: L.DocContext, options: L.DocumentOptions) -> list:
     info = ctx.school
-    contact = options.dpo_contact.strip() or "le secrétariat de l'établissement"
     return [
         L.section("Vos droits"),
         L.paragraph(
             "Vous pouvez accéder à vos données et en obtenir une copie, les faire rectifier, demander la "
             "limitation de leur usage et vous opposer à leur traitement pour des raisons tenant à votre "
-            f"situation particulière. Ces droits s'exercent auprès de {contact}. Pour un élève mineur, ses "
+            f"situation particulière. Ces droits s'exercent {exercise_contact(options)}. Pour un élève mineur, ses "
             "représentants légaux les exercent avec lui."
         ),
         L.paragraph(f"Si vous estimez que vos droits ne sont pas respectés, vous pouvez saisir la {CNIL}."),

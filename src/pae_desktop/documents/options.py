@@ -92,8 +92,68 @@ def gdpr_mention(school: SchoolInfo, options: DocumentOptions) -> str:
 
 
 def _contact(options: DocumentOptions) -> str:
+    return exercise_contact(options)
+
+
+# --- the GDPR wording every document shares: one list of recipients, one way to name the DPO ----------------
+
+# (short form for a document's box, full form for the notice, the register entry and the AIPD)
+RECIPIENTS: tuple[tuple[str, str], ...] = (
+    (
+        "l'équipe de l'établissement",
+        "Les personnels habilités de l'établissement (direction, CPE, psychologue de l'Éducation nationale, "
+        "professeurs référents), chacun pour ce qui relève de sa mission.",
+    ),
+    (
+        "la Mission locale et les partenaires du parcours, pour ce qui les concerne",
+        "La Mission locale et les partenaires du parcours (organismes de formation, entreprises d'accueil), "
+        "pour ce qui les concerne.",
+    ),
+    (
+        "l'académie et le réseau FOQUALE, en données pseudonymisées uniquement",
+        "Les services académiques et le réseau FOQUALE : des données pseudonymisées uniquement (sans nom, "
+        "ni INE, ni coordonnées).",
+    ),
+    (
+        "la plateforme de suivi et d'appui aux décrocheurs (PSAD) pour un jeune resté sans solution",
+        "La plateforme de suivi et d'appui aux décrocheurs (PSAD), pour un jeune resté sans solution à la "
+        "fin de son parcours.",
+    ),
+)
+NO_OTHER_RECIPIENT = (
+    "Les données ne sont communiquées à aucun autre destinataire, ne sont pas transférées hors de l'Union "
+    "européenne et ne font l'objet d'aucune décision automatisée."
+)
+
+
+def recipients() -> list[str]:
+    """The recipients, in full, the same on every document that lists them."""
+    return [full for _short, full in RECIPIENTS]
+
+
+def recipients_sentence() -> str:
+    """The recipients in one sentence, for the box at a document's end."""
+    shorts = [short for short, _full in RECIPIENTS]
+    return "Destinataires\u00a0: " + ", ".join(shorts[:-1]) + " et " + shorts[-1] + "."
+
+
+def dpo_line(options: DocumentOptions) -> str:
+    """The DPO as a table's value: the setting's contact, else where to ask for it."""
     contact = options.dpo_contact.strip()
-    return f"auprès de {contact}" if contact else "auprès du secrétariat de l'établissement"
+    if contact:
+        return f"Délégué à la protection des données de l'académie\u00a0: {contact}"
+    return (
+        "Délégué à la protection des données de l'académie\u00a0: coordonnées disponibles auprès du "
+        "secrétariat de l'établissement"
+    )
+
+
+def exercise_contact(options: DocumentOptions) -> str:
+    """«auprès de …»: where the rights are exercised (the DPO when a contact is set, else the school's office)."""
+    contact = options.dpo_contact.strip()
+    if contact:
+        return f"auprès du délégué à la protection des données de l'académie ({contact})"
+    return "auprès du secrétariat de l'établissement"
 
 
 def gdpr_block(school: Any, options: DocumentOptions | None = None, *, minor: bool = False) -> Flowable:
@@ -104,8 +164,8 @@ def gdpr_block(school: Any, options: DocumentOptions | None = None, *, minor: bo
     text = (
         f"Les informations de ce document sont traitées par {info.name}, sous la responsabilité du chef "
         f"d'établissement, pour organiser et suivre le {options.scheme_words}. Base légale\u00a0: mission d'intérêt "
-        "public de l'Éducation nationale. Destinataires\u00a0: l'équipe de l'établissement et, pour ce qui les "
-        "concerne, la Mission locale et les partenaires du parcours. Conservation\u00a0: jusqu'au 31 août qui suit "
+        "public de l'Éducation nationale. "
+        f"{recipients_sentence()} Conservation\u00a0: jusqu'au 31 août qui suit "
         "la fin du parcours, puis anonymisation. "
         f"{who} d'un droit d'accès, de rectification, de limitation et d'opposition, à exercer "
         f"{_contact(options)}\u00a0; vous pouvez aussi saisir la CNIL (www.cnil.fr)."

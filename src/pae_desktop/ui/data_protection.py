@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -124,16 +124,40 @@ class DataProtectionPage(QWidget):
         self.lock_minutes.setValue(int(values[settings.LOCK_AFTER_MINUTES.key] or 0))
         self.dpo = QLineEdit(values[settings.DPO_CONTACT.key] or "")
         self.dpo.setPlaceholderText("ex. : dpo@ac-academie.fr")
+        self.has_pin = bool(values[settings.LOCK_PIN.key])
+        self.pin = QLineEdit()
+        self.pin_again = QLineEdit()
+        for edit, name in ((self.pin, "Nouveau code de verrouillage"), (self.pin_again, "Retapez le code")):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setMaxLength(8)
+            edit.setMaximumWidth(140)
+            edit.setAccessibleName(name)
+        self.pin_state = QLabel()
+        self.pin_state.setWordWrap(True)
+        self.remove_pin = QCheckBox("Supprimer le code de verrouillage")
+        self._refresh_pin()
         rules = QGroupBox("Durées de conservation et accès")
         form = QFormLayout(rules)
         form.addRow(self.no_pathway)
         form.addRow("Dossiers de parcours conservés après le 31 décembre :", self.pathway_months)
         form.addRow(settings.AUDIT_RETENTION_DAYS.label + " :", self.audit_days)
-        form.addRow("Verrouiller la fenêtre après (base chiffrée) :", self.lock_minutes)
+        form.addRow("Verrouiller l'application après :", self.lock_minutes)
         form.addRow(settings.DPO_CONTACT.label + " :", self.dpo)
+        lock_box = QGroupBox("Verrouillage (Ctrl+L)")
+        lock_form = QFormLayout(lock_box)
+        lock_form.addRow(self.pin_state)
+        lock_form.addRow("Nouveau code (4 à 8 chiffres) :", self.pin)
+        lock_form.addRow("Retapez-le :", self.pin_again)
+        lock_form.addRow(self.remove_pin)
 
         self.notice_button = QPushButton("Imprimer la notice d'information (RGPD)…")
         self.notice_button.clicked.connect(self.print_notice)
+        self.dpo_button = QPushButton("Documents pour le DPO…")
+        self.dpo_button.setToolTip(
+            "Fiche du registre des activités de traitement, analyse d'impact (AIPD) pré-remplie et notice "
+            "d'information, en PDF dans le dossier choisi"
+        )
+        self.dpo_button.clicked.connect(self.print_dpo_pack)
         self.retention_button = QPushButton("Dossiers à anonymiser…")
         self.retention_button.clicked.connect(self.review_retention)
         self.audit_button = QPushButton("Journal des accès et des modifications…")
@@ -141,13 +165,20 @@ class DataProtectionPage(QWidget):
         self.backup_button = QPushButton("Sauvegardes…")
         self.backup_button.clicked.connect(self.open_backups)
         tools = QHBoxLayout()
-        for button in (self.notice_button, self.retention_button, self.audit_button, self.backup_button):
+        for button in (
+            self.notice_button,
+            self.dpo_button,
+            self.retention_button,
+            self.audit_button,
+            self.backup_button,
+        ):
             tools.addWidget(button)
         tools.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(storage_box)
         layout.addWidget(rules)
+        layout.addWidget(lock_box)
         layout.addLayout(tools)
         layout.addStretch(1)
         self._refresh_encryption()
@@ -167,6 +198,39 @@ class DataProtectionPage(QWidget):
         settings.put(session, settings.AUDIT_RETENTION_DAYS, self.audit_days.value())
         settings.put(session, settings.LOCK_AFTER_MINUTES, self.lock_minutes.value())
         settings.put(session, settings.DPO_CONTACT, self.dpo.text().strip())
+        new_pin = self.pin_to_store()
+        if new_pin is not None:
+            settings.put(session, settings.LOCK_PIN, new_pin)
+            self.has_pin = bool(new_pin)
+            self.pin.clear()
+            self.pin_again.clear()
+            self.remove_pin.setChecked(False)
+            self._refresh_pin()
+
+    def pin_to_store(self) -> str | None:
+        """What the PIN fields ask to store: a new PIN's hash, "" to remove the PIN, None to keep it as it is.
+        A PIN that breaks the rule or differs from its second typing is refused (UserError, nothing written)."""
+        from pae_desktop.core.lock_code import hash_pin
+
+        typed, again = self.pin.text(), self.pin_again.text()
+        if typed or again:
+            if typed != again:
+                raise UserError("Les deux saisies du code de verrouillage diffèrent : rien n'a été enregistré.")
+            return hash_pin(typed)
+        return "" if self.remove_pin.isChecked() else None
+
+    def _refresh_pin(self) -> None:
+        if self.has_pin:
+            text = "Un code de verrouillage est défini : il déverrouille l'application."
+        elif self.context.db.passphrase is not None:
+            text = "Aucun code : l'application se déverrouille avec la phrase de passe de la base."
+        else:
+            text = (
+                "Aucun code : l'application ne peut pas se verrouiller tant qu'aucun code n'est défini "
+                "(ou que la base n'est pas chiffrée)."
+            )
+        self.pin_state.setText(text)
+        self.remove_pin.setEnabled(self.has_pin)
 
     # --- encryption -----------------------------------------------------------------------------------------------
 
@@ -249,6 +313,28 @@ class DataProtectionPage(QWidget):
             return
         self.context.apply(result)
         QMessageBox.information(self, "Notice d'information", f"Notice écrite : {name}")
+
+    def print_dpo_pack(self) -> None:
+        """The register entry, the AIPD and the notice, as three PDFs in a folder the user picks."""
+        folder = QFileDialog.getExistingDirectory(self, "Documents pour le DPO", str(Path.home()))
+        if not folder:
+            return
+        from pae_desktop.core.operations.printing import DPO_PACK, print_document
+        from pae_desktop.storage.security import storage_facts
+
+        self.save()
+        written = []
+        try:
+            with self.context.db.transaction() as session:
+                for kind, file in DPO_PACK:
+                    target = Path(folder) / file
+                    result = print_document(session, kind, None, target, storage=storage_facts(self.context.db))
+                    written.append(str(target))
+        except (UserError, OSError) as error:
+            QMessageBox.warning(self, "Documents pour le DPO", str(error))
+            return
+        self.context.apply(result)
+        QMessageBox.information(self, "Documents pour le DPO", "Documents écrits :\n" + "\n".join(written))
 
     def review_retention(self) -> None:
         self.save()
@@ -385,7 +471,7 @@ class DataProtection:
     """What `install_data_protection` added to a window."""
 
     actions: list[QAction]
-    idle_lock: object | None
+    idle_lock: object
     close_backup: _CloseBackup
 
 
@@ -425,8 +511,36 @@ def install_data_protection(
         action.triggered.connect(slot)
         menu.addAction(action)
         actions.append(action)
+    # the idle delay is read once the window is painted: start-up does not wait for the settings
+    idle_lock = install_idle_lock(window, context.db, minutes=0)
+
+    def start_idle_lock() -> None:
+        from pae_desktop.core import settings
+
+        with context.db.read() as session:
+            idle_lock.set_minutes(float(settings.get(session, settings.LOCK_AFTER_MINUTES) or 0))
+
+    lock_action = QAction("&Verrouiller", window)
+    lock_action.setShortcut(QKeySequence("Ctrl+L"))
+    lock_action.setStatusTip("Masquer les données jusqu'à la saisie du code ou de la phrase de passe")
+
+    def lock_now() -> None:
+        if not idle_lock.lock():
+            QMessageBox.information(
+                window,
+                "Verrouiller",
+                "Définissez d'abord un code de verrouillage dans Paramètres → Protection des données "
+                "(ou chiffrez la base) : sans lui, l'application ne pourrait pas être déverrouillée.",
+            )
+
+    lock_action.triggered.connect(lock_now)
+    menu.addSeparator()
+    menu.addAction(lock_action)
+    actions.append(lock_action)
     close_backup = _CloseBackup(window, context)
     window.installEventFilter(close_backup)
+    QTimer.singleShot(0, lambda: after_first_paint(window, start_idle_lock))
+    context.data_changed.connect(lambda _topics: start_idle_lock())  # the settings saved: the new delay
     if maintenance:
         QTimer.singleShot(0, lambda: after_first_paint(window, maintain))
-    return DataProtection(actions, install_idle_lock(window, context.db), close_backup)
+    return DataProtection(actions, idle_lock, close_backup)

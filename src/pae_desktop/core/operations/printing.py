@@ -78,7 +78,9 @@ class DocumentKindSpec:
     `record(session, youth_id, source_id, today)` builds the record (`source_id`: the interview or booking to
     print, by default the latest); `concerned(session, campaign)` lists the youths it covers, by name, and
     `covers(session, youth_id)` says it of one youth (a single print asks only that). A school-level kind
-    (`per_youth=False`) has none of them; nor has a day's kind (`per_day`), printed by its own operation."""
+    (`per_youth=False`) has none of them but may have `record(session, storage)` (`storage`: the
+    `StorageFacts` of the database, for the DPO's documents); without it, its record is the retention rules. A
+    day's kind (`per_day`) has none either: it is printed by its own operation."""
 
     kind: str
     help: str
@@ -195,8 +197,30 @@ for _spec in (
         per_youth=False,
         per_day=True,
     ),
+    DocumentKindSpec(
+        "registre",
+        "fiche du registre des activités de traitement (RGPD, art. 30), pour le DPO",
+        "registre",
+        _lazy("pae_desktop.core.services.dpo", "dpo_record"),
+        per_youth=False,
+    ),
+    DocumentKindSpec(
+        "aipd",
+        "analyse d'impact relative à la protection des données (AIPD) pré-remplie, pour le DPO",
+        "aipd",
+        _lazy("pae_desktop.core.services.dpo", "dpo_record"),
+        per_youth=False,
+    ),
 ):
     register(_spec)
+
+
+# The settings page's «Documents pour le DPO…»: each kind and its file name.
+DPO_PACK = (
+    ("registre", "registre-traitement-pae.pdf"),
+    ("aipd", "aipd-pae.pdf"),
+    ("notice-rgpd", "notice-rgpd.pdf"),
+)
 
 
 def spec_of(kind: str) -> DocumentKindSpec:
@@ -289,11 +313,13 @@ def print_document(
     options: Any = None,
     *,
     source_id=None,
+    storage: Any = None,
 ) -> Changes:
     """Print one document to `target` and record it. A youth's kind refuses a youth it does not concern (its
     `outside` sentence) or an anonymised file; `source_id` picks the interview or booking (default: the latest).
     `options` (a `DocumentOptions`, by default the database's) keep their date and contact; a youth's document
-    always takes the scheme of the youth's campaign."""
+    always takes the scheme of the youth's campaign. `storage` (a `StorageFacts`) is what the DPO's documents
+    say of encryption and backups."""
     spec = spec_of(kind)
     target = Path(target)
     if spec.per_day:
@@ -302,7 +328,8 @@ def print_document(
         from pae_desktop.core.services.document_records import retention_rules
 
         options = options or document_options(session)
-        data = spec.render_module().render(target, school_info(session), options, retention_rules(session))
+        record = spec.record(session, storage) if spec.record is not None else retention_rules(session)
+        data = spec.render_module().render(target, school_info(session), options, record)
         return _printed([record_print(session, spec.kind, None, data, target)], target)
     if youth_id is None:
         raise UserError(f"« {spec.kind} » : précisez le jeune.")
