@@ -26,6 +26,7 @@ COMMANDS = (
     "erase",
     "audit",
     "document",
+    "admin",
 )
 
 

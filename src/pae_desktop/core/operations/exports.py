@@ -69,6 +69,8 @@ def export_foquale(db, year: int | None, target: str | Path, *, nominative: bool
 
     with db.transaction() as session:
         campaign = require_campaign(session, year)
+        if nominative:
+            audit.require_allowed(session, "export")  # a refused export writes no file
         path = foquale_target(session, campaign.year, target)
         rows = [row for _id, row in foquale_rows(session, campaign, nominative=nominative)]
         written = write_rows(path, rows, nominative=nominative)
@@ -93,6 +95,7 @@ def export_caseload(db, year: int | None, target: str | Path) -> Changes:
     with db.transaction() as session:
         campaign = require_campaign(session, year)
         _year, rows = caseload_table(session, campaign.year)
+        audit.require_allowed(session, "export")  # a refused export writes no file
         if suffix == ".xlsx":
             from pae_desktop.io.report_xlsx import table_workbook
 
