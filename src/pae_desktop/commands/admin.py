@@ -56,8 +56,8 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pae_desktop.storage import roles
-    from pae_desktop.storage.database import open_database
+    from pae_desktop.storage import paths, roles, shared
+    from pae_desktop.storage.database import database_url, open_database
 
     if args.create_user and not args.role:
         raise UserError("Précisez le rôle du compte : --role referent, equipe ou lecture.")
@@ -65,14 +65,17 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--role accompagne --create-user IDENTIFIANT.")
     if args.create_user and args.remove_user:
         raise UserError("Créez ou retirez un compte, pas les deux à la fois.")
+    for login in (args.create_user, args.remove_user):
+        if login is not None:
+            roles.check_login(login)
+    if not shared.is_server_url(database_url(paths.resolve_data_dir(args.data_dir), args.database_url)):
+        raise UserError(
+            "Les rôles concernent une base partagée PostgreSQL ; ce poste utilise sa base locale "
+            "(réglez le serveur dans Paramètres › Base partagée, ou --database-url)."
+        )
     password = _password(args) if args.create_user else None
     db = open_database(args.data_dir, args.database_url, write=False, create=False)
     try:
-        if db.is_sqlite:
-            raise UserError(
-                "Les rôles concernent une base partagée PostgreSQL ; ce poste utilise sa base locale "
-                "(réglez le serveur dans Paramètres › Base partagée, ou --database-url)."
-            )
         tables = roles.install_roles(db.engine)
         say(f"Rôles pae_referent, pae_equipe et pae_lecture à jour ({len(tables)} tables).")
         if args.create_user:

@@ -144,7 +144,7 @@ def without_password(url: str) -> str:
 
     if not is_server_url(url):
         return url
-    return make_url(normalise_url(url)).set(password=None).render_as_string(hide_password=False)
+    return _rebuilt(make_url(normalise_url(url)), make_url(normalise_url(url)).username, None)
 
 
 def with_login(url: str, user: str, password: str) -> str:
@@ -153,8 +153,16 @@ def with_login(url: str, user: str, password: str) -> str:
 
     from pae_desktop.storage.database import normalise_url
 
-    parsed = make_url(normalise_url(url)).set(username=user.strip() or None, password=password or None)
-    return parsed.render_as_string(hide_password=False)
+    return _rebuilt(make_url(normalise_url(url)), user.strip() or None, password or None)
+
+
+def _rebuilt(parsed, user: str | None, password: str | None) -> str:
+    """The URL with this user and password (`URL.set` cannot remove one: it ignores None)."""
+    from sqlalchemy.engine import URL
+
+    return URL.create(
+        parsed.drivername, user, password, parsed.host, parsed.port, parsed.database, parsed.query
+    ).render_as_string(hide_password=False)
 
 
 def _reason(error: Exception) -> str:
