@@ -15,7 +15,8 @@ CONNECT_TIMEOUT = 5  # seconds: a wrong address must not freeze the settings dia
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """What the «Base partagée» page edits. An empty password leaves it to libpq (~/.pgpass, PGPASSWORD)."""
+    """What the «Base partagée» page edits. An empty user or password: each person's own, asked at start-up (or
+    read by libpq from ~/.pgpass, PGPASSWORD); the password serves the connection test only, never config.ini."""
 
     host: str = ""
     port: int = DEFAULT_PORT
@@ -31,8 +32,6 @@ class ServerSettings:
             problems.append("Le port doit être compris entre 1 et 65535.")
         if not self.database.strip():
             problems.append("Indiquez le nom de la base.")
-        if not self.user.strip():
-            problems.append("Indiquez l'utilisateur PostgreSQL.")
         return problems
 
     def url(self) -> str:
@@ -43,7 +42,7 @@ class ServerSettings:
             raise UserError("\n".join(problems))
         return URL.create(
             "postgresql+psycopg",
-            username=self.user.strip(),
+            username=self.user.strip() or None,  # none: each person's own login, asked at start-up
             password=self.password or None,
             host=self.host.strip(),
             port=self.port,
