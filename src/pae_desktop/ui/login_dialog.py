@@ -23,6 +23,7 @@ class LoginDialog(QDialog):
     def __init__(self, server: str, user: str, problem: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connexion à la base partagée")
+        self.setMinimumWidth(460)
         self.user = QLineEdit(user)
         self.user.setAccessibleName("Identifiant")
         self.password = QLineEdit()
