@@ -27,6 +27,7 @@ COMMANDS = (
     "audit",
     "document",
     "worklist",
+    "admin",
 )
 
 

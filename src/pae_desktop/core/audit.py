@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from pae_desktop.core.models import AuditEvent
@@ -36,6 +37,17 @@ def os_user() -> str:
         return ""
 
 
+def user_of(session: Session) -> str:
+    """Who acts: the PostgreSQL login on a shared server (each staff member has their own, and the server checks
+    that the audit names it), the operating system's session name on this workstation's file."""
+    if session.get_bind().dialect.name != "postgresql":
+        return os_user()
+    info = session.connection().info  # one login per pooled connection: asked once
+    if "pae_user" not in info:
+        info["pae_user"] = session.execute(text("SELECT current_user")).scalar() or ""
+    return info["pae_user"]
+
+
 def record(
     session: Session,
     action: str,
@@ -53,7 +65,7 @@ def record(
         old, new = (MASK if old else ""), (MASK if new else "")
     session.add(
         AuditEvent(
-            os_user=os_user(),
+            os_user=user_of(session),
             staff_id=staff_id,
             action=action,
             entity=entity,
@@ -65,3 +77,17 @@ def record(
             detail=detail,
         )
     )
+
+
+def require_allowed(session: Session, action: str) -> None:
+    """Before an operation writes a file: ask the server whether this login may record `action` (an export…),
+    so that a refused export leaves no file behind. On a shared server whose roles forbid it (storage/roles.py),
+    the probe event is refused and the French refusal raised; the probe itself is always rolled back. A no-op on
+    this workstation's file."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    probe = AuditEvent(os_user=user_of(session), action=action, detail="vérification des droits")
+    with session.begin_nested() as savepoint:
+        session.add(probe)
+        session.flush()
+        savepoint.rollback()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
-from pae_desktop.storage import encryption, paths
+from pae_desktop.storage import encryption, paths, roles
 from pae_desktop.storage.backup import sqlite_copy
 from pae_desktop.storage.lock import WriterLock
 
@@ -75,6 +75,8 @@ class Database:
     sessions: sessionmaker[Session] = field(init=False)
     # The SQLCipher passphrase of an encrypted database (None: a plain file); backups are keyed alike.
     passphrase: str | None = field(default=None, repr=False)
+    # Who is connected and their role on a shared server (storage/roles.py); a local file allows everything.
+    access: roles.Access = roles.LOCAL
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -154,6 +156,9 @@ def open_database(
                 passphrase = encryption.passphrase_for(db_file)
         engine = make_engine(resolved_url, passphrase)
         db = Database(folder, resolved_url, engine, lock, passphrase=passphrase)
+        if not db.is_sqlite:  # the staff member's own login: its role, and the server's refusals in French
+            db.access = roles.connect_access(engine)
+            roles.map_refusals(engine, db.access)
         migrate(db, allow_write=write)
         if db.file is not None:
             paths.make_private(db.file)
@@ -189,10 +194,17 @@ def migrate(db: Database, *, allow_write: bool = True) -> None:
         )
     if not allow_write:
         raise UserError("La base de données doit être mise à jour : ouvrez-la une fois avec l'application.")
+    if not db.access.is_admin:
+        raise UserError(
+            "La base du serveur doit être mise à jour : le propriétaire de la base doit l'ouvrir une fois avec "
+            "cette version de PAE Desktop."
+        )
     if revision is not None and db.file is not None:
         copy = backup_before_migration(db.file, db.data_dir, revision, db.passphrase)
         log.info("Copie avant migration : %s", copy)
     upgrade(db.engine)
+    if not db.is_sqlite and roles.installed(db.engine):
+        roles.install_roles(db.engine)  # the new tables get the roles' privileges
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:

@@ -15,7 +15,8 @@ CONNECT_TIMEOUT = 5  # seconds: a wrong address must not freeze the settings dia
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """What the «Base partagée» page edits. An empty password leaves it to libpq (~/.pgpass, PGPASSWORD)."""
+    """What the «Base partagée» page edits. An empty user or password: each person's own, asked at start-up (or
+    read by libpq from ~/.pgpass, PGPASSWORD); the password serves the connection test only, never config.ini."""
 
     host: str = ""
     port: int = DEFAULT_PORT
@@ -31,8 +32,6 @@ class ServerSettings:
             problems.append("Le port doit être compris entre 1 et 65535.")
         if not self.database.strip():
             problems.append("Indiquez le nom de la base.")
-        if not self.user.strip():
-            problems.append("Indiquez l'utilisateur PostgreSQL.")
         return problems
 
     def url(self) -> str:
@@ -43,7 +42,7 @@ class ServerSettings:
             raise UserError("\n".join(problems))
         return URL.create(
             "postgresql+psycopg",
-            username=self.user.strip(),
+            username=self.user.strip() or None,  # none: each person's own login, asked at start-up
             password=self.password or None,
             host=self.host.strip(),
             port=self.port,
@@ -121,12 +120,60 @@ def check_connection(url: str) -> ConnectionReport:
     return ConnectionReport(f"PostgreSQL {version.split(' ')[0]}", schema)
 
 
+class LoginRequired(UserError):
+    """The server wants a user or a password this workstation does not have (none in the URL, none in .pgpass)."""
+
+
+def connection_refused(error: Exception) -> UserError:
+    """The French refusal of a connection; `LoginRequired` when a login or password would open it."""
+    reason = _reason(error)
+    kind = LoginRequired if reason in (AUTH_REFUSED, NO_PASSWORD) else UserError
+    return kind(f"Connexion impossible : {reason}")
+
+
+AUTH_REFUSED = "utilisateur ou mot de passe refusé par le serveur."
+NO_PASSWORD = "le serveur demande un mot de passe (aucun n'est enregistré sur ce poste)."
+
+
+def without_password(url: str) -> str:
+    """The URL to write in config.ini: never a password (typed at start-up, or in the user's .pgpass)."""
+    from sqlalchemy.engine import make_url
+
+    from pae_desktop.storage.database import normalise_url
+
+    if not is_server_url(url):
+        return url
+    return _rebuilt(make_url(normalise_url(url)), make_url(normalise_url(url)).username, None)
+
+
+def with_login(url: str, user: str, password: str) -> str:
+    """The URL with the user and password typed in the login dialog (kept in memory only)."""
+    from sqlalchemy.engine import make_url
+
+    from pae_desktop.storage.database import normalise_url
+
+    return _rebuilt(make_url(normalise_url(url)), user.strip() or None, password or None)
+
+
+def _rebuilt(parsed, user: str | None, password: str | None) -> str:
+    """The URL with this user and password (`URL.set` cannot remove one: it ignores None)."""
+    from sqlalchemy.engine import URL
+
+    return URL.create(
+        parsed.drivername, user, password, parsed.host, parsed.port, parsed.database, parsed.query
+    ).render_as_string(hide_password=False)
+
+
 def _reason(error: Exception) -> str:
     """The driver's first line, with the most frequent causes said in French."""
     raw = str(getattr(error, "orig", None) or error).strip().splitlines()[0] if str(error).strip() else ""
     lowered = raw.lower()
-    if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return "utilisateur ou mot de passe refusé par le serveur."
+    if "no password supplied" in lowered:
+        return NO_PASSWORD
+    if "password authentication failed" in lowered or ("role" in lowered and "does not exist" in lowered):
+        return AUTH_REFUSED
+    if "permission denied for database" in lowered or "not permitted to log in" in lowered:
+        return "ce compte n'a pas accès à la base PAE Desktop (demandez au référent de lui donner un rôle)."
     if "does not exist" in lowered and "database" in lowered:
         return "cette base n'existe pas sur le serveur (demandez à l'administrateur de la créer)."
     if "connection refused" in lowered:
@@ -141,8 +188,8 @@ def _reason(error: Exception) -> str:
 def write_config_url(data_dir: Path, url: str | None) -> Path:
     """Set (or, with None, remove) `[database] url` of `config.ini`, keeping the file's other settings.
 
-    The file stays readable by its owner only: it may hold the server's password, which is never written into
-    the database itself.
+    The URL is written without its password (typed at start-up or read from the user's .pgpass); the file stays
+    readable by its owner only.
     """
     folder = paths.ensure_private_dir(Path(data_dir))
     config_file = folder / paths.CONFIG_FILE
@@ -150,6 +197,7 @@ def write_config_url(data_dir: Path, url: str | None) -> Path:
     if config_file.is_file():
         parser.read(config_file, encoding="utf-8")
     if url:
+        url = without_password(url)
         if not parser.has_section("database"):
             parser.add_section("database")
         parser.set("database", "url", url)

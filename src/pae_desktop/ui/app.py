@@ -108,9 +108,10 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
     log_file = setup_logging(folder)
     install_excepthook(log_file)
     from pae_desktop.ui.lock_screen import open_database_with_prompt
+    from pae_desktop.ui.login_dialog import open_with_login
 
-    try:
-        db = open_database_with_prompt(folder, database_url)
+    try:  # a shared server without a stored password: the staff member's own login, asked here
+        db = open_with_login(folder, database_url, open_database_with_prompt)
     except UserError as error:
         QMessageBox.critical(None, "PAE Desktop", str(error))
         return None

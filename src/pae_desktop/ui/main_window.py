@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         self.refresh_timer.timeout.connect(self.refresh_from_others)
         self.refresh_timer.start()
         self.show_content()
+        from pae_desktop.ui.role_guard import install_role_guard
+
+        self.role_guard = install_role_guard(self, db.access)  # a staff login on a shared server: by its role
         from pae_desktop.ui.data_protection import install_data_protection
 
         self.data_protection = install_data_protection(self, self.context, maintenance=maintenance)
@@ -250,7 +253,9 @@ class MainWindow(QMainWindow):
         if name is None:
             with self.context.db.read() as session:
                 name = school_name(session)
-        self.setWindowTitle(f"{name} — PAE Desktop" if name else "PAE Desktop")
+        access = self.context.db.access
+        who = f" — {access.login} ({access.label})" if access.login else ""
+        self.setWindowTitle(f"{name} — PAE Desktop{who}" if name else f"PAE Desktop{who}")
 
     def _refresh_campaigns(self, campaigns: list[tuple[int, int]] | None = None) -> None:
         if campaigns is None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -39,9 +41,14 @@ class SharedDatabasePage(QWidget):
         self.port.setValue(shared.DEFAULT_PORT)
         self.database = QLineEdit("pae")
         self.user = QLineEdit()
+        self.user.setPlaceholderText("vide : chacun saisit son identifiant au démarrage")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("vide : fichier .pgpass ou variable PGPASSWORD")
+        self.password.setPlaceholderText("pour le test seulement : jamais enregistré")
+        self.password.setToolTip(
+            "Le mot de passe n'est jamais enregistré : chacun le saisit au démarrage, ou le place dans son fichier "
+            ".pgpass"
+        )
         self.test_button = QPushButton("&Tester la connexion")
         self.apply_button = QPushButton("&Utiliser ce réglage")
         self.apply_button.setToolTip("Enregistre le réglage dans config.ini (dossier des données de ce poste)")
@@ -55,10 +62,11 @@ class SharedDatabasePage(QWidget):
         current.setWordWrap(True)
         current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         note = QLabel(
-            "Avec un serveur, plusieurs personnes (référent, CPE, DDFPT…) travaillent sur les mêmes dossiers. "
-            "Le réglage est enregistré dans le fichier config.ini du dossier des données de ce poste, lisible par "
-            "vous seul ; le mot de passe n'est jamais écrit dans la base. Les sauvegardes automatiques et le journal "
-            "restent sur ce poste ; la sauvegarde du serveur relève de son administrateur."
+            "Avec un serveur, plusieurs personnes (référent, CPE, DDFPT…) travaillent sur les mêmes dossiers, "
+            "chacune avec son propre compte PostgreSQL et son rôle. Le réglage est enregistré dans le fichier "
+            "config.ini du dossier des données de ce poste, sans le mot de passe : il est demandé au démarrage "
+            "(ou lu dans le fichier .pgpass de la personne). Les sauvegardes automatiques et le journal restent sur "
+            "ce poste ; la sauvegarde du serveur relève de son administrateur."
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
@@ -84,6 +92,12 @@ class SharedDatabasePage(QWidget):
         layout.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.message)
         layout.addWidget(note)
+        self.accounts: StaffAccountsBox | None = None
+        if not db.is_sqlite and db.access.is_admin:  # «Administrer la base partagée»: its owner only
+            self.accounts = StaffAccountsBox(db)
+            layout.addWidget(self.accounts)
+        elif not db.is_sqlite:
+            layout.addWidget(QLabel(f"Connecté en tant que {db.access.login} (rôle {db.access.label})."))
         layout.addStretch()
 
         self.server.toggled.connect(self._mode_changed)
@@ -186,3 +200,102 @@ class SharedDatabasePage(QWidget):
             self.message.show_error(str(error) if isinstance(error, UserError) else f"La copie a échoué : {error}")
 
         tasks.run_task(self, "Copie vers le serveur…", work, done, failed)
+
+
+ROLE_CHOICES = (
+    ("equipe", "pae_equipe : consulter, noter contacts, entretiens et suivi"),
+    ("lecture", "pae_lecture : consulter seulement"),
+    ("referent", "pae_referent : tout, exports, effacement et réglages compris"),
+)
+
+
+class StaffAccountsBox(QGroupBox):
+    """«Administrer la base partagée»: the three roles and the staff's own logins (storage/roles.py)."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__("Administrer la base partagée : comptes du personnel", parent)
+        self.db = db
+        self.install_button = QPushButton("Créer ou mettre à jour les &rôles")
+        self.install_button.setToolTip("pae_referent, pae_equipe, pae_lecture : droits appliqués par le serveur")
+        self.login = QLineEdit()
+        self.login.setPlaceholderText("ex. m.durand")
+        self.role = QComboBox()
+        for code, label in ROLE_CHOICES:
+            self.role.addItem(label, code)
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password.setPlaceholderText("transmis au serveur seulement ; vide : inchangé")
+        self.add_button = QPushButton("&Donner ce rôle au compte")
+        self.remove_button = QPushButton("Retirer l'&accès")
+        self.members = QLabel()
+        self.members.setWordWrap(True)
+        self.members.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = MessageLabel()
+        form = QFormLayout()
+        form.addRow(labelled("Ide&ntifiant PostgreSQL :", self.login), self.login)
+        form.addRow(labelled("Rô&le :", self.role), self.role)
+        form.addRow(labelled("Mot de passe du &compte :", self.new_password), self.new_password)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.install_button)
+        buttons.addStretch()
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.members)
+        layout.addWidget(self.message)
+        self.install_button.clicked.connect(self.install)
+        self.add_button.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from pae_desktop.storage import roles
+
+        try:
+            installed = roles.installed(self.db.engine)
+            members = roles.members(self.db.engine) if installed else []
+        except UserError as error:
+            self.members.setText(str(error))
+            return
+        if not installed:
+            self.members.setText("Les rôles n'existent pas encore : tout compte connecté a tous les droits.")
+        else:
+            lines = [f"{role} : {', '.join(login for login, r in members if r == role) or '(aucun compte)'}"
+                     for role in (roles.REFERENT, roles.EQUIPE, roles.LECTURE)]
+            self.members.setText("\n".join(lines))
+        self.add_button.setEnabled(installed)
+        self.remove_button.setEnabled(installed)
+
+    def _run(self, work, done: str) -> None:
+        try:
+            work()
+        except UserError as error:
+            self.message.show_error(str(error))
+            return
+        self.new_password.clear()
+        self.message.show_info(done)
+        self.refresh()
+
+    def install(self) -> None:
+        from pae_desktop.storage import roles
+
+        self._run(lambda: roles.install_roles(self.db.engine), "Rôles créés ou mis à jour ; le serveur applique leurs droits.")
+
+    def add(self) -> None:
+        from pae_desktop.storage import roles
+
+        login, role = self.login.text().strip(), self.role.currentData()
+        self._run(
+            lambda: roles.set_login(self.db.engine, login, role, self.new_password.text() or None),
+            f"Le compte {login} a le rôle {roles.role_name(role) if role else ''}.",
+        )
+
+    def remove(self) -> None:
+        from pae_desktop.storage import roles
+
+        login = self.login.text().strip()
+        if not confirm(self, f"Retirer à {login} l'accès à la base partagée ? Son compte reste sur le serveur."):
+            return
+        self._run(lambda: roles.remove_login(self.db.engine, login), f"{login} n'a plus accès à cette base.")

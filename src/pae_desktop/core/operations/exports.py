@@ -69,6 +69,8 @@ def export_foquale(db, year: int | None, target: str | Path, *, nominative: bool
 
     with db.transaction() as session:
         campaign = require_campaign(session, year)
+        if nominative:
+            audit.require_allowed(session, "export")  # a refused export writes no file
         path = foquale_target(session, campaign.year, target)
         rows = [row for _id, row in foquale_rows(session, campaign, nominative=nominative)]
         written = write_rows(path, rows, nominative=nominative)
@@ -105,6 +107,7 @@ def export_caseload(db, year: int | None, target: str | Path) -> Changes:
     with db.transaction() as session:
         campaign = require_campaign(session, year)
         _year, rows = caseload_table(session, campaign.year)
+        audit.require_allowed(session, "export")  # a refused export writes no file
         written = write_atomic(target, table_data(f"Jeunes {campaign.year}", CASELOAD_HEADERS, rows, suffix))
         return _nominative_export(session, campaign, "Liste des jeunes", written, len(rows))
 

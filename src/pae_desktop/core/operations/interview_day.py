@@ -104,6 +104,7 @@ def export_day_calendar(
 ) -> Changes:
     """The day's slots of one Mission locale or of all as an `.ics` (the same events, with the same UIDs, as the
     partner's whole export), recorded in the audit log (nominative when it names the youths)."""
+    audit.require_allowed(session, "export")  # a refused export writes no file
     from pae_desktop.core.models import Campaign
     from pae_desktop.core.scheme import scheme_of
     from pae_desktop.core.services.interviews.calendar import slot_events

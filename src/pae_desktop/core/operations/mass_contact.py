@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from pae_desktop.core import audit
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign
 from pae_desktop.core.operations import Changes, changes
@@ -64,6 +65,7 @@ def export_contact_list(
 ) -> Changes:
     """The contact list of `youth_ids` as CSV (the youths without a usable contact in a second file beside it,
     `…_sans_coordonnees.csv`) or XLSX (on a second sheet). A nominative export, audited."""
+    audit.require_allowed(session, "export")  # a refused export writes no file
     from pae_desktop.core.services.contact_lists import contact_lines
     from pae_desktop.io import contact_list
     from pae_desktop.io.foquale import write_atomic
@@ -153,6 +155,7 @@ def write_email_drafts(
     """One `.eml` draft per youth with an e-mail address (a minor's representatives too) in `folder` (created
     if needed), the information message of the letter; nothing is sent. A nominative export, audited; a
     youth without an address is counted in a warning, an address the draft cannot hold is refused by name."""
+    audit.require_allowed(session, "export")  # a refused export writes no file
     from pae_desktop.core.contact_records import information_message
     from pae_desktop.core.operations.printing import file_name
     from pae_desktop.core.services.contact_lists import letter_record

@@ -36,6 +36,7 @@ def export_office_list(
     if campaign is None:
         raise UserError("Cette campagne n'existe plus.")
     rows = office_list(session, campaign_id, pending_only=pending_only)
+    audit.require_allowed(session, "export")  # a refused export writes no file
     if suffix == ".xlsx":
         from pae_desktop.io.siecle_office_list import write_xlsx
 

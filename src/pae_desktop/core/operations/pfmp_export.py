@@ -28,6 +28,7 @@ def export_pfmp(session: Session, campaign_id: int, target: str | os.PathLike) -
     if suffix not in PFMP_SUFFIXES:
         raise UserError(SUFFIX_REFUSED)
     report = allowance_report(session, campaign_id)
+    audit.require_allowed(session, "export")  # a refused export writes no file
     if suffix == ".xlsx":
         data = pfmp_allowance.encode_xlsx(report.lines, f"PFMP {report.campaign_year}")
     else:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from pae_desktop.core import audit
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign
 from pae_desktop.core.operations import Changes
@@ -45,6 +46,7 @@ def export_worklist(
     today: dt.date | None = None,
 ) -> Changes:
     """Write one list's youths, names and phones included, to `target` (CSV or JSON): audited."""
+    audit.require_allowed(session, "export")  # a refused export writes no file
     from pae_desktop.core.services.worklist_export import worklist_records
     from pae_desktop.io.foquale import write_atomic
 
@@ -55,6 +57,7 @@ def export_worklist(
 
 def export_psad(session: Session, campaign: Campaign, target: str | Path, today: dt.date | None = None) -> Changes:
     """Write the youths «Sans solution connue» for the PSAD (.csv or .xlsx, by the suffix): audited."""
+    audit.require_allowed(session, "export")  # a refused export writes no file
     from pae_desktop.core.services.worklist_export import PSAD_HEADERS, psad_table
     from pae_desktop.io.foquale import write_atomic
 

@@ -88,6 +88,7 @@ def export_partner_calendar(
 ) -> Changes:
     """Write a partner's slots of a campaign to an `.ics` file and record the export in the audit log (marked
     nominative when it names the youths booked); `count` is the number of events, `file` the file written."""
+    audit.require_allowed(session, "export")  # a refused export writes no file
     partner = session.get(Partner, partner_id)
     if partner is None:
         raise UserError("Ce partenaire n'existe plus dans l'annuaire.")
