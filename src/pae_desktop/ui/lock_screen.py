@@ -179,11 +179,27 @@ class IdleLock(QObject):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         kind = event.type()
-        if kind in _ACTIVITY and not self.locked and self.minutes > 0:
+        if kind == QEvent.Type.Close and watched is self.window:
+            # once the close is done (the window may refuse it: unsaved changes kept), a closed window has
+            # nothing left to lock and the application nothing more to watch
+            QTimer.singleShot(0, self._stop_if_closed)
+        elif kind in _ACTIVITY and not self.locked and self.minutes > 0:
             self.timer.start()
         elif kind == QEvent.Type.Resize and self.locked and watched is self.window:
             self._place()
         return False
+
+    def _stop_if_closed(self) -> None:
+        if not self.window.isVisible():
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop watching the application and stop the timers (its window closed)."""
+        self.timer.stop()
+        self.retry.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
     def _place(self) -> None:
         if self.screen is not None:

@@ -7,7 +7,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -502,9 +502,21 @@ class MainWindow(QMainWindow):
             f"<br><br>Dossier des données :<br>{self.context.db.data_dir}",
         )
 
+    def _quiet(self) -> None:
+        """A closed window asks the database nothing more (on a shared server its login may be gone): its timers
+        (refresh from others, idle lock) stop, and what watched the whole application through it (the role
+        guard, the idle lock's activity filter) stops watching."""
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            for child in self.findChildren(QObject):
+                app.removeEventFilter(child)
+
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._unsaved_changes_kept():
             event.ignore()
             return
+        self._quiet()
         self.context.db.close()
         event.accept()
