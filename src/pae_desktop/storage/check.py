@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pae_desktop.core.errors import UserError
-from pae_desktop.storage import encryption, paths
+from pae_desktop.storage import diagnosis, encryption, paths
 
 
 @dataclass
@@ -47,19 +47,28 @@ def check_database(data_dir: str | os.PathLike | None = None, url: str | None = 
 
     from pae_desktop.core.models import Base
     from pae_desktop.storage.backup import integrity_problems
-    from pae_desktop.storage.database import current_revision, database_url, known_revisions, make_engine
+    from pae_desktop.storage.database import (
+        current_revision,
+        database_url,
+        known_revisions,
+        make_engine,
+        mask_url,
+    )
 
     folder = paths.resolve_data_dir(data_dir)
     resolved = database_url(folder, url)
     passphrase = None
     integrity: list[str] | None = None
-    location = resolved
+    location = mask_url(resolved)
     if resolved.startswith("sqlite") and "///" in resolved:
         file = Path(resolved.split("///", 1)[1])
         location = str(file)
         if not file.is_file():
             raise UserError(f"Aucune base de données dans {folder}.")
+        diagnosis.require_sound(file, folder)
         passphrase = encryption.passphrase_for(file)
+        if passphrase is not None:
+            diagnosis.require_sound(file, folder, passphrase)
         integrity = integrity_problems(file, passphrase, full=True)
     known = known_revisions()
     report = CheckReport(location, integrity, None, known[-1])

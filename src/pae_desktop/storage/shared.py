@@ -76,7 +76,9 @@ def describe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     if not is_server_url(url):
-        return url
+        from pae_desktop.storage.database import mask_url
+
+        return mask_url(url)
     parsed = make_url(url)
     who = f"{parsed.username}@" if parsed.username else ""
     return f"PostgreSQL {who}{parsed.host}:{parsed.port or DEFAULT_PORT}/{parsed.database}"
