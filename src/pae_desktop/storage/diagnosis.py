@@ -152,7 +152,10 @@ def _content_damage(file: Path, passphrase: str | None) -> Damage | None:
 
 
 def _reason(error: BaseException) -> str:
-    text = str(error).lower()
+    raw = getattr(error, "object", None)  # SQLite's message about a damaged page may itself not decode
+    text = (raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(error)).lower()
+    if "malformed database schema" in text:
+        return "schéma illisible"
     if "malformed" in text or "corrupt" in text:
         return "image disque malformée"
     if "not a database" in text:
@@ -284,3 +287,53 @@ def record_encryption(data_dir: Path, encrypted: bool) -> None:
         parser.write(handle)
     paths.make_private(temporary)
     temporary.replace(config_file)
+
+
+# --- the backups the recovery screen offers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackupEntry:
+    """One file of `sauvegardes/` as the recovery screen lists it (read-only, never changed)."""
+
+    path: Path
+    taken_at: dt.datetime | None
+    youths: int | None  # None: unknown (encrypted without its passphrase, unreadable)
+    encrypted: bool
+    usable: bool
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        return str(self.path)
+
+
+def list_backups(data_dir: Path, passphrase: str | None = None) -> list[BackupEntry]:
+    """Every backup of `sauvegardes/`, newest first: date, number of youths, encrypted or not, and whether it
+    can be restored. Each file is read read-only; an unreadable or foreign one is listed as such."""
+    from pae_desktop.storage.backup import candidate_backups, inspect_backup
+
+    entries = []
+    for file in candidate_backups(Path(data_dir)):
+        encrypted = encryption.is_encrypted(file)
+        modified = dt.datetime.fromtimestamp(file.stat().st_mtime).replace(microsecond=0)
+        if encrypted and passphrase is None:
+            entries.append(BackupEntry(file, modified, None, True, True, "phrase de passe demandée"))
+            continue
+        try:
+            preview = inspect_backup(file, passphrase if encrypted else None)
+        except UserError:
+            entries.append(BackupEntry(file, modified, None, encrypted, False, "illisible"))
+            continue
+        except Exception:  # noqa: BLE001 - a damaged file raises any DatabaseError: listed, not offered
+            entries.append(BackupEntry(file, modified, None, encrypted, False, "endommagée"))
+            continue
+        note = ""
+        if not preview.sound:
+            note = "endommagée"
+        elif preview.compatibility() == "newer":
+            note = "version plus récente"
+        entries.append(
+            BackupEntry(file, preview.taken_at or modified, preview.youths, encrypted, not note, note)
+        )
+    return entries

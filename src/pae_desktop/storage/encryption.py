@@ -242,7 +242,6 @@ def change_encryption(db, new_passphrase: str | None) -> None:
         finally:
             fresh.unlink(missing_ok=True)
     from pae_desktop.storage.database import make_engine
-
     from pae_desktop.storage.diagnosis import record_encryption
 
     record_encryption(db.data_dir, new_passphrase is not None)

@@ -110,6 +110,8 @@ def restore_backup(
     damage = diagnosis.diagnose(live, db.passphrase)
     # a damaged file is set aside under its own name, never deleted; a sound one is backed up first
     safety = diagnosis.set_aside(live, now) if damage is not None else _safety_copy(db, live, now)
+    if damage is not None and db.passphrase is None and preview.encrypted:
+        _rekey(db, key)  # the damaged file gave no key: the restored one stays encrypted under its backup's
     staged = live.with_name(live.name + ".restauration")
     staged.unlink(missing_ok=True)
     source_key = key if preview.encrypted else None
@@ -131,6 +133,15 @@ def restore_backup(
     db.engine.dispose()
     migrate(db)
     return RestoreResult(preview, safety)
+
+
+def _rekey(db, passphrase: str | None) -> None:
+    from pae_desktop.storage.database import make_engine
+
+    db.engine.dispose()
+    db.passphrase = passphrase
+    db.engine = make_engine(db.url, passphrase)
+    db.sessions.configure(bind=db.engine)
 
 
 def _safety_copy(db, live: Path, now: dt.datetime) -> Path | None:

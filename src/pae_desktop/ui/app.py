@@ -26,6 +26,7 @@ def setup_logging(data_dir: Path) -> Path:
     folder = paths.ensure_private_dir(data_dir / paths.LOG_DIR)
     log_file = folder / "pae-desktop.log"
     handler = RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    paths.make_private(log_file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s : %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -107,10 +108,18 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
     use_data_dir_settings(folder)
     log_file = setup_logging(folder)
     install_excepthook(log_file)
+    from pae_desktop.storage.diagnosis import DamagedDatabase
     from pae_desktop.ui.lock_screen import open_database_with_prompt
 
     try:
         db = open_database_with_prompt(folder, database_url)
+    except DamagedDatabase as damaged:  # the recovery screen, never a welcome screen beside the backups
+        from pae_desktop.ui.recovery import RecoveryWindow
+
+        log.warning("Base endommagée : %s", damaged.damage.message())
+        recovery = RecoveryWindow(folder, damaged.damage, database_url)
+        recovery.show()
+        return recovery
     except UserError as error:
         QMessageBox.critical(None, "PAE Desktop", str(error))
         return None
