@@ -16,7 +16,7 @@ from pae_desktop.core import settings
 from pae_desktop.core.models import School
 from pae_desktop.core.operations import protection
 from pae_desktop.storage import backup as backups
-from pae_desktop.storage import diagnosis, encryption, paths
+from pae_desktop.storage import encryption, paths
 from pae_desktop.storage.database import mask_url, open_database
 from pae_desktop.storage.shared import describe
 
