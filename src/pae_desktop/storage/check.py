@@ -19,6 +19,7 @@ class CheckReport:
     revision: str | None
     head: str
     schema_problems: list[str] = field(default_factory=list)
+    advice: str = ""  # a file that fails the start-up check: the diagnosis and the way out
 
     @property
     def ok(self) -> bool:
@@ -38,6 +39,8 @@ class CheckReport:
             )
         else:
             out.append(f"Schéma : à jour (version {self.revision})")
+        if self.advice:
+            out.append(self.advice)
         return out
 
 
@@ -65,10 +68,19 @@ def check_database(data_dir: str | os.PathLike | None = None, url: str | None = 
         location = str(file)
         if not file.is_file():
             raise UserError(f"Aucune base de données dans {folder}.")
-        diagnosis.require_sound(file, folder)
-        passphrase = encryption.passphrase_for(file)
+        damage = diagnosis.diagnose(file)
+        passphrase = None if damage is not None else encryption.passphrase_for(file)
         if passphrase is not None:
-            diagnosis.require_sound(file, folder, passphrase)
+            damage = diagnosis.diagnose(file, passphrase)
+        if damage is not None and damage.kind != diagnosis.NEWER:  # a newer schema is the schema's own check
+            return CheckReport(
+                location,
+                [damage.explanation + (f" ({damage.detail})" if damage.detail else "")],
+                None,
+                known_revisions()[-1],
+                ["illisible"],
+                advice=damage.message() + diagnosis.backups_hint(folder),
+            )
         integrity = integrity_problems(file, passphrase, full=True)
     known = known_revisions()
     report = CheckReport(location, integrity, None, known[-1])

@@ -263,10 +263,13 @@ def backups_hint(data_dir: Path, passphrase: str | None = None) -> str:
     )
 
 
-def require_sound(file: Path, data_dir: Path, passphrase: str | None = None) -> None:
-    """Raise `DamagedDatabase` (with the way out) when the file fails the check."""
+def require_sound(
+    file: Path, data_dir: Path, passphrase: str | None = None, *, allow_newer: bool = False
+) -> None:
+    """Raise `DamagedDatabase` (with the way out) when the file fails the check; `allow_newer` lets a sound file
+    of a newer schema through (a backup copies it as it is)."""
     damage = diagnose(file, passphrase)
-    if damage is not None:
+    if damage is not None and not (allow_newer and damage.kind == NEWER):
         raise DamagedDatabase(damage, damage.message() + backups_hint(data_dir, passphrase))
 
 

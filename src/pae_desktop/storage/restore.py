@@ -192,12 +192,12 @@ def open_file_database(
         if (not lock if must_exist is None else must_exist) and not file.is_file():
             raise UserError(f"Aucune base de données dans {folder}.")
         if check:
-            diagnosis.require_sound(file, folder)
+            diagnosis.require_sound(file, folder, allow_newer=True)
         passphrase = encryption.passphrase_for(file)
         if passphrase is not None:
             encryption.connect(file, passphrase).close()  # a wrong passphrase stops here
             if check:
-                diagnosis.require_sound(file, folder, passphrase)
+                diagnosis.require_sound(file, folder, passphrase, allow_newer=True)
         return Database(folder, resolved, make_engine(resolved, passphrase), writer, passphrase=passphrase)
     except BaseException:
         if writer is not None:
