@@ -27,6 +27,13 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def terminal_passphrase_afterwards():
+    """The window installs its passphrase dialog: the next tests get the command line's way back."""
+    yield
+    encryption.set_passphrase_provider(None)
+
+
 def _damage(file: Path, kind: str) -> None:
     data = file.read_bytes()
     if kind == "vide":

@@ -275,21 +275,9 @@ def require_sound(
 
 def record_encryption(data_dir: Path, encrypted: bool) -> None:
     """Write `[database] encrypted` in `config.ini`: the passphrase is asked only for a file recorded so."""
-    import configparser
+    from pae_desktop.storage.shared import write_config_option
 
-    config_file = paths.ensure_private_dir(Path(data_dir)) / paths.CONFIG_FILE
-    parser = configparser.ConfigParser(interpolation=None)
-    if config_file.is_file():
-        parser.read(config_file, encoding="utf-8")
-    if not parser.has_section("database"):
-        parser.add_section("database")
-    parser.set("database", "encrypted", "oui" if encrypted else "non")
-    temporary = config_file.with_suffix(".ini.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write("# PAE Desktop : réglages qui ne peuvent pas vivre dans la base.\n")
-        parser.write(handle)
-    paths.make_private(temporary)
-    temporary.replace(config_file)
+    write_config_option(data_dir, "encrypted", "oui" if encrypted else "non")
 
 
 # --- the backups the recovery screen offers ----------------------------------------------------------------------

@@ -146,17 +146,23 @@ def write_config_url(data_dir: Path, url: str | None) -> Path:
     The file stays readable by its owner only: it may hold the server's password, which is never written into
     the database itself.
     """
+    return write_config_option(data_dir, "url", url or None)
+
+
+def write_config_option(data_dir: Path, option: str, value: str | None) -> Path:
+    """Set (or, with None, remove) one option of `[database]` in `config.ini`, keeping the others; the file is
+    replaced atomically and stays readable by its owner only."""
     folder = paths.ensure_private_dir(Path(data_dir))
     config_file = folder / paths.CONFIG_FILE
     parser = configparser.ConfigParser(interpolation=None)
     if config_file.is_file():
         parser.read(config_file, encoding="utf-8")
-    if url:
+    if value is not None:
         if not parser.has_section("database"):
             parser.add_section("database")
-        parser.set("database", "url", url)
+        parser.set("database", option, value)
     elif parser.has_section("database"):
-        parser.remove_option("database", "url")
+        parser.remove_option("database", option)
         if not parser.items("database"):
             parser.remove_section("database")
     temporary = config_file.with_suffix(".ini.tmp")

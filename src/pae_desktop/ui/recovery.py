@@ -204,7 +204,7 @@ class RecoveryWindow(QMainWindow):
         from pae_desktop.ui.main_window import MainWindow
 
         try:
-            db = open_database_with_prompt(self.data_dir, self.url, self)
+            db = open_database_with_prompt(self.data_dir, self.url)  # the prompt outlives this window
         except diagnosis.DamagedDatabase as error:
             self.page.damage = error.damage
             self.page.problem.setText(error.damage.message())
