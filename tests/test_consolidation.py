@@ -81,7 +81,9 @@ def test_different_campaigns_refused_naming_each_file(tmp_path):
 def test_same_school_twice_refused(tmp_path):
     with pytest.raises(consolidation.InvalidFiles) as caught:
         consolidation.consolidate(files(tmp_path, school_b(), school_b()))
-    assert [(p.line, p.column) for p in caught.value.problems] == [(2, "uai"), (2, "uai")]
+    problems = [(p.line, p.column) for p in caught.value.problems]
+    # the same youths again in the second file: each refused at its line, then the school twice
+    assert problems == [(2, "id_jeune"), (3, "id_jeune"), (4, "id_jeune"), (2, "uai"), (2, "uai")]
 
 
 def test_every_problem_of_every_file_listed(tmp_path):

@@ -139,7 +139,7 @@ def test_every_problem_with_line_and_column(tmp_path):
         row(n="8", decision="ENGAGE", date_entretien="2024-09-02"),  # 9
         interviewed("2024-09-02", n="9", participants="ML|RDS", modules="PFMP|FOO"),  # 10
         row(n="10", campagne="2023", sortie="EMPLOI", sortie_detail="CEJ"),  # 11
-        row(n="1"),  # 12: same id as line 2: not a rule of the spec (two youths may share an INE), accepted
+        row(n="1"),  # 12: same id as line 2: one youth counted twice, refused (issue 19)
     ]
     found = {(p.line, p.column) for p in foquale.read_file(write(tmp_path, rows)).problems}
     expected = {
@@ -166,7 +166,8 @@ def test_every_problem_with_line_and_column(tmp_path):
         (11, "sortie_detail"),
     }
     assert expected <= found
-    assert not any(line in (2, 12) for line, _column in found)
+    assert not any(line == 2 for line, _column in found)
+    assert {column for line, column in found if line == 12} == {"id_jeune"}
     # Line 5's different target date and line 3's different UAI break the «one file, one school» rule too.
     assert (5, "date_limite_entretiens") in found and (3, "uai") in found
 

@@ -19,6 +19,46 @@ def run_command(args: argparse.Namespace) -> int:
     except UserError as error:
         print(str(error), file=sys.stderr)
         return 1
+    except Exception as error:
+        if not _is_database_error(error):
+            raise
+        logging.getLogger(__name__).debug("Erreur de la base", exc_info=error)
+        print(_database_failure(args), file=sys.stderr)
+        return 1
+
+
+def _is_database_error(error: BaseException) -> bool:
+    """SQLite's, SQLCipher's and SQLAlchemy's database errors (a file damaged while it was read)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, sqlite3.DatabaseError | DBAPIError) or type(error).__name__ in (
+        "DatabaseError",
+        "OperationalError",
+    )
+
+
+def _database_failure(args: argparse.Namespace) -> str:
+    """The French diagnosis of the data folder's database, or a plain French refusal when it looks sound."""
+    from pathlib import Path
+
+    from pae_desktop.storage import diagnosis, paths
+    from pae_desktop.storage.database import database_url
+
+    try:
+        folder = paths.resolve_data_dir(getattr(args, "data_dir", None))
+        url = database_url(folder, getattr(args, "database_url", None))
+        if url.startswith("sqlite") and "///" in url:
+            diagnosis.require_sound(Path(url.split("///", 1)[1]), folder)
+    except UserError as refusal:
+        return str(refusal)
+    except Exception:  # noqa: BLE001 - the diagnosis itself failed: the plain refusal below
+        pass
+    return (
+        "La base de données n'a pas pu être lue (fichier endommagé ou serveur injoignable) : l'opération a été "
+        "annulée, rien n'a été modifié. Vérifiez-la avec « pae-desktop check »."
+    )
 
 
 def iso_date(value: str) -> dt.date:

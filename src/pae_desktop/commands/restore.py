@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from pae_desktop.core.operations.protection import plan_restore, restore
     from pae_desktop.storage import encryption
     from pae_desktop.storage.backup import open_for_restore
+    from pae_desktop.storage.diagnosis import DAMAGED_SUFFIX
 
     source = Path(args.file).expanduser()
     if not source.is_file():
@@ -50,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
         done = restore(db, source, backup_passphrase=key)
     finally:
         db.close()
-    if done.file is not None:
+    if done.file is not None and DAMAGED_SUFFIX in done.file.name:
+        say(f"La base endommagée a été mise de côté, jamais effacée : {done.file}.")
+    elif done.file is not None:
         say(f"La base précédente a été sauvegardée dans {done.file}.")
     preview = plan.preview
     say(
@@ -69,4 +72,4 @@ def run(args: argparse.Namespace) -> int:
 def _open_to_read(args: argparse.Namespace):
     from pae_desktop.storage.backup import open_file_database
 
-    return open_file_database(args.data_dir, args.database_url, lock=False, must_exist=False)
+    return open_file_database(args.data_dir, args.database_url, lock=False, must_exist=False, check=False)

@@ -183,6 +183,7 @@ class RetentionRules:
     pathway_months: int = 8
     audit_days: int = 365
     pathway_end: dt.date = dt.date(2001, 8, 31)
+    backup_months: int = 13  # manual and before-restore copies of `sauvegardes/`; automatic ones: their rotation
 
 
 # --- the data protection officer's pack (register entry, impact assessment) ------------------------------------

@@ -90,6 +90,13 @@ RETENTION_PATHWAY_MONTHS: Declared[int] = Declared(
 AUDIT_RETENTION_DAYS: Declared[int] = Declared(
     "audit_retention_days", "Durée de conservation du journal (jours)", int, 365, _bounded(30, 3650)
 )
+BACKUP_RETENTION_MONTHS: Declared[int] = Declared(
+    "backup_retention_months",
+    "Conserver les sauvegardes manuelles et les copies avant restauration (mois)",
+    int,
+    13,
+    _bounded(1, 120),
+)
 LOCK_AFTER_MINUTES: Declared[int] = Declared(
     "lock_after_minutes", "Verrouiller la fenêtre après (minutes d'inactivité)", int, 10, _bounded(0, 240)
 )
@@ -122,6 +129,7 @@ ALL = (
     RETENTION_NO_PATHWAY,
     RETENTION_PATHWAY_MONTHS,
     AUDIT_RETENTION_DAYS,
+    BACKUP_RETENTION_MONTHS,
     LOCK_AFTER_MINUTES,
     DPO_CONTACT,
     MAX_IMPORT_MB,

@@ -45,6 +45,12 @@ def retention_lines(rules: RetentionRules, scheme_words: str) -> list[str]:
         f"Journal des accès et des modifications : {rules.audit_days} jours ; il désigne les jeunes par un "
         "numéro interne seulement."
     )
+    out.append(
+        "Sauvegardes : les sauvegardes automatiques sont renouvelées et gardées au plus 13 mois ; après chaque "
+        "anonymisation, celles qui contenaient encore les données anonymisées sont supprimées. Les sauvegardes "
+        f"manuelles et les copies faites avant une restauration sont supprimées après {rules.backup_months} mois. "
+        "Une sauvegarde copiée ailleurs (clé USB) est à détruire dans le même délai."
+    )
     return out
 
 

@@ -214,6 +214,7 @@ class FoqualeFile:
     path: str
     rows: list[dict[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line of each row (the header is line 1)
 
     @property
     def name(self) -> str:
@@ -228,10 +229,40 @@ class FoqualeFile:
         return self.rows[0]["campagne"] if self.rows else ""
 
 
+# The longest field a school's file can hold (the longest value, a commune or a free text, is far shorter): a
+# longer one refuses the file with its line and column. Fields up to PARSE_LIMIT are read to be located; past it
+# (a hostile file) csv stops at the line, never with a traceback.
+MAX_FIELD_LENGTH = 1000
+PARSE_LIMIT = 8 * 1024 * 1024
+
+
+def _thousands(number: int) -> str:
+    return f"{number:_}".replace("_", "\u00a0")
+
+
+class FieldTooLong(ValueError):
+    """A field over the csv reader's limit: `line` is where reading stopped."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 def split_records(text: str) -> list[list[str]]:
-    """RFC 4180 records separated by `;` (CRLF or LF line ends; quoted fields may hold both)."""
+    """RFC 4180 records separated by `;` (CRLF or LF line ends; quoted fields may hold both).
+
+    Raises `FieldTooLong` at a field over PARSE_LIMIT characters.
+    """
+    previous = csv.field_size_limit(PARSE_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=SEPARATOR, quotechar='"', doublequote=True)
-    return list(reader)
+    try:
+        return list(reader)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise FieldTooLong(reader.line_num) from error
+        raise
+    finally:
+        csv.field_size_limit(previous)
 
 
 def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
@@ -246,7 +277,14 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
     text = _read_text(path, problem)
     if text is None:
         return result
-    records = split_records(text)
+    try:
+        records = split_records(text)
+    except FieldTooLong as error:
+        problem(error.line, "", f"Un champ dépasse {_thousands(MAX_FIELD_LENGTH)} caractères : le fichier est refusé.")
+        return result
+    except csv.Error:
+        problem(1, "", "Le fichier n'est pas un CSV lisible (guillemets ou caractères invalides).")
+        return result
     position = _header_positions(records, problem)
     if position is None:
         return result
@@ -255,7 +293,37 @@ def read_file(path: str | Path, label: str | None = None) -> FoqualeFile:
         problem(1, "", "Le fichier ne contient aucune ligne de données.")
         return result
     result.rows.extend(_read_rows(data_records, position, len(records[0]), problem))
+    result.lines.extend(number for number, _record in data_records)
+    _check_lengths_and_ids(data_records, records[0], result, problem)
     return result
+
+
+def _check_lengths_and_ids(
+    data_records: list[tuple[int, list[str]]],
+    header: list[str],
+    result: FoqualeFile,
+    problem: Callable[[int, str, str], None],
+) -> None:
+    """A field over MAX_FIELD_LENGTH, and an `id_jeune` met twice in the file, are problems of their line."""
+    limit = _thousands(MAX_FIELD_LENGTH)
+    for line, record in data_records:
+        for index, value in enumerate(record):
+            if len(value) > MAX_FIELD_LENGTH:
+                column = header[index] if index < len(header) and header[index] else f"n° {index + 1}"
+                problem(line, column, f"Le champ compte {_thousands(len(value))} caractères, plus que les {limit} admis.")
+    seen: dict[str, int] = {}
+    for line, row in zip(result.lines, result.rows, strict=True):
+        identifier = row.get("id_jeune", "")
+        if not identifier:
+            continue
+        if identifier in seen:
+            problem(
+                line,
+                "id_jeune",
+                f"Le jeune « {identifier} » figure déjà ligne {seen[identifier]} : chaque jeune ne compte qu'une fois.",
+            )
+        else:
+            seen[identifier] = line
 
 
 def _read_text(path: Path, problem: Callable[[int, str, str], None]) -> str | None:

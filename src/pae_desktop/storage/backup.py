@@ -21,6 +21,11 @@ AUTO_PREFIX = "pae-desktop-"
 MANUAL_PREFIX = "pae-desktop-sauvegarde-"
 STAMP = "%Y%m%d-%H%M%S"
 _AUTO_NAME = re.compile(r"^pae-desktop-(\d{8}-\d{6})\.db$")
+# The copies rotated by age (BACKUP_RETENTION_MONTHS): manual ones of `sauvegardes/`, before a restore or an
+# upgrade. The automatic ones follow their own rotation (Rotation: at most about 13 months).
+_AGED_NAME = re.compile(
+    r"^(?:pae-desktop-sauvegarde-|avant-restauration-|avant-migration-[0-9a-z]+-)(\d{8}-\d{6})\.db$"
+)
 
 KIND_LABELS = {
     "automatique": "sauvegarde automatique",
@@ -220,7 +225,67 @@ def _automatic_backup(db, now: dt.datetime | None, min_interval: dt.timedelta, r
     for stamp, file in existing:
         if stamp in drop:
             file.unlink(missing_ok=True)
+    rotate_by_age(db.data_dir, backup_retention_months(db), now)
     return target
+
+
+def backup_retention_months(db) -> int:
+    """The setting BACKUP_RETENTION_MONTHS of the open database (its default when it cannot be read)."""
+    from pae_desktop.core import settings
+
+    try:
+        with db.read() as session:
+            return int(settings.get(session, settings.BACKUP_RETENTION_MONTHS))
+    except Exception:  # noqa: BLE001 - an older schema: the default
+        return settings.BACKUP_RETENTION_MONTHS.default
+
+
+def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, 28)
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def rotate_by_age(data_dir: Path, months: int, now: dt.datetime | None = None) -> list[Path]:
+    """Manual backups and before-restore or before-upgrade copies of `sauvegardes/` older than `months`
+    (by the date in their name) removed; returns them. Copies kept elsewhere (a USB key) are the school's."""
+    cutoff = _months_before(now or dt.datetime.now(), months)
+    folder = Path(data_dir) / paths.BACKUP_DIR
+    removed = []
+    if folder.is_dir():
+        for file in folder.iterdir():
+            match = _AGED_NAME.match(file.name)
+            if not match:
+                continue
+            try:
+                taken = dt.datetime.strptime(match.group(1), STAMP)
+            except ValueError:
+                continue
+            if taken < cutoff:
+                file.unlink(missing_ok=True)
+                removed.append(file)
+    return removed
+
+
+def after_purge(db, now: dt.datetime | None = None) -> list[Path]:
+    """After a purge: a fresh automatic backup, then every automatic backup taken before the purge removed (they
+    still hold the purged data), and the other copies rotated by age. When the fresh backup cannot be made,
+    nothing is removed (never without a backup). Returns the files removed."""
+    if db.file is None or not Path(db.file).exists():
+        return []
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    with _automatic_backup_lock:
+        older = [(stamp, file) for stamp, file in automatic_backups(db.data_dir) if stamp < now]
+        fresh = _automatic_backup(db, now, dt.timedelta(0), Rotation())
+        if fresh is None:
+            return []
+        removed = []
+        for _stamp, file in older:
+            if file.exists() and file != fresh:
+                file.unlink()
+                removed.append(file)
+    return removed + rotate_by_age(db.data_dir, backup_retention_months(db), now)
 
 
 # --- what a backup holds -----------------------------------------------------------------------------------------

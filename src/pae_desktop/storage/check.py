@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pae_desktop.core.errors import UserError
-from pae_desktop.storage import encryption, paths
+from pae_desktop.storage import diagnosis, encryption, paths
 
 
 @dataclass
@@ -19,6 +19,7 @@ class CheckReport:
     revision: str | None
     head: str
     schema_problems: list[str] = field(default_factory=list)
+    advice: str = ""  # a file that fails the start-up check: the diagnosis and the way out
 
     @property
     def ok(self) -> bool:
@@ -38,6 +39,8 @@ class CheckReport:
             )
         else:
             out.append(f"Schéma : à jour (version {self.revision})")
+        if self.advice:
+            out.append(self.advice)
         return out
 
 
@@ -47,19 +50,37 @@ def check_database(data_dir: str | os.PathLike | None = None, url: str | None = 
 
     from pae_desktop.core.models import Base
     from pae_desktop.storage.backup import integrity_problems
-    from pae_desktop.storage.database import current_revision, database_url, known_revisions, make_engine
+    from pae_desktop.storage.database import (
+        current_revision,
+        database_url,
+        known_revisions,
+        make_engine,
+        mask_url,
+    )
 
     folder = paths.resolve_data_dir(data_dir)
     resolved = database_url(folder, url)
     passphrase = None
     integrity: list[str] | None = None
-    location = resolved
+    location = mask_url(resolved)
     if resolved.startswith("sqlite") and "///" in resolved:
         file = Path(resolved.split("///", 1)[1])
         location = str(file)
         if not file.is_file():
             raise UserError(f"Aucune base de données dans {folder}.")
-        passphrase = encryption.passphrase_for(file)
+        damage = diagnosis.diagnose(file)
+        passphrase = None if damage is not None else encryption.passphrase_for(file)
+        if passphrase is not None:
+            damage = diagnosis.diagnose(file, passphrase)
+        if damage is not None and damage.kind != diagnosis.NEWER:  # a newer schema is the schema's own check
+            return CheckReport(
+                location,
+                [damage.explanation + (f" ({damage.detail})" if damage.detail else "")],
+                None,
+                known_revisions()[-1],
+                ["illisible"],
+                advice=damage.message() + diagnosis.backups_hint(folder),
+            )
         integrity = integrity_problems(file, passphrase, full=True)
     known = known_revisions()
     report = CheckReport(location, integrity, None, known[-1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
-from pae_desktop.storage import encryption, paths, roles
+from pae_desktop.storage import diagnosis, encryption, paths, roles
 from pae_desktop.storage.backup import sqlite_copy
 from pae_desktop.storage.lock import WriterLock
 
@@ -47,6 +48,21 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@?#\s]*:)[^@\s]*(@)")
+_PASSWORD_IN_QUERY = re.compile(r"((?:^|[?&;\s])password=)[^&;\s]*", re.IGNORECASE)
+
+
+def mask_url(url: str | None) -> str:
+    """A database URL fit to show or log: its password (in `user:password@` or `?password=`) becomes `***`.
+
+    The one masking function: every place that shows, prints or logs a URL goes through it.
+    """
+    if not url:
+        return ""
+    masked = _PASSWORD_IN_URL.sub(r"\1***\2", str(url))
+    return _PASSWORD_IN_QUERY.sub(r"\1***", masked)
 
 
 def make_engine(url: str, passphrase: str | None = None) -> Engine:
@@ -152,8 +168,15 @@ def open_database(
             db_file = Path(resolved_url.split("///", 1)[1]) if "///" in resolved_url else None
             if db_file is not None and not db_file.exists() and not create:
                 raise UserError(f"Aucune base de données dans {folder}.")
+            if db_file is not None:
+                diagnosis.require_sound(db_file, folder)
             if passphrase is None:
                 passphrase = encryption.passphrase_for(db_file)
+            if db_file is not None and passphrase is not None:
+                diagnosis.require_sound(db_file, folder, passphrase)
+            if lock is not None:
+                diagnosis.remove_leftovers(folder)
+                diagnosis.make_folder_private(folder)
         engine = make_engine(resolved_url, passphrase)
         db = Database(folder, resolved_url, engine, lock, passphrase=passphrase)
         if not db.is_sqlite:  # the staff member's own login: its role, and the server's refusals in French

@@ -119,8 +119,10 @@ def set_passphrase_provider(provider: Callable[[Path], str] | None) -> None:
 
 def passphrase_for(path: Path | None) -> str | None:
     """None for a plain (or missing) database file, else the passphrase from the installed provider."""
-    if path is None or not is_encrypted(path):
-        return None
+    from pae_desktop.storage.diagnosis import looks_encrypted
+
+    if path is None or not path.is_file() or not looks_encrypted(path):
+        return None  # a file that is not SQLite and not recorded as encrypted is diagnosed «illisible»
     return _provider(path)
 
 
@@ -240,7 +242,9 @@ def change_encryption(db, new_passphrase: str | None) -> None:
         finally:
             fresh.unlink(missing_ok=True)
     from pae_desktop.storage.database import make_engine
+    from pae_desktop.storage.diagnosis import record_encryption
 
+    record_encryption(db.data_dir, new_passphrase is not None)
     db.engine = make_engine(db.url, passphrase=new_passphrase)
     db.passphrase = new_passphrase
     db.sessions.configure(bind=db.engine)

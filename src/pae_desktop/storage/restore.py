@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pae_desktop.core.errors import UserError
-from pae_desktop.storage import encryption, paths
+from pae_desktop.storage import diagnosis, encryption, paths
 from pae_desktop.storage.backup import (
     INFO_TABLE,
     STAMP,
@@ -106,7 +106,12 @@ def restore_backup(
             " Rien n'a été modifié."
         )
     now = (now or dt.datetime.now()).replace(microsecond=0)
-    safety = _safety_copy(db, live, now)
+    db.engine.dispose()
+    damage = diagnosis.diagnose(live, db.passphrase)
+    # a damaged file is set aside under its own name, never deleted; a sound one is backed up first
+    safety = diagnosis.set_aside(live, now) if damage is not None else _safety_copy(db, live, now)
+    if damage is not None and db.passphrase is None and preview.encrypted:
+        _rekey(db, key)  # the damaged file gave no key: the restored one stays encrypted under its backup's
     staged = live.with_name(live.name + ".restauration")
     staged.unlink(missing_ok=True)
     source_key = key if preview.encrypted else None
@@ -128,6 +133,15 @@ def restore_backup(
     db.engine.dispose()
     migrate(db)
     return RestoreResult(preview, safety)
+
+
+def _rekey(db, passphrase: str | None) -> None:
+    from pae_desktop.storage.database import make_engine
+
+    db.engine.dispose()
+    db.passphrase = passphrase
+    db.engine = make_engine(db.url, passphrase)
+    db.sessions.configure(bind=db.engine)
 
 
 def _safety_copy(db, live: Path, now: dt.datetime) -> Path | None:
@@ -153,11 +167,13 @@ def open_file_database(
     *,
     lock: bool = True,
     must_exist: bool | None = None,
+    check: bool = True,
 ):
     """The SQLite file of a data folder as a `Database`, without reading its schema or migrating it: a damaged
     or older file can still be backed up or replaced. `lock` takes the writer lock (a restore does; a backup,
     which only reads, does not). `must_exist` (by default: without the lock) refuses a folder without a
-    database; the preview of a restore accepts one."""
+    database; the preview of a restore accepts one. `check` refuses a file that fails the start-up check
+    (`storage.diagnosis`): a damaged database is never backed up; a restore (check=False) replaces it."""
     from pae_desktop.storage.database import Database, database_url, make_engine
     from pae_desktop.storage.lock import WriterLock
 
@@ -175,9 +191,13 @@ def open_file_database(
         file = Path(resolved.split("///", 1)[1])
         if (not lock if must_exist is None else must_exist) and not file.is_file():
             raise UserError(f"Aucune base de données dans {folder}.")
+        if check:
+            diagnosis.require_sound(file, folder, allow_newer=True)
         passphrase = encryption.passphrase_for(file)
         if passphrase is not None:
             encryption.connect(file, passphrase).close()  # a wrong passphrase stops here
+            if check:
+                diagnosis.require_sound(file, folder, passphrase, allow_newer=True)
         return Database(folder, resolved, make_engine(resolved, passphrase), writer, passphrase=passphrase)
     except BaseException:
         if writer is not None:
@@ -187,4 +207,4 @@ def open_file_database(
 
 def open_for_restore(data_dir: str | os.PathLike | None = None, url: str | None = None):
     """The database of a data folder, lock taken, without reading it: a damaged file can still be replaced."""
-    return open_file_database(data_dir, url, lock=True)
+    return open_file_database(data_dir, url, lock=True, check=False)

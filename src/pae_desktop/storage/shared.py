@@ -75,7 +75,9 @@ def describe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     if not is_server_url(url):
-        return url
+        from pae_desktop.storage.database import mask_url
+
+        return mask_url(url)
     parsed = make_url(url)
     who = f"{parsed.username}@" if parsed.username else ""
     return f"PostgreSQL {who}{parsed.host}:{parsed.port or DEFAULT_PORT}/{parsed.database}"
@@ -191,18 +193,23 @@ def write_config_url(data_dir: Path, url: str | None) -> Path:
     The URL is written without its password (typed at start-up or read from the user's .pgpass); the file stays
     readable by its owner only.
     """
+    return write_config_option(data_dir, "url", without_password(url) if url else None)
+
+
+def write_config_option(data_dir: Path, option: str, value: str | None) -> Path:
+    """Set (or, with None, remove) one option of `[database]` in `config.ini`, keeping the others; the file is
+    replaced atomically and stays readable by its owner only."""
     folder = paths.ensure_private_dir(Path(data_dir))
     config_file = folder / paths.CONFIG_FILE
     parser = configparser.ConfigParser(interpolation=None)
     if config_file.is_file():
         parser.read(config_file, encoding="utf-8")
-    if url:
-        url = without_password(url)
+    if value is not None:
         if not parser.has_section("database"):
             parser.add_section("database")
-        parser.set("database", "url", url)
+        parser.set("database", option, value)
     elif parser.has_section("database"):
-        parser.remove_option("database", "url")
+        parser.remove_option("database", option)
         if not parser.items("database"):
             parser.remove_section("database")
     temporary = config_file.with_suffix(".ini.tmp")

@@ -26,6 +26,7 @@ def setup_logging(data_dir: Path) -> Path:
     folder = paths.ensure_private_dir(data_dir / paths.LOG_DIR)
     log_file = folder / "pae-desktop.log"
     handler = RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    paths.make_private(log_file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s : %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -107,11 +108,19 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
     use_data_dir_settings(folder)
     log_file = setup_logging(folder)
     install_excepthook(log_file)
+    from pae_desktop.storage.diagnosis import DamagedDatabase
     from pae_desktop.ui.lock_screen import open_database_with_prompt
     from pae_desktop.ui.login_dialog import open_with_login
 
     try:  # a shared server without a stored password: the staff member's own login, asked here
         db = open_with_login(folder, database_url, open_database_with_prompt)
+    except DamagedDatabase as damaged:  # the recovery screen, never a welcome screen beside the backups
+        from pae_desktop.ui.recovery import RecoveryWindow
+
+        log.warning("Base endommagée : %s", damaged.damage.message())
+        recovery = RecoveryWindow(folder, damaged.damage, database_url)
+        recovery.show()
+        return recovery
     except UserError as error:
         QMessageBox.critical(None, "PAE Desktop", str(error))
         return None

@@ -117,6 +117,14 @@ class DataProtectionPage(QWidget):
         self.audit_days.setRange(30, 3650)
         self.audit_days.setSuffix(" jours")
         self.audit_days.setValue(int(values[settings.AUDIT_RETENTION_DAYS.key]))
+        self.backup_months = QSpinBox()
+        self.backup_months.setRange(1, 120)
+        self.backup_months.setSuffix(" mois")
+        self.backup_months.setValue(int(values[settings.BACKUP_RETENTION_MONTHS.key]))
+        self.backup_months.setToolTip(
+            "Les sauvegardes automatiques sont gardées au plus 13 mois ; après chaque anonymisation, celles qui "
+            "contenaient encore les données anonymisées sont supprimées."
+        )
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(0, 240)
         self.lock_minutes.setSpecialValueText("jamais")
@@ -141,6 +149,7 @@ class DataProtectionPage(QWidget):
         form.addRow(self.no_pathway)
         form.addRow("Dossiers de parcours conservés après le 31 décembre :", self.pathway_months)
         form.addRow(settings.AUDIT_RETENTION_DAYS.label + " :", self.audit_days)
+        form.addRow("Sauvegardes manuelles et copies avant restauration conservées :", self.backup_months)
         form.addRow("Verrouiller l'application après :", self.lock_minutes)
         form.addRow(settings.DPO_CONTACT.label + " :", self.dpo)
         lock_box = QGroupBox("Verrouillage (Ctrl+L)")
@@ -196,6 +205,7 @@ class DataProtectionPage(QWidget):
         settings.put(session, settings.RETENTION_NO_PATHWAY, self.no_pathway.isChecked())
         settings.put(session, settings.RETENTION_PATHWAY_MONTHS, self.pathway_months.value())
         settings.put(session, settings.AUDIT_RETENTION_DAYS, self.audit_days.value())
+        settings.put(session, settings.BACKUP_RETENTION_MONTHS, self.backup_months.value())
         settings.put(session, settings.LOCK_AFTER_MINUTES, self.lock_minutes.value())
         settings.put(session, settings.DPO_CONTACT, self.dpo.text().strip())
         new_pin = self.pin_to_store()

@@ -268,7 +268,30 @@ def purge(db, today: dt.date | None = None) -> Changes:
         result = apply_retention(session, plan, staff_id=_staff(session))
     if plan.demo or plan.empty:
         return changes()
-    return changes(*ALL_TOPICS, ids={"youth": plan.youth_ids, "audit_event": purged}, count=result.anonymised)
+    warnings = _purge_backups(db)
+    return changes(
+        *ALL_TOPICS,
+        ids={"youth": plan.youth_ids, "audit_event": purged},
+        count=result.anonymised,
+        warnings=warnings,
+    )
+
+
+def _purge_backups(db) -> list[str]:
+    """The automatic backups that still hold the purged data removed, after a fresh one (storage.backup)."""
+    from pae_desktop.storage.backup import after_purge
+
+    if db.file is None or db.lock is None or not db.lock.held:
+        return []
+    try:
+        after_purge(db)
+    except Exception:  # noqa: BLE001 - the purge is done; the backups are retried at the next purge
+        log.exception("Sauvegardes non renouvelées après l'anonymisation")
+        return [
+            "Les sauvegardes automatiques n'ont pas pu être renouvelées : les plus anciennes contiennent encore "
+            "les données anonymisées."
+        ]
+    return []
 
 
 # --- erasure on request --------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def check_files(files: list[FoqualeFile]) -> list[Problem]:
                     f"Les fichiers portent sur des campagnes différentes ({listing}) : consolidez une campagne à la fois.",
                 )
             )
+    problems.extend(_repeated_youths(valid))
     by_uai: dict[str, list[FoqualeFile]] = {}
     for f in valid:
         by_uai.setdefault(f.uai, []).append(f)
@@ -56,6 +57,33 @@ def check_files(files: list[FoqualeFile]) -> list[Problem]:
                         f"Plusieurs fichiers pour l'établissement {uai} ({others}) : gardez-en un.",
                     )
                 )
+    return problems
+
+
+def _repeated_youths(files: list[FoqualeFile]) -> list[Problem]:
+    """A youth (`id_jeune`) of one school found again in another file of that school: counted once only."""
+    problems = []
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for f in files:
+        own = set()
+        for line, row in zip(f.lines, f.rows, strict=False):
+            key = (row.get("uai", ""), row.get("id_jeune", ""))
+            if not key[1] or key[1] in own:
+                continue  # a repetition within the file is the reader's own problem
+            own.add(key[1])
+            if key in seen and seen[key][0] != f.path:
+                where, first = seen[key]
+                problems.append(
+                    Problem(
+                        f.path,
+                        line,
+                        "id_jeune",
+                        f"Le jeune « {key[1]} » figure déjà dans {where}, ligne {first} : chaque jeune ne compte "
+                        "qu'une fois.",
+                    )
+                )
+            else:
+                seen.setdefault(key, (f.path, line))
     return problems
 
 

@@ -198,6 +198,7 @@ def retention_rules(session: Session) -> RetentionRules:
         months,
         int(settings.get(session, settings.AUDIT_RETENTION_DAYS)),
         _end_of_month_after(2000, months),
+        int(settings.get(session, settings.BACKUP_RETENTION_MONTHS)),
     )
 
 
