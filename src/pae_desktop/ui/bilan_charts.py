@@ -50,6 +50,17 @@ def value_text(key: str, value) -> str:
 # --- charts ---------------------------------------------------------------------------------------------
 
 
+def _percent_grid(painter: QPainter, plot: QRectF, text_colour: QColor) -> None:
+    """The horizontal lines at 0, 25, 50, 75 and 100 % of a chart's plot, labelled on its left."""
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        y = plot.top() + plot.height() * (1 - tick)
+        painter.setPen(QPen(GRID, 1))
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        painter.setPen(text_colour)
+        painter.drawText(QRectF(0, y - 8, plot.left() - 4, 16),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{int(tick * 100)} %")
+
+
 class FunnelChart(QWidget):
     """Horizontal bars from the census to the pathways; a click on a bar emits its population key."""
 
@@ -141,21 +152,9 @@ class BarChart(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(self.font().pointSizeF() - 1.5, 6))
         painter.setFont(small)
-        for tick in (0, 0.25, 0.5, 0.75, 1.0):
-            y = top + plot_h * (1 - tick)
-            painter.setPen(QPen(GRID, 1))
-            painter.drawLine(QPointF(left, y), QPointF(left + plot_w, y))
-            painter.setPen(text_colour)
-            painter.drawText(QRectF(0, y - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{int(tick * 100)} %")
-        # legend
-        x = left
-        for name, colour, _values in self.series:
-            painter.fillRect(QRectF(x, 6, 12, 12), colour)
-            painter.setPen(text_colour)
-            width = painter.fontMetrics().horizontalAdvance(name)
-            painter.drawText(QRectF(x + 16, 2, width + 4, 20), Qt.AlignmentFlag.AlignVCenter, name)
-            x += width + 34
+        _percent_grid(painter, QRectF(left, top, plot_w, plot_h), text_colour)
+        _legend(painter, left, text_colour, [(name, lambda p, x, c=colour: p.fillRect(QRectF(x, 6, 12, 12), c), 16)
+                                             for name, colour, _values in self.series])
         if not self.groups:
             painter.end()
             return
@@ -187,6 +186,23 @@ def comparison_series(report) -> list[tuple[str, QColor, dict]]:
     """The bars of the comparison charts: the earlier campaigns the table shows, the campaign, the académie,
     each in its one colour (`core.trend`)."""
     return [(label, QColor(colour), values) for label, colour, values in tr.comparison_series(report)]
+
+
+def _legend(painter: QPainter, left: float, text_colour: QColor, items) -> None:
+    """A chart's legend along its top: (label, draw its swatch at x, the swatch's width) for each series."""
+    x = left
+    for label, swatch, swatch_width in items:
+        swatch(painter, x)
+        painter.setPen(text_colour)
+        width = painter.fontMetrics().horizontalAdvance(label)
+        painter.drawText(QRectF(x + swatch_width, 2, width + 4, 20), Qt.AlignmentFlag.AlignVCenter, label)
+        x += width + swatch_width + 18
+
+
+def _line_swatch(painter: QPainter, x: float, colour: QColor, shape: str) -> None:
+    painter.setPen(QPen(colour, 2))
+    painter.drawLine(QPointF(x, 12), QPointF(x + 18, 12))
+    _marker(painter, shape, QPointF(x + 9, 12), colour)
 
 
 def _marker(painter: QPainter, shape: str, centre: QPointF, colour: QColor) -> None:
@@ -237,22 +253,11 @@ class TrendChart(QWidget):
         text_colour = self.palette().text().color()
         left, top, bottom, right = 42, 30, 24, 16
         plot_w, plot_h = self.width() - left - right, self.height() - top - bottom
-        for tick in (0, 0.25, 0.5, 0.75, 1.0):
-            y = top + plot_h * (1 - tick)
-            painter.setPen(QPen(GRID, 1))
-            painter.drawLine(QPointF(left, y), QPointF(left + plot_w, y))
-            painter.setPen(text_colour)
-            painter.drawText(QRectF(0, y - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{int(tick * 100)} %")
-        x = left
-        for (_key, label), colour, shape in zip(tr.TREND, tr.TREND_COLOURS, tr.TREND_MARKERS, strict=True):
-            painter.setPen(QPen(QColor(colour), 2))
-            painter.drawLine(QPointF(x, 12), QPointF(x + 18, 12))
-            _marker(painter, shape, QPointF(x + 9, 12), QColor(colour))
-            painter.setPen(text_colour)
-            width = painter.fontMetrics().horizontalAdvance(label)
-            painter.drawText(QRectF(x + 22, 2, width + 4, 20), Qt.AlignmentFlag.AlignVCenter, label)
-            x += width + 44
+        _percent_grid(painter, QRectF(left, top, plot_w, plot_h), text_colour)
+        _legend(painter, left, text_colour, [
+            (label, lambda p, x, c=colour, m=shape: _line_swatch(p, x, QColor(c), m), 22)
+            for (_key, label), colour, shape in zip(tr.TREND, tr.TREND_COLOURS, tr.TREND_MARKERS, strict=True)
+        ])
         if not self.points:
             painter.end()
             return
