@@ -94,7 +94,7 @@ def test_report_xlsx_numbers_and_percentages(demo_dir, tmp_path, demo_db):
     out = tmp_path / "bilan.xlsx"
     assert main(["--data-dir", demo_dir, "report", "--format", "xlsx", "-o", str(out)]) == 0
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Indicateurs", "Entonnoir", "Sorties"]
+    assert workbook.sheetnames == ["Indicateurs", "Entonnoir", "Sorties", "Évolution"]
     sheet = workbook["Indicateurs"]
     cells = {row[1].value: row for row in sheet.iter_rows() if row[1].value}
     assert cells["effectif"][2].value == 150 and isinstance(cells["effectif"][2].value, int)

@@ -315,7 +315,7 @@ def test_bilan_pdf_and_xlsx_show_phase1_only_when_recorded(two_campaigns):
         "Phase 1" not in old_text and "Parcours Ambition Emploi" in old_text and "AvenirPro" not in old_text
     )
     workbook = openpyxl.load_workbook(io.BytesIO(report_workbook(new)))
-    assert workbook.sheetnames == ["Indicateurs", "Entonnoir", "Sorties", "Phase 1 AvenirPro"]
+    assert workbook.sheetnames == ["Indicateurs", "Entonnoir", "Sorties", "Phase 1 AvenirPro", "Évolution"]
     cells = {
         r[1].value: (r[2].value, r[3].value) for r in workbook["Phase 1 AvenirPro"].iter_rows() if r[1].value
     }
@@ -325,7 +325,7 @@ def test_bilan_pdf_and_xlsx_show_phase1_only_when_recorded(two_campaigns):
     keys = {r[1].value for r in workbook["Indicateurs"].iter_rows()}
     assert "part_entretien_individuel_avenirpro" in keys
     old_book = openpyxl.load_workbook(io.BytesIO(report_workbook(old)))
-    assert old_book.sheetnames == ["Indicateurs", "Entonnoir", "Sorties"]
+    assert old_book.sheetnames == ["Indicateurs", "Entonnoir", "Sorties", "Évolution"]
     assert "avenirpro_renseignes" not in {r[1].value for r in old_book["Indicateurs"].iter_rows()}
 
 

@@ -6,18 +6,19 @@ import os
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from pae_desktop.core import indicators as ind
+from pae_desktop.core import trend as tr
 from pae_desktop.core.scheme import default_scheme, with_values
 from pae_desktop.core.vocabulary import ExitCategory, ExitDetail
 from pae_desktop.documents import layout as L
 
 SCHOOL_COLOUR = L.PRIMARY
-ACADEMIE_COLOUR = colors.HexColor("#E0A040")
-PREVIOUS_COLOUR = colors.HexColor("#9DB7D5")
+ACADEMIE_COLOUR = colors.HexColor(tr.ACADEMIE_COLOUR)
+PREVIOUS_COLOUR = colors.HexColor(tr.EARLIER_COLOURS[0])
 EXIT_COLOURS = (
     colors.HexColor("#1F4E79"),
     colors.HexColor("#2E8B57"),
@@ -140,12 +141,75 @@ def rates_chart(
 
 
 def _comparison_series(report) -> list[tuple[str, Any, dict[str, float | None]]]:
-    series = [(f"Campagne {report.campagne}", SCHOOL_COLOUR, ind.flat(report.indicators))]
-    if report.previous:
-        year, values = report.previous[-1]
-        series.append((f"Campagne {year}", PREVIOUS_COLOUR, ind.flat(values)))
-    series.append(("Académie 2023", ACADEMIE_COLOUR, dict(ind.ACADEMIE_2023)))
-    return series
+    """The earlier campaigns the table shows, the campaign and the académie: one colour each (`core.trend`)."""
+    return [(label, colors.HexColor(colour), values) for label, colour, values in tr.comparison_series(report)]
+
+
+def _marker(drawing: Drawing, shape: str, x: float, y: float, colour: Any) -> None:
+    """A point of the trend chart: its shape tells the rate apart without its colour."""
+    if shape == "circle":
+        drawing.add(Circle(x, y, 2.6, fillColor=colour, strokeColor=None))
+    elif shape == "square":
+        drawing.add(Rect(x - 2.4, y - 2.4, 4.8, 4.8, fillColor=colour, strokeColor=None))
+    elif shape == "triangle":
+        drawing.add(Polygon([x - 3, y - 2.4, x + 3, y - 2.4, x, y + 3], fillColor=colour, strokeColor=None))
+    else:
+        drawing.add(Polygon([x, y - 3.2, x + 3.2, y, x, y + 3.2, x - 3.2, y], fillColor=colour, strokeColor=None))
+
+
+def trend_chart(points: Sequence[tuple[int, dict[str, float | None]]], width: float = L.FRAME_WIDTH,
+                height: float = 70 * mm) -> Drawing:
+    """The funnel's rates across campaigns, 0 to 100 %: one line per rate; a null rate leaves a gap."""
+    drawing = Drawing(width, height)
+    left, bottom, top, right = 24, 16, 30, 12
+    plot_h, plot_w = height - bottom - top, width - left - right
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        y = bottom + plot_h * tick
+        drawing.add(Line(left, y, left + plot_w, y, strokeColor=L.RULE, strokeWidth=0.4))
+        drawing.add(String(left - 3, y - 3, f"{int(tick * 100)} %", fontName=L.FONT, fontSize=7, textAnchor="end"))
+    step = plot_w / max(len(points), 1)
+
+    def x_of(index: int) -> float:
+        return left + step * (index + 0.5)
+
+    for index, (year, _values) in enumerate(points):
+        drawing.add(String(x_of(index), bottom - 10, str(year), fontName=L.FONT, fontSize=8, textAnchor="middle"))
+    for (key, _label), colour, shape in zip(tr.TREND, tr.TREND_COLOURS, tr.TREND_MARKERS, strict=True):
+        fill = colors.HexColor(colour)
+        for run in tr.segments([values.get(key) for _year, values in points]):
+            xy = [(x_of(i), bottom + plot_h * max(0.0, min(v, 1.0))) for i, v in run]
+            if len(xy) > 1:
+                drawing.add(PolyLine([c for point in xy for c in point], strokeColor=fill, strokeWidth=1.4))
+            for x, y in xy:
+                _marker(drawing, shape, x, y, fill)
+    x, y = left, height - 10
+    for (_key, label), colour, shape in zip(tr.TREND, tr.TREND_COLOURS, tr.TREND_MARKERS, strict=True):
+        advance = 16 + len(label) * 4.4 + 10
+        if x + advance > width:
+            x, y = left, y - 11
+        drawing.add(Line(x, y + 3, x + 12, y + 3, strokeColor=colors.HexColor(colour), strokeWidth=1.4))
+        _marker(drawing, shape, x + 6, y + 3, colors.HexColor(colour))
+        drawing.add(String(x + 15, y, label, fontName=L.FONT, fontSize=8))
+        x += advance
+    return drawing
+
+
+def trend_story(report) -> list:
+    """The «Évolution» section: the trend chart of the funnel's rates, then their table, one row per campaign."""
+    points = tr.trend_points(report)
+    if not points:
+        return []
+    out: list = [L.section("Évolution des taux sur les campagnes de l'établissement")]
+    if len(points) == 1:
+        out.append(L.paragraph(f"Seule la campagne {report.campagne} est enregistrée : l'évolution apparaîtra "
+                               "avec la suivante.", "muted"))
+    out.append(trend_chart(points))
+    rows = [[str(year)] + [percent(values[key]) for key in tr.TREND_KEYS] for year, values in points]
+    out.append(L.data_table(["Campagne"] + [label for _key, label in tr.TREND], rows,
+                            col_widths=[1.4, 1.5, 1.3, 1.9, 1.6, 1.5, 1.4]))
+    out.append(L.paragraph("« — » : taux sans dénominateur cette année-là (une interruption de la courbe, pas un "
+                           "zéro).", "muted"))
+    return out
 
 
 def story(report) -> list:
@@ -166,7 +230,8 @@ def story(report) -> list:
     out.append(L.section("Du repérage au parcours"))
     out.append(funnel_chart(counts))
 
-    out.append(L.section("Comparaison avec l'académie (chiffres 2023)"))
+    earlier = tr.earlier_shown(report)
+    out.append(L.section(f"Comparaison avec l'académie (chiffres 2023){tr.compared_years(report)}"))
     out.append(rates_chart(_comparison_series(report), COMPARED, SHORT))
 
     out.append(L.section("Sorties des parcours"))
@@ -188,14 +253,15 @@ def story(report) -> list:
                            "muted"))
 
     out += phase1_story(report)
+    out += trend_story(report)
 
     out.append(L.section("Tous les indicateurs"))
-    years = [year for year, _values in report.previous[-3:]]
+    years = [year for year, _values in earlier]
     headers = ["Indicateur", f"{report.campagne}", "Académie 2023"] + [str(y) for y in years]
     table = []
     for key, value in ind.displayed(report.indicators).items():
         line = [ind.LABELS[key], value_text(key, value), academie_text(key)]
-        line += [value_text(key, ind.flat(v).get(key)) for y, v in report.previous[-3:]]
+        line += [value_text(key, ind.flat(v).get(key)) for _year, v in earlier]
         table.append(line)
     out.append(L.data_table(headers, table, col_widths=[5.5, 1.6, 2.2] + [1.4] * len(years)))
     out.append(

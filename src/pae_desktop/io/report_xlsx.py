@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pae_desktop.core import indicators as ind
+from pae_desktop.core import trend as tr
 from pae_desktop.core.vocabulary import ExitCategory, ExitDetail
 
 PERCENT = "0.0%"
@@ -130,6 +131,7 @@ def report_workbook(report) -> bytes:
     _funnel_sheet(workbook, report, subtitle)
     _exits_sheet(workbook, report, subtitle)
     _phase1_sheet(workbook, report, subtitle)
+    _trend_sheet(workbook, report, subtitle)
     if report.per_school is not None:
         _schools_sheet(workbook, report)
     buffer = io.BytesIO()
@@ -255,6 +257,45 @@ def _phase1_sheet(workbook, report, subtitle: str) -> None:
     for key, label, count, share in lines:
         sheet.line([label, key, count, share], [None, None, "0", PERCENT])
     sheet.finish()
+
+
+def _trend_sheet(workbook, report, subtitle: str) -> None:
+    """The «Évolution» sheet: the funnel's rates, one row per campaign of the school, and their line chart
+    (an empty cell where a rate is null: the line has a gap, not a zero)."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.chart.marker import Marker
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    points = tr.trend_points(report)
+    if not points:
+        return
+    sheet = _Sheet(workbook, "Évolution")
+    sheet.title(f"Évolution des taux sur les campagnes de l'établissement — jusqu'à {report.campagne}", subtitle)
+    header_row = sheet.row
+    sheet.header(["Campagne"] + [label for _key, label in tr.TREND])
+    for year, values in points:
+        sheet.line([year] + [values[key] for key in tr.TREND_KEYS], ["0"] + [PERCENT] * len(tr.TREND_KEYS))
+    sheet.finish()
+    chart = LineChart()
+    chart.title = "Évolution des taux"
+    chart.y_axis.title = "Taux"
+    chart.x_axis.title = "Campagne"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.display_blanks = "gap"
+    last = header_row + len(points)
+    data = Reference(sheet.ws, min_col=2, max_col=1 + len(tr.TREND_KEYS), min_row=header_row, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last))
+    for series, colour, shape in zip(chart.series, tr.TREND_COLOURS, tr.TREND_MARKERS, strict=True):
+        series.graphicalProperties.line.solidFill = colour.lstrip("#")
+        series.graphicalProperties.line.width = 22000  # EMU: 1.7 pt
+        series.marker = Marker(symbol=shape, size=7)
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=colour.lstrip("#"))
+        series.marker.graphicalProperties.line.solidFill = colour.lstrip("#")
+        series.smooth = False
+    chart.width, chart.height = 22, 11
+    sheet.ws.add_chart(chart, f"A{last + 3}")
 
 
 def table_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from pae_desktop.core import indicators as ind
+from pae_desktop.core import trend as tr
 from pae_desktop.core.models import OriginalSchooling, Youth
 from pae_desktop.ui.bilan_charts import (  # noqa: F401 - re-exported
     ACADEMIE,
@@ -41,6 +42,7 @@ from pae_desktop.ui.bilan_charts import (  # noqa: F401 - re-exported
     SCHOOL,
     BarChart,
     FunnelChart,
+    comparison_series,
     percent,
     value_text,
 )
@@ -53,6 +55,7 @@ from pae_desktop.ui.bilan_dialogs import (  # noqa: F401 - re-exported
     with_suffix,
 )
 from pae_desktop.ui.bilan_phase1 import Phase1Box
+from pae_desktop.ui.bilan_trend import TrendBox
 from pae_desktop.ui.context import AUDIT, AppContext
 from pae_desktop.ui.widgets import show_error, show_info
 
@@ -77,12 +80,13 @@ class LoadedReport:
     names: dict[int, tuple[str, str, str]]  # youth id → (name, class, diploma)
 
 
-def load_report(db, year: int) -> LoadedReport:
-    """The campaign's report, its rows for the drill-down, and the youths' names (one query)."""
+def load_report(db, year: int, known: dict[int, dict] | None = None) -> LoadedReport:
+    """The campaign's report, its rows for the drill-down, and the youths' names (one query); `known`: the
+    earlier campaigns' indicators already computed (year → indicators), not computed again."""
     from pae_desktop.core.services.reporting import campaign_report
 
     with db.read() as session:
-        report, keyed = campaign_report(session, year)
+        report, keyed = campaign_report(session, year, known)
         names = {
             youth_id: (f"{(last or '').upper()} {first or ''}".strip(), division or "", diploma or "")
             for youth_id, last, first, division, diploma in session.execute(
@@ -147,7 +151,9 @@ class BilanView(QWidget):
         grid.addWidget(self._box("Sorties des parcours par catégorie", self.exits), 1, 0, 1, 2)
         self.phase1 = Phase1Box()
         grid.addWidget(self.phase1, 2, 0, 1, 2)
-        grid.addWidget(self._box("Tous les indicateurs (cliquez sur un nombre de jeunes)", self.table), 3, 0, 1, 2)
+        self.trend = TrendBox()
+        grid.addWidget(self.trend, 3, 0, 1, 2)
+        grid.addWidget(self._box("Tous les indicateurs (cliquez sur un nombre de jeunes)", self.table), 4, 0, 1, 2)
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.heading)
@@ -162,10 +168,18 @@ class BilanView(QWidget):
 
         self._stale = False
         self._generation = 0
+        # Every campaign's indicators (year → indicators), computed once: a change of campaign, or a reload
+        # without any change of the facts, does not compute the earlier campaigns again.
+        self.known: dict[int, dict] = {}
         context.campaign_changed.connect(lambda _id: self.refresh())
         # the report reads the facts, never the audit log: an export or a print alone changes nothing here
-        context.data_changed.connect(lambda topics: self.refresh() if topics - {AUDIT} else None)
+        context.data_changed.connect(self._data_changed)
         self.reload()
+
+    def _data_changed(self, topics) -> None:
+        if topics - {AUDIT}:
+            self.known.clear()
+            self.refresh()
 
     def refresh(self) -> None:
         """Recompute now when shown, else on the next showing (the report reads the whole campaign)."""
@@ -209,16 +223,20 @@ class BilanView(QWidget):
             self.rates.set_data((), [])
             self.exits.set_data((), [])
             self.phase1.set_report(None)
+            self.trend.set_report(None)
             self.table.setRowCount(0)
             return
         # The report reads the whole campaign (a couple of seconds at 16 000 youths): off the GUI thread.
         self._generation += 1
         generation = self._generation
         db = self.context.db
+        known = {y: values for y, values in self.known.items() if y < year}  # a copy for the worker thread
 
         def done(loaded: LoadedReport) -> None:
             if generation == self._generation:  # a newer reload supersedes this one
                 self.loaded = loaded
+                self.known.update(loaded.report.previous)
+                self.known[loaded.report.campagne] = loaded.report.indicators
                 self._show(loaded.report)
 
         def failed(error: BaseException) -> None:  # a UserError (no school yet): shown in place
@@ -227,7 +245,8 @@ class BilanView(QWidget):
                 self.summary.setText(str(error))
 
         self.summary.setText("Calcul des indicateurs…")
-        run_on_gui(self, "Calcul du bilan de la campagne…", lambda progress: load_report(db, year), done, failed)
+        run_on_gui(self, "Calcul du bilan de la campagne…", lambda progress: load_report(db, year, known), done,
+                   failed)
 
     def _show(self, report) -> None:
         flat = ind.flat(report.indicators)
@@ -241,21 +260,16 @@ class BilanView(QWidget):
             f"(en 2023, 50 % des missions locales du territoire ont participé)."
         )
         self.funnel.set_counts(counts)
-        series = [(f"Campagne {report.campagne}", SCHOOL, flat)]
-        title = "Taux comparés à l'académie (2023)"
-        if report.previous:
-            year, values = report.previous[-1]
-            series.append((f"Campagne {year}", PREVIOUS, ind.flat(values)))
-            title += f" et à la campagne {year}"
-        series.append(("Académie 2023", ACADEMIE, dict(ind.ACADEMIE_2023)))
-        self.rates_box.setTitle(title)
+        series = comparison_series(report)
+        self.rates_box.setTitle(f"Taux comparés à l'académie (2023){tr.compared_years(report)}")
         self.rates.set_data(COMPARED, series)
         self.exits.set_data(EXITS, series)
         self.phase1.set_report(report)
+        self.trend.set_report(report)
         self._fill_table(report, ind.displayed(report.indicators))
 
     def _fill_table(self, report, flat) -> None:
-        previous = report.previous[-3:]
+        previous = tr.earlier_shown(report)
         headers = ["Indicateur", f"Campagne {report.campagne}", "Jeunes", "Académie 2023"]
         headers += [f"Campagne {year}" for year, _values in previous]
         self.table.clear()

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from pae_desktop.core import indicators as ind
+from pae_desktop.core import trend as tr
 from pae_desktop.core.vocabulary import ExitCategory
 
 SCHOOL = QColor("#1F4E79")
-ACADEMIE = QColor("#E0A040")
-PREVIOUS = QColor("#9DB7D5")
+ACADEMIE = QColor(tr.ACADEMIE_COLOUR)
+PREVIOUS = QColor(tr.EARLIER_COLOURS[0])
 GRID = QColor("#C9D6E3")
 
 FUNNEL = ("effectif", "informes", "contactes", "entretiens_acceptes", "entretiens_realises", "engages", "parcours")
@@ -47,6 +48,17 @@ def value_text(key: str, value) -> str:
 
 
 # --- charts ---------------------------------------------------------------------------------------------
+
+
+def _percent_grid(painter: QPainter, plot: QRectF, text_colour: QColor) -> None:
+    """The horizontal lines at 0, 25, 50, 75 and 100 % of a chart's plot, labelled on its left."""
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        y = plot.top() + plot.height() * (1 - tick)
+        painter.setPen(QPen(GRID, 1))
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        painter.setPen(text_colour)
+        painter.drawText(QRectF(0, y - 8, plot.left() - 4, 16),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{int(tick * 100)} %")
 
 
 class FunnelChart(QWidget):
@@ -140,21 +152,9 @@ class BarChart(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(self.font().pointSizeF() - 1.5, 6))
         painter.setFont(small)
-        for tick in (0, 0.25, 0.5, 0.75, 1.0):
-            y = top + plot_h * (1 - tick)
-            painter.setPen(QPen(GRID, 1))
-            painter.drawLine(QPointF(left, y), QPointF(left + plot_w, y))
-            painter.setPen(text_colour)
-            painter.drawText(QRectF(0, y - 8, left - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{int(tick * 100)} %")
-        # legend
-        x = left
-        for name, colour, _values in self.series:
-            painter.fillRect(QRectF(x, 6, 12, 12), colour)
-            painter.setPen(text_colour)
-            width = painter.fontMetrics().horizontalAdvance(name)
-            painter.drawText(QRectF(x + 16, 2, width + 4, 20), Qt.AlignmentFlag.AlignVCenter, name)
-            x += width + 34
+        _percent_grid(painter, QRectF(left, top, plot_w, plot_h), text_colour)
+        _legend(painter, left, text_colour, [(name, lambda p, x, c=colour: p.fillRect(QRectF(x, 6, 12, 12), c), 16)
+                                             for name, colour, _values in self.series])
         if not self.groups:
             painter.end()
             return
@@ -179,4 +179,104 @@ class BarChart(QWidget):
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
                 label,
             )
+        painter.end()
+
+
+def comparison_series(report) -> list[tuple[str, QColor, dict]]:
+    """The bars of the comparison charts: the earlier campaigns the table shows, the campaign, the académie,
+    each in its one colour (`core.trend`)."""
+    return [(label, QColor(colour), values) for label, colour, values in tr.comparison_series(report)]
+
+
+def _legend(painter: QPainter, left: float, text_colour: QColor, items) -> None:
+    """A chart's legend along its top: (label, draw its swatch at x, the swatch's width) for each series."""
+    x = left
+    for label, swatch, swatch_width in items:
+        swatch(painter, x)
+        painter.setPen(text_colour)
+        width = painter.fontMetrics().horizontalAdvance(label)
+        painter.drawText(QRectF(x + swatch_width, 2, width + 4, 20), Qt.AlignmentFlag.AlignVCenter, label)
+        x += width + swatch_width + 18
+
+
+def _line_swatch(painter: QPainter, x: float, colour: QColor, shape: str) -> None:
+    painter.setPen(QPen(colour, 2))
+    painter.drawLine(QPointF(x, 12), QPointF(x + 18, 12))
+    _marker(painter, shape, QPointF(x + 9, 12), colour)
+
+
+def _marker(painter: QPainter, shape: str, centre: QPointF, colour: QColor) -> None:
+    """A point of the trend chart: its shape tells the rate apart without its colour."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    x, y = centre.x(), centre.y()
+    if shape == "circle":
+        painter.drawEllipse(centre, 4, 4)
+    elif shape == "square":
+        painter.drawRect(QRectF(x - 3.5, y - 3.5, 7, 7))
+    elif shape == "triangle":
+        painter.drawPolygon(QPolygonF([QPointF(x - 4.5, y + 3.5), QPointF(x + 4.5, y + 3.5), QPointF(x, y - 4.5)]))
+    else:
+        painter.drawPolygon(QPolygonF([QPointF(x, y - 5), QPointF(x + 5, y), QPointF(x, y + 5), QPointF(x - 5, y)]))
+
+
+class TrendChart(QWidget):
+    """The funnel's rates across the school's campaigns, 0 to 100 %: one line per rate, a gap where a rate is
+    null (no denominator that year), with a legend."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points: list[tuple[int, dict[str, float | None]]] = []
+        self.setMinimumHeight(260)
+        self.setAccessibleName("Évolution des taux sur les campagnes de l'établissement")
+
+    def set_points(self, points: list[tuple[int, dict[str, float | None]]]) -> None:
+        self.points = points
+        self.setAccessibleDescription(
+            "; ".join(
+                f"{label} : " + ", ".join(f"{year} {percent(values.get(key))}" for year, values in points)
+                for key, label in tr.TREND
+            )
+        )
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(800, 280)
+
+    def lines(self) -> dict[str, list[list[tuple[int, float]]]]:
+        """Rate → its runs of known values (index of the campaign, value): what is drawn, gaps between runs."""
+        return {key: tr.segments([values.get(key) for _year, values in self.points]) for key in tr.TREND_KEYS}
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_colour = self.palette().text().color()
+        left, top, bottom, right = 42, 30, 24, 16
+        plot_w, plot_h = self.width() - left - right, self.height() - top - bottom
+        _percent_grid(painter, QRectF(left, top, plot_w, plot_h), text_colour)
+        _legend(painter, left, text_colour, [
+            (label, lambda p, x, c=colour, m=shape: _line_swatch(p, x, QColor(c), m), 22)
+            for (_key, label), colour, shape in zip(tr.TREND, tr.TREND_COLOURS, tr.TREND_MARKERS, strict=True)
+        ])
+        if not self.points:
+            painter.end()
+            return
+        step = plot_w / len(self.points)
+
+        def at(index: int, value: float) -> QPointF:
+            return QPointF(left + step * (index + 0.5), top + plot_h * (1 - max(0.0, min(value, 1.0))))
+
+        for index, (year, _values) in enumerate(self.points):
+            painter.drawText(QRectF(left + step * index, top + plot_h + 2, step, bottom - 2),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, str(year))
+        runs = self.lines()
+        for key, colour, shape in zip(tr.TREND_KEYS, tr.TREND_COLOURS, tr.TREND_MARKERS, strict=True):
+            for run in runs[key]:
+                points = [at(i, v) for i, v in run]
+                painter.setPen(QPen(QColor(colour), 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for a, b in zip(points, points[1:], strict=False):
+                    painter.drawLine(a, b)
+                for point in points:
+                    _marker(painter, shape, point, QColor(colour))
         painter.end()

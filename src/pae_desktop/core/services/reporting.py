@@ -559,11 +559,13 @@ def exit_breakdown(rows: Iterable[dict[str, str]]) -> dict[str, dict[str, int]]:
 
 
 def campaign_report(
-    session: Session, year: int | None = None
+    session: Session, year: int | None = None, known: dict[int, dict] | None = None
 ) -> tuple[Report, list[tuple[int, dict[str, str]]]]:
     """The report of the campaign of rentrée `year` (the latest by default), with its rows for the drill-down.
 
     The rows are `report_rows`: they hold the columns the indicators read, not the 45 of the exchange file.
+    Each earlier campaign's indicators are computed once, the same way, unless `known` (year → indicators,
+    the window's cache) holds them.
     """
     campaign = require_campaign(session, year)
     school = get_school(session)
@@ -571,11 +573,11 @@ def campaign_report(
         raise UserError("Paramétrez d'abord l'établissement.")
     keyed = report_rows(session, campaign)
     rows = [row for _id, row in keyed]
-    previous = []
-    for earlier in session.scalars(
-        select(Campaign).where(Campaign.year < campaign.year).order_by(Campaign.year)
-    ):
-        previous.append((earlier.year, indicators.compute(row for _id, row in report_rows(session, earlier))))
+    known = known or {}
+    previous = [
+        (e.year, known[e.year] if e.year in known else indicators.compute(r for _i, r in report_rows(session, e)))
+        for e in session.scalars(select(Campaign).where(Campaign.year < campaign.year).order_by(Campaign.year))
+    ]
     values, counts = indicators.compute_with_counts(rows)
     report = Report(
         title=f"Bilan de campagne {campaign.year}",
