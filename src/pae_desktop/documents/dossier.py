@@ -55,7 +55,7 @@ def _identity(record: DossierRecord) -> list:
                 ("Autre téléphone", youth.phone2_raw or youth.phone2),
                 ("Courriel", youth.email),
                 ("Adresse", " ".join(p for p in (youth.address, youth.postal_code, youth.city) if p)),
-                ("Boursier", _yes(youth.boursier)),
+                (youth.person.agree("Boursier", "Boursière"), _yes(youth.boursier)),
                 ("Notes", youth.notes),
             ]
         ),
@@ -74,7 +74,7 @@ def _file(record: DossierRecord) -> list:
                 ("Numéro interne", str(youth.id)),
                 ("Identifiant pseudonyme (académie)", youth.pseudonym),
                 ("Identifiant SIECLE", youth.siecle_id),
-                ("Non concerné(e)", f"{_d(youth.not_concerned_on)} {youth.not_concerned_reason}".strip()),
+                (youth.person.agree("Non concerné", "Non concernée"), f"{_d(youth.not_concerned_on)} {youth.not_concerned_reason}".strip()),
                 ("A quitté l'établissement le", _d(youth.left_school_on)),
                 ("Champs corrigés à la main", youth.corrected_fields.replace(",", ", ")),
                 ("Créé le", _dt(youth.created_at)),
@@ -129,9 +129,8 @@ def _representatives(record: DossierRecord) -> list:
 
 
 def _contacts(record: DossierRecord) -> list:
-    information = [
-        [_d(a.on), v.InformationKind.label_of(a.kind), a.division or "le jeune"] for a in record.information
-    ]
+    alone = record.youth.person.the_youth
+    information = [[_d(a.on), v.InformationKind.label_of(a.kind), a.division or alone] for a in record.information]
     attempts = [
         [
             _dt(a.at),
