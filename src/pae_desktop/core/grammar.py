@@ -7,6 +7,7 @@ elle»). Documents never test the sex themselves: they ask a `Person` for its wo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from pae_desktop.core.identity import is_minor
@@ -95,10 +96,20 @@ class Person:
         """«l'intéressé», «l'intéressée»."""
         return "l'" + self.agree("intéressé", "intéressée")
 
+    def inflect(self, text: str) -> str:
+        """`text` with each inclusive word agreed: «Orienté(e) vers…» → «Orientée vers…» for a girl, «Admis» →
+        «Admise» when asked through `agree` (a vocabulary label, said of the youth); unchanged when not known."""
+        if self.sex not in ("F", "M"):
+            return text
+        return _INCLUSIVE.sub(lambda m: m.group(1) + ("e" if self.sex == "F" else ""), text)
+
     @property
     def civility(self) -> str:
         """«M.», «Mme», nothing when not known."""
         return self.agree("M.", "Mme", "")
+
+
+_INCLUSIVE = re.compile(r"(\w+)\(e\)")
 
 
 def person(sex: str | None) -> Person:

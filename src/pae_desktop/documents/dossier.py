@@ -10,6 +10,7 @@ import os
 from typing import Any, BinaryIO
 
 from pae_desktop.core import vocabulary as v
+from pae_desktop.core.grammar import Person
 from pae_desktop.core.records import DossierRecord, InterviewFacts, PathwayFacts
 from pae_desktop.documents import layout as L
 
@@ -70,7 +71,7 @@ def _file(record: DossierRecord) -> list:
             [
                 ("Campagne", f"Rentrée {record.campaign_year}"),
                 ("Dispositif", record.scheme.name),
-                ("Étape actuelle", record.stage),
+                ("Étape actuelle", youth.person.inflect(record.stage)),
                 ("Numéro interne", str(youth.id)),
                 ("Identifiant pseudonyme (académie)", youth.pseudonym),
                 ("Identifiant SIECLE", youth.siecle_id),
@@ -172,7 +173,7 @@ def _contacts(record: DossierRecord) -> list:
     ]
 
 
-def _interview(interview: InterviewFacts) -> list:
+def _interview(interview: InterviewFacts, words: Person) -> list:
     participants = [f"{v.Role.label_of(p.role)} : {p.name}".rstrip(" :") for p in interview.participants]
     return [
         L.paragraph(f"Entretien du {L.french_date(interview.held_on)}", "h3"),
@@ -189,7 +190,7 @@ def _interview(interview: InterviewFacts) -> list:
                 ("Freins", ", ".join(v.Barrier.label_of(b) for b in interview.barriers)),
                 ("Autre frein", interview.other_barrier),
                 ("Propositions", interview.proposals),
-                ("Décision", v.Decision.label_of(interview.decision)),
+                ("Décision", words.inflect(v.Decision.label_of(interview.decision))),
                 ("Décidée le", _d(interview.decided_on)),
                 ("Motif du refus", interview.refusal_reason),
                 ("Notice RGPD remise le", _d(interview.notice_given_on)),
@@ -204,7 +205,7 @@ def _interviews(record: DossierRecord) -> list:
     if not record.interviews:
         out.append(L.paragraph("Aucun entretien."))
     for interview in record.interviews:
-        out += _interview(interview)
+        out += _interview(interview, record.youth.person)
     return out
 
 

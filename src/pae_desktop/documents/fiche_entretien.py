@@ -154,7 +154,7 @@ def _decision_section(record: InterviewRecord) -> list:
     story: list = []
     decision = Decision.from_code(interview.decision)
     rows: list[tuple[str, object]] = [
-        ("Décision", decision.label if decision else "Pas encore de décision"),
+        ("Décision", record.youth.person.inflect(decision.label) if decision else "Pas encore de décision"),
         ("Date de la décision", french_date(interview.decided_on)),
     ]
     if interview.refusal_reason:

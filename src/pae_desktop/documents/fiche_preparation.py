@@ -206,7 +206,7 @@ def _decision(record: PreparationRecord, ctx: L.DocContext, minor: bool) -> list
     signers.append(("La Mission locale", record.advisor_name))
     return [
         L.section("Décision et signatures", min_after=60 * L.mm),
-        _boxes([d.label for d in Decision], 3),
+        _boxes([record.youth.person.inflect(d.label) for d in Decision], 3),
         writing_lines(2, "Motif du refus, précision"),
         L.checkbox_grid([("Notice d'information (RGPD) remise le ____ / ____ / ________", False)], columns=1),
         *signature_rows(signers, place_date=L.done_at(ctx.school, record.starts_at.date()), height=13 * L.mm),
