@@ -239,3 +239,14 @@ def test_the_legal_representative_role_is_reported_as_autre(family):
     from pae_desktop.core.services.reporting import _ROLE_ORDER
 
     assert Role.REPRESENTANT.value not in _ROLE_ORDER and "AUTRE" in _ROLE_ORDER
+
+
+def test_the_form_offers_the_legal_representative_first_for_a_minor(qtbot):
+    from pae_desktop.ui.interview_participants import ParticipantRow
+
+    minor, adult = ParticipantRow([], minor=True), ParticipantRow([])
+    qtbot.addWidget(minor)
+    qtbot.addWidget(adult)
+    assert minor.role.itemData(0) == Role.REPRESENTANT.value and minor.role.code() == Role.REPRESENTANT.value
+    assert adult.role.itemData(0) == Role.RDS.value and adult.role.findData(Role.REPRESENTANT.value) > 0
+    assert minor.role.count() == adult.role.count()
