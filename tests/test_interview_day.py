@@ -163,7 +163,7 @@ def test_the_pack_of_a_day_with_three_bookings(day, tmp_path):
     assert "27/08/2025 14 h 30 Téléphone Joint Entretien proposé Hélène Martin" in adam
     assert "Ajourné" in adam and "CAP" in adam and "TCAP-CUI" in adam
     zoe = " ".join(pages[sheets[0] : sheets[1]])
-    assert "Représentants légaux (jeune mineur)" in zoe and "Anne LEFÈVRE (mère)" in zoe
+    assert "Représentants légaux (jeune mineur(e))" in zoe  # her sex is not recorded and "Anne LEFÈVRE (mère)" in zoe
     assert "Aucune tentative de contact enregistrée." in zoe
     for decision in Decision:  # the decision boxes, empty
         assert f"☐ {decision.label}" in adam

@@ -137,7 +137,7 @@ def test_plan_de_parcours(printed):
         assert name in text
     assert "Boulangerie <Martin> & fils" in text  # printed literally
     assert "NGUYỄN" in text and "Léa Éloïse" in text
-    assert "Représentants légaux" in text and "représentant légal" in text  # a minor
+    assert "Représentants légaux" in text and "La représentante légale" in text  # a minor: his mother signs
     assert "Parcours partenarial Oui" in text and "Jours de PFMP prévus 40" in text
     with db.read() as session:
         assert session.scalars(select(GeneratedDocument.kind)).all() == ["plan-parcours"]
@@ -187,7 +187,7 @@ def test_inscription_administrative(printed):
     assert "Fiche d'inscription administrative" in text
     assert "Code MEF 7034150211" in text and "PAE N3" in text
     assert "123456789JA" in text and "4 mars 2008" in text and "Date d'entrée 8 septembre 2025" in text
-    assert "Boursier Oui" in text
+    assert "Boursière Oui" in text  # Léa
 
 
 def test_no_pathway_no_document(school_db):

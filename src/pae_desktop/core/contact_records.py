@@ -128,10 +128,13 @@ def information_message(record: LetterRecord, today: dt.date) -> InformationMess
     deadline = record.interview_deadline
     before = f"avant le {french_date(deadline)}" if deadline and deadline >= today else "dans les meilleurs délais"
     reach = _reach(record.referent, school)
+    words = record.youth.person
+    if_he = words.agree("S'il", "Si elle", "S'il ou elle")
+    scholar = words.agree("boursier", "boursière", "boursier ou boursière")
     if record.minor:
         greeting = "Madame, Monsieur,"
         paragraphs = (
-            f"{youth} a terminé son année de terminale au {school}{in_class}. S'il ou elle n'a pas encore "
+            f"{youth} a terminé son année de terminale au {school}{in_class}. {if_he} n'a pas encore "
             f"d'emploi ni de formation pour cette rentrée, le dispositif « {name} » lui permet de garder son "
             f"statut scolaire jusqu'à quatre mois, {start}, et de construire avec la Mission locale un parcours "
             "personnalisé vers l'emploi ou la formation : stages en entreprise, cours au lycée, aide à la recherche "
@@ -151,7 +154,7 @@ def information_message(record: LetterRecord, today: dt.date) -> InformationMess
             f"d'emploi ni de formation pour cette rentrée, le dispositif « {name} » vous permet de garder votre "
             f"statut scolaire jusqu'à quatre mois, {start}, et de construire avec la Mission locale un parcours "
             "personnalisé vers l'emploi ou la formation : stages en entreprise, cours au lycée, aide à la recherche "
-            "d'emploi. Si vous êtes boursier ou boursière, vous gardez votre bourse.",
+            f"d'emploi. Si vous êtes {scholar}, vous gardez votre bourse.",
             "Nous vous proposons un entretien individuel avec un conseiller ou une conseillère de la Mission "
             f"locale, {before}, pour faire le point sur votre situation et vos projets. Cet entretien est gratuit "
             "et ne vous engage à rien.",

@@ -26,6 +26,7 @@ class AgendaLine:
     division: str = ""
     phone: str = ""
     minor: bool = False
+    sex: str = ""  # vocabulary.Sex code: «mineure», «mineur»
 
     @property
     def booked(self) -> bool:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pae_desktop.core.grammar import Person, minor_on, person
 from pae_desktop.core.scheme import Scheme
 
 Record = TypeVar("Record")
@@ -89,6 +90,20 @@ class YouthIdentity:
     def legal_representatives(self) -> tuple[Representative, ...]:
         return tuple(r for r in self.representatives if r.is_legal)
 
+    @property
+    def person(self) -> Person:
+        """The words that name the youth («la jeune», «inscrite»…), agreeing with their sex."""
+        return person(self.sex)
+
+    def minor_on(self, on: dt.date) -> bool:
+        """A minor on the document's own date `on` (`grammar.minor_on`)."""
+        return minor_on(self.birth_date, on)
+
+    def representatives_on(self, on: dt.date) -> tuple[Representative, ...]:
+        """Every legal representative when the youth is a minor on `on`, else none: whom a document dated `on`
+        addresses and asks to sign."""
+        return self.legal_representatives if self.minor_on(on) else ()
+
 
 @dataclass(frozen=True)
 class Schooling:
@@ -155,6 +170,7 @@ class StaffMember:
     full_name: str
     role: str = ""  # vocabulary.PersonRole code
     partner_name: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,7 +184,7 @@ class ConvocationRecord:
     place: str = ""
     advisor: StaffMember | None = None
     partner_name: str = ""
-    referent: StaffMember | None = None  # the school's referent (the current staff member)
+    referent: StaffMember | None = None  # who signs for the school (`document_records.school_referent`)
 
 
 # --- the information notice ---------------------------------------------------------------------------------

@@ -145,7 +145,13 @@ class Role(Vocabulary):
     ML = "ML", "Conseiller(ère) Mission locale"
     FT = "FT", "Conseiller(ère) France Travail"
     DIRECTION = "DIRECTION", "Chef d'établissement"
+    # A parent or guardian of a minor (not in the directory); FOQUALE has no code for it: `AUTRE` in the export.
+    REPRESENTANT = "REPRESENTANT", "Représentant légal"
     AUTRE = "AUTRE", "Autre"
+
+
+# Roles the FOQUALE file (spec §3.1) does not know, and the code it reports them under.
+FOQUALE_ROLE = {Role.REPRESENTANT.value: Role.AUTRE.value}
 
 
 class PersonRole(Vocabulary):

@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 
 from pae_desktop.core.dates import french_date, french_time
 from pae_desktop.core.day_records import AgendaLine, AgendaRecord
+from pae_desktop.core.grammar import person
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
 
@@ -29,7 +30,7 @@ def _row(line: AgendaLine, length: int | None) -> list:
         when += f" ({line.duration_minutes} min)"
     if not line.booked:
         return [when, line.place, line.advisor_name, L.paragraph(FREE, "muted"), "", ""]
-    youth = line.youth_name + (" (mineur·e)" if line.minor else "")
+    youth = line.youth_name + (f" ({person(line.sex).minor})" if line.minor else "")
     return [when, line.place, line.advisor_name, youth, line.division, line.phone]
 
 

@@ -43,13 +43,14 @@ def render(
     def story(ctx: L.DocContext) -> list:
         signer_title, signer_name = head_signer(ctx)
         who = ", ".join(p for p in (signer_name, signer_title.lower() if signer_name else signer_title) if p)
-        person = " ".join(p for p in (data.civility, data.full_name) if p)
-        born = f", {data.born} le {L.french_date(data.birth_date)}" if data.birth_date else ""
+        words = data.person
+        person = " ".join(p for p in (words.civility, data.full_name) if p)
+        born = f", {words.born} le {L.french_date(data.birth_date)}" if data.birth_date else ""
         uai = f" (UAI {ctx.school.uai})" if ctx.school.uai else ""
         parts: list = [
             L.paragraph(
                 f"Je soussigné(e), {who} de l'établissement {ctx.school.name}{uai}, atteste que {person}{born}, "
-                f"a suivi le parcours « {options.scheme_name} » sous statut scolaire "
+                f"a suivi le parcours du {options.scheme_words} sous statut scolaire "
                 f"{period(data.start_date, end_of(data))}."
             ),
             L.section("Modules suivis"),
@@ -74,7 +75,7 @@ def render(
         rows += [("Situation à la sortie", outcome(data)), ("Date de sortie", L.french_date(data.exit_on))]
         parts.append(L.label_value_table(rows))
         parts.append(
-            L.paragraph("Attestation délivrée à l'intéressé(e) pour servir et valoir ce que de droit.")
+            L.paragraph(f"Attestation délivrée à {words.concerned} pour servir et valoir ce que de droit.")
         )
         parts.append(
             L.signature_block([(signer_title, signer_name)], place_date=L.done_at(ctx.school, ctx.printed_on))

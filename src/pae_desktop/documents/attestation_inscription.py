@@ -30,10 +30,11 @@ def render(
         signer_title, signer_name = head_signer(ctx)
         who = ", ".join(p for p in (signer_name, signer_title.lower() if signer_name else signer_title) if p)
         ended = data.actual_end is not None and data.actual_end < data.planned_end
-        verb = f"a été {data.enrolled}" if ended else f"est {data.enrolled}"
+        words = data.person
+        verb = f"a été {words.enrolled}" if ended else f"est {words.enrolled}"
         end = data.actual_end if ended else data.planned_end
-        person = " ".join(p for p in (data.civility, data.full_name) if p)
-        born = f", {data.born} le {L.french_date(data.birth_date)}" if data.birth_date else ""
+        person = " ".join(p for p in (words.civility, data.full_name) if p)
+        born = f", {words.born} le {L.french_date(data.birth_date)}" if data.birth_date else ""
         ine = f", INE {data.ine}" if data.ine else ""
         uai = f" (UAI {school_info.uai})" if school_info.uai else ""
         sentence = (
@@ -44,7 +45,7 @@ def render(
         return [
             L.paragraph(sentence),
             L.paragraph(
-                "Pendant ce parcours, le jeune conserve le statut scolaire et les droits qui y sont attachés : "
+                f"Pendant ce parcours, {words.the_youth} conserve le statut scolaire et les droits qui y sont attachés : "
                 "bourses nationales, demi-pension et internat."
             ),
             L.label_value_table(
@@ -52,10 +53,10 @@ def render(
                     ("Dispositif", options.scheme_name),
                     ("MEF", mef_line(data)),
                     ("Période", period(data.start_date, end)),
-                    ("Boursier", "Oui" if data.boursier else "Non"),
+                    (words.agree("Boursier", "Boursière"), "Oui" if data.boursier else "Non"),
                 ]
             ),
-            L.paragraph("Attestation délivrée à l'intéressé(e) pour servir et valoir ce que de droit."),
+            L.paragraph(f"Attestation délivrée à {words.concerned} pour servir et valoir ce que de droit."),
             L.signature_block(
                 [(signer_title, signer_name)], place_date=L.done_at(school_info, ctx.printed_on)
             ),

@@ -7,10 +7,10 @@ import os
 from typing import Any, BinaryIO
 
 from pae_desktop.core.dates import french_date, french_time
-from pae_desktop.core.identity import is_minor
 from pae_desktop.core.records import ConvocationRecord, StaffMember
-from pae_desktop.core.vocabulary import DocumentKind, ParentLink, PersonRole
+from pae_desktop.core.vocabulary import DocumentKind, PersonRole
 from pae_desktop.documents import layout as L
+from pae_desktop.documents.signatures import representative_name
 
 TITLE = DocumentKind.CONVOCATION.label
 BATCH_TITLE = "Convocations à un entretien"  # a day's or a series' convocations in one PDF
@@ -28,7 +28,20 @@ def _person_line(person: StaffMember | None, fallback: str) -> str:
         return fallback
     role = PersonRole.label_of(person.role)
     where = f", {person.partner_name}" if person.partner_name else ""
-    return f"{person.full_name} — {role}{where}"
+    phone = f" (tél. {person.phone})" if person.phone else ""
+    return f"{person.full_name} — {role}{where}{phone}"
+
+
+def _signer(record: ConvocationRecord, ctx: L.DocContext) -> tuple[str, str]:
+    """The referent and their phone, else the school and its phone."""
+    referent = record.referent
+    if referent is not None:
+        phone = referent.phone or ctx.school.phone.strip()
+        return "Le référent décrochage scolaire", "\n".join(
+            p for p in (referent.full_name, phone and f"Tél. {phone}") if p
+        )
+    phone = ctx.school.phone.strip()
+    return "Pour l'établissement", "\n".join(p for p in (ctx.school.name, phone and f"Tél. {phone}") if p)
 
 
 def _address_lines(name: str, address: str, postal_code: str, city: str) -> list[str]:
@@ -46,15 +59,15 @@ def convocation_story(record: ConvocationRecord, ctx: L.DocContext, today: dt.da
     youth = record.youth
     first_name = youth.first_name
     youth_name = f"{first_name} {youth.last_name.upper()}".strip()
-    minor = is_minor(youth.birth_date, record.starts_at.date())
-    representatives = youth.legal_representatives if minor else ()
+    words = youth.person
+    representatives = youth.representatives_on(record.starts_at.date())
+    minor = youth.minor_on(record.starts_at.date())
     story: list = []
 
     # the addressees, as on a letter
     addressees = [_address_lines(youth_name, youth.address, youth.postal_code, youth.city)]
     for rep in representatives:
-        link = ParentLink.label_of(rep.link)
-        name = f"{rep.full_name} ({link.lower()})" if link else rep.full_name
+        name = representative_name(rep.full_name, rep.link)
         addressees.append(_address_lines(name, rep.address, rep.postal_code, rep.city))
     blocks = [L.paragraph("\n".join(lines), "body") for lines in addressees]
     story.append(
@@ -67,17 +80,17 @@ def convocation_story(record: ConvocationRecord, ctx: L.DocContext, today: dt.da
     if minor:
         greeting = "Madame, Monsieur,"
         invite = (
-            f"Dans le cadre du {ctx.options.scheme_words}, {youth_name} est invité(e) à un entretien pour faire le "
-            "point sur sa situation depuis la fin de l'année scolaire et construire avec lui ou elle un parcours "
-            "vers l'emploi ou la formation. Comme il ou elle est mineur(e) à la date de l'entretien, nous vous "
-            "adressons aussi cette convocation ; vous pouvez l'accompagner."
+            f"Dans le cadre du {ctx.options.scheme_words}, {youth_name} est {words.invited} à un entretien pour "
+            f"faire le point sur sa situation depuis la fin de l'année scolaire et construire avec {words.him} un "
+            f"parcours vers l'emploi ou la formation. Comme {words.he} est {words.minor} à la date de l'entretien, "
+            "nous vous adressons aussi cette convocation ; vous pouvez l'accompagner."
         )
     else:
         greeting = f"Bonjour {first_name}," if first_name else "Bonjour,"
         invite = (
-            f"Dans le cadre du {ctx.options.scheme_words}, vous êtes invité(e) à un entretien pour faire le point sur "
-            "votre situation depuis la fin de l'année scolaire et construire avec vous un parcours vers l'emploi "
-            "ou la formation, en gardant votre statut scolaire et, le cas échéant, votre bourse."
+            f"Dans le cadre du {ctx.options.scheme_words}, vous êtes {words.invited} à un entretien pour faire le "
+            "point sur votre situation depuis la fin de l'année scolaire et construire avec vous un parcours vers "
+            "l'emploi ou la formation, en gardant votre statut scolaire et, le cas échéant, votre bourse."
         )
     story += [L.Spacer(1, 4), L.paragraph(greeting), L.paragraph(invite)]
 
@@ -88,7 +101,7 @@ def convocation_story(record: ConvocationRecord, ctx: L.DocContext, today: dt.da
     if record.advisor is not None:
         who.append(_person_line(record.advisor, ""))
     elif record.partner_name:
-        who.append(f"un(e) conseiller(ère) de {record.partner_name}")
+        who.append(f"un conseiller ou une conseillère de {record.partner_name}")
     who.append(_person_line(referent, "le référent décrochage scolaire de l'établissement"))
     story += [
         L.section("Votre rendez-vous"),
@@ -97,7 +110,12 @@ def convocation_story(record: ConvocationRecord, ctx: L.DocContext, today: dt.da
                 ("Date", french_date(record.starts_at, weekday=True)),
                 ("Heure", f"{french_time(record.starts_at)} (jusqu'à {french_time(end)} environ)"),
                 ("Lieu", record.place),
-                ("Vous serez reçu(e) par", "\n".join(who)),
+                (
+                    f"Vous serez {words.received} par"
+                    if not minor
+                    else f"{youth_name} sera {words.received} par",
+                    "\n".join(who),
+                ),
             ]
         ),
         L.notice_box("\n".join(f"• {item}" for item in WHAT_TO_BRING), title="Ce qu'il faut apporter"),
@@ -110,8 +128,7 @@ def convocation_story(record: ConvocationRecord, ctx: L.DocContext, today: dt.da
             + " : un autre rendez-vous vous sera proposé."
         )
     )
-    signer = referent.full_name if referent is not None else ""
-    story.append(L.signature_block([("Le référent décrochage scolaire", signer)], width=L.FRAME_WIDTH / 2))
+    story.append(L.signature_block([_signer(record, ctx)], width=L.FRAME_WIDTH / 2))
     return story
 
 

@@ -10,6 +10,7 @@ import os
 from typing import Any, BinaryIO
 
 from pae_desktop.core import vocabulary as v
+from pae_desktop.core.grammar import Person
 from pae_desktop.core.records import DossierRecord, InterviewFacts, PathwayFacts
 from pae_desktop.documents import layout as L
 
@@ -55,7 +56,7 @@ def _identity(record: DossierRecord) -> list:
                 ("Autre téléphone", youth.phone2_raw or youth.phone2),
                 ("Courriel", youth.email),
                 ("Adresse", " ".join(p for p in (youth.address, youth.postal_code, youth.city) if p)),
-                ("Boursier", _yes(youth.boursier)),
+                (youth.person.agree("Boursier", "Boursière"), _yes(youth.boursier)),
                 ("Notes", youth.notes),
             ]
         ),
@@ -70,11 +71,11 @@ def _file(record: DossierRecord) -> list:
             [
                 ("Campagne", f"Rentrée {record.campaign_year}"),
                 ("Dispositif", record.scheme.name),
-                ("Étape actuelle", record.stage),
+                ("Étape actuelle", youth.person.inflect(record.stage)),
                 ("Numéro interne", str(youth.id)),
                 ("Identifiant pseudonyme (académie)", youth.pseudonym),
                 ("Identifiant SIECLE", youth.siecle_id),
-                ("Non concerné(e)", f"{_d(youth.not_concerned_on)} {youth.not_concerned_reason}".strip()),
+                (youth.person.agree("Non concerné", "Non concernée"), f"{_d(youth.not_concerned_on)} {youth.not_concerned_reason}".strip()),
                 ("A quitté l'établissement le", _d(youth.left_school_on)),
                 ("Champs corrigés à la main", youth.corrected_fields.replace(",", ", ")),
                 ("Créé le", _dt(youth.created_at)),
@@ -129,9 +130,8 @@ def _representatives(record: DossierRecord) -> list:
 
 
 def _contacts(record: DossierRecord) -> list:
-    information = [
-        [_d(a.on), v.InformationKind.label_of(a.kind), a.division or "le jeune"] for a in record.information
-    ]
+    alone = record.youth.person.the_youth
+    information = [[_d(a.on), v.InformationKind.label_of(a.kind), a.division or alone] for a in record.information]
     attempts = [
         [
             _dt(a.at),
@@ -173,7 +173,7 @@ def _contacts(record: DossierRecord) -> list:
     ]
 
 
-def _interview(interview: InterviewFacts) -> list:
+def _interview(interview: InterviewFacts, words: Person) -> list:
     participants = [f"{v.Role.label_of(p.role)} : {p.name}".rstrip(" :") for p in interview.participants]
     return [
         L.paragraph(f"Entretien du {L.french_date(interview.held_on)}", "h3"),
@@ -190,7 +190,7 @@ def _interview(interview: InterviewFacts) -> list:
                 ("Freins", ", ".join(v.Barrier.label_of(b) for b in interview.barriers)),
                 ("Autre frein", interview.other_barrier),
                 ("Propositions", interview.proposals),
-                ("Décision", v.Decision.label_of(interview.decision)),
+                ("Décision", words.inflect(v.Decision.label_of(interview.decision))),
                 ("Décidée le", _d(interview.decided_on)),
                 ("Motif du refus", interview.refusal_reason),
                 ("Notice RGPD remise le", _d(interview.notice_given_on)),
@@ -205,7 +205,7 @@ def _interviews(record: DossierRecord) -> list:
     if not record.interviews:
         out.append(L.paragraph("Aucun entretien."))
     for interview in record.interviews:
-        out += _interview(interview)
+        out += _interview(interview, record.youth.person)
     return out
 
 

@@ -8,7 +8,7 @@ from typing import Any, BinaryIO
 
 from pae_desktop.core.dates import french_date
 from pae_desktop.core.errors import UserError
-from pae_desktop.core.identity import age_on, is_minor
+from pae_desktop.core.identity import age_on
 from pae_desktop.core.records import InterviewRecord, YouthIdentity
 from pae_desktop.core.vocabulary import (
     Barrier,
@@ -16,12 +16,12 @@ from pae_desktop.core.vocabulary import (
     Diploma,
     DocumentKind,
     ExamResult,
-    ParentLink,
     Project,
     Role,
     Sex,
 )
 from pae_desktop.documents import layout as L
+from pae_desktop.documents.signatures import family_signers, representative_name, signature_rows
 
 TITLE = DocumentKind.FICHE_ENTRETIEN.label
 
@@ -32,6 +32,7 @@ def _yes_no(value: bool) -> str:
 
 def _youth_section(record: InterviewRecord, minor: bool) -> list:
     youth, interview, schooling = record.youth, record.interview, record.schooling
+    words = youth.person
     story: list = []
 
     birth = ""
@@ -39,7 +40,7 @@ def _youth_section(record: InterviewRecord, minor: bool) -> list:
         birth = f"{french_date(youth.birth_date)} ({age_on(youth.birth_date, interview.held_on)} ans)"
     town = " ".join(p for p in (youth.postal_code, youth.city) if p)
     story += [
-        L.section("Le jeune"),
+        L.section(words.The_youth),
         L.label_value_table(
             [
                 (
@@ -48,10 +49,10 @@ def _youth_section(record: InterviewRecord, minor: bool) -> list:
                     + (f" (nom d'usage : {youth.usage_name})" if youth.usage_name else ""),
                 ),
                 ("Prénom(s)", youth.first_names),
-                ("Né(e) le", birth),
+                (f"{words.born.capitalize()} le", birth),
                 ("Sexe", Sex.label_of(youth.sex)),
                 ("INE", youth.ine),
-                ("Boursier", _yes_no(youth.boursier)),
+                (words.agree("Boursier", "Boursière"), _yes_no(youth.boursier)),
                 ("Téléphone", youth.phone or youth.phone_raw),
                 ("Courriel", youth.email),
             ],
@@ -88,14 +89,12 @@ def representatives_table(youth: YouthIdentity):
     """«Représentants légaux (jeune mineur)»: each legal representative with their link and phone (the record
     and the pre-filled sheet print it for a minor)."""
     reps = [
-        f"{r.full_name}"
-        + (f" ({ParentLink.label_of(r.link).lower()})" if r.link else "")
+        representative_name(r.full_name, r.link)
         + (f" — {r.phone or r.phone_raw}" if (r.phone or r.phone_raw) else "")
         for r in youth.legal_representatives
     ]
-    return L.label_value_table(
-        [("Représentants légaux (jeune mineur)", "\n".join(reps) or "Non renseignés")], label_width=40 * L.mm
-    )
+    label = f"Représentants légaux (jeune {youth.person.minor})"
+    return L.label_value_table([(label, "\n".join(reps) or "Non renseignés")], label_width=40 * L.mm)
 
 
 def _interview_section(record: InterviewRecord, ctx: L.DocContext) -> list:
@@ -155,7 +154,7 @@ def _decision_section(record: InterviewRecord) -> list:
     story: list = []
     decision = Decision.from_code(interview.decision)
     rows: list[tuple[str, object]] = [
-        ("Décision", decision.label if decision else "Pas encore de décision"),
+        ("Décision", record.youth.person.inflect(decision.label) if decision else "Pas encore de décision"),
         ("Date de la décision", french_date(interview.decided_on)),
     ]
     if interview.refusal_reason:
@@ -175,14 +174,8 @@ def _decision_section(record: InterviewRecord) -> list:
 def _signatures(record: InterviewRecord, ctx: L.DocContext, minor: bool) -> list:
     youth, interview = record.youth, record.interview
     story: list = []
-    signers = [
-        (
-            "Le jeune",
-            f"{youth.first_names.split(' ')[0] if youth.first_names else ''} {youth.last_name.upper()}",
-        )
-    ]
-    if minor:
-        signers.append(("Le représentant légal", ""))
+    family = [(r.full_name, r.link) for r in youth.legal_representatives]
+    signers = family_signers(youth.person, f"{youth.first_name} {youth.last_name.upper()}".strip(), family, minor)
     referent = next((p for p in interview.participants if p.role == Role.RDS), None)
     signers.append(("Le référent de l'établissement", referent.name if referent else ""))
     advisor = next((p for p in interview.participants if p.role == Role.ML), None)
@@ -190,7 +183,7 @@ def _signatures(record: InterviewRecord, ctx: L.DocContext, minor: bool) -> list
         signers.append(("La Mission locale", advisor.name))
     story += [
         L.section("Signatures", min_after=40 * L.mm),
-        L.signature_block(signers, place_date=L.done_at(ctx.school, interview.held_on)),
+        *signature_rows(signers, place_date=L.done_at(ctx.school, interview.held_on)),
         L.Spacer(1, 6),
         L.gdpr_block(ctx.school, ctx.options, minor=minor),
     ]
@@ -199,7 +192,7 @@ def _signatures(record: InterviewRecord, ctx: L.DocContext, minor: bool) -> list
 
 def fiche_story(record: InterviewRecord, ctx: L.DocContext) -> list:
     """The flowables of one interview record (after the school header)."""
-    minor = is_minor(record.youth.birth_date, record.interview.held_on)
+    minor = record.youth.minor_on(record.interview.held_on)
     return [
         *_youth_section(record, minor),
         *_interview_section(record, ctx),

@@ -15,7 +15,7 @@ from reportlab.platypus import KeepTogether, Table
 
 from pae_desktop.core.dates import french_date, french_time, short_date
 from pae_desktop.core.day_records import PreparationRecord
-from pae_desktop.core.identity import age_on, is_minor
+from pae_desktop.core.identity import age_on
 from pae_desktop.core.vocabulary import (
     FREE_TEXT_REMINDER,
     Barrier,
@@ -30,6 +30,7 @@ from pae_desktop.core.vocabulary import (
 )
 from pae_desktop.documents import layout as L
 from pae_desktop.documents.fiche_entretien import representatives_table
+from pae_desktop.documents.signatures import family_signers, signature_rows
 from pae_desktop.documents.style import _table_style
 
 TITLE = DocumentKind.FICHE_PREPARATION.label
@@ -87,6 +88,7 @@ def _meeting(record: PreparationRecord) -> list:
 
 def _youth(record: PreparationRecord, minor: bool) -> list:
     youth, schooling = record.youth, record.schooling
+    words = youth.person
     on = record.starts_at.date()
     birth = (
         f"{french_date(youth.birth_date)} ({age_on(youth.birth_date, on)} ans)" if youth.birth_date else ""
@@ -97,17 +99,17 @@ def _youth(record: PreparationRecord, minor: bool) -> list:
     rows = [
         ("Nom", name),
         ("Prénom(s)", youth.first_names),
-        ("Né(e) le", birth),
+        (f"{words.born.capitalize()} le", birth),
         ("INE", youth.ine),
         ("Téléphone", youth.phone or youth.phone_raw),
         ("Courriel", youth.email),
         ("Classe", schooling.division if schooling else ""),
-        ("Boursier", "Oui" if youth.boursier else "Non"),
+        (words.agree("Boursier", "Boursière"), "Oui" if youth.boursier else "Non"),
         ("Diplôme préparé", diploma),
         ("Résultat à l'examen", ExamResult.label_of(schooling.exam_result) if schooling else ""),
     ]
     story = [
-        L.section("Le jeune"),
+        L.section(words.The_youth),
         L.label_value_table(rows, columns=2, label_width=32 * L.mm),
         L.label_value_table(
             [("Adresse", "\n".join(p for p in (youth.address, town) if p.strip()))], label_width=40 * L.mm
@@ -195,19 +197,19 @@ def _to_fill(record: PreparationRecord, room: tuple[int, ...]) -> list:
 
 
 def _decision(record: PreparationRecord, ctx: L.DocContext, minor: bool) -> list:
-    signers = [("Le jeune", f"{record.youth.first_name} {record.youth.last_name.upper()}".strip())]
-    if minor:
-        signers.append(("Le représentant légal", ""))
+    youth = record.youth
+    family = [(r.full_name, r.link) for r in youth.legal_representatives]
+    signers = family_signers(
+        youth.person, f"{youth.first_name} {youth.last_name.upper()}".strip(), family, minor
+    )
     signers.append(("Le référent de l'établissement", record.referent_name))
     signers.append(("La Mission locale", record.advisor_name))
     return [
         L.section("Décision et signatures", min_after=60 * L.mm),
-        _boxes([d.label for d in Decision], 3),
+        _boxes([record.youth.person.inflect(d.label) for d in Decision], 3),
         writing_lines(2, "Motif du refus, précision"),
         L.checkbox_grid([("Notice d'information (RGPD) remise le ____ / ____ / ________", False)], columns=1),
-        L.signature_block(
-            signers, place_date=L.done_at(ctx.school, record.starts_at.date()), height=13 * L.mm
-        ),
+        *signature_rows(signers, place_date=L.done_at(ctx.school, record.starts_at.date()), height=13 * L.mm),
     ]
 
 
@@ -224,7 +226,7 @@ def _height(flowables: list) -> float:
 
 
 def _story(record: PreparationRecord, ctx: L.DocContext, room: tuple[int, ...]) -> list:
-    minor = is_minor(record.youth.birth_date, record.starts_at.date())
+    minor = record.youth.minor_on(record.starts_at.date())
     return [
         L.paragraph(FREE_TEXT_REMINDER, "muted"),
         *_meeting(record),

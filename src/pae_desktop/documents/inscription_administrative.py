@@ -40,7 +40,7 @@ def render(
                 + [
                     ("Sexe", Sex.label_of(data.sex)),
                     ("Adresse", address(data)),
-                    ("Boursier", yes_no(data.boursier)),
+                    (data.person.agree("Boursier", "Boursière"), yes_no(data.boursier)),
                 ]
             ),
             L.section("Inscription à saisir dans SIECLE"),

@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
+from pae_desktop.documents.signatures import family_signers, signature_rows
 
 TITLE = "Plan de parcours et d'engagement"
 KIND = DocumentKind.PLAN_PARCOURS
@@ -112,11 +113,12 @@ def render(
 
 
 def _plan_youth(data: PathwayDocument) -> list:
-    parts: list = [L.section("Le jeune")]
+    words = data.person
+    parts: list = [L.section(words.The_youth)]
     rows = identity_rows(data) + [
         ("Diplôme préparé", " — ".join(p for p in (data.diploma, data.speciality) if p)),
         ("Classe d'origine", data.division),
-        ("Boursier", yes_no(data.boursier)),
+        (words.agree("Boursier", "Boursière"), yes_no(data.boursier)),
         ("Téléphone", data.phone),
         ("Courriel", data.email),
         ("Adresse", address(data)),
@@ -197,27 +199,26 @@ def allowance_text(data: PathwayDocument) -> str:
 
 
 def _plan_commitments(data: PathwayDocument, ctx: L.DocContext) -> list:
+    words = data.person
     parts: list = [L.section("Engagements")]
     commitments = [
-        "Le jeune s'engage à suivre chacun des modules avec assiduité et à prévenir son référent de toute "
-        "absence. La bourse est versée selon l'assiduité : toute absence doit être justifiée.",
-        "L'établissement maintient le statut scolaire du jeune pendant tout le parcours, désigne un référent "
-        "et organise des points d'étape réguliers avec lui et les partenaires.",
-        "La Mission locale accompagne le jeune dans la construction et la réalisation de son projet "
+        f"{words.The_youth} s'engage à suivre chacun des modules avec assiduité et à prévenir son référent de "
+        "toute absence. La bourse est versée selon l'assiduité : toute absence doit être justifiée.",
+        f"L'établissement maintient le statut scolaire {words.of_youth} pendant tout le parcours, désigne un "
+        f"référent et organise des points d'étape réguliers avec {words.him} et les partenaires.",
+        f"La Mission locale accompagne {words.the_youth} dans la construction et la réalisation de son projet "
         "d'insertion professionnelle.",
     ]
     if any(m.is_pfmp for m in data.modules):
+        who = f"{words.the_youth} et ses représentants légaux" if data.minor else words.the_youth
         commitments.append(
             "Chaque période en entreprise (PFMP) fait l'objet d'une convention tripartite signée avant son "
-            "début" + (" par le jeune et ses représentants légaux." if data.minor else " par le jeune.")
+            f"début par {who}."
         )
     parts += L.bullet_list(commitments)
-    first_row = [("Le jeune", data.full_name)]
-    if data.minor:
-        first_row.append(
-            ("Le représentant légal", data.representatives[0].name if data.representatives else "")
-        )
-    parts.append(L.signature_block(first_row, place_date=L.done_at(ctx.school, ctx.printed_on)))
+    family = [(r.name, r.link) for r in data.representatives]
+    signers = family_signers(words, data.full_name, family, data.minor)
+    parts += signature_rows(signers, place_date=L.done_at(ctx.school, ctx.printed_on))
     parts.append(
         L.signature_block(
             [

@@ -172,6 +172,7 @@ class InterviewFormDialog(QDialog):
         with self.context.db.read() as session:
             youth = load_youth(session, self.youth_id)
             self.youth_name = youth.display_name
+            self.birth_date = youth.birth_date
             self.youth_file_parts = (youth.last_name, youth.first_names, youth.pseudonym)
             division = youth.schooling.division if youth.schooling else ""
             self.people = directory.list_people(session)
@@ -334,8 +335,15 @@ class InterviewFormDialog(QDialog):
     def dirty(self) -> bool:
         return self._dirty
 
+    def _minor(self) -> bool:
+        """Whether the youth is a minor on the interview's date (today while the date is not typed)."""
+        from pae_desktop.core.grammar import minor_on
+
+        held_on = _safe_date(self.held_on) if hasattr(self, "held_on") else None
+        return minor_on(getattr(self, "birth_date", None), held_on or dt.date.today())
+
     def add_participant(self, participant=None) -> ParticipantRow:
-        row = ParticipantRow(self.people, self)
+        row = ParticipantRow(self.people, self, minor=self._minor())
         if participant is not None:
             row.set_value(participant)
         row.remove.clicked.connect(lambda: self._remove_participant(row))

@@ -9,11 +9,17 @@ from pae_desktop.ui.widgets import CodeCombo
 
 
 class ParticipantRow(QWidget):
-    """One participant: role, person of the directory (or a name typed), remove button."""
+    """One participant: role, person of the directory (or a name typed), remove button. For a minor on the
+    interview's date (`minor`), «Représentant légal» comes first in the roles."""
 
-    def __init__(self, people: list, parent: QWidget | None = None) -> None:
+    def __init__(self, people: list, parent: QWidget | None = None, minor: bool = False) -> None:
         super().__init__(parent)
         self.role = CodeCombo(Role)
+        if minor:
+            index = self.role.findData(Role.REPRESENTANT.value)
+            self.role.removeItem(index)
+            self.role.insertItem(0, Role.REPRESENTANT.label, Role.REPRESENTANT.value)
+            self.role.setCurrentIndex(0)
         self.role.setAccessibleName("Rôle du participant")
         self.person = QComboBox()
         self.person.setAccessibleName("Participant")

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pae_desktop.core import settings
 from pae_desktop.core.contact_records import ContactLine, LetterRecord, Referent
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import is_minor, normalise_phone, phone_e164
-from pae_desktop.core.models import Campaign, OriginalSchooling, Person, Youth
+from pae_desktop.core.models import Campaign, OriginalSchooling, Youth
 from pae_desktop.core.scheme import scheme_of
 from pae_desktop.core.services.document_records import in_name_order, youth_identity
 from pae_desktop.core.vocabulary import PersonRole
@@ -157,18 +156,11 @@ def contact_lines(session: Session, youth_ids: Sequence[int], today: dt.date | N
 def referent_of(session: Session) -> Referent:
     """The referent the letter names: the staff member the workstation is set to, else the directory's first
     «Référent décrochage scolaire» of the school; their phone and e-mail, else the school's."""
+    from pae_desktop.core.services.document_records import school_referent
     from pae_desktop.core.services.school import get_school
 
     school = get_school(session)
-    staff_id = settings.get(session, settings.CURRENT_STAFF_ID)
-    person = session.get(Person, staff_id) if staff_id else None
-    if person is None:
-        person = session.scalars(
-            select(Person)
-            .where(Person.role == PersonRole.RDS.value, Person.partner_id.is_(None), Person.archived.is_(False))
-            .order_by(Person.id)
-            .limit(1)
-        ).first()
+    person = school_referent(session)
     school_phone = school.phone if school else ""
     school_email = school.email if school else ""
     if person is None:

@@ -139,7 +139,22 @@ def staff_member(person: Person | None) -> StaffMember | None:
     if person is None:
         return None
     partner = person.partner.name if person.partner is not None else ""
-    return StaffMember(person.full_name, person.role, partner)
+    return StaffMember(person.full_name, person.role, partner, person.phone)
+
+
+def school_referent(session: Session) -> Person | None:
+    """Who signs for the school: the current staff member (the setting), else the directory's first «Référent
+    décrochage scolaire» of the school (not archived, by name); None: the school itself signs."""
+    staff_id = settings.get(session, settings.CURRENT_STAFF_ID)
+    person = session.get(Person, staff_id) if staff_id else None
+    if person is not None:
+        return person
+    return session.scalars(
+        select(Person)
+        .where(Person.role == Role.RDS.value, Person.partner_id.is_(None), Person.archived.is_(False))
+        .order_by(Person.id)
+        .limit(1)
+    ).first()
 
 
 def _live_bookings(*columns):
@@ -172,7 +187,6 @@ def convocation_record(session: Session, youth_id: int, booking_id: int | None =
     if booking.cancelled_at is not None:
         raise UserError("Cette réservation est annulée : pas de convocation à imprimer.")
     slot, youth = booking.slot, booking.youth
-    staff_id = settings.get(session, settings.CURRENT_STAFF_ID)
     return ConvocationRecord(
         youth=youth_identity(youth),
         scheme=scheme_of(youth.campaign),
@@ -181,7 +195,7 @@ def convocation_record(session: Session, youth_id: int, booking_id: int | None =
         place=slot.place,
         advisor=staff_member(slot.advisor),
         partner_name=slot.partner.name if slot.partner is not None else "",
-        referent=staff_member(session.get(Person, staff_id) if staff_id else None),
+        referent=staff_member(school_referent(session)),
     )
 
 

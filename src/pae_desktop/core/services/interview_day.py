@@ -12,7 +12,6 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pae_desktop.core import settings
 from pae_desktop.core.day_records import AgendaLine, AgendaRecord, InterviewDayRecord, PreparationRecord
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import is_minor
@@ -23,6 +22,7 @@ from pae_desktop.core.scheme import scheme_of
 from pae_desktop.core.services.document_records import (
     convocation_record,
     latest_booking_id,
+    school_referent,
     schooling_of,
     youth_identity,
 )
@@ -156,6 +156,7 @@ def _agenda_line(slot: InterviewSlot) -> AgendaLine:
         division=youth.schooling.division if youth.schooling is not None else "",
         phone=_phone(youth, day),
         minor=is_minor(youth.birth_date, day),
+        sex=youth.sex,
     )
 
 
@@ -176,8 +177,7 @@ def agenda_record(
 
 
 def _referent_name(session: Session) -> str:
-    staff_id = settings.get(session, settings.CURRENT_STAFF_ID)
-    person = session.get(Person, staff_id) if staff_id else None
+    person = school_referent(session)
     return person.full_name if person is not None else ""
 
 

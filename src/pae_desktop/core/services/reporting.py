@@ -43,6 +43,7 @@ from pae_desktop.core.services.youths import pseudonym as make_pseudonym
 from pae_desktop.core.stage import interview_order
 from pae_desktop.core.vocabulary import (
     EXIT_DETAILS,
+    FOQUALE_ROLE,
     ContactResult,
     Decision,
     Diploma,
@@ -61,7 +62,7 @@ REPORT_COLUMNS: tuple[str, ...] = tuple(
 
 _PHASE1 = frozenset(PHASE1_COLUMNS)
 _SUCCESSFUL = (ContactResult.JOINT.value, ContactResult.REFUS_ECHANGER.value)
-_ROLE_ORDER = {role.value: index for index, role in enumerate(Role)}
+_ROLE_ORDER = {role.value: index for index, role in enumerate(Role) if role.value not in FOQUALE_ROLE}
 _MODULE_ORDER = {module.value: index for index, module in enumerate(ModuleType)}
 _ML = Role.ML.value
 _REFUS = Decision.REFUS.value
@@ -446,6 +447,7 @@ def _apply_interviews(conn, queries, params, by_id, contacts) -> dict[int, str]:
         for interview_id, role, partner_name, person_partner_name in conn.execute(
             queries.participants, params
         ):
+            role = FOQUALE_ROLE.get(role, role)  # a legal representative: «AUTRE» (spec §3.1)
             if role in _ROLE_ORDER:
                 roles[interview_id].add(role)
             name = (partner_name or person_partner_name or "").strip()

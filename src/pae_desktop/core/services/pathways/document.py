@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pae_desktop.core import rules
+from pae_desktop.core import grammar, rules
 from pae_desktop.core.allowance import AllowanceRate, rate_for
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign, Exit, Partner, Pathway, Person, Youth
@@ -103,17 +103,9 @@ class PathwayDocument:
         return self.scheme.name
 
     @property
-    def born(self) -> str:
-        """«née», «né» or «né(e)» for the certificates' sentences."""
-        return {"F": "née", "M": "né"}.get(self.sex, "né(e)")
-
-    @property
-    def enrolled(self) -> str:
-        return {"F": "inscrite", "M": "inscrit"}.get(self.sex, "inscrit(e)")
-
-    @property
-    def civility(self) -> str:
-        return {"F": "Mme", "M": "M."}.get(self.sex, "")
+    def person(self) -> grammar.Person:
+        """The words that name the youth («née», «inscrite», «la jeune»…), agreeing with their sex."""
+        return grammar.person(self.sex)
 
     @property
     def pfmp_companies(self) -> tuple[str, ...]:
@@ -125,15 +117,14 @@ class PathwayDocument:
 
 
 def pathway_document(session: Session, youth_id: int, today: dt.date | None = None) -> PathwayDocument:
-    """The detached data of a youth's pathway for its PDFs; UserError when the youth has no pathway."""
-    from pae_desktop.core.identity import is_minor
+    """The detached data of a youth's pathway for its PDFs; UserError when the youth has no pathway. Minority
+    is judged on the pathway's start (`today`, the edition date, does not change what the plan says)."""
     from pae_desktop.core.vocabulary import ParentLink
 
     youth = load_youth_for_pathway(session, youth_id)
     pathway = youth.pathway
     if pathway is None:
         raise UserError(f"{youth.display_name} n'a pas de parcours : rien à imprimer.")
-    today = today or dt.date.today()
     scheme = scheme_of(youth.campaign)
     referent = session.get(Person, pathway.referent_id) if pathway.referent_id else None
     ml = session.get(Partner, pathway.mission_locale_id) if pathway.mission_locale_id else None
@@ -155,7 +146,7 @@ def pathway_document(session: Session, youth_id: int, today: dt.date | None = No
         phone=youth.phone_raw or youth.phone,
         email=youth.email,
         boursier=youth.boursier,
-        minor=is_minor(youth.birth_date, max(today, pathway.start_date)),
+        minor=grammar.minor_on(youth.birth_date, pathway.start_date),  # on the plan's own date, not today's
         representatives=tuple(
             RepresentativeLine(
                 r.full_name,
