@@ -9,8 +9,14 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from pae_desktop.core.records import InterviewFacts, InterviewRecord, Participant, Representative, Schooling
-from pae_desktop.core.records import YouthIdentity
+from pae_desktop.core.records import (
+    InterviewFacts,
+    InterviewRecord,
+    Participant,
+    Representative,
+    Schooling,
+    YouthIdentity,
+)
 from pae_desktop.core.scheme import default_scheme
 from pae_desktop.documents import fiche_entretien
 from pae_desktop.documents import layout as L
@@ -114,7 +120,7 @@ def test_a_long_fiche_never_ends_a_page_with_a_heading(tmp_path, words, particip
 
 
 def test_a_table_over_two_pages_repeats_its_header_row(tmp_path):
-    rows = [[f"Personne {n}", "Professeur principal", f"Structure {n}"] for n in range(70)]
+    rows = [[f"Personne {n}", "Professeur principal", f"Organisme {n}"] for n in range(70)]
     path = tmp_path / "table.pdf"
     L.build_pdf(path, SCHOOL, "Liste", [L.data_table(["Nom", "Rôle", "Structure"], rows)], options=OPTIONS)
     pages, words = word_boxes(path)
