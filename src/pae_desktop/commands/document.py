@@ -45,6 +45,12 @@ def add_parser(subparsers, parents) -> None:
         "--mission-locale", metavar="NOM|ID", help="une seule Mission locale (par défaut : toutes)"
     )
     day.add_argument("--convocations", action="store_true", help="ajouter la convocation de chaque jeune")
+    parser.add_argument(
+        "--recto-seul",
+        action="store_true",
+        help="plusieurs documents dans un seul PDF (journee, courrier --all/--liste) : sans page blanche ; par "
+        "défaut, imprimés recto verso, chaque document commence sur un recto",
+    )
     parser.add_argument("-o", "--output", required=True, metavar="PATH", help="fichier PDF (dossier avec --all)")
     parser.set_defaults(usage_error=parser.error)
 
@@ -91,7 +97,7 @@ def _print_day(session, args, target: Path) -> str:
         target,
         partner_id=partner_id,
         convocations=args.convocations,
-        options=document_options(session, campaign),
+        options=document_options(session, campaign, two_sided=not args.recto_seul),
         progress=lambda _done, _total, text: progress(text),
     )
     plural = "s" if done.count > 1 else ""
@@ -111,7 +117,7 @@ def _print(session, spec: DocumentKindSpec, args, target: Path, storage=None) ->
         print_document(session, spec.kind, None, target, document_options(session, chosen), storage=storage)
         return f"Document écrit : {target}"
     campaign = require_campaign(session, args.campaign)
-    options = document_options(session, campaign)
+    options = document_options(session, campaign, two_sided=not args.recto_seul)
     if spec.kind == "courrier" and (args.all or args.liste):
         return _letters(session, campaign, options, args, target)
     if not args.all:

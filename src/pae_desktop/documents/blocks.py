@@ -34,13 +34,15 @@ from pae_desktop.documents.style import (
 
 
 class _SectionTitle(Flowable):
-    """A section title that moves to the next page when less than `min_after` would remain under it.
+    """A section title, kept with what follows it (`keepWithNext`, see `KeepWithNext`): it starts a new page
+    rather than end one alone.
 
     Drawn directly (the heading, then a rule under it, 2 points lower), as a one-cell Table with those
     paddings and a LINEBELOW would draw it, without the Table's measuring and styling.
     """
 
     RULE_GAP = 2  # points between the heading's last line and the rule
+    keepWithNext = 1
 
     def __init__(self, title: str, min_after: float) -> None:
         super().__init__()
@@ -52,12 +54,8 @@ class _SectionTitle(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         _, heading_height = self.heading.wrap(FRAME_WIDTH, avail_height)
-        width, height = FRAME_WIDTH, heading_height + self.RULE_GAP
-        self.width, self.height = width, height
-        at_top = avail_height >= FRAME_HEIGHT - 1
-        if not at_top and avail_height < height + self.min_after:
-            return width, avail_height + 1  # does not fit: the frame moves on to the next page
-        return width, height
+        self.width, self.height = FRAME_WIDTH, heading_height + self.RULE_GAP
+        return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         return []
@@ -75,9 +73,64 @@ class _SectionTitle(Flowable):
 
 
 def section(title: str, *, min_after: float = 22 * mm) -> Flowable:
-    """A section title: bold blue with a rule under it; it starts a new page rather than end one alone
-    (when less than `min_after` points would remain under it)."""
+    """A section title: bold blue with a rule under it, kept with what follows: it starts a new page rather
+    than end one alone, or above less than `min_after` points of a block that splits across pages."""
     return _SectionTitle(title, min_after)
+
+
+def subheading(title: str) -> Paragraph:
+    """A bold title inside a section («Participants»), kept with what follows it (style `h3`)."""
+    return Paragraph(escape_text(title), styles()["h3"])
+
+
+class KeepWithNext(KeepTogether):
+    """The group the page builder makes of a heading (anything `keepWithNext`: `section`, `subheading`, the
+    `h2`/`h3` styles) and the block that follows it (`BaseDocTemplate.keepTogetherClass`).
+
+    reportlab's own group moves to the next page only when the whole group would fit there; a heading over a
+    long text or table then stayed at the foot of a page whenever that block could not start under it. Here
+    the heading moves on unless the block, or a first piece of it (two lines of a paragraph, a table's header
+    row and a first row, at least `min_after` points of the heading), fits under it.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content = self._content[:]
+        frame = getattr(self, "_frame", None)
+        at_top = frame is None or getattr(frame, "_atTop", True)
+        if self._H <= aH or at_top or _room_under_headings(content, aW, aH, self.canv):
+            return [self.NullActionFlowable(), *content]
+        return [self.FrameBreak(), *content]
+
+
+def _room_under_headings(content: list[Flowable], width: float, height: float, canv: Any) -> bool:
+    """Whether the headings of `content` (all but its last flowable, or all when the last is a heading too) and
+    the start of what follows fit in `height`."""
+    following = None if content[-1].getKeepWithNext() else content[-1]
+    headings = content if following is None else content[:-1]
+    used = 0.0
+    for heading in headings:
+        used += heading.wrapOn(canv, width, height)[1] + heading.getSpaceBefore() + heading.getSpaceAfter()
+    min_after = max((getattr(h, "min_after", 0.0) for h in headings), default=0.0)
+    rest = height - used
+    if following is None:
+        return rest >= min_after
+    return _starts_in(following, width, rest - following.getSpaceBefore(), min_after, canv)
+
+
+def _starts_in(flowable: Flowable, width: float, height: float, min_after: float, canv: Any) -> bool:
+    """Whether `flowable` fits in `height`, or splits there into a first piece (with `min_after` points)."""
+    if height <= 0:
+        return False
+    if isinstance(flowable, KeepTogether):  # a group kept on one page: all of it, unless taller than a page
+        flowable.wrapOn(canv, width, height)
+        if flowable._H <= FRAME_HEIGHT:
+            return flowable._H <= height
+        return _starts_in(flowable._content[0], width, height, min_after, canv)
+    if flowable.wrapOn(canv, width, height)[1] <= height:
+        return True
+    return height >= min_after and bool(flowable.splitOn(canv, width, height))
 
 
 def _widths(col_widths: Sequence[float] | None, count: int, width: float) -> list[float]:
@@ -216,6 +269,19 @@ def bullet_list(items: Iterable[object], style: str | ParagraphStyle = "body") -
     return [Paragraph(escape_text(item), bullet_style, bulletText="•") for item in items]
 
 
+class _Box(Table):
+    """A framed box that holds together: a box shorter than a third of a page never splits, a longer one leaves
+    at least its title and three lines at the foot of a page (never its title alone)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - reportlab's
+        content = self._cellvalues[0][0]
+        notice = styles()["notice"]
+        first = sum(f.wrap(self._colWidths[0] - 16, availHeight)[1] for f in content[:-1])
+        if self.wrap(availWidth, availHeight)[1] <= FRAME_HEIGHT / 3 or availHeight < first + 3 * notice.leading + 11:
+            return []
+        return super().split(availWidth, availHeight)
+
+
 def notice_box(text: object, *, title: str = "", warning: bool = False, width: float = FRAME_WIDTH) -> Table:
     """A framed box for something to notice (what to bring, a reminder); `warning` colours it orange."""
     st = styles()
@@ -223,7 +289,7 @@ def notice_box(text: object, *, title: str = "", warning: bool = False, width: f
     if title:
         content.append(Paragraph(escape_text(title), st["cell_bold"]))
     content.append(paragraph(text, "notice"))
-    table = Table([[content]], colWidths=[width], splitInRow=1, hAlign="LEFT")
+    table = _Box([[content]], colWidths=[width], splitInRow=1, hAlign="LEFT")
     table.setStyle(
         _table_style(
             [

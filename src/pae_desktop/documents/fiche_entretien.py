@@ -112,7 +112,7 @@ def _interview_section(record: InterviewRecord, ctx: L.DocContext) -> list:
             ],
             label_width=40 * L.mm,
         ),
-        L.markup_paragraph("<b>Participants</b>", "body"),
+        L.subheading("Participants"),
         L.data_table(
             ["Nom", "Rôle", "Structure"],
             [
@@ -126,7 +126,7 @@ def _interview_section(record: InterviewRecord, ctx: L.DocContext) -> list:
         *L.text_block(interview.situation),
         L.section("Parcours scolaire et PFMP réalisées"),
         *L.text_block(interview.school_path),
-        L.markup_paragraph("<b>PFMP réalisées</b>", "body"),
+        L.subheading("PFMP réalisées"),
         *L.text_block(interview.pfmp_done),
         L.section("Projet"),
         L.label_value_table(

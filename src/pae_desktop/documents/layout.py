@@ -60,6 +60,7 @@ from pae_desktop.documents.blocks import (
     page_break_if_less_than,
     section,
     signature_block,
+    subheading,
 )
 from pae_desktop.documents.options import DocumentOptions, SchoolInfo, gdpr_block, gdpr_mention
 from pae_desktop.documents.page import (
@@ -157,6 +158,7 @@ __all__ = [
     "short_date",
     "signature_block",
     "styles",
+    "subheading",
     "text_block",
     "write_bytes",
 ]

@@ -63,6 +63,9 @@ class DocumentOptions:
     dpo_contact: str = ""
     printed_on: dt.date | None = None  # «Édité le …» in the footer; today by default
     gdpr_footer: bool = True
+    # A batch in one PDF printed two-sided: each document starts on a recto (a blank verso slipped in before it
+    # where needed) when one of them takes more than one page (see `page.build_pdf_parts`). Off: no blank page.
+    two_sided: bool = True
 
     def for_campaign(self, campaign: Any) -> DocumentOptions:
         """The same options with the scheme of `campaign` (a model, or anything `scheme_of` reads)."""

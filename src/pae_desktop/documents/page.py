@@ -21,6 +21,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -35,6 +36,7 @@ from reportlab.platypus import (
 
 from pae_desktop.core.dates import french_date
 from pae_desktop.core.errors import UserError
+from pae_desktop.documents.blocks import KeepWithNext
 from pae_desktop.documents.options import DocumentOptions, SchoolInfo, gdpr_mention
 from pae_desktop.documents.style import (
     FONT,
@@ -181,6 +183,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
     part_titles: list[str] = []
     part_recto: list[bool] = []  # parts that start on a recto: a blank verso is slipped in before them if needed
+    two_sided: bool = False  # every part starts on a recto when one of them takes more than one page
     printed_on: dt.date | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -198,9 +201,10 @@ class _NumberedCanvas(rl_canvas.Canvas):
         totals = {part: parts.count(part) for part in set(parts)}
         seen: dict[int, int] = {}
         printed = french_date(self.printed_on or dt.date.today())
+        every_part = self.two_sided and any(count > 1 for count in totals.values())
         sheets, previous = 0, None
         for state, part in zip(self._page_states, parts, strict=True):
-            recto = part < len(self.part_recto) and self.part_recto[part]
+            recto = every_part or (part < len(self.part_recto) and self.part_recto[part])
             if part != previous and recto and sheets % 2:
                 self._blank_verso(state)
                 sheets += 1
@@ -309,6 +313,25 @@ def _fitted_footer(text: str, width: float, max_height: float) -> tuple[Paragrap
         return _FOOTERS[key]
 
 
+class _DocTemplate(BaseDocTemplate):
+    """The page builder, whose headings never end a page alone."""
+
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:  # noqa: N802 - reportlab's name
+        """Group the headings at the head of `flowables` with the block that follows them (whatever it is, even a
+        block kept together) in a `KeepWithNext`."""
+        count = 0
+        while count < len(flowables) and flowables[count].getKeepWithNext():
+            count += 1
+        if not count:
+            return
+        if count < len(flowables) and not isinstance(flowables[count], ActionFlowable):
+            count += 1
+        group = KeepWithNext(flowables[:count])
+        for flowable in group._content:
+            flowable.__dict__["keepWithNext"] = 0  # placed one by one once the group is split: never again
+        flowables[:count] = [group]
+
+
 @dataclass
 class Part:
     """One document of a batch PDF: it starts on a new page with the school header and has its own page count.
@@ -321,7 +344,9 @@ class Part:
     options: DocumentOptions | None = None
     # flowables in place of the school header on the part's first page (a letter lays out its own)
     header: StoryBuilder | None = None
-    recto: bool = False  # starts on a right-hand page: after an odd count of pages, a blank verso comes first
+    # starts on a right-hand page: after an odd count of pages, a blank verso comes first (when the batch's
+    # options are `two_sided`, as by default)
+    recto: bool = False
 
 
 def build_pdf(
@@ -355,8 +380,10 @@ def build_pdf_parts(
     subject: str = "",
 ) -> bytes:
     """Several documents in one PDF (a day's interview records, say): each part starts on a new page with the
-    school header, and is numbered «Page n / N» on its own; a part marked `recto` starts on an odd page of the
-    file (a blank verso is slipped in before it), for two-sided printing. `title` is the file's metadata title."""
+    school header, and is numbered «Page n / N» on its own. Printed two-sided (`options.two_sided`, the
+    default), every part starts on an odd page of the file (a blank verso is slipped in before it where needed)
+    when one of them takes more than one page, and a part marked `recto` always does; with `two_sided` off no
+    blank page is added. `title` is the file's metadata title."""
     if not parts:
         raise UserError("Aucun document à imprimer.")
     register_fonts()
@@ -373,7 +400,7 @@ def build_pdf_parts(
         story += [_PartStart(index), *header, *body]
     titles = [part.title for part in parts]
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = _DocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN_LEFT,
@@ -419,7 +446,12 @@ def build_pdf_parts(
     canvas_class = type(
         "_Canvas",
         (_NumberedCanvas,),
-        {"part_titles": titles, "part_recto": [p.recto for p in parts], "printed_on": options.printed_on},
+        {
+            "part_titles": titles,
+            "part_recto": [p.recto and options.two_sided for p in parts],
+            "two_sided": options.two_sided and len(parts) > 1,
+            "printed_on": options.printed_on,
+        },
     )
     doc.build(story, canvasmaker=canvas_class)
     data = buffer.getvalue()

@@ -83,7 +83,8 @@ _STYLES: dict[str, ParagraphStyle] | None = None
 def styles() -> dict[str, ParagraphStyle]:
     """The paragraph styles, by name.
 
-    body, body_bold, small, muted (grey italic), title, subtitle, h2 (section title), h3, label (left column
+    body, body_bold, small, muted (grey italic), title, subtitle, h2 (section title), h3 (the titles kept with
+    what follows them: see `blocks.KeepWithNext`), label (left column
     of label/value tables), cell, cell_bold, header_cell (white on blue), school_name, school_detail,
     footer, center, right, notice (text of `notice_box`).
     """
@@ -121,6 +122,7 @@ def styles() -> dict[str, ParagraphStyle]:
             textColor=PRIMARY,
             spaceBefore=9,
             spaceAfter=1,
+            keepWithNext=1,
         ),
         "h3": derive(
             "h3", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=4, spaceAfter=2, keepWithNext=1

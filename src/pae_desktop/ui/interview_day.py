@@ -56,6 +56,9 @@ class PrepareDayDialog(QDialog):
         self.agenda = QCheckBox("L'&agenda (heure, lieu, conseiller, jeune, classe, téléphone)")
         self.sheets = QCheckBox("Une &fiche d'entretien pré-remplie par jeune (chacune sur un recto)")
         self.convocations = QCheckBox("Les c&onvocations des jeunes")
+        self.two_sided = QCheckBox("Impression &recto verso : chaque document commence sur un recto")
+        self.two_sided.setChecked(True)
+        self.two_sided.setToolTip("Une page blanche est ajoutée où il le faut. Décochez pour une impression recto seul.")
         for box in (self.agenda, self.sheets):
             box.setChecked(True)
         self.print_button = QPushButton("&Imprimer la journée (PDF)")
@@ -91,7 +94,7 @@ class PrepareDayDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
-        for box in (self.agenda, self.sheets, self.convocations):
+        for box in (self.agenda, self.sheets, self.convocations, self.two_sided):
             layout.addWidget(box)
         layout.addLayout(buttons)
         layout.addWidget(QLabel("<b>Convocations de plusieurs jours</b> (une série de créneaux) :"))
@@ -180,10 +183,12 @@ class PrepareDayDialog(QDialog):
         path = self._file(f"journee_{day}")
         wanted = {"agenda": self.agenda.isChecked(), "sheets": self.sheets.isChecked()}
         wanted["convocations"] = self.convocations.isChecked()
+        two_sided = self.two_sided.isChecked()
 
         def operation(session, progress):
+            options = batch_options(session, campaign_id, two_sided)
             return print_interview_day(
-                session, campaign_id, day, path, partner_id=partner_id, progress=progress, **wanted
+                session, campaign_id, day, path, partner_id=partner_id, options=options, progress=progress, **wanted
             )
 
         self._run_print(
@@ -206,10 +211,12 @@ class PrepareDayDialog(QDialog):
             return
         campaign_id, partner_id = self.campaign_id, self.partner.currentData()
         path = self._file(f"convocations_{first}_{last}" if last != first else f"convocations_{first}")
+        two_sided = self.two_sided.isChecked()
 
         def operation(session, progress):
+            options = batch_options(session, campaign_id, two_sided)
             return print_convocations(
-                session, campaign_id, first, path, last=last, partner_id=partner_id, progress=progress
+                session, campaign_id, first, path, last=last, partner_id=partner_id, options=options, progress=progress
             )
 
         self._run_print(
@@ -258,6 +265,14 @@ def default_day(view) -> dt.date:
         return row.starts_at.date()
     booked = sorted(r.starts_at for r in view.rows.values() if r.booking_id is not None)
     return booked[0].date() if booked else view.monday
+
+
+def batch_options(session, campaign_id: int, two_sided: bool):
+    """The documents' options of the campaign, printed two-sided or not (the dialog's check box)."""
+    from pae_desktop.core.models import Campaign
+    from pae_desktop.core.operations.printing import document_options
+
+    return document_options(session, session.get(Campaign, campaign_id), two_sided=two_sided)
 
 
 def print_records_of_day(view) -> None:

@@ -386,7 +386,8 @@ def print_batch(
     progress: Progress | None = None,
 ) -> Changes:
     """Several records in ONE PDF, each starting on a new page with its own page numbers and its youth's scheme
-    (a day's interview records). `items` are (youth id, source id) pairs; the print is recorded once per youth.
+    (a day's interview records); printed two-sided unless `options.two_sided` is off: when one record takes more
+    than one page, each starts on a recto (`documents.page.build_pdf_parts`). `items` are (youth id, source id) pairs; the print is recorded once per youth.
     `progress(done, total, message)` is called once per record: the window's background task cancels there,
     before anything is written."""
     spec = spec_of(kind)
@@ -416,10 +417,18 @@ def print_batch(
 
 
 def print_day(
-    session, campaign_id: int, day: dt.date, target: str | os.PathLike, options: Any = None, progress=None
+    session,
+    campaign_id: int,
+    day: dt.date,
+    target: str | os.PathLike,
+    options: Any = None,
+    progress=None,
+    *,
+    two_sided: bool = True,
 ) -> Changes:
     """Every interview record of `day` in the campaign, in slot order, in one PDF (the window's «Fiches d'un
-    jour»); `Changes.count` is the number of records."""
+    jour»), printed two-sided by default (each record on a recto) when `options` are not given; `Changes.count`
+    is the number of records."""
     from sqlalchemy import select
 
     from pae_desktop.core.dates import french_date
@@ -432,5 +441,5 @@ def print_day(
     youth_of = dict(
         session.execute(select(Interview.id, Interview.youth_id).where(Interview.id.in_(ids))).all()
     )
-    options = options or document_options(session, session.get(Campaign, campaign_id))
+    options = options or document_options(session, session.get(Campaign, campaign_id), two_sided=two_sided)
     return print_batch(session, "fiche-entretien", [(youth_of[i], i) for i in ids], target, options, progress)
