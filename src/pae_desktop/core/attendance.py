@@ -16,11 +16,11 @@ from pae_desktop.core.vocabulary import FollowUpKind
 
 PRESENT, JUSTIFIED, UNJUSTIFIED = "P", "J", "A"
 STATUSES = (PRESENT, JUSTIFIED, UNJUSTIFIED)
-STATUS_LABELS = {PRESENT: "Présent(e)", JUSTIFIED: "Absence justifiée", UNJUSTIFIED: "Absence non justifiée"}
 # What a cell shows and what the keyboard types (lower case): p, j, a.
 STATUS_LETTERS = {PRESENT: "P", JUSTIFIED: "J", UNJUSTIFIED: "A"}
-LEGEND = "P : présent(e) — J : absence justifiée — A : absence non justifiée — case vide : non renseignée"
 HALVES = ("matin", "après-midi")
+WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi")
+Key = tuple[dt.date, bool]  # a grid cell: (day, afternoon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +109,48 @@ def unjustified_by_youth(session, campaign_id: int, until: dt.date | None = None
     """A campaign's youths with unjustified half-days → their number (the worklists and the alert)."""
     totals = half_day_totals(session, campaign_id=campaign_id, until=until)
     return {youth: t.unjustified for youth, t in totals.items() if t.unjustified}
+
+
+# --- the grid's records (built by `core.services.pathways.attendance_grid`, printed by documents/) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    on: dt.date
+    afternoon: bool
+    status: str  # attendance.PRESENT, JUSTIFIED, UNJUSTIFIED or "" (not entered)
+    version: int | None  # None: no row (not entered)
+    enabled: bool  # within the pathway's dates
+
+    @property
+    def key(self) -> Key:
+        return self.on, self.afternoon
+
+
+@dataclass(frozen=True, slots=True)
+class GridWeek:
+    monday: dt.date
+    cells: tuple[GridCell, ...]  # 10: Monday morning, Monday afternoon, … Friday afternoon
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class AttendanceGrid:
+    """A youth's grid with its totals: `grid` (the cells), `events` (the «Absence» follow-up events) and
+    `overall`, the one sum of `core.attendance` that the worklists and the alert read."""
+
+    youth_id: int
+    full_name: str
+    ine: str
+    division: str
+    boursier: bool
+    start: dt.date
+    end: dt.date
+    weeks: tuple[GridWeek, ...]
+    grid: Totals
+    events: Totals
+    overall: Totals
+
+    @property
+    def alert(self) -> str | None:
+        return self.overall.alert

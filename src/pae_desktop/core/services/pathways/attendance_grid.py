@@ -5,64 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pae_desktop.core import attendance, audit
-from pae_desktop.core.attendance import STATUSES, Totals
+from pae_desktop.core.attendance import STATUSES, WEEKDAYS, AttendanceGrid, GridCell, GridWeek, Key
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.models import AttendanceHalfDay, FollowUpEvent, Pathway, Youth
 from pae_desktop.core.operations import PATHWAYS, Changes
 from pae_desktop.core.services.pathways.context import _d
 from pae_desktop.core.services.pathways.follow_up import record_attendance_alert
 
-WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi")
 NO_PATHWAY = "Ce jeune n'a pas de parcours : pas de grille d'assiduité."
-Key = tuple[dt.date, bool]  # (day, afternoon)
-
-
-@dataclass(frozen=True, slots=True)
-class GridCell:
-    on: dt.date
-    afternoon: bool
-    status: str  # attendance.PRESENT, JUSTIFIED, UNJUSTIFIED or "" (not entered)
-    version: int | None  # None: no row (not entered)
-    enabled: bool  # within the pathway's dates
-
-    @property
-    def key(self) -> Key:
-        return self.on, self.afternoon
-
-
-@dataclass(frozen=True, slots=True)
-class GridWeek:
-    monday: dt.date
-    cells: tuple[GridCell, ...]  # 10: Monday morning, Monday afternoon, … Friday afternoon
-    totals: Totals
-
-
-@dataclass(frozen=True)
-class AttendanceGrid:
-    """A youth's grid with its totals: `grid` (the cells), `events` (the «Absence» follow-up events) and
-    `overall`, the one sum of `core.attendance` that the worklists and the alert read."""
-
-    youth_id: int
-    full_name: str
-    ine: str
-    division: str
-    boursier: bool
-    start: dt.date
-    end: dt.date
-    weeks: tuple[GridWeek, ...]
-    grid: Totals
-    events: Totals
-    overall: Totals
-
-    @property
-    def alert(self) -> str | None:
-        return self.overall.alert
 
 
 def pathway_days(pathway: Pathway) -> tuple[dt.date, dt.date]:
