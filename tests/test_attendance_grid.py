@@ -163,6 +163,18 @@ def test_clearing_a_cell_deletes_it_and_the_save_is_audited(grid_db):
         assert attendance.youth_totals(session, youth_id) == attendance.Totals()
 
 
+def test_erasing_the_youths_file_deletes_their_grid(grid_db):
+    from pae_desktop.core.services.retention import erase_youth
+
+    db, youth_id, _ = grid_db
+    with db.transaction() as session:
+        save(session, youth_id, {(D(2025, 9, 15), False): "A", (D(2025, 9, 15), True): "P"})
+    with db.transaction() as session:
+        erase_youth(session, youth_id, delete_record=True)
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(AttendanceHalfDay)) == 0
+
+
 def test_a_youth_without_pathway_has_no_grid(school_db):
     with school_db.transaction() as session:
         youth_id = save_youth(
