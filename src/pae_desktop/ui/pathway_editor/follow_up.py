@@ -108,6 +108,10 @@ class FollowUpSection:
         layout.addLayout(bar)
         layout.addWidget(self.follow_up_message)
         self._event_kind_changed()
+        return self._with_attendance_grid(page)
+
+    def _with_attendance_grid(self, events_page: QWidget) -> QWidget:
+        """The tab: the attendance total above two views, the events and the grid by week."""
         self.attendance_panel = AttendanceGridPanel(
             self.app,
             lambda: self.print_document(DocumentKind.GRILLE_ASSIDUITE),
@@ -115,7 +119,7 @@ class FollowUpSection:
         )
         views = QTabWidget()
         views.setObjectName("follow_up_views")
-        views.addTab(page, "Événements")
+        views.addTab(events_page, "Événements")
         views.addTab(self.attendance_panel, "Grille d'assiduité par semaine")
         outer = QWidget()
         outer_layout = QVBoxLayout(outer)
