@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import pae_desktop
+from pae_desktop.core.attendance import AttendanceGrid, GridCell, GridWeek, Totals
 from pae_desktop.core.contact_records import LetterRecord, Referent
 from pae_desktop.core.day_records import AgendaLine, AgendaRecord, InterviewDayRecord, PreparationRecord
 from pae_desktop.core.errors import UserError
@@ -270,6 +271,27 @@ RECORDS["journee"] = (
         "AvenirPro (phase 1",
         "Claire",
     ],
+)
+
+# The attendance grid (issue 21 §5): one week, Monday absent unjustified in the morning, present after.
+_WEEK = tuple(
+    GridCell(D(2026, 9, 7) + dt.timedelta(days=i // 2), i % 2 == 1, ("A", "P")[i % 2], 1, True) for i in range(10)
+)
+RECORDS["grille-assiduite"] = (
+    AttendanceGrid(
+        youth_id=7,
+        full_name="LEFÈVRE Zoé",
+        ine="123456789JA",
+        division="TMELEC",
+        boursier=True,
+        start=D(2026, 9, 7),
+        end=D(2026, 9, 11),
+        weeks=(GridWeek(D(2026, 9, 7), _WEEK, Totals(5, 0, 5)),),
+        grid=Totals(5, 0, 5),
+        events=Totals(0, 2, 3),
+        overall=Totals(5, 2, 8),
+    ),
+    ["Grille d'assiduité", "LEFÈVRE Zoé", "07/09/2026", "Total des absences non justifiées", "8 demi-journées"],
 )
 
 

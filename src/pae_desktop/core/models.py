@@ -628,6 +628,24 @@ class FollowUpEvent(Base):
     youth: Mapped[Youth] = relationship(back_populates="follow_ups")
 
 
+class AttendanceHalfDay(Base):
+    """One half-day of the attendance grid (issue 21 §5): present, absent justified or absent unjustified. Its
+    absences count with those of the «Absence» follow-up events (`core.attendance`, the one sum)."""
+
+    __tablename__ = "attendance_half_day"
+    __table_args__ = (UniqueConstraint("youth_id", "on", "afternoon"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(ForeignKey("youth.id", ondelete="CASCADE"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    afternoon: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(1))  # core.attendance: P, J or A
+    # Optimistic concurrency (architecture.md, the operation contract): a stale save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class Exit(Base):
     """The exit outcome («sortie»), in the académie's categories (spec §3.3)."""
 

@@ -386,6 +386,7 @@ class DocumentKind(Vocabulary):
     JOURNEE = "journee", "Journée d'entretiens"
     REGISTRE = "registre", "Fiche du registre des activités de traitement"
     AIPD = "aipd", "Analyse d'impact relative à la protection des données"
+    GRILLE_ASSIDUITE = "grille-assiduite", "Grille d'assiduité"
 
 
 class Phase1EventKind(Vocabulary):

@@ -42,6 +42,7 @@ EQUIPE_WRITES = (
     "pathway",
     "pathway_module",
     "follow_up_event",
+    "attendance_half_day",  # the attendance grid (issue 21 §5), filled like the follow-up events
     "exit",
     "information_target",
     "phase1_workshop",

@@ -178,6 +178,15 @@ for _spec in (
         "Ce jeune a quitté l'établissement ou son dossier est anonymisé : pas de courrier.",
     ),
     DocumentKindSpec(
+        "grille-assiduite",
+        "grille d'assiduité du parcours par semaine, avec ses totaux (dossier de bourse)",
+        "attendance_grid",
+        _lazy(_PATHWAYS, "attendance_record"),
+        _lazy(_PATHWAYS, "youths_with_pathway"),
+        _lazy(_RECORDS, "has_pathway"),
+        _NO_PATHWAY.format("de grille d'assiduité"),
+    ),
+    DocumentKindSpec(
         "notice-rgpd", "notice d'information (RGPD) de l'établissement", "notice_rgpd", per_youth=False
     ),
     # The interview day (issue 17 §2): the pre-filled sheet of a booking, the day's pack (interview_day.py).

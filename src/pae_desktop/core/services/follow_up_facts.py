@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pae_desktop.core.models import Exit, FollowUpEvent, Pathway, Youth
-from pae_desktop.core.vocabulary import FollowUpKind
+from pae_desktop.core import attendance
+from pae_desktop.core.models import Exit, Pathway, Youth
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ NONE = FollowUpFacts()
 
 
 def load_follow_up_facts(session: Session, campaign_id: int, today: dt.date) -> dict[int, FollowUpFacts]:
-    """The pathways, exits and unjustified absences (recorded on or before `today`) of a campaign's youths; a
+    """The pathways, exits and unjustified absences (events and grid, on or before `today`) of a campaign's youths; a
     youth with none of them is absent from the result (`NONE` stands for them)."""
     conn = session.connection()
     pathways = {
@@ -65,19 +65,7 @@ def load_follow_up_facts(session: Session, campaign_id: int, today: dt.date) -> 
             .where(Youth.campaign_id == campaign_id)
         )
     }
-    absences = dict(
-        conn.execute(
-            select(FollowUpEvent.youth_id, func.sum(FollowUpEvent.absence_half_days))
-            .join(Youth, Youth.id == FollowUpEvent.youth_id)
-            .where(
-                Youth.campaign_id == campaign_id,
-                FollowUpEvent.kind == FollowUpKind.ABSENCE.value,
-                FollowUpEvent.absence_justified.is_(False),
-                FollowUpEvent.on <= today,
-            )
-            .group_by(FollowUpEvent.youth_id)
-        ).all()
-    )
+    absences = attendance.unjustified_by_youth(conn, campaign_id, until=today)
     return {
         youth_id: FollowUpFacts(pathways.get(youth_id), exits.get(youth_id), int(absences.get(youth_id) or 0))
         for youth_id in pathways.keys() | exits.keys() | absences.keys()

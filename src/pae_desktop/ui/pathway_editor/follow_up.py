@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 from pae_desktop.core import rules
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.services import pathways as svc
-from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, FollowUpKind
+from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, DocumentKind, FollowUpKind
+from pae_desktop.ui.pathway_editor.attendance_grid import AttendanceGridPanel
 from pae_desktop.ui.pathway_editor.common import date_field, message_label, read_date
 from pae_desktop.ui.widgets import confirm
 
@@ -101,13 +103,30 @@ class FollowUpSection:
         bar.addWidget(remove)
         bar.addStretch(1)
         layout = QVBoxLayout(page)
-        layout.addWidget(self.attendance)
         layout.addWidget(self.events, 1)
         layout.addLayout(form)
         layout.addLayout(bar)
         layout.addWidget(self.follow_up_message)
         self._event_kind_changed()
-        return page
+        return self._with_attendance_grid(page)
+
+    def _with_attendance_grid(self, events_page: QWidget) -> QWidget:
+        """The tab: the attendance total above two views, the events and the grid by week."""
+        self.attendance_panel = AttendanceGridPanel(
+            self.app,
+            lambda: self.print_document(DocumentKind.GRILLE_ASSIDUITE),
+            self._reload_follow_ups,
+        )
+        views = QTabWidget()
+        views.setObjectName("follow_up_views")
+        views.addTab(events_page, "Événements")
+        views.addTab(self.attendance_panel, "Grille d'assiduité par semaine")
+        outer = QWidget()
+        outer_layout = QVBoxLayout(outer)
+        outer_layout.addWidget(self.attendance)
+        outer_layout.addWidget(views, 1)
+        self.follow_up_views = views
+        return outer
 
     def _event_kind_changed(self) -> None:
         absence = self.event_kind.currentData() == FollowUpKind.ABSENCE
@@ -141,10 +160,13 @@ class FollowUpSection:
                 self.events.setItem(row, column, QTableWidgetItem(value))
             self.event_ids.append(event.id)
             self.event_versions.append(event.version)
-        total = svc.unjustified_half_days(events)
+        self.attendance_panel.load(self.youth_id)
+        total = self.attendance_panel.overall.unjustified  # the events' and the grid's (core.attendance)
         alert = rules.attendance_warning(total)
         self.attendance.setText(
-            alert or f"Absences non justifiées : {total} demi-journée(s) (alerte au-delà de 30)."
+            alert
+            or f"Absences non justifiées (événements et grille) : {total} demi-journée(s) "
+            f"(alerte au-delà de {rules.ATTENDANCE_ALERT_HALF_DAYS})."
         )
         self.attendance.setStyleSheet("color: #b00020;" if alert else "")
 
@@ -222,7 +244,8 @@ class FollowUpSection:
 
     def _reload_follow_ups(self) -> None:
         with self.app.db.read() as session:
-            self._fill_follow_ups(svc.follow_ups(session, self.youth_id))
+            events = svc.follow_ups(session, self.youth_id)
+        self._fill_follow_ups(events)
 
     def _reset_follow_up_form(self, today: dt.date) -> None:
         self.event_on.set_value(today)

@@ -5,6 +5,14 @@ Each operation takes the versions of the records the user loaded and returns `co
 """
 
 from pae_desktop.core.rules import CampaignLimits, ModuleFacts, Problem
+from pae_desktop.core.services.pathways.attendance_grid import (
+    AttendanceGrid,
+    GridCell,
+    GridWeek,
+    attendance_grid,
+    attendance_record,
+    save_attendance,
+)
 from pae_desktop.core.services.pathways.catalogue import (
     CatalogItem,
     TemplateRow,
@@ -111,6 +119,12 @@ __all__ = [
     "add_catalog_entry",
     "apply_template",
     "attendance_alerts",
+    "AttendanceGrid",
+    "GridCell",
+    "GridWeek",
+    "attendance_grid",
+    "attendance_record",
+    "save_attendance",
     "cancel_abandonment",
     "catalogue",
     "check_version",

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pae_desktop.core import audit, rules
+from pae_desktop.core import attendance, audit
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Interview, InterviewParticipant, Partner, Pathway, PathwayModule, Youth
 from pae_desktop.core.partner_match import PartnerInfo
 from pae_desktop.core.rules import CampaignLimits
 from pae_desktop.core.scheme import Scheme, scheme_of
 from pae_desktop.core.stage import interview_order, latest_interview_of
-from pae_desktop.core.vocabulary import FollowUpKind, Role
+from pae_desktop.core.vocabulary import Role
 
 MAX_TEXT = 300
 MAX_NOTES = 10_000
@@ -132,7 +132,7 @@ def pathway_context(session: Session, youth_id: int) -> PathwayContext:
         partner_types=partner_types,
         exit_on=youth.exit.on if youth.exit else None,
         abandoned_on=youth.pathway.abandoned_on if youth.pathway else None,
-        unjustified_half_days=unjustified_half_days(youth.follow_ups),
+        unjustified_half_days=attendance.youth_totals(session, youth.id).unjustified,
         barriers=tuple(b.barrier for b in interview.barriers) if interview else (),
         project=interview.project if interview else "",
         saved_mef=youth.pathway.mef_code if youth.pathway else "",
@@ -161,9 +161,6 @@ def advisor_mission_locale(interview: Interview) -> int | None:
 
 
 def unjustified_half_days(events) -> int:
-    """The unjustified half-days of absence among a youth's follow-up events."""
-    return rules.unjustified_half_days(
-        (e.absence_half_days or 0, bool(e.absence_justified))
-        for e in events
-        if e.kind == FollowUpKind.ABSENCE
-    )
+    """The unjustified half-days of absence among a youth's follow-up events (without the attendance grid's:
+    `core.attendance.youth_totals` counts both)."""
+    return attendance.absence_totals(events).unjustified

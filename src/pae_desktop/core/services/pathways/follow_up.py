@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pae_desktop.core import audit, rules
+from pae_desktop.core import attendance, audit, rules
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import FollowUpEvent, Youth
 from pae_desktop.core.operations import PATHWAYS, Changes, changes, load_for_update
@@ -17,7 +17,6 @@ from pae_desktop.core.services.pathways.context import (
     MAX_NOTES,
     _d,
     _text_error,
-    unjustified_half_days,
     write_fields,
 )
 from pae_desktop.core.vocabulary import FollowUpKind
@@ -122,24 +121,9 @@ def save_follow_up(
             raise UserError(GONE)
         write_fields(session, event, "follow_up_event", values)
     session.flush()
-    written = [event.id]
     total = _unjustified_of(session, youth_id)
-    alert = rules.attendance_warning(total)
-    if alert and not rules.attendance_alert(before):
-        warning = FollowUpEvent(
-            youth_id=youth_id,
-            on=form.on,
-            kind=FollowUpKind.ALERTE.value,
-            note=alert,
-            next_action=ATTENDANCE_ACTION,
-            due_on=form.on,
-        )
-        session.add(warning)
-        session.flush()
-        audit.record(
-            session, "create", "follow_up_event", warning.id, detail=f"jeune {youth_id}, alerte assiduité"
-        )
-        written.append(warning.id)
+    alert, alert_ids = record_attendance_alert(session, youth_id, before, total, form.on)
+    written = [event.id, *alert_ids]
     return FollowUpChanges(
         topics=frozenset({PATHWAYS}),
         ids={"follow_up_event": tuple(written)},
@@ -151,10 +135,30 @@ def save_follow_up(
     )
 
 
-def _unjustified_of(session: Session, youth_id: int) -> int:
-    return unjustified_half_days(
-        session.scalars(select(FollowUpEvent).where(FollowUpEvent.youth_id == youth_id))
+def record_attendance_alert(
+    session: Session, youth_id: int, before: int, total: int, on: dt.date
+) -> tuple[str | None, list[int]]:
+    """The attendance alert of `total` unjustified half-days (None under 31) and, when a save crosses 30 (from
+    `before`), the «Alerte» event it records on `on`, whose next action shows in the worklists (its id)."""
+    alert = rules.attendance_warning(total)
+    if not alert or rules.attendance_alert(before):
+        return alert, []
+    warning = FollowUpEvent(
+        youth_id=youth_id,
+        on=on,
+        kind=FollowUpKind.ALERTE.value,
+        note=alert,
+        next_action=ATTENDANCE_ACTION,
+        due_on=on,
     )
+    session.add(warning)
+    session.flush()
+    audit.record(session, "create", "follow_up_event", warning.id, detail=f"jeune {youth_id}, alerte assiduité")
+    return alert, [warning.id]
+
+
+def _unjustified_of(session: Session, youth_id: int) -> int:
+    return attendance.youth_totals(session, youth_id).unjustified
 
 
 def mark_follow_up_done(
@@ -191,17 +195,6 @@ def follow_ups(session: Session, youth_id: int) -> list[FollowUpEvent]:
 
 
 def attendance_alerts(session: Session, campaign_id: int) -> dict[int, int]:
-    """Youths of a campaign whose unjustified absences exceed 30 half-days → their total (for the worklists)."""
-    totals: dict[int, int] = {}
-    query = (
-        select(FollowUpEvent.youth_id, FollowUpEvent.absence_half_days)
-        .join(Youth, Youth.id == FollowUpEvent.youth_id)
-        .where(
-            Youth.campaign_id == campaign_id,
-            FollowUpEvent.kind == FollowUpKind.ABSENCE.value,
-            FollowUpEvent.absence_justified.is_(False),
-        )
-    )
-    for youth_id, half_days in session.execute(query):
-        totals[youth_id] = totals.get(youth_id, 0) + (half_days or 0)
+    """Youths of a campaign whose unjustified absences (events and grid) exceed 30 half-days → their total."""
+    totals = attendance.unjustified_by_youth(session, campaign_id)
     return {youth_id: total for youth_id, total in totals.items() if rules.attendance_alert(total)}
