@@ -16,7 +16,7 @@ TITLE = "Grille d'assiduité"
 DAYS = ("Lu", "Ma", "Me", "Je", "Ve")
 OUTSIDE = "—"
 LEGEND = (
-    "Lu, Ma, Me, Je, Ve : du lundi au vendredi ; M : matin, AM : après-midi. P : présent(e) ; J : absence justifiée ; A : absence non justifiée ; "
+    "Lu, Ma, Me, Je, Ve : du lundi au vendredi ; M : matin, AM : après-midi. P : présence ; J : absence justifiée ; A : absence non justifiée ; "
     "case vide : non renseignée ; « — » : hors des dates du parcours."
 )
 
