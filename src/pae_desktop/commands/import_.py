@@ -117,13 +117,7 @@ def format_preview(preview) -> list[str]:
 
     lines = ["Fichiers lus :"]
     for f in preview.files:
-        parts = [f.kind]
-        if f.uai:
-            parts.append(f"UAI {f.uai}")
-        if f.school_year is not None:
-            parts.append(f"année scolaire {f.school_year}-{f.school_year + 1}")
-        if f.exported_at is not None:
-            parts.append(f"export du {f.exported_at:%d/%m/%Y à %H:%M}")
+        parts = f.facts()
         if f.students:
             parts.append(f"{f.students} lignes")
         lines.append(f"  {f.name} : {', '.join(parts)}")

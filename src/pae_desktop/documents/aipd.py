@@ -8,9 +8,6 @@ and its settings; the assessment of each risk and the decisions are left blank f
 
 from __future__ import annotations
 
-import os
-from typing import Any, BinaryIO
-
 from pae_desktop.core.records import DpoRecord, SecurityMeasures
 from pae_desktop.core.vocabulary import DocumentKind
 from pae_desktop.documents import layout as L
@@ -20,7 +17,7 @@ from pae_desktop.documents.registre import (
     DATA,
     NOT_COLLECTED,
     PERSONS,
-    build_dpo_pdf,
+    dpo_renderer,
     measures_lines,
     purposes,
 )
@@ -167,19 +164,9 @@ def _decisions(ctx: L.DocContext) -> list:
     ]
 
 
-def render(
-    target: str | os.PathLike | BinaryIO | None,
-    school: Any,
-    options: L.DocumentOptions | None = None,
-    record: DpoRecord | None = None,
-) -> bytes:
-    """The pre-filled impact assessment as PDF bytes (also written to `target`)."""
-    return build_dpo_pdf(
-        target,
-        school,
-        options,
-        record,
-        TITLE,
-        "Pré-remplie par PAE Desktop : à compléter par l'établissement",
-        lambda ctx, options, record: [*_description(options, record), *_assessment(record), *_decisions(ctx)],
-    )
+render = dpo_renderer(
+    TITLE,
+    "Pré-remplie par PAE Desktop : à compléter par l'établissement",
+    lambda ctx, options, record: [*_description(options, record), *_assessment(record), *_decisions(ctx)],
+    "The pre-filled impact assessment as PDF bytes (also written to `target`).",
+)

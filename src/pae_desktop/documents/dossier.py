@@ -119,12 +119,12 @@ def _representatives(record: DossierRecord) -> list:
         for r in record.youth.representatives
     ]
     return [
-        L.section("Représentants légaux et contacts"),
-        L.data_table(
+        *_titled_table(
+            "Représentants légaux et contacts",
             ["Nom", "Lien", "Responsable légal", "Téléphone", "Courriel", "Adresse"],
             rows,
-            col_widths=[3, 2, 1.5, 2, 3, 4],
-            empty="Aucun représentant enregistré.",
+            [3, 2, 1.5, 2, 3, 4],
+            "Aucun représentant enregistré.",
         ),
     ]
 
@@ -149,26 +149,26 @@ def _contacts(record: DossierRecord) -> list:
         for b in record.bookings
     ]
     return [
-        L.section("Information"),
-        L.data_table(
+        *_titled_table(
+            "Information",
             ["Date", "Action", "Pour"],
             information,
-            col_widths=[1.2, 3, 2],
-            empty="Aucune action d'information.",
+            [1.2, 3, 2],
+            "Aucune action d'information.",
         ),
-        L.section("Tentatives de contact"),
-        L.data_table(
+        *_titled_table(
+            "Tentatives de contact",
             ["Date", "Canal", "Résultat", "Suite", "À relancer le", "Par", "Note"],
             attempts,
-            col_widths=[1.6, 1.7, 1.8, 1.8, 1.4, 1.4, 2.5],
-            empty="Aucune tentative de contact.",
+            [1.6, 1.7, 1.8, 1.8, 1.4, 1.4, 2.5],
+            "Aucune tentative de contact.",
         ),
-        L.section("Rendez-vous"),
-        L.data_table(
+        *_titled_table(
+            "Rendez-vous",
             ["Créneau", "Lieu", "Avec", "Réservé le", "Annulé le", "Motif d'annulation"],
             bookings,
-            col_widths=[1.6, 2, 2, 1.6, 1.6, 2.5],
-            empty="Aucun rendez-vous.",
+            [1.6, 2, 2, 1.6, 1.6, 2.5],
+            "Aucun rendez-vous.",
         ),
     ]
 
@@ -272,12 +272,12 @@ def _follow_up_and_exit(record: DossierRecord) -> list:
         for f in record.follow_ups
     ]
     out: list = [
-        L.section("Suivi"),
-        L.data_table(
+        *_titled_table(
+            "Suivi",
             ["Date", "Type", "Note", "Prochaine action", "Échéance", "Faite le", "Absences"],
             rows,
-            col_widths=[1.2, 1.6, 3, 2.2, 1.2, 1.2, 1.6],
-            empty="Aucun événement de suivi.",
+            [1.2, 1.6, 3, 2.2, 1.2, 1.2, 1.6],
+            "Aucun événement de suivi.",
         ),
         L.section("Sortie"),
     ]
@@ -299,21 +299,26 @@ def _history(record: DossierRecord) -> list:
         for e in record.events
     ]
     return [
-        L.section("Documents imprimés"),
-        L.data_table(
+        *_titled_table(
+            "Documents imprimés",
             ["Date", "Document"],
             [[_dt(d.created_at), v.DocumentKind.label_of(d.kind)] for d in record.documents],
-            col_widths=[1, 4],
-            empty="Aucun document imprimé.",
+            [1, 4],
+            "Aucun document imprimé.",
         ),
-        L.section("Journal des accès et des modifications"),
-        L.data_table(
+        *_titled_table(
+            "Journal des accès et des modifications",
             ["Date", "Action", "Champ", "Ancienne valeur", "Nouvelle valeur", "Par", "Détail"],
             events,
-            col_widths=[1.6, 1.4, 1.4, 2, 2, 1.6, 2],
-            empty="Aucune entrée.",
+            [1.6, 1.4, 1.4, 2, 2, 1.6, 2],
+            "Aucune entrée.",
         ),
     ]
+
+
+def _titled_table(title: str, headers: list[str], rows, col_widths: list[float], empty: str) -> list:
+    """A section's title over its table, `empty` said when it has no row."""
+    return [L.section(title), L.data_table(headers, rows, col_widths=col_widths, empty=empty)]
 
 
 CONFIDENTIAL = (

@@ -201,28 +201,29 @@ def _body(options: L.DocumentOptions, record: DpoRecord) -> list:
     ]
 
 
-def build_dpo_pdf(target, school, options, record, title: str, subtitle: str, parts) -> bytes:
-    """A DPO document (this one or the AIPD): `parts(ctx, options, record)` gives its story."""
-    options = options or L.DocumentOptions()
-    record = record or DpoRecord()
-    return L.build_pdf(
-        target, school, title, lambda ctx: parts(ctx, options, record), subtitle=subtitle, options=options
-    )
+def dpo_renderer(title: str, subtitle: str, parts, doc: str):
+    """The `render(target, school, options=None, record=None) -> bytes` of a DPO document (this one or the AIPD):
+    `parts(ctx, options, record)` gives its story."""
+
+    def render(
+        target: str | os.PathLike | BinaryIO | None,
+        school: Any,
+        options: L.DocumentOptions | None = None,
+        record: DpoRecord | None = None,
+    ) -> bytes:
+        options = options or L.DocumentOptions()
+        record = record or DpoRecord()
+        return L.build_pdf(
+            target, school, title, lambda ctx: parts(ctx, options, record), subtitle=subtitle, options=options
+        )
+
+    render.__doc__ = doc
+    return render
 
 
-def render(
-    target: str | os.PathLike | BinaryIO | None,
-    school: Any,
-    options: L.DocumentOptions | None = None,
-    record: DpoRecord | None = None,
-) -> bytes:
-    """The register entry as PDF bytes (also written to `target`)."""
-    return build_dpo_pdf(
-        target,
-        school,
-        options,
-        record,
-        TITLE,
-        "Article 30 du règlement général sur la protection des données",
-        lambda ctx, options, record: [*_identity(ctx, options), *_body(options, record)],
-    )
+render = dpo_renderer(
+    TITLE,
+    "Article 30 du règlement général sur la protection des données",
+    lambda ctx, options, record: [*_identity(ctx, options), *_body(options, record)],
+    "The register entry as PDF bytes (also written to `target`).",
+)

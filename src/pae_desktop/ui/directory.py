@@ -66,6 +66,22 @@ def _select(table, key) -> bool:
     return True
 
 
+def _lay_out_form(dialog, *rows: tuple[str, QWidget]) -> None:
+    """Lay out a directory dialog: its labelled rows, a hidden message label (``dialog.message``), Save/Cancel."""
+    layout = QFormLayout()
+    for label, widget in rows:
+        layout.addRow(label, widget)
+        widget.setAccessibleName(label.replace("&", "").rstrip(" :"))
+    dialog.message = QLabel()
+    dialog.message.setWordWrap(True)
+    dialog.message.hide()
+    buttons = dialog_buttons(dialog, dialog.save, {Button.Save: "Enregistrer", Button.Cancel: "Annuler"})
+    outer = QVBoxLayout(dialog)
+    outer.addLayout(layout)
+    outer.addWidget(dialog.message)
+    outer.addWidget(buttons)
+
+
 class PartnerDialog(GuardedDialog):
     """Create or edit a partner."""
 
@@ -95,8 +111,8 @@ class PartnerDialog(GuardedDialog):
         self.siret.setPlaceholderText("14 chiffres : entreprise d'accueil des PFMP (allocation APLyPro)")
         self.notes = QPlainTextEdit(form.notes)
         self.notes.setMaximumHeight(90)
-        layout = QFormLayout()
-        for label, widget in (
+        _lay_out_form(
+            self,
             ("&Nom :", self.name),
             ("&Type :", self.type),
             ("&Adresse :", self.address),
@@ -106,17 +122,7 @@ class PartnerDialog(GuardedDialog):
             ("&Courriel :", self.email),
             ("&SIRET :", self.siret),
             ("N&otes :", self.notes),
-        ):
-            layout.addRow(label, widget)
-            widget.setAccessibleName(label.replace("&", "").rstrip(" :"))
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        buttons = dialog_buttons(self, self.save, {Button.Save: "Enregistrer", Button.Cancel: "Annuler"})
-        outer = QVBoxLayout(self)
-        outer.addLayout(layout)
-        outer.addWidget(self.message)
-        outer.addWidget(buttons)
+        )
 
     def set_form(self, form) -> None:
         for name in ("name", "address", "postal_code", "city", "phone", "email", "siret"):
@@ -203,25 +209,15 @@ class PersonDialog(GuardedDialog):
         set_combo_data(self.partner, form.partner_id)
         self.phone = QLineEdit(form.phone)
         self.email = QLineEdit(form.email)
-        layout = QFormLayout()
-        for label, widget in (
+        _lay_out_form(
+            self,
             ("&Nom :", self.last_name),
             ("&Prénom :", self.first_name),
             ("&Fonction :", self.role),
             ("&Structure :", self.partner),
             ("&Téléphone :", self.phone),
             ("&Courriel :", self.email),
-        ):
-            layout.addRow(label, widget)
-            widget.setAccessibleName(label.replace("&", "").rstrip(" :"))
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        buttons = dialog_buttons(self, self.save, {Button.Save: "Enregistrer", Button.Cancel: "Annuler"})
-        outer = QVBoxLayout(self)
-        outer.addLayout(layout)
-        outer.addWidget(self.message)
-        outer.addWidget(buttons)
+        )
         self._warned = False
 
     def reload(self) -> None:

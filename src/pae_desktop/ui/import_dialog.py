@@ -410,14 +410,7 @@ class ImportDialog(QDialog):
         self.message.clear_message()
         lines = []
         for f in preview.files:
-            parts = [f.kind]
-            if f.uai:
-                parts.append(f"UAI {f.uai}")
-            if f.school_year is not None:
-                parts.append(f"année scolaire {f.school_year}-{f.school_year + 1}")
-            if f.exported_at is not None:
-                parts.append(f"export du {f.exported_at:%d/%m/%Y à %H:%M}")
-            lines.append(f"<b>{f.name}</b> : {', '.join(parts)}")
+            lines.append(f"<b>{f.name}</b> : {', '.join(f.facts())}")
         if preview.school_setup:
             lines.append(
                 f"Établissement : UAI {preview.uai}, paramétré d'après le fichier (nom à compléter)."

@@ -267,9 +267,7 @@ class InterviewFormDialog(QDialog):
         return box
 
     def _proposals_box(self) -> QGroupBox:
-        self.proposals = text_box("Propositions")
-        box = QGroupBox("Propositions")
-        QVBoxLayout(box).addWidget(self.proposals)
+        self.proposals, box = _text_group("Propositions")
         return box
 
     def _decision_box(self) -> QGroupBox:
@@ -290,9 +288,7 @@ class InterviewFormDialog(QDialog):
         return box
 
     def _notes_box(self) -> QGroupBox:
-        self.notes = text_box("Observations")
-        box = QGroupBox("Observations")
-        QVBoxLayout(box).addWidget(self.notes)
+        self.notes, box = _text_group("Observations")
         return box
 
     def _buttons(self) -> QHBoxLayout:
@@ -549,6 +545,14 @@ class InterviewFormDialog(QDialog):
             event.accept()
         else:
             event.ignore()
+
+
+def _text_group(title: str) -> tuple[QPlainTextEdit, QGroupBox]:
+    """A multi-line field alone in a group box, both named `title`."""
+    text = text_box(title)
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(text)
+    return text, box
 
 
 def _date_field(name: str) -> DateField:

@@ -102,6 +102,17 @@ class _Phase1Dialog(GuardedDialog):
             dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})
         )
 
+    def load(self, titles: tuple[str, str], empty, stored, read):
+        """Title the dialog (new, edit), then in one read: the record's stored form (else `empty`) and its version,
+        and what the dialog lists, `read(session, form)`. The form and that."""
+        self.setWindowTitle(titles[self.record_id is not None])
+        form = empty
+        with self.context.db.read() as session:
+            if self.record_id is not None:
+                form, self.version = stored(session, self.record_id)
+            listed = read(session, form)
+        return form, listed
+
     def add_row(self, text: str, field: QWidget) -> None:
         self.layout_.addRow(labelled(text, field), field)
 
@@ -133,15 +144,15 @@ class WorkshopDialog(_Phase1Dialog):
         super().__init__(context, workshop_id, parent)
         from pae_desktop.core.services import phase1
 
-        self.setWindowTitle(
-            "Nouvel atelier collectif" if workshop_id is None else "Modifier l'atelier collectif"
+        form, (choices, classes) = self.load(
+            ("Nouvel atelier collectif", "Modifier l'atelier collectif"),
+            phase1.WorkshopForm(),
+            phase1.workshop_form,
+            lambda session, form: (
+                phase1.operators(session, keep=(form.operator_id, form.advisor_id)),
+                phase1.campaign_classes(session, context.campaign_id),
+            ),
         )
-        form = phase1.WorkshopForm()
-        with context.db.read() as session:
-            if workshop_id is not None:
-                form, self.version = phase1.workshop_form(session, workshop_id)
-            choices = phase1.operators(session, keep=(form.operator_id, form.advisor_id))
-            classes = phase1.campaign_classes(session, context.campaign_id)
         self.held_on = DateField()
         self.held_on.setMaximumWidth(120)
         self.starts_at = QLineEdit()
@@ -221,15 +232,15 @@ class InterviewDialog(_Phase1Dialog):
         super().__init__(context, interview_id, parent)
         from pae_desktop.core.services import phase1, phase1_interviews_events
 
-        self.setWindowTitle(
-            "Entretien individuel" if interview_id is None else "Modifier l'entretien individuel"
+        form, (choices, students) = self.load(
+            ("Entretien individuel", "Modifier l'entretien individuel"),
+            phase1_interviews_events.InterviewForm(),
+            phase1_interviews_events.interview_form,
+            lambda session, form: (
+                phase1.operators(session, keep=(form.partner_id, form.advisor_id)),
+                phase1.campaign_students(session, context.campaign_id),
+            ),
         )
-        form = phase1_interviews_events.InterviewForm()
-        with context.db.read() as session:
-            if interview_id is not None:
-                form, self.version = phase1_interviews_events.interview_form(session, interview_id)
-            choices = phase1.operators(session, keep=(form.partner_id, form.advisor_id))
-            students = phase1.campaign_students(session, context.campaign_id)
         self.student = QComboBox()
         self.student.setEditable(True)
         self.student.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -354,12 +365,12 @@ class EventDialog(_Phase1Dialog):
         super().__init__(context, event_id, parent)
         from pae_desktop.core.services import phase1, phase1_interviews_events
 
-        self.setWindowTitle("Événement" if event_id is None else "Modifier l'événement")
-        form = phase1_interviews_events.EventForm()
-        with context.db.read() as session:
-            if event_id is not None:
-                form, self.version = phase1_interviews_events.event_form(session, event_id)
-            students = phase1.campaign_students(session, context.campaign_id)
+        form, students = self.load(
+            ("Événement", "Modifier l'événement"),
+            phase1_interviews_events.EventForm(),
+            phase1_interviews_events.event_form,
+            lambda session, _form: phase1.campaign_students(session, context.campaign_id),
+        )
         self.held_on = DateField()
         self.held_on.setMaximumWidth(120)
         self.kind = CodeCombo(Phase1EventKind)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, delete, func, select
@@ -235,6 +236,94 @@ def write_audited(session: Session, record, entity: str, values: dict, created: 
 load_versioned = load_for_update  # the contract's version check (core.operations), under its phase-1 name
 
 
+def begin_save(
+    session: Session,
+    campaign: Campaign,
+    model,
+    entity: str,
+    record_id: int | None,
+    version: int | None,
+    gone: str,
+    problems: Callable[[], dict[str, str]],
+    values: Callable[[], dict],
+    other_campaign: str = "",
+) -> tuple[object, bool, tuple[str, ...]]:
+    """The first half of saving a campaign's record: a new one, or the stored one at the version the user loaded
+    (`other_campaign` refuses one of another campaign); the form's problems refused; then the values written,
+    audited. The record, whether it was created and the changed names."""
+    created = record_id is None
+    if created:
+        record = model(campaign_id=campaign.id)
+    else:
+        record = load_versioned(session, model, record_id, version, gone)
+        if other_campaign and record.campaign_id != campaign.id:
+            raise UserError(other_campaign)
+    if found := problems():
+        raise UserError("\n".join(found.values()))
+    if created:
+        session.add(record)
+    changed = write_audited(session, record, entity, values(), created)
+    session.flush()
+    return record, created, changed
+
+
+def sync_collection(
+    session: Session,
+    record,
+    entity: str,
+    name: str,
+    key: str,
+    wanted,
+    make: Callable[[object], object],
+    created: bool,
+    touch: str,
+    joiner: str,
+) -> tuple[set, set]:
+    """Make the record's collection `name` hold one item per wanted `key`, auditing the change on an existing
+    record and bumping its version (through the field `touch`). The old and new sets of keys."""
+    items = getattr(record, name)
+    old, new = {getattr(item, key) for item in items}, set(wanted)
+    if old != new:
+        items[:] = [item for item in items if getattr(item, key) in new]
+        items.extend(make(k) for k in sorted(new - old))
+        if not created:
+            audit.record(
+                session,
+                "update",
+                entity,
+                record.id,
+                field=name,
+                old=joiner.join(map(str, sorted(old))),
+                new=joiner.join(map(str, sorted(new))),
+            )
+            flag_modified(record, touch)  # a change of the collection alone bumps the version too
+    return old, new
+
+
+def finish_save(
+    session: Session, record, entity: str, created: bool, changed: tuple[str, ...], create_detail: str, detail: str = ""
+) -> Phase1Change:
+    """The second half of saving: the creation audited, and the change to hand back."""
+    session.flush()
+    if created:
+        audit.record(session, "create", entity, record.id, detail=create_detail)
+    session.flush()
+    return phase1_change(entity, record.id, "create" if created else "update", changed, detail, version=record.version)
+
+
+def delete_record(
+    session: Session, model, entity: str, record_id: int, version: int | None, gone: str, describe: Callable
+) -> Phase1Change:
+    """Delete a campaign's record at the version the user loaded, the log saying `describe(record)`."""
+    record = load_versioned(session, model, record_id, version, gone)
+    require_phase1(session, record.campaign_id)
+    detail = describe(record)
+    audit.record(session, "delete", entity, record.id, detail=detail)
+    session.delete(record)
+    session.flush()
+    return phase1_change(entity, record_id, "delete", (), detail)
+
+
 # --- workshops ---------------------------------------------------------------------------------------------
 
 
@@ -301,60 +390,46 @@ def save_workshop(
     """Create a workshop, or update one with the version the user loaded (a stale one is refused). Removing a
     class drops the attendance recorded for its students."""
     campaign = require_phase1(session, campaign_id)
-    created = workshop_id is None
-    if created:
-        workshop = Phase1Workshop(campaign_id=campaign.id)
-    else:
-        workshop = load_versioned(
-            session, Phase1Workshop, workshop_id, version, "Cet atelier a été supprimé entre-temps."
-        )
-        if workshop.campaign_id != campaign.id:
-            raise UserError("Cet atelier appartient à une autre campagne.")
-    if problems := workshop_errors(session, campaign, form):
-        raise UserError("\n".join(problems.values()))
-    if created:
-        session.add(workshop)
-    values = {
-        "held_on": form.held_on,
-        "starts_at": normalise_time(form.starts_at),
-        "duration_minutes": form.duration_minutes,
-        "theme": " ".join(form.theme.split()),
-        "operator_id": form.operator_id,
-        "advisor_id": form.advisor_id,
-        "note": form.note.strip(),
-    }
-    changed = write_audited(session, workshop, "phase1_workshop", values, created)
-    session.flush()
-    old_classes = {c.division for c in workshop.classes}
-    new_classes = set(form.classes)
+    workshop, created, changed = begin_save(
+        session,
+        campaign,
+        Phase1Workshop,
+        "phase1_workshop",
+        workshop_id,
+        version,
+        "Cet atelier a été supprimé entre-temps.",
+        lambda: workshop_errors(session, campaign, form),
+        lambda: {
+            "held_on": form.held_on,
+            "starts_at": normalise_time(form.starts_at),
+            "duration_minutes": form.duration_minutes,
+            "theme": " ".join(form.theme.split()),
+            "operator_id": form.operator_id,
+            "advisor_id": form.advisor_id,
+            "note": form.note.strip(),
+        },
+        other_campaign="Cet atelier appartient à une autre campagne.",
+    )
+    old_classes, new_classes = sync_collection(
+        session,
+        workshop,
+        "phase1_workshop",
+        "classes",
+        "division",
+        form.classes,
+        lambda d: Phase1WorkshopClass(division=d),
+        created,
+        "theme",
+        ", ",
+    )
     detail = ""
     if old_classes != new_classes:
-        workshop.classes[:] = [c for c in workshop.classes if c.division in new_classes]
-        workshop.classes.extend(Phase1WorkshopClass(division=d) for d in sorted(new_classes - old_classes))
         if not created:
-            audit.record(
-                session,
-                "update",
-                "phase1_workshop",
-                workshop.id,
-                field="classes",
-                old=", ".join(sorted(old_classes)),
-                new=", ".join(sorted(new_classes)),
-            )
-            flag_modified(workshop, "theme")  # a change of classes alone bumps the version too
             detail = _drop_attendance_outside(session, workshop, sorted(old_classes - new_classes))
         changed += ("classes",)
-    session.flush()
-    if created:
-        audit.record(
-            session,
-            "create",
-            "phase1_workshop",
-            workshop.id,
-            detail=f"{short_date(form.held_on)} {values['theme']}",
-        )
-    session.flush()
-    return phase1_change("phase1_workshop", workshop.id, "create" if created else "update", changed, detail, version=workshop.version)
+    return finish_save(
+        session, workshop, "phase1_workshop", created, changed, f"{short_date(form.held_on)} {workshop.theme}", detail
+    )
 
 
 def _drop_attendance_outside(session: Session, workshop: Phase1Workshop, removed: list[str]) -> str:
@@ -382,17 +457,15 @@ def _drop_attendance_outside(session: Session, workshop: Phase1Workshop, removed
 
 def delete_workshop(session: Session, workshop_id: int, version: int | None = None) -> Phase1Change:
     """Delete a workshop, its classes and its attendance."""
-    workshop = load_versioned(
-        session, Phase1Workshop, workshop_id, version, "Cet atelier a déjà été supprimé."
+    return delete_record(
+        session,
+        Phase1Workshop,
+        "phase1_workshop",
+        workshop_id,
+        version,
+        "Cet atelier a déjà été supprimé.",
+        lambda w: f"{short_date(w.held_on)} {w.theme}, {len(w.attendance)} présence(s) notée(s)",
     )
-    require_phase1(session, workshop.campaign_id)
-    detail = (
-        f"{short_date(workshop.held_on)} {workshop.theme}, {len(workshop.attendance)} présence(s) notée(s)"
-    )
-    audit.record(session, "delete", "phase1_workshop", workshop.id, detail=detail)
-    session.delete(workshop)
-    session.flush()
-    return phase1_change("phase1_workshop", workshop_id, "delete", (), detail)
 
 
 def workshop_form(session: Session, workshop_id: int) -> tuple[WorkshopForm, int]:

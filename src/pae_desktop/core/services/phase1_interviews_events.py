@@ -8,23 +8,22 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
-from pae_desktop.core import audit
 from pae_desktop.core.dates import short_date
-from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Phase1Event, Phase1EventParticipant, Phase1Interview, Youth
 from pae_desktop.core.services.phase1 import (
     MAX_NOTE,
     Phase1Change,
+    begin_save,
     campaign_students,
     date_error,
+    delete_record,
+    finish_save,
     load_versioned,
     partner_errors,
-    phase1_change,
     require_phase1,
+    sync_collection,
     text_error,
-    write_audited,
 )
 from pae_desktop.core.vocabulary import Phase1EventKind
 
@@ -84,41 +83,36 @@ def save_interview(
 ) -> Phase1Change:
     """Create an individual interview, or update one with the version the user loaded."""
     campaign = require_phase1(session, campaign_id)
-    created = interview_id is None
-    interview = (
-        Phase1Interview(campaign_id=campaign.id)
-        if created
-        else load_versioned(session, Phase1Interview, interview_id, version, INTERVIEW_GONE)
+    interview, created, changed = begin_save(
+        session,
+        campaign,
+        Phase1Interview,
+        "phase1_interview",
+        interview_id,
+        version,
+        INTERVIEW_GONE,
+        lambda: interview_errors(session, campaign, form),
+        lambda: {
+            "youth_id": form.youth_id,
+            "held_on": form.held_on,
+            "partner_id": form.partner_id,
+            "advisor_id": form.advisor_id,
+            "note": form.note.strip(),
+        },
     )
-    if problems := interview_errors(session, campaign, form):
-        raise UserError("\n".join(problems.values()))
-    if created:
-        session.add(interview)
-    values = {
-        "youth_id": form.youth_id,
-        "held_on": form.held_on,
-        "partner_id": form.partner_id,
-        "advisor_id": form.advisor_id,
-        "note": form.note.strip(),
-    }
-    changed = write_audited(session, interview, "phase1_interview", values, created)
-    session.flush()
-    if created:
-        audit.record(session, "create", "phase1_interview", interview.id, detail=f"jeune {form.youth_id}")
-    session.flush()
-    return phase1_change("phase1_interview", interview.id, "create" if created else "update", changed, version=interview.version)
+    return finish_save(session, interview, "phase1_interview", created, changed, f"jeune {form.youth_id}")
 
 
 def delete_interview(session: Session, interview_id: int, version: int | None = None) -> Phase1Change:
-    interview = load_versioned(
-        session, Phase1Interview, interview_id, version, "Cet entretien a déjà été supprimé."
+    return delete_record(
+        session,
+        Phase1Interview,
+        "phase1_interview",
+        interview_id,
+        version,
+        "Cet entretien a déjà été supprimé.",
+        lambda i: f"{short_date(i.held_on)}, jeune {i.youth_id}",
     )
-    require_phase1(session, interview.campaign_id)
-    detail = f"{short_date(interview.held_on)}, jeune {interview.youth_id}"
-    audit.record(session, "delete", "phase1_interview", interview.id, detail=detail)
-    session.delete(interview)
-    session.flush()
-    return phase1_change("phase1_interview", interview_id, "delete", (), detail)
 
 
 def interview_form(session: Session, interview_id: int) -> tuple[InterviewForm, int]:
@@ -205,62 +199,52 @@ def save_event(
 ) -> Phase1Change:
     """Create an event with its participants, or update one with the version the user loaded."""
     campaign = require_phase1(session, campaign_id)
-    created = event_id is None
-    event = (
-        Phase1Event(campaign_id=campaign.id)
-        if created
-        else load_versioned(session, Phase1Event, event_id, version, EVENT_GONE)
+    event, created, changed = begin_save(
+        session,
+        campaign,
+        Phase1Event,
+        "phase1_event",
+        event_id,
+        version,
+        EVENT_GONE,
+        lambda: event_errors(session, campaign, form),
+        lambda: {
+            "held_on": form.held_on,
+            "kind": form.kind,
+            "title": " ".join(form.title.split()),
+            "place": " ".join(form.place.split()),
+            "note": form.note.strip(),
+        },
     )
-    if problems := event_errors(session, campaign, form):
-        raise UserError("\n".join(problems.values()))
-    if created:
-        session.add(event)
-    values = {
-        "held_on": form.held_on,
-        "kind": form.kind,
-        "title": " ".join(form.title.split()),
-        "place": " ".join(form.place.split()),
-        "note": form.note.strip(),
-    }
-    changed = write_audited(session, event, "phase1_event", values, created)
-    session.flush()
-    old, new = {p.youth_id for p in event.participants}, set(form.participants)
+    old, new = sync_collection(
+        session,
+        event,
+        "phase1_event",
+        "participants",
+        "youth_id",
+        form.participants,
+        lambda y: Phase1EventParticipant(youth_id=y),
+        created,
+        "title",
+        " ",
+    )
     if old != new:
-        event.participants[:] = [p for p in event.participants if p.youth_id in new]
-        event.participants.extend(Phase1EventParticipant(youth_id=y) for y in sorted(new - old))
-        if not created:
-            audit.record(
-                session,
-                "update",
-                "phase1_event",
-                event.id,
-                field="participants",
-                old=" ".join(map(str, sorted(old))),
-                new=" ".join(map(str, sorted(new))),
-            )
-            flag_modified(event, "title")  # a change of participants alone bumps the version too
         changed += ("participants",)
-    session.flush()
-    if created:
-        audit.record(
-            session,
-            "create",
-            "phase1_event",
-            event.id,
-            detail=f"{short_date(form.held_on)} {len(new)} participant(s)",
-        )
-    session.flush()
-    return phase1_change("phase1_event", event.id, "create" if created else "update", changed, version=event.version)
+    return finish_save(
+        session, event, "phase1_event", created, changed, f"{short_date(form.held_on)} {len(new)} participant(s)"
+    )
 
 
 def delete_event(session: Session, event_id: int, version: int | None = None) -> Phase1Change:
-    event = load_versioned(session, Phase1Event, event_id, version, "Cet événement a déjà été supprimé.")
-    require_phase1(session, event.campaign_id)
-    detail = f"{short_date(event.held_on)} {event.title or Phase1EventKind.label_of(event.kind)}"
-    audit.record(session, "delete", "phase1_event", event.id, detail=detail)
-    session.delete(event)
-    session.flush()
-    return phase1_change("phase1_event", event_id, "delete", (), detail)
+    return delete_record(
+        session,
+        Phase1Event,
+        "phase1_event",
+        event_id,
+        version,
+        "Cet événement a déjà été supprimé.",
+        lambda e: f"{short_date(e.held_on)} {e.title or Phase1EventKind.label_of(e.kind)}",
+    )
 
 
 def event_form(session: Session, event_id: int) -> tuple[EventForm, int]:

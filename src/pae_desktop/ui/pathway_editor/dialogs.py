@@ -128,6 +128,23 @@ class CatalogueDialog(QDialog):
 # --- the office list ------------------------------------------------------------------------------------
 
 
+def write_office_list(parent: QWidget, app: AppContext, path: str) -> str | None:
+    """Write the campaign's «À saisir dans SIECLE» list to `path` and say how many youths it holds: the path, or
+    None when it is refused (the reason said)."""
+    from pae_desktop.core.operations.office_list import export_office_list
+
+    try:
+        with app.db.transaction() as session:
+            result = export_office_list(session, app.campaign_id, path)
+    except UserError as error:
+        warn(parent, str(error))
+        return None
+    app.apply(result)
+    count = result.count
+    QMessageBox.information(parent, "PAE Desktop", f"{count} jeune(s) à saisir dans SIECLE : {path}")
+    return path
+
+
 class OfficeListDialog(QDialog):
     """«À saisir dans SIECLE»: the pathways to enter, exported for the office, then ticked as entered."""
 
@@ -250,15 +267,4 @@ class OfficeListDialog(QDialog):
             return None
         if not path.lower().endswith(suffix):
             path += suffix
-        from pae_desktop.core.operations.office_list import export_office_list
-
-        try:
-            with self.app.db.transaction() as session:
-                result = export_office_list(session, self.app.campaign_id, path)
-        except UserError as error:
-            warn(self, str(error))
-            return None
-        self.app.apply(result)
-        count = result.count
-        QMessageBox.information(self, "PAE Desktop", f"{count} jeune(s) à saisir dans SIECLE : {path}")
-        return path
+        return write_office_list(self, self.app, path)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -20,12 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core.errors import UserError
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import Stage
 from pae_desktop.ui.context import PATHWAYS, AppContext
-from pae_desktop.ui.pathway_editor.common import warn
-from pae_desktop.ui.pathway_editor.dialogs import CatalogueDialog, OfficeListDialog
+from pae_desktop.ui.pathway_editor.dialogs import CatalogueDialog, OfficeListDialog, write_office_list
 from pae_desktop.ui.pathway_editor.editor import PathwayEditor
 from pae_desktop.ui.widgets import confirm
 
@@ -207,15 +204,4 @@ class PathwaysView(QWidget):
             return None
         if not path.lower().endswith((".xlsx", ".pdf")):
             path += ".pdf" if "pdf" in chosen.lower() else ".xlsx"
-        from pae_desktop.core.operations.office_list import export_office_list
-
-        try:
-            with self.app.db.transaction() as session:
-                result = export_office_list(session, self.app.campaign_id, path)
-        except UserError as error:
-            warn(self, str(error))
-            return None
-        self.app.apply(result)
-        count = result.count
-        QMessageBox.information(self, "PAE Desktop", f"{count} jeune(s) à saisir dans SIECLE : {path}")
-        return path
+        return write_office_list(self, self.app, path)

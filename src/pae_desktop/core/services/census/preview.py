@@ -102,6 +102,17 @@ class FileSummary:
     exported_at: dt.datetime | None
     students: int
 
+    def facts(self) -> list[str]:
+        """What the file says of itself, in French: its kind, UAI, school year and export time."""
+        parts = [self.kind]
+        if self.uai:
+            parts.append(f"UAI {self.uai}")
+        if self.school_year is not None:
+            parts.append(f"année scolaire {self.school_year}-{self.school_year + 1}")
+        if self.exported_at is not None:
+            parts.append(f"export du {self.exported_at:%d/%m/%Y à %H:%M}")
+        return parts
+
 
 @dataclass
 class LabelClass:
