@@ -83,6 +83,22 @@ def phase1_recorded(session: Session, campaign_id: int) -> bool:
     return False
 
 
+def workshops_held_by_class(session: Session, campaign_id: int) -> Counter[str]:
+    """How many of the campaign's workshops were held for each class (a class absent: none)."""
+    return Counter(
+        dict(
+            session.execute(
+                select(
+                    Phase1WorkshopClass.division, func.count(func.distinct(Phase1WorkshopClass.workshop_id))
+                )
+                .join(Phase1Workshop, Phase1Workshop.id == Phase1WorkshopClass.workshop_id)
+                .where(Phase1Workshop.campaign_id == campaign_id)
+                .group_by(Phase1WorkshopClass.division)
+            ).all()
+        )
+    )
+
+
 def phase1_summaries(
     session: Session, campaign_id: int, youth_ids: Collection[int] | None = None
 ) -> dict[int, Phase1Summary]:
@@ -106,18 +122,7 @@ def phase1_summaries(
             ).all()
         )
     )
-    held_by_class = Counter(
-        dict(
-            session.execute(
-                select(
-                    Phase1WorkshopClass.division, func.count(func.distinct(Phase1WorkshopClass.workshop_id))
-                )
-                .join(Phase1Workshop, Phase1Workshop.id == Phase1WorkshopClass.workshop_id)
-                .where(Phase1Workshop.campaign_id == campaign_id)
-                .group_by(Phase1WorkshopClass.division)
-            ).all()
-        )
-    )
+    held_by_class = workshops_held_by_class(session, campaign_id)
     interviewed = set(
         session.scalars(
             only_wanted(
@@ -170,14 +175,7 @@ def phase1_summary(session: Session, youth: Youth) -> Phase1Summary:
 def classes_below_minimum(session: Session, campaign_id: int) -> list[tuple[str, int]]:
     """The campaign's classes (divisions of its youths) with fewer than four workshops held, as (class, held),
     by class: the home screen's list during the school year."""
-    held = dict(
-        session.execute(
-            select(Phase1WorkshopClass.division, func.count(func.distinct(Phase1WorkshopClass.workshop_id)))
-            .join(Phase1Workshop, Phase1Workshop.id == Phase1WorkshopClass.workshop_id)
-            .where(Phase1Workshop.campaign_id == campaign_id)
-            .group_by(Phase1WorkshopClass.division)
-        ).all()
-    )
+    held = workshops_held_by_class(session, campaign_id)
     classes = session.scalars(
         select(OriginalSchooling.division)
         .join(Youth, Youth.id == OriginalSchooling.youth_id)

@@ -164,10 +164,10 @@ def known_mef_codes() -> frozenset[str]:
 def scheme_codes_in_use(session: Session) -> frozenset[str]:
     """The codes under which a student is «already in the scheme»: every code the scheme ever had and every
     code a campaign of this database was given."""
+    from pae_desktop.core.census import mef10
+
     stored = session.execute(select(Campaign.mef_n3, Campaign.mef_n4)).all()
-    return schemes.ALL_SCHEME_CODES | {
-        code.strip() for row in stored for code in row if code and code.strip()
-    }
+    return schemes.ALL_SCHEME_CODES | {mef10(code) for row in stored for code in row if code and code.strip()}
 
 
 def scheme_errors(scheme: Scheme) -> list[str]:

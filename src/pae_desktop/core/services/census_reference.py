@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from pae_desktop.core import census as rules
-from pae_desktop.core.scheme import ALL_SCHEME_CODES, Scheme, default_scheme, scheme_of
+from pae_desktop.core.scheme import Scheme, default_scheme, scheme_of
 from pae_desktop.core.services.campaigns import get_campaign
 
 
@@ -29,12 +29,6 @@ class ImportReference:
     @property
     def national(self) -> dict[str, rules.MefRef]:
         return rules.national_mefs(self.table_year) if self.table_year is not None else {}
-
-    @property
-    def scheme_codes(self) -> frozenset[str]:
-        """The codes that put a student «already in the scheme»: every family's, and the campaign's own."""
-        own = {rules.mef10(code) for code in self.scheme.codes} if self.scheme else set()
-        return ALL_SCHEME_CODES | own
 
     @property
     def scheme_name(self) -> str:

@@ -197,8 +197,8 @@ def _plan(session: Session, sources: ImportSources, options: ImportOptions, prog
     reference = import_reference(
         session, (f.params.school_year for f in sources.files), options.campaign_year
     )
-    national, scheme_codes = reference.national, reference.scheme_codes
-    scheme_codes = scheme_codes | scheme_codes_in_use(session)  # a code typed on any campaign too
+    # every family's codes and every code a campaign of this database was given (the import's own included)
+    national, scheme_codes = reference.national, scheme_codes_in_use(session)
     rows = []
     for record in records:
         code = record.mef_code or division_mef.get(record.division, "")
