@@ -122,7 +122,33 @@ def no_blocking_message_boxes(monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Yes))
     for kind in ("information", "warning", "critical"):
         monkeypatch.setattr(QMessageBox, kind, record(kind, QMessageBox.StandardButton.Ok))
+    _answer_destructive_questions(monkeypatch)
     return shown
+
+
+def _answer_destructive_questions(monkeypatch) -> None:
+    """A destructive question (`ui.confirmations.ask`) must default to «Annuler», also on Échap — checked on
+    every one a test meets — and is then answered as `QMessageBox.question` answers (patched above or by the
+    test: «Oui» is its act). A name to type (`ConfirmByTypingDialog`) is typed and confirmed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from pae_desktop.ui import confirmations
+
+    def ask(box):
+        default = box.defaultButton()
+        assert default is not None and default is box.escapeButton(), box.text()
+        assert box.buttonRole(default) == QMessageBox.ButtonRole.RejectRole, box.text()
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        answer = QMessageBox.question(box.parentWidget(), box.windowTitle(), box.text(), yes | no, no)
+        return next(b for b in box.buttons() if b is not default) if answer == yes else default
+
+    def type_and_confirm(dialog):
+        dialog.field.setText(dialog.expected)
+        dialog.ok.click()
+        return dialog.result()
+
+    monkeypatch.setattr(confirmations, "ask", ask)
+    monkeypatch.setattr(confirmations.ConfirmByTypingDialog, "exec", type_and_confirm)
 
 
 @pytest.fixture(autouse=True)

@@ -114,7 +114,7 @@ class InformationDialog(GuardedDialog):
             f"Supprimer l'action « {row.kind_label} » du {short_date(row.on)} ({row.target}) ? "
             "Les jeunes qu'elle seule avait informés redeviennent « Repéré(e) »."
         )
-        if not confirm(self, question):
+        if not confirm(self, question, action="Supprimer l'action"):
             return
         try:
             with self.context.db.transaction() as session:

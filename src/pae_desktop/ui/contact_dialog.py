@@ -233,7 +233,11 @@ class ContactDialog(GuardedDialog):
         if row is None:
             self.message.show_error("Choisissez d'abord une tentative dans l'historique.")
             return
-        if not confirm(self, f"Supprimer la tentative du {row.at:%d/%m/%Y à %H:%M} ({row.result_label}) ?"):
+        if not confirm(
+            self,
+            f"Supprimer la tentative du {row.at:%d/%m/%Y à %H:%M} ({row.result_label}) ?",
+            action="Supprimer la tentative",
+        ):
             return
         try:
             with self.context.db.transaction() as session:

@@ -486,6 +486,7 @@ class InterviewFormDialog(QDialog):
         if self.interview_id is None or not confirm(
             self,
             f"Supprimer la fiche d'entretien de {self.youth_name} ? La suppression est inscrite au journal.",
+            action="Supprimer la fiche",
         ):
             return False
         interview_id, version = self.interview_id, self.version

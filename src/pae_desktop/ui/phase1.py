@@ -67,6 +67,7 @@ class RecordListPage(QWidget):
     accessible = ""
     new_text = ""
     delete_question = ""
+    delete_action = "Supprimer"
     dialog_class = None
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -146,7 +147,7 @@ class RecordListPage(QWidget):
 
     def delete(self) -> None:
         selected = self.selected()
-        if selected is None or not confirm(self, self.delete_question):
+        if selected is None or not confirm(self, self.delete_question, action=self.delete_action):
             return
         try:
             with self.context.db.transaction() as session:
@@ -164,6 +165,7 @@ class WorkshopsPage(RecordListPage):
     accessible = "Ateliers collectifs"
     new_text = "&Nouvel atelier"
     delete_question = "Supprimer cet atelier et les présences notées pour ses élèves ?"
+    delete_action = "Supprimer l'atelier"
     dialog_class = WorkshopDialog
     attendance_requested = Signal(int)
 
@@ -223,6 +225,7 @@ class InterviewsPage(RecordListPage):
     accessible = "Entretiens individuels"
     new_text = "&Nouvel entretien"
     delete_question = "Supprimer cet entretien individuel ?"
+    delete_action = "Supprimer l'entretien"
     dialog_class = InterviewDialog
 
     def rows(self, session):
@@ -244,6 +247,7 @@ class EventsPage(RecordListPage):
     accessible = "Événements"
     new_text = "&Nouvel événement"
     delete_question = "Supprimer cet événement et la liste de ses participants ?"
+    delete_action = "Supprimer l'événement"
     dialog_class = EventDialog
 
     def rows(self, session):

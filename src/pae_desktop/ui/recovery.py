@@ -135,7 +135,7 @@ class RecoveryPage(QWidget):
             return
         youths = "" if entry.youths is None else f" ({entry.youths} jeunes)"
         if not confirm(self, f"Restaurer la sauvegarde du {_when(entry)}{youths} ? Le fichier endommagé sera "
-                       "mis de côté, jamais effacé."):
+                       "mis de côté, jamais effacé.", action="Restaurer la sauvegarde"):
             return
         key = None
         if entry.encrypted:
@@ -167,7 +167,11 @@ class RecoveryPage(QWidget):
         self.recovered.emit()
 
     def start_fresh(self) -> None:
-        if not confirm(self, "Mettre le fichier actuel de côté (jamais effacé) et commencer une base vide ?"):
+        if not confirm(
+            self,
+            "Mettre le fichier actuel de côté (jamais effacé) et commencer une base vide ?",
+            action="Commencer une base vide",
+        ):
             return
         from pae_desktop.storage.lock import WriterLock
         from pae_desktop.storage.paths import LOCK_FILE

@@ -296,6 +296,10 @@ class StaffAccountsBox(QGroupBox):
         from pae_desktop.storage import roles
 
         login = self.login.text().strip()
-        if not confirm(self, f"Retirer à {login} l'accès à la base partagée ? Son compte reste sur le serveur."):
+        if not confirm(
+            self,
+            f"Retirer à {login} l'accès à la base partagée ? Son compte reste sur le serveur.",
+            action="Retirer l'accès",
+        ):
             return
         self._run(lambda: roles.remove_login(self.db.engine, login), f"{login} n'a plus accès à cette base.")

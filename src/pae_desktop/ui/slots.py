@@ -458,7 +458,8 @@ class SlotsView(QWidget):
 
         row = self.selected_slot()
         if row is None or not confirm(
-            self, f"Supprimer le créneau du {french_datetime(row.starts_at)} ? Il n'a jamais été réservé."
+            self, f"Supprimer le créneau du {french_datetime(row.starts_at)} ? Il n'a jamais été réservé.",
+            action="Supprimer le créneau",
         ):
             return
         slot_id, version = row.id, row.version

@@ -126,7 +126,14 @@ def show_info(parent: QWidget | None, text: str, title: str = "PAE Desktop") -> 
     QMessageBox.information(parent, title, text)
 
 
-def confirm(parent: QWidget | None, text: str, title: str = "PAE Desktop") -> bool:
+def confirm(parent: QWidget | None, text: str, title: str = "PAE Desktop", *, action: str = "") -> bool:
+    """A question answered «Oui» or «Non», «Non» by default and on Échap. With `action` (a destructive question:
+    «Supprimer le parcours»), the buttons are that act and «Annuler», the default and the Échap answer, and
+    `text` names what will be lost (`ui.confirmations`)."""
+    if action:
+        from pae_desktop.ui.confirmations import confirm_action
+
+        return confirm_action(parent, text, action, title)
     answer = QMessageBox.question(
         parent,
         title,

@@ -46,6 +46,8 @@ class Changes:
     warnings: tuple[str, ...] = ()
     file: Path | None = None
     count: int = 0  # how many items a batch operation handled (rows exported, documents printed…)
+    # What a deletion removed, as plain snapshots (`services.deletions.Deleted`) its undo puts back.
+    deleted: tuple[Any, ...] = ()
 
     def __or__(self, other: Changes) -> Changes:
         """Two operations' changes together (a batch, a use case made of steps)."""
@@ -59,6 +61,7 @@ class Changes:
             warnings=self.warnings + tuple(w for w in other.warnings if w not in self.warnings),
             file=other.file or self.file,
             count=self.count + other.count,
+            deleted=self.deleted + other.deleted,
         )
 
 
@@ -69,6 +72,7 @@ def changes(
     file: Path | None = None,
     count: int = 0,
     versions: dict[str, int] | None = None,
+    deleted: Iterable[Any] = (),
 ) -> Changes:
     """A `Changes` built from plain values (ids may be any iterable)."""
     return Changes(
@@ -78,6 +82,7 @@ def changes(
         warnings=tuple(warnings),
         file=file,
         count=count,
+        deleted=tuple(deleted),
     )
 
 

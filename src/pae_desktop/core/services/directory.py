@@ -22,6 +22,7 @@ from pae_desktop.core.models import (
 )
 from pae_desktop.core.operations import DIRECTORY, Changes, changes, load_for_update
 from pae_desktop.core.operations.saved import Saved, saved
+from pae_desktop.core.services.deletions import snapshot
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PartnerType, PersonRole
 
@@ -223,10 +224,11 @@ def delete_partner(session: Session, partner_id: int, version: int | None = None
             f"« {partner.name} » a encore {len(partner.people)} personne(s) dans l'annuaire : "
             "supprimez-les ou archivez le partenaire."
         )
+    gone = snapshot(partner, f"le partenaire « {partner.name} »")
     audit.record(session, "delete", "partner", partner.id, detail=partner.name)
     session.delete(partner)
     session.flush()
-    return changes(DIRECTORY, ids={"partner": [partner_id]})
+    return changes(DIRECTORY, ids={"partner": [partner_id]}, deleted=[gone])
 
 
 def list_partners(
@@ -423,10 +425,11 @@ def delete_person(session: Session, person_id: int, version: int | None = None) 
             f"{person.full_name} figure dans {used} créneau(x), entretien(s), contact(s) ou parcours : "
             "archivez cette personne plutôt que de la supprimer."
         )
+    gone = snapshot(person, f"{person.full_name} ({PersonRole.label_of(person.role)})")
     audit.record(session, "delete", "person", person.id)
     session.delete(person)
     session.flush()
-    return changes(DIRECTORY, ids={"person": [person_id]})
+    return changes(DIRECTORY, ids={"person": [person_id]}, deleted=[gone])
 
 
 def list_people(

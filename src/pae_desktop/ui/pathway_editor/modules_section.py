@@ -59,7 +59,11 @@ class ModulesSection:
             return
         same = next((row for row in self.template_rows if row.name == name), None)
         if same is not None and not confirm(
-            self, f"Le modèle « {name} » existe déjà : le remplacer ?", "Modèle"
+            self,
+            f"Le modèle « {name} » existe déjà : le remplacer par les modules de ce parcours ? "
+            f"Ses {len(same.module_labels)} module(s) actuel(s) seront remplacés.",
+            "Modèle",
+            action="Remplacer le modèle",
         ):
             return
         version = same.version if same is not None else None

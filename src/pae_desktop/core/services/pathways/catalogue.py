@@ -13,6 +13,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import ModuleCatalogEntry, PathwayTemplate, PathwayTemplateModule
 from pae_desktop.core.operations import PATHWAYS, Changes, bump, changes, load_for_update
 from pae_desktop.core.rules import CampaignLimits
+from pae_desktop.core.services.deletions import snapshot
 from pae_desktop.core.services.pathways.context import _text_error
 from pae_desktop.core.services.pathways.forms import ModuleForm, PathwayForm
 from pae_desktop.core.text import fold
@@ -165,10 +166,11 @@ def save_template(
 
 def delete_template(session: Session, template_id: int, version: int | None = None) -> Changes:
     template = load_for_update(session, PathwayTemplate, template_id, version, "Ce modèle n'existe plus.")
+    gone = snapshot(template, f"le modèle « {template.name} »", children_of="modules")
     audit.record(session, "delete", "pathway_template", template.id, old=template.name)
     session.delete(template)
     session.flush()
-    return changes(PATHWAYS, ids={"pathway_template": (template_id,)})
+    return changes(PATHWAYS, ids={"pathway_template": (template_id,)}, deleted=[gone])
 
 
 def apply_template(

@@ -11,6 +11,7 @@ from pae_desktop.core import audit, rules
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Exit, Pathway, Youth
 from pae_desktop.core.operations import PATHWAYS, Changes, changes, load_for_update
+from pae_desktop.core.services.deletions import snapshot
 from pae_desktop.core.services.pathways.context import MAX_NOTES, _d, _text_error, write_fields
 from pae_desktop.core.services.pathways.forms import get_pathway
 from pae_desktop.core.services.pathways.saving import check_version
@@ -120,11 +121,14 @@ def delete_exit(session: Session, youth_id: int, version: int | None = None) -> 
     youth = session.get(Youth, youth_id)
     if youth is None or youth.exit is None:
         raise UserError("Aucune sortie n'est enregistrée pour ce jeune.")
-    exit_id = load_for_update(session, Exit, youth.exit.id, version, "Aucune sortie n'est enregistrée.").id
+    record = load_for_update(session, Exit, youth.exit.id, version, "Aucune sortie n'est enregistrée.")
+    exit_id = record.id
+    label = f"la sortie « {ExitCategory.label_of(record.category)} » du {_d(record.on)}"
+    gone = snapshot(record, label, owner_id=youth_id)
     audit.record(session, "delete", "exit", exit_id, detail=f"jeune {youth_id}")
     youth.exit = None  # delete-orphan: the row goes
     pathway = get_pathway(session, youth_id)
     if pathway is not None and pathway.abandoned_on is None:
         pathway.actual_end = None
     session.flush()
-    return changes(PATHWAYS, ids={"exit": (exit_id,)})
+    return changes(PATHWAYS, ids={"exit": (exit_id,)}, deleted=[gone])

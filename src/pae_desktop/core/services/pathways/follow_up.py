@@ -12,6 +12,7 @@ from pae_desktop.core import attendance, audit, rules
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import FollowUpEvent, Youth
 from pae_desktop.core.operations import PATHWAYS, Changes, changes, load_for_update
+from pae_desktop.core.services.deletions import snapshot
 from pae_desktop.core.services.pathways.context import (
     MAX_HALF_DAYS,
     MAX_NOTES,
@@ -178,10 +179,12 @@ def mark_follow_up_done(
 
 def delete_follow_up(session: Session, event_id: int, version: int | None = None) -> Changes:
     event = load_for_update(session, FollowUpEvent, event_id, version, GONE)
+    label = f"l'événement de suivi « {FollowUpKind.label_of(event.kind)} » du {_d(event.on)}"
+    gone = snapshot(event, label, owner_id=event.youth_id)
     audit.record(session, "delete", "follow_up_event", event.id, detail=f"jeune {event.youth_id}")
     session.delete(event)
     session.flush()
-    return changes(PATHWAYS, ids={"follow_up_event": (event_id,)})
+    return changes(PATHWAYS, ids={"follow_up_event": (event_id,)}, deleted=[gone])
 
 
 def follow_ups(session: Session, youth_id: int) -> list[FollowUpEvent]:
