@@ -69,7 +69,9 @@ def test_directory_delete_asks_with_non_by_default(qtbot, ctx, monkeypatch):
 
     monkeypatch.setattr(QMessageBox, "question", question)
     view.delete_partner()
-    assert asked == [("Supprimer « CFA du BTP » de l'annuaire ?", QMessageBox.StandardButton.No)]
+    [(text, default)] = asked
+    assert text.startswith("Supprimer le partenaire « CFA du BTP » de l'annuaire ?")
+    assert default == QMessageBox.StandardButton.No
     with ctx.db.read() as session:
         assert d.get_partner(session, partner_id).name == "CFA du BTP"  # kept
 

@@ -313,7 +313,7 @@ def test_information_action_recorded_by_mistake_is_deleted_from_the_dialog(
     assert dialog.recorded.rowCount() == 1
     questions = []
     monkeypatch.setattr(
-        "pae_desktop.ui.campaign_dialogs.confirm", lambda _parent, text: questions.append(text) or True
+        "pae_desktop.ui.campaign_dialogs.confirm", lambda _parent, text, **_: questions.append(text) or True
     )
     dialog.delete_selected()  # nothing selected: said, nothing deleted
     assert dialog.message.text() == "Choisissez d'abord l'action à supprimer dans la liste."

@@ -28,6 +28,7 @@ from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_form import code_combo, message, set_combo_data
 from pae_desktop.ui.table_model import GREY, RIGHT, Column, TableModel, record_table, selected_row
+from pae_desktop.ui.undo import UNDO_HINT, DeletionUndo
 from pae_desktop.ui.widgets import Button, GuardedDialog, confirm, dialog_buttons
 
 STAFF = -1  # the pseudo-partner «Personnel de l'établissement»
@@ -341,9 +342,13 @@ class DirectoryView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
+        self.undo = DeletionUndo(context, self)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.undo.button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.message)
+        layout.addLayout(bottom)
 
         self.type_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.search.textChanged.connect(lambda _t: self.reload())
@@ -415,9 +420,10 @@ class DirectoryView(QWidget):
 
     # --- actions -----------------------------------------------------------------------------------------------
 
-    def _run(self, action) -> bool:
-        """Run one directory operation; its `Changes` refresh the screens, a refusal shows inline (a conflict
-        reloads the lists first, so that what is shown is what the database holds)."""
+    def _run(self, action):
+        """Run one directory operation; its `Changes` refresh the screens (and are returned), a refusal shows
+        inline, None returned (a conflict reloads the lists first, so that what is shown is what the database
+        holds)."""
         try:
             with self.context.db.transaction() as session:
                 result = action(session)
@@ -425,10 +431,13 @@ class DirectoryView(QWidget):
             if str(error) == CONFLICT_MESSAGE:
                 self.reload()
             message(self.message, str(error))
-            return False
+            return None
         message(self.message, "")
         self.context.apply(result)
-        return True
+        return result
+
+    def _say(self, text: str, error: bool) -> None:
+        message(self.message, text, "error" if error else "info")
 
     def new_partner(self) -> PartnerDialog:
         dialog = PartnerDialog(self.context, None, self)
@@ -456,8 +465,9 @@ class DirectoryView(QWidget):
         row = selected_row(self.partners)
         if row is None or row.id == STAFF:
             return
-        if confirm(self, f"Supprimer « {row.name} » de l'annuaire ?", "Supprimer"):
-            self._run(lambda s: delete_partner(s, row.id, row.version))
+        question = f"Supprimer le partenaire « {row.name} » de l'annuaire ? {UNDO_HINT}"
+        if confirm(self, question, "Supprimer", action="Supprimer le partenaire"):
+            self.undo.remember(self._run(lambda s: delete_partner(s, row.id, row.version)), self._say)
 
     def new_person(self) -> PersonDialog:
         partner = self.selected_partner()
@@ -481,5 +491,6 @@ class DirectoryView(QWidget):
         from pae_desktop.core.services.directory import delete_person
 
         row = selected_row(self.people)
-        if row is not None and confirm(self, f"Supprimer {row.full_name} de l'annuaire ?", "Supprimer"):
-            self._run(lambda s: delete_person(s, row.id, row.version))
+        question = f"Supprimer {row.label} de l'annuaire ? {UNDO_HINT}" if row is not None else ""
+        if row is not None and confirm(self, question, "Supprimer", action="Supprimer la personne"):
+            self.undo.remember(self._run(lambda s: delete_person(s, row.id, row.version)), self._say)

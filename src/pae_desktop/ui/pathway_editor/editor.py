@@ -50,6 +50,7 @@ from pae_desktop.ui.pathway_editor.module_card import ModuleCard
 from pae_desktop.ui.pathway_editor.modules_section import ModulesSection
 from pae_desktop.ui.pathway_editor.proposals_section import ProposalsSection
 from pae_desktop.ui.timeline import TimelineModule, TimelineWidget
+from pae_desktop.ui.undo import DeletionUndo
 from pae_desktop.ui.widgets import confirm
 
 # The documents of a pathway: (kind, module under pae_desktop.documents, button text).
@@ -97,8 +98,12 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         self.tabs.addTab(self._pathway_tab(), "Parcours")
         self.tabs.addTab(self._follow_up_tab(), "Suivi et assiduité")
         self.tabs.addTab(self._exit_tab(), "Abandon et sortie")
+        self.undo = DeletionUndo(context, self, self._after_undo)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.undo.button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(header)
         layout.addWidget(self.decision_message)
         layout.addWidget(self.tabs)
         self.setEnabled(False)
@@ -260,6 +265,15 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         return buttons, prints
+
+    def _after_undo(self, result) -> None:
+        """A deletion undone (`DeletionUndo`): show what came back (the pathway as typed stays, if unsaved)."""
+        if "pathway_template" in result.ids:
+            self._fill_templates()
+        if self.youth_id is not None and "follow_up_event" in result.ids:
+            self._reload_follow_ups()
+        if self.youth_id is not None and "exit" in result.ids and not self.dirty:
+            self.load(self.youth_id)
 
     def _with_message(self, widget: QWidget, key: str) -> QWidget:
         host = QWidget()

@@ -22,6 +22,7 @@ from pae_desktop.core.rules import Problem
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, ExitCategory
 from pae_desktop.ui.pathway_editor.common import date_field, message_label, read_date, show_problems
+from pae_desktop.ui.undo import UNDO_HINT, say_in
 from pae_desktop.ui.widgets import confirm
 
 
@@ -233,7 +234,12 @@ class ExitSection:
         self._write(lambda s: svc.record_exit(s, self.youth_id, form, version=version), "Sortie enregistrée.")
 
     def delete_exit(self) -> None:
-        if not confirm(self, "Supprimer la sortie enregistrée ?", "Supprimer"):
+        what = f"« {self.exit_category.currentText()} » du {self.exit_on.text()}"
+        question = f"Supprimer la sortie enregistrée ({what}) ? {UNDO_HINT}"
+        if not confirm(self, question, "Supprimer", action="Supprimer la sortie"):
             return
-        version = self.exit_version
-        self._write(lambda s: svc.delete_exit(s, self.youth_id, version=version), "Sortie supprimée.")
+        version, youth_id = self.exit_version, self.youth_id
+        result = self._write_pathway(lambda s: svc.delete_exit(s, youth_id, version=version), self.end_message)
+        if result is not None:
+            self.end_message.show_info("Sortie supprimée.")
+            self.undo.remember(result, say_in(self.end_message))

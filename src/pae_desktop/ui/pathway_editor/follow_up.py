@@ -28,6 +28,7 @@ from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, DocumentKind, FollowUpKind
 from pae_desktop.ui.pathway_editor.attendance_grid import AttendanceGridPanel
 from pae_desktop.ui.pathway_editor.common import date_field, message_label, read_date
+from pae_desktop.ui.undo import UNDO_HINT, say_in
 from pae_desktop.ui.widgets import confirm
 
 
@@ -222,11 +223,16 @@ class FollowUpSection:
         if (selected := self._selected_event()) is None:
             self.follow_up_message.show_error("Choisissez d'abord un événement dans la liste.")
             return
-        if not confirm(self, "Supprimer cet événement de suivi ?", "Supprimer"):
+        row = self.events.currentRow()
+        on, kind = (self.events.item(row, column).text() for column in (0, 1))
+        question = f"Supprimer l'événement de suivi « {kind} » du {on} ? {UNDO_HINT}"
+        if not confirm(self, question, "Supprimer", action="Supprimer l'événement"):
             return
         event_id, version = selected
-        if self._write_follow_up(lambda s: svc.delete_follow_up(s, event_id, version=version)):
+        result = self._write_follow_up(lambda s: svc.delete_follow_up(s, event_id, version=version))
+        if result:
             self.follow_up_message.show_info("Événement supprimé.")
+            self.undo.remember(result, say_in(self.follow_up_message))
 
     def _write_follow_up(self, operation):
         """Run one follow-up operation; its refusal under the form (a conflict reloads the list first)."""

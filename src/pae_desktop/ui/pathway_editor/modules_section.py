@@ -8,6 +8,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.vocabulary import ModuleType
 from pae_desktop.ui.pathway_editor.module_card import ModuleCard
+from pae_desktop.ui.undo import UNDO_HINT, say_in
 from pae_desktop.ui.widgets import confirm
 
 
@@ -85,7 +86,8 @@ class ModulesSection:
         if not 0 <= index < len(self.template_rows):
             return
         row = self.template_rows[index]
-        if not confirm(self, f"Supprimer le modèle « {row.name} » ?", "Supprimer"):
+        question = f"Supprimer le modèle « {row.name} » ({len(row.module_labels)} module(s)) ? {UNDO_HINT}"
+        if not confirm(self, question, "Supprimer", action="Supprimer le modèle"):
             return
         try:
             with self.app.db.transaction() as session:
@@ -97,6 +99,7 @@ class ModulesSection:
         self.status.show_info(f"Modèle « {row.name} » supprimé.")
         self._fill_templates()
         self.app.apply(result)
+        self.undo.remember(result, say_in(self.status))
 
     def _fill_templates(self, templates: list[svc.TemplateRow] | None = None) -> None:
         if templates is None:
