@@ -33,6 +33,7 @@ from pae_desktop.storage import backup as backups
 from pae_desktop.storage import paths
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import run_task
+from pae_desktop.ui.widgets import confirm
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +66,13 @@ def confirm_restore(parent: QWidget | None, plan) -> bool:
     if not preview.sound:
         QMessageBox.warning(parent, "Restaurer une sauvegarde", text + "\n\nCette sauvegarde est endommagée.")
         return False
-    answer = QMessageBox.question(
+    return confirm(
         parent,
-        "Restaurer une sauvegarde",
         text + "\n\nLa base actuelle sera remplacée par cette sauvegarde ; elle est d'abord sauvegardée dans "
         "le dossier des sauvegardes. Restaurer ?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
+        "Restaurer une sauvegarde",
+        action="Restaurer la sauvegarde",
     )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 def backup_kind(name: str) -> str:
@@ -251,16 +250,9 @@ def run_startup_maintenance(window: QWidget, context: AppContext, today: dt.date
             return
         if plan.empty or plan.demo:
             return
-        answer = QMessageBox.question(
-            window,
-            "Durée de conservation",
-            "Ces dossiers ont atteint la fin de leur durée de conservation :\n\n"
-            + "\n".join(plan.lines())
-            + "\n\nLes anonymiser maintenant ? Les indicateurs des campagnes ne changent pas.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        from pae_desktop.ui.data_protection import confirm_purge
+
+        if not confirm_purge(window, plan, "Ces dossiers ont atteint la fin de leur durée de conservation :\n\n"):
             return
         context.apply(protection.purge(db, plan.today))
 

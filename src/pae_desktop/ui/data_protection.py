@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption
+from pae_desktop.ui.confirmations import confirm_by_typing
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import after_first_paint
+from pae_desktop.ui.widgets import confirm
 
 log = logging.getLogger(__name__)
 
@@ -282,14 +284,12 @@ class DataProtectionPage(QWidget):
                     "les anciennes sauvegardes restent en clair : supprimez-les si elles ne servent plus.",
                 )
             return
-        answer = QMessageBox.question(
+        if confirm(
             self,
-            "Retirer le chiffrement",
             "Les données seront lisibles par toute personne qui accède à ce poste. Retirer le chiffrement ?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+            "Retirer le chiffrement",
+            action="Retirer le chiffrement",
+        ):
             self._apply(None, "Le chiffrement de la base a été retiré.")
 
     def change_passphrase(self) -> None:
@@ -399,14 +399,7 @@ def review_retention(parent: QWidget | None, context: AppContext) -> None:
     if plan.empty or plan.demo:
         QMessageBox.information(parent, "Durée de conservation", text)
         return
-    answer = QMessageBox.question(
-        parent,
-        "Durée de conservation",
-        text + "\n\nAnonymiser maintenant ? Les indicateurs des campagnes ne changent pas.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+    if not confirm_purge(parent, plan):
         return
     result = purge(context.db, plan.today)
     context.apply(result)
@@ -415,6 +408,24 @@ def review_retention(parent: QWidget | None, context: AppContext) -> None:
         "Durée de conservation",
         f"{result.count} jeune(s) anonymisé(s), "
         f"{len(result.ids.get('audit_event', ()))} entrée(s) du journal supprimée(s).",
+    )
+
+
+def confirm_purge(parent: QWidget | None, plan, intro: str = "") -> bool:
+    """What the retention rules make due (`plan`), then a second, explicit confirmation: anonymising cannot be
+    undone. «Annuler» is the default of both questions."""
+    title = "Durée de conservation"
+    text = intro + "\n".join(plan.lines())
+    question = text + "\n\nAnonymiser maintenant ? Les indicateurs des campagnes ne changent pas."
+    if not confirm(parent, question, title, action="Anonymiser…"):
+        return False
+    count = len(plan.youth_ids)
+    return confirm(
+        parent,
+        f"Anonymiser définitivement {count} dossier(s) et supprimer les entrées échues du journal ? Noms, INE, "
+        "coordonnées et textes libres seront effacés : cette action ne peut pas être annulée.",
+        title,
+        action=f"Anonymiser {count} dossier(s)" if count else "Supprimer les entrées du journal",
     )
 
 
@@ -429,6 +440,7 @@ def erase_youth_on_request(
     try:
         with context.db.read() as session:
             removed = erasure_lines(session, youth_id, anonymise=False)
+            name = _typed_name(session, youth_id)
     except UserError as error:
         QMessageBox.warning(parent, title, str(error))
         return False
@@ -441,12 +453,19 @@ def erase_youth_on_request(
         parent=parent,
     )
     box.setInformativeText("\n".join(removed[:2]))
-    anonymise = box.addButton("Anonymiser", QMessageBox.ButtonRole.AcceptRole)
+    anonymise = box.addButton("Anonymiser", QMessageBox.ButtonRole.DestructiveRole)
     delete = box.addButton("Supprimer le dossier", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    cancel = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)  # Entrée and Échap keep the file
+    box.setEscapeButton(cancel)
     box.exec()
     clicked = box.clickedButton()
     if clicked not in (anonymise, delete):
+        return False
+    act = "Anonymiser" if clicked is anonymise else "Supprimer le dossier"
+    what = "anonymisé" if clicked is anonymise else "supprimé entièrement"
+    text = f"{removed[0]}\n\nLe dossier sera {what}. Cette action ne peut pas être annulée."
+    if not confirm_by_typing(parent, text, name, act, title):
         return False
     try:
         result = erase(context.db, youth_id, anonymise=clicked is anonymise, version=version)
@@ -455,6 +474,14 @@ def erase_youth_on_request(
         return False
     context.apply(result)
     return True
+
+
+def _typed_name(session, youth_id: int) -> str:
+    """The name typed to confirm an erasure: «DURAND Léa» (the file's number when it has no name left)."""
+    from pae_desktop.core.models import Youth
+
+    youth = session.get(Youth, youth_id)
+    return youth.display_name or f"n° {youth_id}"
 
 
 # --- wiring into the main window --------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from pae_desktop.core.vocabulary import (
     PartnerType,
     carrier_kind_of,
 )
+from pae_desktop.ui.confirmations import confirm_by_typing
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.pathway_editor.common import (
     OK_STYLE,
@@ -51,7 +52,6 @@ from pae_desktop.ui.pathway_editor.modules_section import ModulesSection
 from pae_desktop.ui.pathway_editor.proposals_section import ProposalsSection
 from pae_desktop.ui.timeline import TimelineModule, TimelineWidget
 from pae_desktop.ui.undo import DeletionUndo
-from pae_desktop.ui.widgets import confirm
 
 # The documents of a pathway: (kind, module under pae_desktop.documents, button text).
 DOCUMENTS = (
@@ -544,14 +544,16 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         return True
 
     def delete_pathway(self) -> bool:
-        """Delete a pathway opened by mistake (refused while an exit is recorded), after confirmation."""
+        """Delete a pathway opened by mistake (refused while an exit is recorded), once the youth's name is typed:
+        it cannot be undone."""
         if self.youth_id is None or self.pathway_id is None:
             return False
-        if not confirm(
-            self,
-            "Supprimer ce parcours et tous ses modules ? Cette action est définitive.",
-            "Supprimer le parcours",
-        ):
+        name = self.rule_context.youth_name if self.rule_context else ""
+        question = (
+            f"Supprimer le parcours de {name} et ses {len(self.cards)} module(s) ? Les événements de suivi et "
+            "l'assiduité restent dans le dossier. Cette suppression est définitive : elle ne peut pas être annulée."
+        )
+        if not confirm_by_typing(self, question, name, "Supprimer le parcours", "Supprimer le parcours"):
             return False
         version = self.pathway_version
         if self._write_pathway(lambda s: svc.delete_pathway(s, self.youth_id, version=version)) is None:
