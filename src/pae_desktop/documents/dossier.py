@@ -25,6 +25,7 @@ ACTIONS = {
     "import": "import",
     "anonymise": "anonymisation",
     "erase": "effacement",
+    "restore": "restauration",
 }
 
 

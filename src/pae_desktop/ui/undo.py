@@ -30,11 +30,10 @@ class DeletionUndo(QObject):
     Ctrl+Z anywhere in `host` outside a text field (which keeps its own Ctrl+Z) — puts back the latest one
     through the `restore_deleted` operation; a refusal (it can no longer be) is said and the deletion dropped."""
 
-    def __init__(self, context: AppContext, host: QWidget, on_restored: Callable[[Changes], object] | None = None):
+    def __init__(self, context: AppContext, host: QWidget):
         super().__init__(host)
         self.context = context
-        self.on_restored = on_restored
-        self.pending: list[tuple[object, Say]] = []
+        self.pending: list[tuple[object, Say, Callable[[], object] | None]] = []
         self.button = QPushButton(UNDO)
         self.button.setObjectName("undo_deletion")
         self.button.setEnabled(False)
@@ -43,10 +42,11 @@ class DeletionUndo(QObject):
         self.shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.shortcut.activated.connect(self.undo)
 
-    def remember(self, result: Changes | None, say: Say) -> None:
-        """Keep what a delete operation's `result` removed, to be put back on demand (`say` tells how it went)."""
+    def remember(self, result: Changes | None, say: Say, reload: Callable[[], object] | None = None) -> None:
+        """Keep what a delete operation's `result` removed, to be put back on demand: `say` tells how it went,
+        `reload` shows it back where the screen does not refresh from the `Changes` alone."""
         if result is not None:
-            self.pending.extend((gone, say) for gone in result.deleted)
+            self.pending.extend((gone, say, reload) for gone in result.deleted)
         self._refresh()
 
     def undo(self) -> Changes | None:
@@ -55,7 +55,7 @@ class DeletionUndo(QObject):
 
         if not self.pending:
             return None
-        gone, say = self.pending.pop()
+        gone, say, reload = self.pending.pop()
         try:
             with self.context.db.transaction() as session:
                 result = restore_deleted(session, gone)
@@ -65,8 +65,8 @@ class DeletionUndo(QObject):
             return None
         self._refresh()
         self.context.apply(result)
-        if self.on_restored is not None:
-            self.on_restored(result)
+        if reload is not None:
+            reload()
         say(UNDONE.format(label=gone.label), False)
         return result
 

@@ -33,6 +33,9 @@ ENTITY_LABELS = {
     "pathway": "Parcours",
     "interview": "Entretien",
     "database": "Base de données",
+    "follow_up_event": "Événement de suivi",
+    "exit": "Sortie",
+    "pathway_template": "Modèle de parcours",
 }
 
 

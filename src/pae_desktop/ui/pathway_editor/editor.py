@@ -98,7 +98,7 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         self.tabs.addTab(self._pathway_tab(), "Parcours")
         self.tabs.addTab(self._follow_up_tab(), "Suivi et assiduité")
         self.tabs.addTab(self._exit_tab(), "Abandon et sortie")
-        self.undo = DeletionUndo(context, self, self._after_undo)
+        self.undo = DeletionUndo(context, self)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.undo.button)
@@ -265,15 +265,6 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         return buttons, prints
-
-    def _after_undo(self, result) -> None:
-        """A deletion undone (`DeletionUndo`): show what came back (the pathway as typed stays, if unsaved)."""
-        if "pathway_template" in result.ids:
-            self._fill_templates()
-        if self.youth_id is not None and "follow_up_event" in result.ids:
-            self._reload_follow_ups()
-        if self.youth_id is not None and "exit" in result.ids and not self.dirty:
-            self.load(self.youth_id)
 
     def _with_message(self, widget: QWidget, key: str) -> QWidget:
         host = QWidget()

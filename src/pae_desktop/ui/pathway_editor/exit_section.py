@@ -242,4 +242,9 @@ class ExitSection:
         result = self._write_pathway(lambda s: svc.delete_exit(s, youth_id, version=version), self.end_message)
         if result is not None:
             self.end_message.show_info("Sortie supprimée.")
-            self.undo.remember(result, say_in(self.end_message))
+            self.undo.remember(result, say_in(self.end_message), self._reload_after_undo)
+
+    def _reload_after_undo(self) -> None:
+        """The exit back (`DeletionUndo`): shown again, unless the pathway holds unsaved changes."""
+        if self.youth_id is not None and not self.dirty:
+            self.load(self.youth_id)

@@ -232,7 +232,7 @@ class FollowUpSection:
         result = self._write_follow_up(lambda s: svc.delete_follow_up(s, event_id, version=version))
         if result:
             self.follow_up_message.show_info("Événement supprimé.")
-            self.undo.remember(result, say_in(self.follow_up_message))
+            self.undo.remember(result, say_in(self.follow_up_message), self._reload_follow_ups)
 
     def _write_follow_up(self, operation):
         """Run one follow-up operation; its refusal under the form (a conflict reloads the list first)."""

@@ -99,7 +99,7 @@ class ModulesSection:
         self.status.show_info(f"Modèle « {row.name} » supprimé.")
         self._fill_templates()
         self.app.apply(result)
-        self.undo.remember(result, say_in(self.status))
+        self.undo.remember(result, say_in(self.status), self._fill_templates)
 
     def _fill_templates(self, templates: list[svc.TemplateRow] | None = None) -> None:
         if templates is None:
