@@ -3,6 +3,8 @@ what cannot be undone (erasure, anonymisation, a pathway) the youth's name typed
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -51,10 +53,11 @@ class ConfirmByTypingDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(420)
         self.expected = expected
         explanation = QLabel(text)
         explanation.setWordWrap(True)
-        prompt = QLabel(f"Pour confirmer, tapez le nom : <b>{expected}</b>")
+        prompt = QLabel(f"Pour confirmer, tapez le nom : <b>{html.escape(expected)}</b>")
         self.field = QLineEdit()
         self.field.setAccessibleName("Nom à taper pour confirmer")
         prompt.setBuddy(self.field)
