@@ -199,3 +199,24 @@ def test_a_deleted_exit_ends_the_pathway_again_and_yields_to_a_newer_one(case):
         restore_deleted(session, deleted)
     with db.read() as session:
         assert session.scalars(select(Exit.on)).all() == [D(2025, 12, 1)]
+
+
+def test_a_unique_conflict_the_checks_missed_is_refused_in_french(school_db, monkeypatch):
+    from pae_desktop.core.services import deletions
+
+    with school_db.transaction() as session:
+        partner_id = d.save_partner(session, d.PartnerForm(name="CFA du BTP", type="CFA")).id
+        youth_id = save_youth(session, get_campaign(session, 2025), YouthForm(last_name="Durand", first_names="Léa")).youth_id
+        session.add(Exit(youth_id=youth_id, on=D(2025, 11, 3), category="AUTRE"))
+    with school_db.transaction() as session:
+        [deleted] = d.delete_partner(session, partner_id).deleted
+    values = {"youth_id": youth_id, "on": D(2025, 12, 1), "category": "AUTRE", "detail": "", "note": ""}
+    exit_deleted = deletions.Deleted("exit", 99, "la sortie", values)
+    monkeypatch.setattr(deletions, "_check_conflicts", lambda session, deleted: None)
+    monkeypatch.setattr(deletions, "_after_exit", lambda session, record: {})
+    with pytest.raises(UserError, match="un enregistrement identique existe déjà"), school_db.transaction() as s:
+        restore_deleted(s, exit_deleted)  # one exit per youth: the database refuses the second
+    with school_db.transaction() as session:  # the session goes on after the refusal
+        restore_deleted(session, deleted)
+    with school_db.read() as session:
+        assert session.scalars(select(Exit.on)).all() == [D(2025, 11, 3)] and count(session, Partner) == 1
