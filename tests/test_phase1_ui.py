@@ -158,9 +158,11 @@ def test_deleting_asks_first_and_no_keeps_it(
 
     add_workshop(school_db, data)
     view.reload()
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: args[4])  # the default button: «Non»
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or args[4])  # «Annuler»
     view.workshops.delete_button.click()
     assert view.workshops.table.rowCount() == 1
+    assert "13/11/2025" in asked[0]  # the workshop is named
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     view.workshops.delete_button.click()
     assert view.workshops.table.rowCount() == 0

@@ -125,6 +125,13 @@ class RecordListPage(QWidget):
         items = self.table.selectedItems()
         return (items[0].data(ID_ROLE), items[0].data(VERSION_ROLE)) if items else None
 
+    def _delete_text(self) -> str:
+        """The question, and the selected record as the list shows it (its first cells), so that it is named."""
+        row = self.table.currentRow()
+        cells = (self.table.item(row, column) for column in range(min(3, self.table.columnCount())))
+        shown = " — ".join(item.text() for item in cells if item is not None and item.text())
+        return f"{self.delete_question}\n\n{shown}" if shown else self.delete_question
+
     def _selection_changed(self) -> None:
         for button in (self.edit_button, self.delete_button):
             button.setEnabled(self.selected() is not None)
@@ -147,7 +154,7 @@ class RecordListPage(QWidget):
 
     def delete(self) -> None:
         selected = self.selected()
-        if selected is None or not confirm(self, self.delete_question, action=self.delete_action):
+        if selected is None or not confirm(self, self._delete_text(), action=self.delete_action):
             return
         try:
             with self.context.db.transaction() as session:
