@@ -315,3 +315,23 @@ def test_a_partner_and_a_person_deleted_in_the_directory_come_back(school_db, qt
     assert "le partenaire « CFA du BTP »" in view.message.text() and not view.undo.button.isEnabled()
     with school_db.read() as session:
         assert session.scalars(select(Partner.city).where(Partner.name == "CFA du BTP")).all() == ["Toul"]
+
+
+def test_the_retention_purge_asks_twice_and_annuler_at_the_second_keeps_everything(demo_db, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMainWindow
+
+    from pae_desktop.core.models import School
+    from pae_desktop.ui import backup_dialog
+
+    with demo_db.transaction() as session:
+        session.scalars(select(School)).one().is_demo = False
+    asked: list[str] = []
+    answers = iter([QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No])
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or next(answers))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    backup_dialog.run_startup_maintenance(window, AppContext(demo_db), today=D(2026, 1, 15))
+    assert len(asked) == 2 and "sans parcours à anonymiser" in asked[0]
+    assert asked[1].startswith("Confirmez-vous : anonymiser définitivement") and "ne peut pas être annulée" in asked[1]
+    with demo_db.read() as session:
+        assert session.scalar(select(func.count()).where(Youth.anonymised_at.is_not(None))) == 0

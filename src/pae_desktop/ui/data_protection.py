@@ -420,10 +420,12 @@ def confirm_purge(parent: QWidget | None, plan, intro: str = "") -> bool:
     if not confirm(parent, question, title, action="Anonymiser…"):
         return False
     count = len(plan.youth_ids)
+    acts = [f"anonymiser définitivement {count} dossier(s) (noms, INE, coordonnées et textes libres effacés)"]
+    if plan.audit_entries:
+        acts.append(f"supprimer {plan.audit_entries} entrée(s) ancienne(s) du journal")
     return confirm(
         parent,
-        f"Anonymiser définitivement {count} dossier(s) et supprimer les entrées échues du journal ? Noms, INE, "
-        "coordonnées et textes libres seront effacés : cette action ne peut pas être annulée.",
+        f"Confirmez-vous : {' et '.join(acts[0 if count else 1 :])} ? Cette action ne peut pas être annulée.",
         title,
         action=f"Anonymiser {count} dossier(s)" if count else "Supprimer les entrées du journal",
     )
