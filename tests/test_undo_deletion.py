@@ -156,7 +156,7 @@ def test_a_deleted_follow_up_event_comes_back_unless_the_file_is_gone(case):
         event_id = svc.save_follow_up(session, youth_id, event).event_id
     with db.transaction() as session:
         [deleted] = svc.delete_follow_up(session, event_id).deleted
-    assert deleted.owner_id == youth_id and "du 06/10/2025" in deleted.label
+    assert deleted.values["youth_id"] == youth_id and "du 06/10/2025" in deleted.label
     with db.transaction() as session:
         [new_id] = restore_deleted(session, deleted).ids["follow_up_event"]
     with db.read() as session:

@@ -3,7 +3,7 @@ record back («Annuler la suppression», for the session), audited «restauratio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -41,19 +41,16 @@ class Deleted:
     values: dict[str, Any]
     children: tuple[Deleted, ...] = ()
     children_of: str = ""
-    owner_id: int | None = field(default=None, compare=False)  # the youth whose file it belonged to, if any
 
 
-def snapshot(record: Any, label: str, children_of: str = "", owner_id: int | None = None) -> Deleted:
+def snapshot(record: Any, label: str, children_of: str = "") -> Deleted:
     """The snapshot of `record` (an ORM object about to be deleted) and of its children under `children_of`."""
     mapper = inspect(record).mapper
     values = {attr.key: getattr(record, attr.key) for attr in mapper.column_attrs}
     for key in ("id", "version"):
         values.pop(key, None)
     children = tuple(snapshot(child, "") for child in getattr(record, children_of)) if children_of else ()
-    return Deleted(
-        mapper.local_table.name, record.id, label, values, children, children_of, owner_id
-    )
+    return Deleted(mapper.local_table.name, record.id, label, values, children, children_of)
 
 
 def _model(table: str) -> type:

@@ -124,7 +124,7 @@ def delete_exit(session: Session, youth_id: int, version: int | None = None) -> 
     record = load_for_update(session, Exit, youth.exit.id, version, "Aucune sortie n'est enregistrée.")
     exit_id = record.id
     label = f"la sortie « {ExitCategory.label_of(record.category)} » du {_d(record.on)}"
-    gone = snapshot(record, label, owner_id=youth_id)
+    gone = snapshot(record, label)
     audit.record(session, "delete", "exit", exit_id, detail=f"jeune {youth_id}")
     youth.exit = None  # delete-orphan: the row goes
     pathway = get_pathway(session, youth_id)

@@ -180,7 +180,7 @@ def mark_follow_up_done(
 def delete_follow_up(session: Session, event_id: int, version: int | None = None) -> Changes:
     event = load_for_update(session, FollowUpEvent, event_id, version, GONE)
     label = f"l'événement de suivi « {FollowUpKind.label_of(event.kind)} » du {_d(event.on)}"
-    gone = snapshot(event, label, owner_id=event.youth_id)
+    gone = snapshot(event, label)
     audit.record(session, "delete", "follow_up_event", event.id, detail=f"jeune {event.youth_id}")
     session.delete(event)
     session.flush()
