@@ -44,7 +44,9 @@ def save(widget: QWidget, out: Path, name: str) -> Path:
         raise SystemExit(f"Impossible d'écrire {path}")
     if shutil.which("optipng"):
         subprocess.run(["optipng", "-quiet", "-o2", str(path)], check=False)
-    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size // 1024} Kio)")
+    print(
+        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size // 1024} Kio)"
+    )
     return path
 
 
@@ -96,7 +98,9 @@ def first_youth_with_pathway(context) -> int | None:
 
     query = select(Pathway.youth_id).join(Youth, Youth.id == Pathway.youth_id)
     with context.db.read() as session:
-        return session.scalars(query.where(Youth.campaign_id == context.campaign_id).order_by(Pathway.id)).first()
+        return session.scalars(
+            query.where(Youth.campaign_id == context.campaign_id).order_by(Pathway.id)
+        ).first()
 
 
 def dialogs(window, out: Path) -> None:

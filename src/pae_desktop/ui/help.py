@@ -256,7 +256,8 @@ class HelpWindow(QWidget):
 
     def _fit_images(self) -> None:
         """Pictures wider than the page are shown at the page's width (their proportions kept)."""
-        width = max(200, self.browser.viewport().width() - IMAGE_MARGIN)
+        margin = 2 * self.browser.document().documentMargin() + IMAGE_MARGIN
+        width = max(200, self.browser.viewport().width() - margin)
         document = self.browser.document()
         cursor = QTextCursor(document)
         block = document.begin()
@@ -264,16 +265,20 @@ class HelpWindow(QWidget):
             iterator = block.begin()
             while not iterator.atEnd():
                 fragment = iterator.fragment()
-                image = fragment.charFormat().toImageFormat() if fragment.charFormat().isImageFormat() else None
+                image = (
+                    fragment.charFormat().toImageFormat() if fragment.charFormat().isImageFormat() else None
+                )
                 if image is not None:
                     fitted = QTextImageFormat(image)
-                    natural = QImageReader(self.browser.source().resolved(QUrl(image.name())).toLocalFile()).size()
+                    natural = QImageReader(str(guide_dir() / image.name())).size()  # pages sit beside images/
                     if natural.isValid():
                         scale = min(1.0, width / natural.width())
                         fitted.setWidth(natural.width() * scale)
                         fitted.setHeight(natural.height() * scale)
                     cursor.setPosition(fragment.position())
-                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                    )
                     cursor.setCharFormat(fitted)
                 iterator += 1
             block = block.next()
@@ -357,6 +362,9 @@ def install_help(window: QWidget, menu: QMenu) -> QAction:
     action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
     action.setStatusTip("Le guide, à la page de l'écran affiché (F1)")
     action.triggered.connect(lambda: show_help(page_for_window(window), window))
+    window.setProperty(
+        "pae_help_f1", True
+    )  # its F1 is the action: no second shortcut from another window's hook
     first = menu.actions()[0] if menu.actions() else None
     menu.insertAction(first, action)
     if first is not None:
