@@ -9,7 +9,7 @@ import sys
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImageReader
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
 from pae_desktop.core import resources
 from pae_desktop.core.resources import guide_dir
@@ -239,3 +239,44 @@ def test_f1_in_the_contact_dialog_opens_the_contact_page(main_window, qtbot):
     qtbot.waitUntil(lambda: bool(dialog.property("pae_help_f1")))
     qtbot.keyClick(focus, Qt.Key.Key_F1)
     assert shown_help(dialog).current_page() == "contacts.md"
+
+
+def test_f1_on_the_welcome_page_opens_the_first_steps(qtbot, db):
+    window = MainWindow(db, maintenance=False)  # no school yet: the welcome page
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.activateWindow()
+    window.stack.currentWidget().setup_button.setFocus()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F1)
+    assert shown_help(window).current_page() == "premiers-pas.md"
+
+
+def test_the_guide_opened_from_a_modal_dialog_answers_beside_it(main_window, qtbot):
+    """A dialog run with exec() blocks every other window: the guide it opens is its own, and stays usable."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+    class ImportDialog(QDialog):  # named like the import's dialog: its page
+        pass
+
+    dialog = ImportDialog(main_window)
+    QVBoxLayout(dialog).addWidget(QLineEdit())
+    seen = {}
+
+    def while_modal() -> None:
+        try:
+            qtbot.waitUntil(lambda: bool(dialog.property("pae_help_f1")))
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
+            help_window = shown_help(dialog)
+            seen["page"] = help_window.current_page()
+            home = next(b for b in help_window.findChildren(QPushButton) if b.text() == "&Sommaire")
+            qtbot.mouseClick(home, Qt.MouseButton.LeftButton)  # a blocked window would drop the click
+            seen["after click"] = help_window.current_page()
+            seen["modal"] = QApplication.activeModalWidget() is dialog
+        finally:
+            dialog.accept()  # never leave the test waiting on a modal dialog
+
+    QTimer.singleShot(0, while_modal)
+    dialog.exec()
+    assert seen == {"page": "import.md", "after click": "index.md", "modal": True}
