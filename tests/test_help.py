@@ -280,3 +280,30 @@ def test_the_guide_opened_from_a_modal_dialog_answers_beside_it(main_window, qtb
     QTimer.singleShot(0, while_modal)
     dialog.exec()
     assert seen == {"page": "import.md", "after click": "index.md", "modal": True}
+
+
+def test_tab_follows_the_reading_order_of_the_guide(qtbot):
+    window = HelpWindow()
+    qtbot.addWidget(window)
+    window.show()
+    chain = [window.back_button]
+    widget = window.back_button
+    for _ in range(6):
+        widget = widget.nextInFocusChain()
+        while (
+            widget.focusPolicy() == Qt.FocusPolicy.NoFocus
+            or not isinstance(widget, (QPushButton, QLineEdit))
+            and widget not in (window.pages, window.browser)
+        ):
+            widget = widget.nextInFocusChain()
+        chain.append(widget)
+    names = [w.accessibleName() for w in chain]
+    assert names == [
+        "Page précédemment lue",
+        "Page lue ensuite",
+        "Revenir au sommaire",
+        "Rechercher dans le guide",
+        "Occurrence suivante dans la page",
+        "Pages du guide",
+        "Page du guide",
+    ]

@@ -154,7 +154,7 @@ class HelpWindow(QWidget):
         self.browser.setSearchPaths([str(guide_dir())])
         self.browser.sourceChanged.connect(self._page_shown)
         self.pages = QListWidget()
-        self.pages.setAccessibleName("Sommaire du guide")
+        self.pages.setAccessibleName("Pages du guide")
         for page in PAGES:
             item = QListWidgetItem(page_title(page))
             item.setData(Qt.ItemDataRole.UserRole, page)
@@ -193,7 +193,7 @@ class HelpWindow(QWidget):
         QShortcut(QKeySequence.StandardKey.Back, self, self.browser.backward)
         QShortcut(QKeySequence.StandardKey.Forward, self, self.browser.forward)
         home = QPushButton("&Sommaire")
-        home.setAccessibleName("Sommaire du guide")
+        home.setAccessibleName("Revenir au sommaire")
         home.clicked.connect(lambda: self.open_page(HOME_PAGE))
         next_match = QPushButton("Suiva&nt")
         next_match.setAccessibleName("Occurrence suivante dans la page")
