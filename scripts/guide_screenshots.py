@@ -63,7 +63,7 @@ def grab_dialog(dialog: QWidget, out: Path, name: str) -> None:
     dialog.show()
     QTest.qWait(100)
     save(dialog, out, name)
-    dialog.close()
+    dialog.hide()  # hide, not close: a form never asks «Abandonner les modifications ?» here
     dialog.deleteLater()
 
 
@@ -113,10 +113,12 @@ def first_youth_with_pathway(context) -> int | None:
 
 
 def dialogs(window, out: Path) -> None:
+    from pae_desktop.core.services.document_records import latest_interview_id
     from pae_desktop.ui.allowance import AllowanceDialog
     from pae_desktop.ui.contact_dialog import ContactDialog
     from pae_desktop.ui.import_dialog import ImportDialog
     from pae_desktop.ui.interview_day import PrepareDayDialog
+    from pae_desktop.ui.interview_form import InterviewFormDialog
     from pae_desktop.ui.settings_dialog import SettingsDialog
 
     context = window.context
@@ -126,6 +128,25 @@ def dialogs(window, out: Path) -> None:
     grab_dialog(SettingsDialog(context, window), out, "parametres")
     grab_dialog(PrepareDayDialog(context, context.campaign_id, DAY, None, window), out, "preparer-la-journee")
     grab_dialog(AllowanceDialog(context, window), out, "aplypro")
+    with context.db.read() as session:
+        interview = latest_interview_id(session, youth)
+    grab_dialog(InterviewFormDialog(context, youth, interview, parent=window), out, "fiche-entretien")
+
+
+def welcome(out: Path) -> None:
+    """The first launch: an empty data folder shows the welcome page."""
+    from pae_desktop.storage.database import open_database
+    from pae_desktop.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory(prefix="pae-guide-") as folder:
+        db = open_database(Path(folder))
+        window = MainWindow(db, maintenance=False)
+        window.resize(*SIZE)
+        window.show()
+        QTest.qWait(200)
+        save(window, out, "bienvenue")
+        window.close()
+        db.close()
 
 
 def main() -> int:
@@ -149,6 +170,7 @@ def main() -> int:
         dialogs(window, args.out)
         window.close()
         db.close()
+    welcome(args.out)
     total = sum(path.stat().st_size for path in args.out.glob("*.png"))
     print(f"Total : {total / 1_000_000:.2f} Mo")
     return 0
