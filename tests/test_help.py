@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 from pae_desktop.core import resources
 from pae_desktop.core.resources import guide_dir
 from pae_desktop.ui import help as guide
-from pae_desktop.ui.help import PAGES, SCREEN_PAGES, HelpWindow, page_for
+from pae_desktop.ui.help import PAGES, SCREEN_PAGES, page_for
+from pae_desktop.ui.help_window import HelpWindow
 from pae_desktop.ui.main_window import MainWindow
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
