@@ -308,3 +308,31 @@ def test_tab_follows_the_reading_order_of_the_guide(qtbot):
         "Pages du guide",
         "Page du guide",
     ]
+
+
+def test_every_dialog_of_the_application_has_its_page():
+    import importlib
+    import pkgutil
+
+    from PySide6.QtWidgets import QDialog
+
+    import pae_desktop.ui as ui
+
+    for module in pkgutil.walk_packages(ui.__path__, "pae_desktop.ui."):
+        importlib.import_module(module.name)
+    dialogs = set()
+    pending = [QDialog]
+    while pending:
+        for cls in pending.pop().__subclasses__():
+            pending.append(cls)
+            if cls.__module__.startswith("pae_desktop.ui."):
+                dialogs.add(cls)
+    assert len(dialogs) > 20
+    without = sorted(
+        cls.__name__
+        for cls in dialogs
+        if cls.__name__ not in guide.NO_HELP_WINDOWS
+        and not any(base.__name__ in SCREEN_PAGES for base in cls.__mro__)
+        and cls.__name__ not in {"GuardedDialog", "_Phase1Dialog"}  # bases, never shown as such
+    )
+    assert without == [], f"fenêtres sans page du guide (ui.help.SCREEN_PAGES) : {without}"
