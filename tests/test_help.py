@@ -336,3 +336,13 @@ def test_every_dialog_of_the_application_has_its_page():
         and cls.__name__ not in {"GuardedDialog", "_Phase1Dialog"}  # bases, never shown as such
     )
     assert without == [], f"fenêtres sans page du guide (ui.help.SCREEN_PAGES) : {without}"
+
+
+def test_a_missing_guide_says_so_in_french(qtbot, monkeypatch, tmp_path, no_blocking_message_boxes):
+    monkeypatch.setattr(guide, "guide_dir", lambda: tmp_path / "docs" / "guide")
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    assert guide.show_help("accueil.md", owner) is None
+    assert not [child for child in owner.children() if isinstance(child, HelpWindow)]
+    kind, text = no_blocking_message_boxes[-1]
+    assert kind == "warning" and "guide d'utilisation est introuvable" in text

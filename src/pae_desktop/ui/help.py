@@ -119,6 +119,14 @@ def page_for_window(window: QWidget) -> str:
 def show_help(page: str, parent: QWidget):
     """Open (or bring up) the guide at `page`, owned by `parent`'s window: a guide opened from a modal dialog
     stays usable beside it. The window's module is imported on the first F1, not at start-up."""
+    if not (guide_dir() / HOME_PAGE).is_file():
+        from pae_desktop.ui.widgets import show_error
+
+        show_error(
+            parent,
+            f"Le guide d'utilisation est introuvable : le dossier {guide_dir()} manque à l'installation.",
+        )
+        return None
     from pae_desktop.ui.help_window import HelpWindow
 
     owner = parent.window()
