@@ -44,6 +44,8 @@ EOF
 step "check"
 "$program" --data-dir "$work/data" check >/dev/null || fail "check"
 
+[ -f "$bundle/_internal/docs/guide/index.md" ] || fail "guide d'utilisation absent du bundle (docs/guide)"
+
 step "fenêtre (offscreen) : ouverture puis fermeture"
 start=$(now)
 PAE_DESKTOP_EXIT_AFTER_SHOW=1 timeout 120 "$program" --data-dir "$work/data" || fail "la fenêtre ne s'est pas ouverte"

@@ -20,6 +20,14 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "resources"
 
 
+def guide_dir() -> Path:
+    """The user guide (`docs/guide/`, Markdown pages and their pictures): inside the bundle when frozen, in the
+    source checkout otherwise."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle) if bundle else Path(__file__).resolve().parents[3]
+    return root / "docs" / "guide"
+
+
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 

@@ -195,6 +195,9 @@ class MainWindow(QMainWindow):
             youth_menu.addAction(act)
         help_menu = self.menuBar().addMenu("&Aide")
         help_menu.addAction(about_action)
+        from pae_desktop.ui.help import install_help
+
+        self.help_action = install_help(self, help_menu)  # «Guide d'utilisation», F1 at the current screen's page
 
         toolbar = QToolBar("Barre d'outils")
         toolbar.setObjectName("main_toolbar")
