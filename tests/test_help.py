@@ -149,6 +149,16 @@ def test_a_screen_names_its_page_by_class_or_property(qtbot):
     assert page_for(inner) == "bilan.md"
 
 
+def test_typing_a_name_to_confirm_shows_the_page_of_the_screen_that_asked(qtbot):
+    from pae_desktop.ui.confirmations import ConfirmByTypingDialog
+
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    screen.setProperty("help_page", "parcours.md")
+    dialog = ConfirmByTypingDialog(screen, "Supprimer le parcours ?", "DURAND Léa", "Supprimer le parcours")
+    assert page_for(dialog) == "parcours.md"
+
+
 @pytest.fixture
 def main_window(qtbot, demo_db):
     window = MainWindow(demo_db, maintenance=False)
@@ -331,7 +341,7 @@ def test_every_dialog_of_the_application_has_its_page():
     without = sorted(
         cls.__name__
         for cls in dialogs
-        if cls.__name__ not in guide.NO_HELP_WINDOWS
+        if cls.__name__ not in guide.NO_HELP_WINDOWS | guide.PARENT_PAGE_WINDOWS
         and not any(base.__name__ in SCREEN_PAGES for base in cls.__mro__)
         and cls.__name__ not in {"GuardedDialog", "_Phase1Dialog"}  # bases, never shown as such
     )

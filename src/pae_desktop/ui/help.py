@@ -71,6 +71,9 @@ SCREEN_PAGES: dict[str, str] = {
 }
 # Windows that never get F1: the lock screen hides the data and takes every key.
 NO_HELP_WINDOWS = frozenset({"LockScreen", "_Cover", "HelpWindow"})
+# Windows that have no page of their own: F1 there opens the page of the screen that asked the question
+# (page_for walks up to the parent), e.g. typing a youth's name before erasing a file.
+PARENT_PAGE_WINDOWS = frozenset({"ConfirmByTypingDialog"})
 
 
 def page_title(page: str) -> str:
