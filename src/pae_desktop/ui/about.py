@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from html import escape
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
@@ -50,6 +52,11 @@ def licence_text() -> str:
     return shipped.read_text(encoding="utf-8", errors="replace")
 
 
+def _linked(text: str) -> str:
+    """The addresses of `text` as links a click opens in the browser."""
+    return re.sub(r"(https://[^\s)]+/)", r'<a href="\1">\1</a>', text)
+
+
 class LicencesDialog(QDialog):
     """The application's licence and the third-party notices, each in a read-only scrollable text."""
 
@@ -90,11 +97,12 @@ class AboutDialog(QDialog):
         title.setFont(font)
         self.body = QLabel(
             "Suivi d'AvenirPro+ (anciennement Parcours Ambition Emploi) et de sa phase 1 « AvenirPro » en "
-            f"lycée professionnel.<br><br>Dossier des données :<br>{data_dir}<br><br>"
+            f"lycée professionnel.<br><br>Dossier des données :<br>{escape(str(data_dir))}<br><br>"
             f"PAE Desktop est un logiciel libre, distribué sous la licence publique de l'Union européenne "
-            f"(<b>{APPLICATION_LICENCE}</b>).<br><br>{QT_SOURCES}"
+            f"(<b>{APPLICATION_LICENCE}</b>).<br><br>{_linked(QT_SOURCES)}"
         )
         self.body.setWordWrap(True)
+        self.body.setOpenExternalLinks(True)
         self.body.setMinimumWidth(460)
         self.licences_button = QPushButton("&Licences…")
         self.licences_button.setAutoDefault(False)
