@@ -63,6 +63,12 @@ PAE_DESKTOP_EXIT_AFTER_SHOW=1 timeout 120 "$program" --data-dir "$work/data" || 
 step "  fenêtre affichée et refermée en $(elapsed "$start" "$(now)") s"
 grep -q "ERROR" "$work/data/logs/pae-desktop.log" 2>/dev/null && fail "erreur dans le journal : $(grep ERROR "$work/data/logs/pae-desktop.log" | head -3)"
 
+step "fichier donné sans commande (entrée de menu, %F) : un fichier absent est signalé, code 1"
+set +e
+missing=$("$program" --data-dir "$work/data" "$work/absent/export.zip" 2>&1); status=$?
+set -e
+[ "$status" = 1 ] && grep -q "fichier introuvable" <<<"$missing" || fail "fichier absent : code $status, « $missing »"
+
 step "mode portable"
 cp -a "$bundle" "$work/portable"
 touch "$work/portable/portable"
