@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
 
 from pae_desktop.ui.qt_french import french_sample, install_french, sample_is_french
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = ROOT / "resources" / "translations"
 
 
 def test_standard_buttons_say_annuler(qapp):
@@ -21,7 +30,7 @@ def test_the_non_native_file_dialog_is_french(qapp, qtbot):
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     qtbot.addWidget(dialog)
     labels = [label.text() for label in dialog.findChildren(QLabel) if label.text()]
-    # «&Look in:» and «Files of &type:» are missing from Qt's own catalogue: ui.qt_french completes it.
+    # «&Look in:» and «Files of &type:» are missing from Qt's own catalogue: resources/translations completes it.
     assert labels == ["&Voir dans\u00a0:", "&Nom de fichier\u00a0:", "Fichiers de &type\u00a0:"]
     assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder", "All other platforms") == "Dossier"
 
@@ -35,12 +44,23 @@ def test_a_text_fields_context_menu_is_french(qapp):
     assert not sample_is_french({**sample, "dialogue de fichiers": "&Look in: | &Nom de fichier\u00a0:"})
 
 
-def test_the_completions_leave_every_other_text_to_qt(qapp):
+def test_the_complements_leave_every_other_text_to_qt(qapp):
     install_french(qapp)
     install_french(qapp)  # twice: nothing more installed
-    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuler"
+    for _round in range(5000):  # many lookups through both catalogues, as a session makes
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuler"
     assert QCoreApplication.translate("QFileDialog", "File &name:") == "&Nom de fichier\u00a0:"
     assert QCoreApplication.translate("PaeDesktop", "Not a Qt text") == "Not a Qt text"
+
+
+def test_the_committed_complements_are_compiled_from_their_source(tmp_path):
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
+    if not Path(lrelease).exists():
+        pytest.skip("pyside6-lrelease absent")
+    compiled = tmp_path / "qt_complements_fr.qm"
+    subprocess.run([lrelease, str(TRANSLATIONS / "qt_complements_fr.ts"), "-qm", str(compiled)], check=True,
+                   capture_output=True)
+    assert compiled.read_bytes() == (TRANSLATIONS / "qt_complements_fr.qm").read_bytes()
 
 
 def test_the_build_check_prints_french_and_succeeds(qapp, monkeypatch, capsys):

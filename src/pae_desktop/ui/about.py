@@ -63,7 +63,7 @@ class LicencesDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Licences — PAE Desktop")
-        self.resize(760, 560)
+        self.resize(720, 460)  # within a 960×500 screen; the texts scroll
         self.tabs = QTabWidget()
         for title, text in (
             (f"PAE Desktop ({APPLICATION_LICENCE})", licence_text()),

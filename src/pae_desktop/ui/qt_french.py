@@ -2,7 +2,9 @@
 
 Qt's French catalogue misses a few texts its own widgets show — the non-native file dialog's «&Look in:» and
 «Files of &type:» (their mnemonics were added after the last French translation) and the file list's «Folder»
-type —: a small translator of ours answers those, consulted before Qt's (the last installed is asked first).
+type —: `resources/translations/qt_complements_fr.qm` (from its .ts beside it) holds those, installed after Qt's
+catalogue so that it is asked first. (A QTranslator subclass overriding `translate` in Python would do it in a
+few lines, but PySide6 mishandles the null answer that passes a text on to the next translator.)
 """
 
 from __future__ import annotations
@@ -15,26 +17,9 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from pae_desktop.core.resources import resource
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
-
-# (context, source text) → French, for the texts of Qt's widgets that qtbase_fr.qm does not translate.
-COMPLETIONS = {
-    ("QFileDialog", "&Look in:"): "&Voir dans\u00a0:",
-    ("QFileDialog", "Files of &type:"): "Fichiers de &type\u00a0:",
-    ("QAbstractFileIconProvider", "Folder"): "Dossier",
-    ("QAbstractFileIconProvider", "Drive"): "Lecteur",
-}
+COMPLEMENTS = "qt_complements_fr"  # resources/translations/qt_complements_fr.qm
 
 _installed: list[QTranslator] = []  # kept alive as long as the application: Qt only holds pointers
-
-
-class _Completions(QTranslator):
-    """The texts of `COMPLETIONS`; anything else is left to Qt's own catalogue."""
-
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
-        return COMPLETIONS.get((context, source_text))  # None: a null text, Qt asks the next translator
-
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
-        return False
 
 
 def translation_folders() -> list[str]:
@@ -59,18 +44,18 @@ def install_french(app: QCoreApplication) -> bool:
     QLocale.setDefault(FRENCH)
     if _installed:
         return len(_installed) > 1
-    completions = _Completions(app)
+    folders = translation_folders()
     found = None
     for name in ("qtbase_fr", "qt_fr"):
         translator = QTranslator(app)
-        if any(translator.load(name, folder) for folder in translation_folders()):
+        if any(translator.load(name, folder) for folder in folders):
             found = translator
             break
-    if found is not None:
-        app.installTranslator(found)
-        _installed.append(found)
-    app.installTranslator(completions)  # installed last: asked first, before Qt's catalogue
-    _installed.append(completions)
+    complements = QTranslator(app)
+    for translator in (found, complements if complements.load(COMPLEMENTS, str(resource("translations"))) else None):
+        if translator is not None:  # the last installed is asked first: the complements before Qt's catalogue
+            app.installTranslator(translator)
+            _installed.append(translator)
     return found is not None
 
 
