@@ -14,6 +14,13 @@
 #define AppName "PAE Desktop"
 #define AppExe "pae-desktop.exe"
 #define DataFolder "pae-desktop"
+; The licences travel with the program (installers/pae-desktop.spec writes them into the bundle's folder).
+#if !FileExists(AddBackslash(SourcePath) + "..\dist\pae-desktop\THIRD-PARTY-NOTICES.txt")
+  #error "dist\pae-desktop\THIRD-PARTY-NOTICES.txt absent : reconstruisez le bundle (installers\pae-desktop.spec)"
+#endif
+#if !FileExists(AddBackslash(SourcePath) + "..\dist\pae-desktop\LICENSE")
+  #error "dist\pae-desktop\LICENSE absent : reconstruisez le bundle (installers\pae-desktop.spec)"
+#endif
 
 [Setup]
 AppId={{6F7C1E2A-3B8D-4E51-9A0C-5D2E8B4F7A13}
@@ -58,6 +65,7 @@ english.DeleteDataFailed=The data folder could not be entirely deleted:%n%1
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 
 [Files]
+; The whole bundle, LICENSE and THIRD-PARTY-NOTICES.txt included (shown by «Aide › À propos › Licences»).
 Source: "..\dist\pae-desktop\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]

@@ -3,7 +3,7 @@
 #
 #   installers/smoke-test.sh [BUNDLE_DIR]
 #
-# --version, a demonstration school in a temporary folder, `report --format json`, the window opening offscreen,
+# The licences (LICENSE, THIRD-PARTY-NOTICES.txt) and Qt's dialogs in French, --version, a demonstration school in a temporary folder, `report --format json`, the window opening offscreen,
 # the portable mode, the menu entry; with PAE_TEST_DATABASE_URL (a PostgreSQL server), the same demo and report
 # on a new database of that server (the bundle carries the psycopg driver). Exits non-zero on the first failure.
 set -euo pipefail
@@ -21,6 +21,19 @@ elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv
 
 [ -x "$program" ] || fail "programme absent : $program"
 step "taille du bundle : $(du -sh "$bundle" | cut -f1)"
+
+step "licences livrées : LICENSE et THIRD-PARTY-NOTICES.txt"
+[ -f "$bundle/LICENSE" ] && grep -q "EUROPEAN UNION PUBLIC LICENCE v. 1.2" "$bundle/LICENSE" || fail "LICENSE absent du bundle"
+notices="$bundle/THIRD-PARTY-NOTICES.txt"
+[ -f "$notices" ] || fail "THIRD-PARTY-NOTICES.txt absent du bundle"
+for name in PySide6 SQLAlchemy reportlab openpyxl psycopg "GNU LESSER GENERAL PUBLIC LICENSE"; do
+    grep -q "$name" "$notices" || fail "THIRD-PARTY-NOTICES.txt ne mentionne pas $name"
+done
+
+step "dialogues de Qt en français (traductions qtbase_fr livrées)"
+french=$(PAE_DESKTOP_CHECK_FRENCH=1 "$program" --data-dir "$work/data") || fail "Qt n'est pas en français : $french"
+grep -q "^annuler : Annuler$" <<<"$french" || fail "bouton « Annuler » attendu : $french"
+grep -q "Voir dans" <<<"$french" || fail "dialogue de fichiers en anglais : $french"
 
 step "--version"
 start=$(now)
@@ -51,6 +64,12 @@ start=$(now)
 PAE_DESKTOP_EXIT_AFTER_SHOW=1 timeout 120 "$program" --data-dir "$work/data" || fail "la fenêtre ne s'est pas ouverte"
 step "  fenêtre affichée et refermée en $(elapsed "$start" "$(now)") s"
 grep -q "ERROR" "$work/data/logs/pae-desktop.log" 2>/dev/null && fail "erreur dans le journal : $(grep ERROR "$work/data/logs/pae-desktop.log" | head -3)"
+
+step "fichier donné sans commande (entrée de menu, %F) : un fichier absent est signalé, code 1"
+set +e
+missing=$("$program" --data-dir "$work/data" "$work/absent/export.zip" 2>&1); status=$?
+set -e
+[ "$status" = 1 ] && grep -q "fichier introuvable" <<<"$missing" || fail "fichier absent : code $status, « $missing »"
 
 step "mode portable"
 cp -a "$bundle" "$work/portable"

@@ -83,7 +83,7 @@ def test_preview_says_what_the_backup_holds(demo_db, tmp_path):
     assert preview.taken_at == dt.datetime(2026, 11, 26, 10, 30) and preview.kind == "manuelle"
     text = "\n".join(preview.lines())
     assert f"Campagne 2025 : 150 jeunes, {pathways} parcours" in text
-    assert "26/11/2026 à 10:30" in text and "Intégrité : vérifiée" in text
+    assert "26/11/2026 à 10 h 30" in text and "Intégrité : vérifiée" in text
     assert f"({preview.uai})" in text and "démonstration" in text
 
 

@@ -414,7 +414,8 @@ def test_worklists_put_each_youth_in_one_list(campaign_db):
     assert details["RELANCE"] == "Relance"
     assert details["RETARD"] == f"Relance (prévue le {TODAY - 2 * day:%d/%m})"
     assert details["INJOIGNABLE"] == "3 tentatives sans réponse"
-    assert details["PASSE"] == f"Entretien du {NOW - 2 * day:%d/%m à %Hh%M} à saisir"
+    past = NOW - 2 * day
+    assert details["PASSE"] == f"Entretien du {past:%d/%m} à {past.hour} h {past.minute:02d} à saisir"
     assert lists.counts[Worklist.A_CONTACTER] == 2
     assert lists.interview_deadline == dt.date(2025, 9, 17)
     assert lists.days_left == (dt.date(2025, 9, 17) - TODAY).days

@@ -328,10 +328,10 @@ def test_cli_demo_today(tmp_path):
     made = subprocess.run([*command, "--today", "2026-12-04"], capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     assert "campagne 2025 terminée" in made.stderr and "campagne 2026 en cours" in made.stderr
-    for bad in ("2026-13-01", "hier"):
+    for bad, reason in (("2026-13-01", "Le 01/13/2026 n'existe pas."), ("hier", "« hier » n'est pas une date")):
         refused = subprocess.run([*command, "--today", bad], capture_output=True, text=True, timeout=120)
         assert refused.returncode == 2
-        assert f"date « {bad} » invalide : format AAAA-MM-JJ attendu" in refused.stderr
+        assert reason in refused.stderr and "Formats acceptés : AAAA-MM-JJ ou JJ/MM/AAAA." in refused.stderr
     help_text = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=120).stdout
     assert "--today AAAA-MM-JJ" in help_text and "par campagne" in help_text
 

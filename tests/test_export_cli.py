@@ -85,8 +85,11 @@ def test_aggregate_same_school_twice_and_deadline(tmp_path, capsys):
     assert "colonne uai" in capsys.readouterr().err
     assert main(["aggregate", str(path), "--format", "json", "--deadline", "2024-09-05"]) == 0
     assert json.loads(capsys.readouterr().out)["indicateurs"]["part_entretiens_avant_echeance"] == 0.25
+    # The one date parser of every field: the French way is read alike, an impossible date is a usage error.
+    assert main(["aggregate", str(path), "--format", "json", "--deadline", "05/09/2024"]) == 0
+    assert json.loads(capsys.readouterr().out)["indicateurs"]["part_entretiens_avant_echeance"] == 0.25
     with pytest.raises(SystemExit) as caught:
-        main(["aggregate", str(path), "--format", "json", "--deadline", "05/09/2024"])
+        main(["aggregate", str(path), "--format", "json", "--deadline", "31/09/2024"])
     assert caught.value.code == 2
 
 

@@ -304,7 +304,7 @@ def test_document_journee_on_the_command_line(day, data_dir, tmp_path, capsys):
     assert main([*args, "--date", "2025-09-06", "-o", str(empty)]) == 0
     assert "Aucun entretien réservé ce jour-là" in capsys.readouterr().err and not empty.exists()
     assert main([*args, "--date", "2025-09-03", "--mission-locale", "Metz", "-o", str(empty)]) == 1
-    for wrong in (["--date", "03/09/2025"], ["--date", "2025-02-30"], []):
+    for wrong in (["--date", "31/09/2025"], ["--date", "2025-02-30"], ["--date", "demain"], []):
         with pytest.raises(SystemExit) as error:
             main([*args, *wrong, "-o", str(empty)])
         assert error.value.code == 2

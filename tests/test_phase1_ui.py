@@ -86,7 +86,7 @@ def test_typing_a_workshop_with_an_inline_error_first(qtbot, view, data, monkeyp
     cells = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
     assert cells == [
         "13/11/2025",
-        "14:00",
+        "14 h 00",
         "1 h 30",
         "Se préparer à un entretien d'embauche",
         "Mission locale du Grand Nancy (Claire Durand)",

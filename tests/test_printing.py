@@ -220,7 +220,7 @@ RECORDS = {
             "7034150211 — PAE N3",
             "Immersion en classe",
             "impression",
-            "03/09/2025 10:05",
+            "03/09/2025 10 h 05",
             "Aucune sortie",
         ],
     ),

@@ -113,7 +113,7 @@ def test_sorting_uses_raw_dates(window_on, demo_db):
     first = proxy.index(0, 5).data()
     assert first  # the most recent contact first, not the largest string
     dates = [
-        dt.datetime.strptime(proxy.index(r, 5).data(), "%d/%m/%Y %H:%M")
+        dt.datetime.strptime(proxy.index(r, 5).data(), "%d/%m/%Y %H h %M")  # «10/09/2025 14 h 30»
         for r in range(20)
         if proxy.index(r, 5).data()
     ]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from pathlib import Path
 
 from pae_desktop import __version__
 
@@ -54,6 +56,7 @@ class FrenchParser(argparse.ArgumentParser):
             message.replace("the following arguments are required:", "arguments obligatoires manquants\u00a0:")
             .replace("unrecognized arguments", "arguments non reconnus")
             .replace("invalid choice", "choix invalide")
+            .replace("(choose from", "(valeurs possibles\u00a0:")
             .replace("expected one argument", "une valeur est attendue")
             .replace("invalid int value", "nombre entier invalide")
         )
@@ -78,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
             "PAE Desktop : suivi d'AvenirPro+ (anciennement Parcours Ambition Emploi) et de sa phase 1 "
             "« AvenirPro » en lycée professionnel."
         ),
+        epilog=(
+            "Sans commande, pae-desktop ouvre la fenêtre ; « pae-desktop FICHIER… » l'ouvre sur l'import de ces "
+            "fichiers (exports SIECLE .zip ou .xml, listes .csv ou .xlsx)."
+        ),
         parents=[global_options(suppress=False)],
     )
     parser.add_argument(
@@ -94,8 +101,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a file given to the window may be named like (the desktop entry's %F, a file dropped on the program).
+IMPORTABLE_SUFFIXES = (".zip", ".xml", ".csv", ".xlsx", ".xls")
+
+
+def files_for_the_window(parser: argparse.ArgumentParser, argv: list[str]) -> list[str] | None:
+    """The files given without a subcommand (`pae-desktop export.zip`, the desktop entry's `%F`), or None when
+    the arguments name a subcommand (or are not paths: argparse then says what is wrong). A path is told from a
+    subcommand before argparse dispatches, so that `export.zip` is never taken for the command `export`."""
+    options, rest = global_options(suppress=False).parse_known_args(argv)
+    if not rest or rest[0].startswith("-") or rest[0] in _commands(parser):
+        return None
+    if any(word.startswith("-") for word in rest) or not all(_looks_like_a_path(word) for word in rest):
+        return None
+    return rest
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions  # noqa: SLF001 - argparse keeps its subcommands there
+        if isinstance(action, argparse._SubParsersAction)  # noqa: SLF001
+        for name in action.choices
+    }
+
+
+def _looks_like_a_path(word: str) -> bool:
+    return os.path.exists(word) or os.sep in word or "/" in word or word.lower().endswith(IMPORTABLE_SUFFIXES)
+
+
+def open_files(args: argparse.Namespace, files: list[str]) -> int:
+    """The window with the import dialog on `files`; a missing file is said in French (status 1)."""
+    missing = [name for name in files if not Path(name).is_file()]
+    if missing:
+        for name in missing:
+            print(f"pae-desktop : fichier introuvable : « {name} »", file=sys.stderr)
+        return 1
+    from pae_desktop.ui.app import run_app
+
+    paths = [str(Path(name).resolve()) for name in files]
+    return run_app(data_dir=args.data_dir, database_url=args.database_url, import_files=paths)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    files = files_for_the_window(parser, argv)
+    if files is not None:
+        options, _rest = global_options(suppress=False).parse_known_args(argv)
+        return open_files(options, files)
+    args = parser.parse_args(argv)
     if args.command is None:
         from pae_desktop.ui.app import run_app
 

@@ -62,13 +62,14 @@ def _database_failure(args: argparse.Namespace) -> str:
 
 
 def iso_date(value: str) -> dt.date:
-    """An argparse type: a date written AAAA-MM-JJ, else a French usage error (exit 2)."""
+    """An argparse type: a date written AAAA-MM-JJ or as typed in the window (`core.dates.parse_french_date`:
+    27/08/2025, 27082025, 27.08.25…), else a French usage error (exit 2)."""
+    from pae_desktop.core.dates import parse_french_date
+
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"date « {value} » invalide : format AAAA-MM-JJ attendu") from None
+        return parse_french_date(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error} Formats acceptés : AAAA-MM-JJ ou JJ/MM/AAAA.") from None
 
 
 def say(message: str) -> None:

@@ -39,10 +39,16 @@ def french_date(value: dt.date | dt.datetime | None, *, weekday: bool = False, d
     return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 
-def french_time(value: dt.time | dt.datetime | None, default: str = "") -> str:
-    """«9 h 00», «14 h 30» (French typography: spaces around «h»)."""
-    if value is None:
+def french_time(value: dt.time | dt.datetime | str | None, default: str = "") -> str:
+    """«9 h 00», «14 h 30» (French typography: spaces around «h»): every time a person reads. A time stored as
+    «HH:MM» text (phase 1 workshops) is written alike; other text is given back as it is."""
+    if value is None or value == "":
         return default
+    if isinstance(value, str):
+        try:
+            value = dt.time.fromisoformat(value.strip())
+        except ValueError:
+            return value
     return f"{value.hour} h {value.minute:02d}"
 
 
@@ -58,6 +64,18 @@ def short_date(value: dt.date | dt.datetime | None, default: str = "") -> str:
     if value is None:
         return default
     return f"{_as_date(value):%d/%m/%Y}"
+
+
+def short_datetime(value: dt.datetime | None, default: str = "", *, joiner: str = " ") -> str:
+    """«27/08/2025 14 h 30» for tables; `joiner=" à "` for sentences («le 27/08/2025 à 14 h 30»)."""
+    if value is None:
+        return default
+    return f"{short_date(value)}{joiner}{french_time(value)}"
+
+
+def day_and_time(value: dt.datetime, joiner: str = " à ") -> str:
+    """«27/08 à 14 h 30»: the day without its year (this campaign's lists), then the time."""
+    return f"{value:%d/%m}{joiner}{french_time(value)}"
 
 
 def week_label(monday: dt.date) -> str:

@@ -10,6 +10,7 @@ import os
 from typing import Any, BinaryIO
 
 from pae_desktop.core import vocabulary as v
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.grammar import Person
 from pae_desktop.core.records import DossierRecord, InterviewFacts, PathwayFacts
 from pae_desktop.documents import layout as L
@@ -34,7 +35,7 @@ def _d(value: dt.date | dt.datetime | None) -> str:
 
 
 def _dt(value: dt.datetime | None) -> str:
-    return f"{value:%d/%m/%Y %H:%M}" if value else ""
+    return short_datetime(value)
 
 
 def _yes(flag: bool) -> str:

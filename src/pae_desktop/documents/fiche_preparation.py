@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Table
 
-from pae_desktop.core.dates import french_date, french_time, short_date
+from pae_desktop.core.dates import french_date, french_time, short_date, short_datetime
 from pae_desktop.core.day_records import PreparationRecord
 from pae_desktop.core.identity import age_on
 from pae_desktop.core.vocabulary import (
@@ -131,7 +131,7 @@ def _contacts(record: PreparationRecord, shown: int) -> list:
                 if "…" in step
                 else f"{step} ({short_date(a.next_date)})"
             )
-        when = f"{short_date(a.at)} {french_time(a.at)}" if a.at is not None else ""
+        when = short_datetime(a.at)
         rows.append(
             [when, ContactChannel.label_of(a.channel), ContactResult.label_of(a.result), step, a.staff]
         )

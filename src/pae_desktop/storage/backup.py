@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption, paths
 
@@ -36,7 +37,7 @@ KIND_LABELS = {
 
 
 def _when(moment: dt.datetime) -> str:
-    return f"{moment:%d/%m/%Y à %H:%M}"
+    return short_datetime(moment, joiner=" à ")
 
 
 # --- copying -----------------------------------------------------------------------------------------------------

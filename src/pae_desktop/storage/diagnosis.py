@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption, paths
 
@@ -255,7 +256,7 @@ def backups_hint(data_dir: Path, passphrase: str | None = None) -> str:
             f" Aucune sauvegarde valide dans {folder} : restaurez une sauvegarde copiée ailleurs (clé USB) avec "
             "« pae-desktop restore FICHIER --yes ». Le fichier endommagé est alors mis de côté, jamais effacé."
         )
-    when = f"{good.taken_at:%d/%m/%Y à %H:%M}" if good.taken_at else "date inconnue"
+    when = short_datetime(good.taken_at, "date inconnue", joiner=" à ")
     return (
         f" Dernière sauvegarde valide : {good.path} ({when}, {good.youths} jeunes). Ouvrez l'application pour "
         f'la restaurer, ou : pae-desktop restore "{good.path}" --yes (le fichier endommagé est mis de côté, '

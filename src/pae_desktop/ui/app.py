@@ -10,7 +10,7 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -18,6 +18,7 @@ from pae_desktop import __version__
 from pae_desktop.core.bulk import collector_paused
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import paths
+from pae_desktop.ui.qt_french import french_sample, install_french, sample_is_french
 
 log = logging.getLogger("pae_desktop")
 
@@ -32,17 +33,6 @@ def setup_logging(data_dir: Path) -> Path:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return log_file
-
-
-def install_french(app: QApplication) -> None:
-    """Qt's own buttons and dialogs in French («Annuler», «Oui»…), and French dates and numbers."""
-    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), str(paths.resource("translations"))]
-    for name in ("qtbase_fr", "qt_fr"):
-        translator = QTranslator(app)
-        if any(translator.load(name, folder) for folder in folders):
-            app.installTranslator(translator)
-            break
 
 
 def use_data_dir_settings(data_dir: Path) -> None:
@@ -85,7 +75,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_app(data_dir: str | None = None, database_url: str | None = None) -> int:
+def run_app(
+    data_dir: str | None = None, database_url: str | None = None, import_files: list[str] | None = None
+) -> int:
+    """The window on the data folder's database; `import_files` (the desktop entry's %F, a file dropped on the
+    program) open in the import dialog once the window is shown."""
     # Start-up allocates what lives as long as the process (modules, the ORM's tables, the window): the cyclic
     # collector's ~170 passes over them found nothing and cost 60 ms before the first paint. Paused until the
     # window is shown, then what start-up allocated is frozen out of later scans, so that a full collection on a
@@ -93,13 +87,25 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
     # background load after the paint, are not in this).
     with collector_paused():
         app = make_application()
+        if os.environ.get("PAE_DESKTOP_CHECK_FRENCH"):  # smoke tests of a build: Qt's own texts in French?
+            return check_french()
         window = open_window(app, data_dir, database_url)
         gc.freeze()
     if window is None:
         return 1
+    if import_files and hasattr(window, "import_files"):  # the recovery window imports nothing
+        QTimer.singleShot(0, lambda: window.import_files(list(import_files)))
     if os.environ.get("PAE_DESKTOP_EXIT_AFTER_SHOW"):  # smoke tests of a build: the window opens, then quits
         QTimer.singleShot(0, app.quit)
     return app.exec()
+
+
+def check_french() -> int:
+    """Print what Qt's own widgets say (`ui.qt_french.french_sample`); 0 when it is all French."""
+    sample = french_sample()
+    for what, text in sample.items():
+        print(f"{what} : {text}")
+    return 0 if sample_is_french(sample) else 1
 
 
 def open_window(app: QApplication, data_dir: str | None, database_url: str | None):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.operations import protection
 from pae_desktop.storage import backup as backups
@@ -137,7 +138,7 @@ class BackupDialog(QDialog):
         for row, file in enumerate(files):
             stamp = dt.datetime.fromtimestamp(file.stat().st_mtime)
             kind = backup_kind(file.name)
-            cells = (f"{stamp:%d/%m/%Y %H:%M}", kind, file.name, f"{file.stat().st_size / 1_048_576:.1f} Mo")
+            cells = (short_datetime(stamp), kind, file.name, f"{file.stat().st_size / 1_048_576:.1f} Mo")
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, str(file))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.dates import short_date, short_datetime
 from pae_desktop.core.phase1 import Phase1Summary
 from pae_desktop.core.services.youths import CaseloadRow, caseload_rows
 from pae_desktop.core.text import fold
@@ -45,8 +46,8 @@ def _date_text(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    return value.strftime("%d/%m/%Y")
+        return short_datetime(value)
+    return short_date(value)
 
 
 def _workshops_text(phase1: Phase1Summary | None) -> str:

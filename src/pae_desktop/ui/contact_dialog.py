@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.services.contacts import AttemptForm, AttemptResult, AttemptRow
@@ -34,7 +35,7 @@ from pae_desktop.ui.widgets import (
 )
 
 HISTORY = (
-    Column("Date", lambda a: f"{a.at:%d/%m/%Y %H:%M}", sort=lambda a: a.at),
+    Column("Date", lambda a: short_datetime(a.at), sort=lambda a: a.at),
     Column("Canal", lambda a: a.channel_label),
     Column("Résultat", lambda a: a.result_label, foreground=lambda a: DARK_RED if a.failed else None),
     Column("Suite", lambda a: a.next_step_label, sort=lambda a: (a.next_date or dt.date.min, a.next_step)),
@@ -225,7 +226,7 @@ class ContactDialog(GuardedDialog):
         self._fill_form(_form_of(row))
         self.mark_clean()  # the attempt as recorded: only what is typed now is asked about on Échap
         self.setWindowTitle("Corriger une tentative de contact")
-        self.message.show_info(f"Correction de la tentative du {row.at:%d/%m/%Y à %H:%M}.")
+        self.message.show_info(f"Correction de la tentative du {short_datetime(row.at, joiner=' à ')}.")
 
     def delete_selected(self) -> None:
         """Delete the selected attempt (recorded by mistake) after a confirmation whose default is «Non»."""
@@ -235,7 +236,7 @@ class ContactDialog(GuardedDialog):
             return
         if not confirm(
             self,
-            f"Supprimer la tentative du {row.at:%d/%m/%Y à %H:%M} ({row.result_label}) ?",
+            f"Supprimer la tentative du {short_datetime(row.at, joiner=' à ')} ({row.result_label}) ?",
             action="Supprimer la tentative",
         ):
             return

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign
 from pae_desktop.core.services.campaigns import MAX_YEAR, MIN_YEAR, default_campaign_year
@@ -175,7 +176,7 @@ class ImportDialog(QDialog):
                 else r.file_kind
             )
             lines.append(
-                f"{r.imported_at:%d/%m/%Y %H:%M} — campagne {years.get(r.campaign_id, '?')} — "
+                f"{short_datetime(r.imported_at)} — campagne {years.get(r.campaign_id, '?')} — "
                 f"{r.file_name}{exported} : {counts}"
             )
         return lines

@@ -294,8 +294,8 @@ def print_records_of_day(view) -> None:
         return
     try:
         day = parse_french_date(text)
-    except ValueError:
-        message(view.message, f"« {text} » n'est pas une date au format JJ/MM/AAAA.")
+    except ValueError as error:  # the one parser's own French reason («Le 31/02/2025 n'existe pas.»)
+        message(view.message, str(error))
         return
     path = documents_dir(view.context) / f"fiches-entretien_{day:%Y-%m-%d}.pdf"
     campaign_id = view._campaign_id()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTabWidget,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop import __version__
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services.first_paint import (
     campaign_label,
@@ -497,13 +495,9 @@ class MainWindow(QMainWindow):
             show_error(self, f"L'opération a échoué : {error}")
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "À propos de PAE Desktop",
-            f"<b>PAE Desktop {__version__}</b><br>Suivi d'AvenirPro+ (anciennement Parcours Ambition Emploi) "
-            "et de sa phase 1 « AvenirPro » en lycée professionnel."
-            f"<br><br>Dossier des données :<br>{self.context.db.data_dir}",
-        )
+        from pae_desktop.ui.about import AboutDialog
+
+        AboutDialog(self.context.db.data_dir, self).exec()
 
     def _quiet(self) -> None:
         """A closed window asks the database nothing more (on a shared server its login may be gone): its timers

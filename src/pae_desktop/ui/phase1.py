@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core.dates import short_date
+from pae_desktop.core.dates import french_time, short_date
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
 from pae_desktop.ui import context as topics
@@ -201,7 +201,7 @@ class WorkshopsPage(RecordListPage):
                 r.version,
                 [
                     short_date(r.held_on),
-                    r.starts_at,
+                    french_time(r.starts_at),
                     duration_text(r.duration_minutes),
                     r.theme,
                     f"{r.operator} ({r.advisor})" if r.advisor else r.operator,
@@ -367,7 +367,7 @@ class AttendancePage(QWidget):
         self.workshop.blockSignals(True)
         self.workshop.clear()
         for row in rows:
-            text = f"{short_date(row.held_on)} {row.starts_at} — {row.theme} ({', '.join(row.classes)})"
+            text = f"{short_date(row.held_on)} {french_time(row.starts_at)} — {row.theme} ({', '.join(row.classes)})"
             details = (
                 f"{duration_text(row.duration_minutes)} avec {row.operator or 'un opérateur non précisé'}"
             )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import diagnosis, encryption
 from pae_desktop.ui.table_model import CENTER, GREY, RIGHT, Column, TableModel
@@ -27,7 +28,7 @@ from pae_desktop.ui.widgets import MessageLabel, confirm
 
 
 def _when(entry: diagnosis.BackupEntry) -> str:
-    return f"{entry.taken_at:%d/%m/%Y à %H:%M}" if entry.taken_at else "date inconnue"
+    return short_datetime(entry.taken_at, "date inconnue", joiner=" à ")
 
 
 COLUMNS = (

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.core.dates import day_and_time
 from pae_desktop.core.rules import ATTENDANCE_ALERT_HALF_DAYS, ATTENDANCE_WATCH_HALF_DAYS
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
@@ -53,7 +54,7 @@ ITEM_COLUMNS = (
     Column("Échéance", lambda w: f"{w.due:%d/%m/%Y}" if w.due else "", sort=lambda w: w.due or dt.date.min),
     Column(
         "Dernière tentative",
-        lambda w: f"{w.last_attempt:%d/%m %H:%M}" if w.last_attempt else "",
+        lambda w: day_and_time(w.last_attempt, " ") if w.last_attempt else "",
         sort=lambda w: w.last_attempt or dt.datetime.min,
     ),
     Column("À faire", lambda w: w.detail, tooltip=lambda w: w.detail),

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from pae_desktop.core import audit, settings
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.operations import ALL_TOPICS, AUDIT, Changes, changes, load_for_update
 
@@ -189,7 +190,7 @@ def restore(
             "restore",
             "database",
             detail=(
-                f"sauvegarde du {taken:%d/%m/%Y à %H:%M} ({Path(source).name}) : "
+                f"sauvegarde du {short_datetime(taken, joiner=' à ')} ({Path(source).name}) : "
                 if taken
                 else f"{Path(source).name} : "
             )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pae_desktop.core import rules, settings
+from pae_desktop.core.dates import day_and_time
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.models import Campaign, OriginalSchooling, Youth
 from pae_desktop.core.phase1 import classes_to_watch
@@ -52,7 +53,7 @@ def membership(
     if stage is Stage.ENTRETIEN_PLANIFIE and due.next_slot is not None and due.next_slot < now:
         return (
             Worklist.ENTRETIEN_A_SAISIR,
-            f"Entretien du {due.next_slot:%d/%m à %Hh%M} à saisir",
+            f"Entretien du {day_and_time(due.next_slot)} à saisir",
             due.next_slot.date(),
         )
     if stage in PRE_INTERVIEW and due.recontact_on is not None and due.recontact_on <= today:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pae_desktop.core import audit, settings
+from pae_desktop.core.dates import day_and_time
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.identity import (
     birth_date_error,
@@ -95,7 +96,7 @@ def next_action(stage: Stage, pending: PendingDates, today: dt.date) -> tuple[st
     if stage is Stage.ENTRETIEN_PLANIFIE and pending.next_slot is not None:
         if pending.next_slot.date() < today:
             return "Entretien à saisir", pending.next_slot.date()
-        return f"Entretien le {pending.next_slot:%d/%m à %Hh%M}", pending.next_slot.date()
+        return f"Entretien le {day_and_time(pending.next_slot)}", pending.next_slot.date()
     if pending.follow_up_on is not None and stage not in (Stage.SORTI,):
         return pending.follow_up_action or "Suivi à faire", pending.follow_up_on
     if pending.recontact_on is not None and stage in (

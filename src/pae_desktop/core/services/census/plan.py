@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from pae_desktop.core import census as rules
 from pae_desktop.core.bulk import full_collections_deferred
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.identity import uai_error
 from pae_desktop.core.models import Campaign, ImportRecord
@@ -147,8 +148,8 @@ def _check_not_older(session: Session, campaign: Campaign | None, sources: Impor
         )
         if last is not None and exported < last:
             raise UserError(
-                f"Le fichier « {source.name} » (export du {exported:%d/%m/%Y à %H:%M}) est plus ancien que le "
-                f"dernier importé pour la campagne {campaign.year} (export du {last:%d/%m/%Y à %H:%M}). Import refusé."
+                f"Le fichier « {source.name} » (export du {short_datetime(exported, joiner=' à ')}) est plus ancien que le "
+                f"dernier importé pour la campagne {campaign.year} (export du {short_datetime(last, joiner=' à ')}). Import refusé."
             )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.services.census_reference import in_scheme
 from pae_desktop.io.spreadsheet import Mapping as ColumnMapping
 
@@ -110,7 +111,7 @@ class FileSummary:
         if self.school_year is not None:
             parts.append(f"année scolaire {self.school_year}-{self.school_year + 1}")
         if self.exported_at is not None:
-            parts.append(f"export du {self.exported_at:%d/%m/%Y à %H:%M}")
+            parts.append(f"export du {short_datetime(self.exported_at, joiner=' à ')}")
         return parts
 
 
