@@ -68,6 +68,8 @@ SCREEN_PAGES: dict[str, str] = {
     "BackupDialog": "protection-des-donnees.md",
     "AuditDialog": "protection-des-donnees.md",
     "PassphraseDialog": "protection-des-donnees.md",
+    "AboutDialog": "parametres.md",
+    "LicencesDialog": "parametres.md",
 }
 # Windows that never get F1: the lock screen hides the data and takes every key.
 NO_HELP_WINDOWS = frozenset({"LockScreen", "_Cover", "HelpWindow"})
