@@ -23,7 +23,7 @@ import pkgutil
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QTabWidget, QWidget
 from sqlalchemy import select
 
 TODAY = dt.date(2026, 11, 26)
@@ -32,13 +32,17 @@ _opened: set[type] = set()
 
 
 @pytest.fixture
-def demo_window(qtbot, demo_db):
-    """The main window on the demonstration school (150 youths, campaigns 2024 and 2025), shown."""
+def demo_window(qtbot, db):
+    """The main window on the demonstration school as it stands on TODAY (150 youths a campaign: the closed
+    campaign 2025 and the current one, with its phase 1), shown."""
+    from pae_desktop.core.services.demo import generate_demo
     from pae_desktop.ui import tasks
     from pae_desktop.ui.main_window import MainWindow
 
+    with db.transaction() as session:
+        generate_demo(session, seed=0, today=TODAY)
     tasks.use_runner(tasks.run_now)
-    window = MainWindow(demo_db, maintenance=False)
+    window = MainWindow(db, maintenance=False)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     with qtbot.waitExposed(window):
@@ -47,8 +51,8 @@ def demo_window(qtbot, demo_db):
     window._quiet()
 
 
-def _ids(db) -> dict[str, int]:
-    """One record of each kind the dialogs edit."""
+def _ids(db, campaign_id: int | None = None) -> dict[str, int]:
+    """One record of each kind the dialogs edit (a youth with a pathway of `campaign_id` when given)."""
     from pae_desktop.core.models import (
         InterviewSlot,
         Partner,
@@ -63,9 +67,10 @@ def _ids(db) -> dict[str, int]:
     def first(session, column, *where):
         return session.scalars(select(column).where(*where).order_by(column).limit(1)).first()
 
+    in_campaign = () if campaign_id is None else (Youth.campaign_id == campaign_id,)
     with db.read() as session:
         return {
-            "youth": first(session, Pathway.youth_id),
+            "youth": first(session, Pathway.youth_id, Pathway.youth_id == Youth.id, *in_campaign),
             "any_youth": first(session, Youth.id),
             "slot": first(session, InterviewSlot.id),
             "partner": first(session, Partner.id),
@@ -99,16 +104,31 @@ def _select_tab(window, title: str) -> QWidget:
     raise LookupError(title)
 
 
+def _sub_tabs(name: str, tabs: QTabWidget, shown: QWidget) -> Iterator[tuple[str, QWidget]]:
+    """Each page of a tab widget inside a screen, one screen each."""
+    for index in range(tabs.count()):
+        if tabs.isTabVisible(index):
+            tabs.setCurrentIndex(index)
+            QApplication.processEvents()
+            yield f"{name} › {tabs.tabText(index).replace('&', '')}", shown
+    tabs.setCurrentIndex(0)
+
+
 def _window_screens(qtbot, window) -> Iterator[tuple[str, QWidget]]:
     tabs = window.tabs
     for index in range(tabs.count()):
         if not tabs.isTabVisible(index):
             continue
         tabs.setCurrentIndex(index)
-        tabs.widget(index).build()
+        view = tabs.widget(index).build()
         QApplication.processEvents()
-        yield f"Onglet {tabs.tabText(index).replace('&', '')}", window
-    ids = _ids(window.context.db)
+        name = f"Onglet {tabs.tabText(index).replace('&', '')}"
+        inner = getattr(view, "tabs", None)
+        if isinstance(inner, QTabWidget):
+            yield from _sub_tabs(name, inner, window)
+        else:
+            yield name, window
+    ids = _ids(window.context.db, window.context.campaign_id)
     caseload = _select_tab(window, "Élèves")
     caseload.detail.load(ids["youth"])
     QApplication.processEvents()
@@ -116,12 +136,7 @@ def _window_screens(qtbot, window) -> Iterator[tuple[str, QWidget]]:
     pathways = _select_tab(window, "Parcours")
     pathways.show_youth(ids["youth"])
     QApplication.processEvents()
-    editor_tabs = pathways.editor.tabs
-    for index in range(editor_tabs.count()):
-        editor_tabs.setCurrentIndex(index)
-        QApplication.processEvents()
-        yield f"Parcours › {editor_tabs.tabText(index).replace('&', '')}", window
-    editor_tabs.setCurrentIndex(0)
+    yield from _sub_tabs("Parcours › dossier", pathways.editor.tabs, window)
 
 
 def _dialog_factories(window, tmp_folder) -> list[tuple[str, object]]:
@@ -151,7 +166,7 @@ def _dialog_factories(window, tmp_folder) -> list[tuple[str, object]]:
     from pae_desktop.ui.pathway_editor import dialogs as pathway_dialogs
 
     context = window.context
-    ids = _ids(context.db)
+    ids = _ids(context.db, context.campaign_id)
     with context.db.read() as session:
         campaign_id = get_campaign(session, 2025).id
         from pae_desktop.core.services.interviews import slot_rows
@@ -218,12 +233,8 @@ def screens(qtbot, window, tmp_folder=None) -> Iterator[tuple[str, QWidget]]:
         dialog = _show(qtbot, build())
         _opened.add(type(dialog))
         tabs = getattr(dialog, "tabs", None)
-        if tabs is not None and hasattr(tabs, "tabText"):  # the settings' tabs, one screen each
-            for index in range(tabs.count()):
-                tabs.setCurrentIndex(index)
-                QApplication.processEvents()
-                yield f"{name} › {tabs.tabText(index).replace('&', '')}", dialog
-            tabs.setCurrentIndex(0)
+        if isinstance(tabs, QTabWidget):  # the settings' tabs, one screen each
+            yield from _sub_tabs(name, tabs, dialog)
         else:
             yield name, dialog
         _close(dialog)

@@ -184,6 +184,7 @@ class ExamResultsDialog(GuardedDialog):
         self.all_admitted.setAutoDefault(False)
         self.from_file.setAutoDefault(False)
         self.table = QTableWidget(0, len(RESULT_COLUMNS))
+        self.table.setAccessibleName("Résultats aux examens de la classe")
         self.table.setHorizontalHeaderLabels(RESULT_COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
