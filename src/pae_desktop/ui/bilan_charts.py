@@ -16,7 +16,7 @@ from pae_desktop.core import indicators as ind
 from pae_desktop.core import trend as tr
 from pae_desktop.core.vocabulary import ExitCategory
 
-SCHOOL = QColor("#1F4E79")
+SCHOOL = QColor(tr.CURRENT_COLOUR)
 ACADEMIE = QColor(tr.ACADEMIE_COLOUR)
 PREVIOUS = QColor(tr.EARLIER_COLOURS[0])
 GRID = QColor("#C9D6E3")
