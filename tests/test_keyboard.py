@@ -123,3 +123,32 @@ def test_the_contact_history_takes_the_focus_and_edits_with_enter(qtbot, demo_wi
     _press(qtbot, dialog.table, Qt.Key.Key_Return)
     assert edited == [True]
     assert dialog.isVisible()  # Enter on the history does not press «Enregistrer»
+
+
+def test_the_focus_ring_is_drawn_in_the_highlight_colour(qtbot, qapp):
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from pae_desktop.ui.keyboard import show_focus
+
+    before = qapp.styleSheet()
+    show_focus(qapp)
+    show_focus(qapp)  # once only
+    try:
+        assert qapp.styleSheet().count("QAbstractItemView:focus") == 1
+        page = QWidget()
+        qtbot.addWidget(page)
+        layout = QVBoxLayout(page)
+        first, second = QPushButton("Premier"), QPushButton("Second")
+        layout.addWidget(first)
+        layout.addWidget(second)
+        page.show()
+        qtbot.waitExposed(page)
+        page.activateWindow()
+        first.setFocus()
+        qtbot.waitUntil(first.hasFocus)
+        highlight = first.palette().highlight().color()
+        edge = first.grab().toImage().pixelColor(1, first.height() // 2)
+        plain = second.grab().toImage().pixelColor(1, second.height() // 2)
+        assert edge == highlight and plain != highlight
+    finally:
+        qapp.setStyleSheet(before)

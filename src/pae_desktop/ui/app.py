@@ -93,9 +93,11 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
     # background load after the paint, are not in this).
     with collector_paused():
         app = make_application()
+        from pae_desktop.ui.keyboard import show_focus
         from pae_desktop.ui.mnemonics import install_mnemonics
 
         install_mnemonics(app)  # Alt+letter on every button, without clashes in a window
+        show_focus(app)  # a focus ring Tab users can see
         window = open_window(app, data_dir, database_url)
         gc.freeze()
     if window is None:

@@ -137,7 +137,7 @@ class FunnelChart(QWidget):
             count = self.counts.get(key, 0)
             painter.setPen(self.palette().text().color())
             painter.setFont(self.font())
-            painter.drawText(QRectF(0, y, self.LABEL - 8, self.BAR), Qt.AlignmentFlag.AlignVCenter, ind.POPULATION[key].label)
+            painter.drawText(QRectF(6, y, self.LABEL - 14, self.BAR), Qt.AlignmentFlag.AlignVCenter, ind.POPULATION[key].label)
             length = usable * count / total if total else 0
             painter.fillRect(QRectF(self.LABEL, y, max(length, 1), self.BAR), SCHOOL)
             painter.setFont(bold)
