@@ -28,6 +28,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import tab_after
 from pae_desktop.ui.table_model import Column, TableModel, record_table, selected_row
 from pae_desktop.ui.widgets import (
     Button,
@@ -98,6 +99,7 @@ class InformationDialog(GuardedDialog):
         layout.addWidget(self.recorded_table)
         layout.addWidget(delete, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
+        tab_after(self.classes, self.recorded_table, delete, buttons)  # built after the buttons, shown above
         self.load_recorded()
 
     def load_recorded(self) -> None:
@@ -225,6 +227,7 @@ class ExamResultsDialog(GuardedDialog):
                 lambda _i, youth_id=row.youth_id, box=combo: self.changes.__setitem__(youth_id, box.code())
             )
             self.table.setCellWidget(index, 3, combo)
+            tab_after(self.table.cellWidget(index - 1, 3) if index else self.table, combo)
         self.table.resizeColumnsToContents()
 
     def has_unsaved_changes(self) -> bool:

@@ -33,6 +33,42 @@ def on_enter(view: QWidget, action: Callable[[], object], *, space: bool = False
     view.installEventFilter(_EnterFilter(view, action, keys))
 
 
+def tab_stops(widget: QWidget) -> list[QWidget]:
+    """What Tab stops on in `widget`: itself when it takes the focus, else its fields, in the Tab order."""
+    if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return [widget]
+    stops = []
+    other = widget.nextInFocusChain()
+    while other is not None and other is not widget:
+        if widget.isAncestorOf(other) and other.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            stops.append(other)
+        other = other.nextInFocusChain()
+    return stops
+
+
+def tab_after(anchor: QWidget, *widgets: QWidget) -> None:
+    """Put `widgets` (or the fields they hold) right after `anchor` in the Tab order, in this order: for what
+    is built after the rest of its window (a card added, a row's combo, a table set below the buttons), which
+    Qt puts at the end of the Tab order."""
+    stops = tab_stops(anchor)
+    previous = stops[-1] if stops else anchor
+    for widget in widgets:
+        for stop in tab_stops(widget):
+            QWidget.setTabOrder(previous, stop)
+            previous = stop
+
+
+def tab_before(target: QWidget, *widgets: QWidget) -> None:
+    """Put `widgets` (or the fields they hold) right before `target` in the Tab order, in this order."""
+    previous = target.previousInFocusChain()
+    while previous is not target and (
+        not previous.focusPolicy() & Qt.FocusPolicy.TabFocus
+        or any(widget is previous or widget.isAncestorOf(previous) for widget in widgets)
+    ):
+        previous = previous.previousInFocusChain()
+    tab_after(previous, *widgets)
+
+
 def focus_first_field(panel: QWidget) -> bool:
     """Give the focus to the first widget of `panel` the Tab key would reach; False when there is none."""
     widget = panel.nextInFocusChain()
