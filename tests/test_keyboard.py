@@ -152,3 +152,32 @@ def test_the_focus_ring_is_drawn_in_the_highlight_colour(qtbot, qapp):
         assert edge == highlight and plain != highlight
     finally:
         qapp.setStyleSheet(before)
+
+
+def test_the_application_runs_with_the_mnemonics_and_the_focus_ring_then_leaves_none(qtbot, qapp, monkeypatch):
+    import gc
+
+    from PySide6.QtWidgets import QWidget
+
+    from pae_desktop.ui import app as app_module
+    from pae_desktop.ui.keyboard import FOCUS_STYLE
+    from pae_desktop.ui.mnemonics import MnemonicFilter
+
+    seen = {}
+    window = QWidget()
+    qtbot.addWidget(window)
+
+    def open_window(app, data_dir, database_url):
+        seen["filter"] = app.findChild(MnemonicFilter) is not None
+        seen["ring"] = FOCUS_STYLE in app.styleSheet()
+        return window
+
+    monkeypatch.setattr(app_module, "make_application", lambda: qapp)
+    monkeypatch.setattr(app_module, "open_window", open_window)
+    monkeypatch.setenv("PAE_DESKTOP_EXIT_AFTER_SHOW", "1")
+    try:
+        assert app_module.run_app() == 0
+    finally:
+        gc.unfreeze()
+    assert seen == {"filter": True, "ring": True}
+    assert qapp.findChild(MnemonicFilter) is None and FOCUS_STYLE not in qapp.styleSheet()

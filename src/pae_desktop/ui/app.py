@@ -93,18 +93,17 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
     # background load after the paint, are not in this).
     with collector_paused():
         app = make_application()
-        from pae_desktop.ui.keyboard import show_focus
-        from pae_desktop.ui.mnemonics import install_mnemonics
+        from pae_desktop.ui.keyboard import KeyboardAids
 
-        install_mnemonics(app)  # Alt+letter on every button, without clashes in a window
-        show_focus(app)  # a focus ring Tab users can see
+        aids = KeyboardAids(app)  # Alt+letters without clashes, a focus ring Tab users see: until the end
         window = open_window(app, data_dir, database_url)
         gc.freeze()
-    if window is None:
-        return 1
-    if os.environ.get("PAE_DESKTOP_EXIT_AFTER_SHOW"):  # smoke tests of a build: the window opens, then quits
-        QTimer.singleShot(0, app.quit)
-    return app.exec()
+    with aids:
+        if window is None:
+            return 1
+        if os.environ.get("PAE_DESKTOP_EXIT_AFTER_SHOW"):  # smoke tests of a build: the window opens, then quits
+            QTimer.singleShot(0, app.quit)
+        return app.exec()
 
 
 def open_window(app: QApplication, data_dir: str | None, database_url: str | None):

@@ -101,3 +101,23 @@ def show_focus(app: QApplication) -> None:
     """The focus ring for the whole application (added once to whatever style sheet it has)."""
     if FOCUS_STYLE not in app.styleSheet():
         app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
+
+
+class KeyboardAids:
+    """The application's mnemonics (`ui/mnemonics.py`) and focus ring, from now until the end of a `with`."""
+
+    def __init__(self, app: QApplication) -> None:
+        from pae_desktop.ui.mnemonics import install_mnemonics
+
+        self.app = app
+        self.style_sheet = app.styleSheet()
+        self.mnemonics = install_mnemonics(app)
+        show_focus(app)
+
+    def __enter__(self) -> KeyboardAids:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.app.removeEventFilter(self.mnemonics)
+        self.mnemonics.setParent(None)
+        self.app.setStyleSheet(self.style_sheet)

@@ -310,11 +310,10 @@ class MnemonicFilter(QObject):
 
 
 def install_mnemonics(app: QApplication) -> MnemonicFilter:
-    """Once, for the whole application (until it quits)."""
+    """Once, for the whole application."""
     found = app.findChild(MnemonicFilter)
     if found is not None:
         return found
     mnemonic_filter = MnemonicFilter(app)
     app.installEventFilter(mnemonic_filter)
-    app.aboutToQuit.connect(lambda: (app.removeEventFilter(mnemonic_filter), mnemonic_filter.setParent(None)))
     return mnemonic_filter
