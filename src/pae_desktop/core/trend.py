@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pae_desktop.core import indicators as ind
+from pae_desktop.core import palette
 
 # How many earlier campaigns the table and the charts show beside the campaign (the trend shows them all).
 SHOWN_EARLIER = 3
 
-# A colour-blind-safe palette (Okabe & Ito), each colour at least 3:1 against white (WCAG 1.4.11).
-CURRENT_COLOUR = "#0072B2"  # blue, 5.2:1
-EARLIER_COLOURS = ("#009E73", "#CC79A7", "#767676")  # latest first: bluish green 3.4:1, purple 3.1:1, grey 4.5:1
-ACADEMIE_COLOUR = "#D55E00"  # vermillion, 3.9:1
+# A colour-blind-safe palette (core/palette.py): 3:1 against the background and between neighbouring bars.
+CURRENT_COLOUR = palette.CURRENT
+EARLIER_COLOURS = palette.EARLIER  # latest first: it stands beside the campaign's bar
+ACADEMIE_COLOUR = palette.ACADEMIE
 
 # The funnel's rates followed across campaigns, with the short names of a chart's legend.
 TREND: tuple[tuple[str, str], ...] = (
@@ -30,7 +31,7 @@ TREND: tuple[tuple[str, str], ...] = (
 )
 TREND_KEYS = tuple(key for key, _label in TREND)
 # One colour and one marker per rate, so that a line is told apart without its colour.
-TREND_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#767676")
+TREND_COLOURS = palette.TREND
 TREND_MARKERS = ("circle", "square", "triangle", "diamond", "circle", "square")
 
 Series = tuple[str, str, dict]  # (legend, hex colour, flat values)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.allowance import CAP_REACHED, NOT_RECORDED, AllowanceLine, AllowanceTotal
 from pae_desktop.core.text import fold
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import RIGHT, WARNING, Column, TableModel, record_table, selected_row
 from pae_desktop.ui.widgets import Button, MessageLabel, dialog_buttons, run_operation, show_info
 
@@ -131,6 +132,8 @@ class AllowanceDialog(QDialog):
         self.show_only.currentIndexChanged.connect(self._filter)
         self.period_table.doubleClicked.connect(lambda _index: self._open(self.period_table, "youth_id"))
         self.total_table.doubleClicked.connect(lambda _index: self._open(self.total_table, "id"))
+        on_enter(self.period_table, lambda: self._open(self.period_table, "youth_id"))
+        on_enter(self.total_table, lambda: self._open(self.total_table, "id"))
         self.resize(1200, 620)
         self.refresh()
 

@@ -89,15 +89,19 @@ def run_app(
         app = make_application()
         if os.environ.get("PAE_DESKTOP_CHECK_FRENCH"):  # smoke tests of a build: Qt's own texts in French?
             return check_french()
+        from pae_desktop.ui.keyboard import KeyboardAids
+
+        aids = KeyboardAids(app)  # Alt+letters without clashes, a focus ring Tab users see: until the end
         window = open_window(app, data_dir, database_url)
         gc.freeze()
-    if window is None:
-        return 1
-    if import_files and hasattr(window, "import_files"):  # the recovery window imports nothing
-        QTimer.singleShot(0, lambda: window.import_files(list(import_files)))
-    if os.environ.get("PAE_DESKTOP_EXIT_AFTER_SHOW"):  # smoke tests of a build: the window opens, then quits
-        QTimer.singleShot(0, app.quit)
-    return app.exec()
+    with aids:
+        if window is None:
+            return 1
+        if import_files and hasattr(window, "import_files"):  # the recovery window imports nothing
+            QTimer.singleShot(0, lambda: window.import_files(list(import_files)))
+        if os.environ.get("PAE_DESKTOP_EXIT_AFTER_SHOW"):  # smoke tests of a build: the window opens, then quits
+            QTimer.singleShot(0, app.quit)
+        return app.exec()
 
 
 def check_french() -> int:

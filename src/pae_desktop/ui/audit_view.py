@@ -118,6 +118,7 @@ class AuditView(QWidget):
         self.nominative = QCheckBox("Nominatifs seulement")
         self.text = QLineEdit()
         self.text.setPlaceholderText("Utilisateur, champ, détail…")
+        self.text.setAccessibleName("Rechercher dans le journal")
         self.count = QLabel()
 
         filters = QHBoxLayout()
@@ -139,6 +140,7 @@ class AuditView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
+        self.table.setAccessibleName("Événements du journal")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)

@@ -106,6 +106,7 @@ class BackupDialog(QDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         where.setWordWrap(True)
         self.table = QTableWidget(0, 4)
+        self.table.setAccessibleName("Sauvegardes disponibles")
         self.table.setHorizontalHeaderLabels(["Date", "Type", "Fichier", "Taille"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

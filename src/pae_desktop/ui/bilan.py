@@ -57,6 +57,7 @@ from pae_desktop.ui.bilan_dialogs import (  # noqa: F401 - re-exported
 from pae_desktop.ui.bilan_phase1 import Phase1Box
 from pae_desktop.ui.bilan_trend import TrendBox
 from pae_desktop.ui.context import AUDIT, AppContext
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.widgets import show_error, show_info
 
 
@@ -142,7 +143,11 @@ class BilanView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(420)
         self.table.cellClicked.connect(self._cell_clicked)
-        self.table.setToolTip("Cliquez sur un nombre de jeunes pour voir la liste")
+        # the keyboard: the row's youths with Enter or Space, whatever the column
+        on_enter(self.table, lambda: self._cell_clicked(self.table.currentRow(), 2), space=True)
+        self.table.setToolTip(
+            "Cliquez sur un nombre de jeunes pour voir la liste (au clavier : Entrée ou Espace sur la ligne)"
+        )
 
         grid = QGridLayout()
         grid.addWidget(self._box("Du repérage au parcours (cliquez sur une barre)", self.funnel), 0, 0)
@@ -299,7 +304,7 @@ class BilanView(QWidget):
 
     # drill-down
     def _cell_clicked(self, row: int, column: int) -> None:
-        if column != 2:
+        if column != 2 or self.table.item(row, 0) is None:
             return
         population = population_of(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
         if population:

@@ -16,7 +16,7 @@ from pae_desktop.core import indicators as ind
 from pae_desktop.core import trend as tr
 from pae_desktop.core.vocabulary import ExitCategory
 
-SCHOOL = QColor("#1F4E79")
+SCHOOL = QColor(tr.CURRENT_COLOUR)
 ACADEMIE = QColor(tr.ACADEMIE_COLOUR)
 PREVIOUS = QColor(tr.EARLIER_COLOURS[0])
 GRID = QColor("#C9D6E3")
@@ -62,7 +62,8 @@ def _percent_grid(painter: QPainter, plot: QRectF, text_colour: QColor) -> None:
 
 
 class FunnelChart(QWidget):
-    """Horizontal bars from the census to the pathways; a click on a bar emits its population key."""
+    """Horizontal bars from the census to the pathways; a click on a bar — or Enter or Space on the bar chosen
+    with the arrow keys — emits its population key."""
 
     clicked = Signal(str)
     BAR, GAP, LABEL = 22, 8, 190
@@ -70,17 +71,26 @@ class FunnelChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.counts: dict[str, int] = {}
+        self.current = 0  # the bar the keyboard is on
         self.setMinimumHeight(len(FUNNEL) * (self.BAR + self.GAP) + 10)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Entonnoir du repérage au parcours")
-        self.setToolTip("Cliquez sur une barre pour voir les jeunes concernés")
+        self.setToolTip(
+            "Cliquez sur une barre pour voir les jeunes concernés (au clavier : flèches, puis Entrée ou Espace)"
+        )
 
     def set_counts(self, counts: dict[str, int]) -> None:
         self.counts = counts
-        self.setAccessibleDescription(
-            ", ".join(f"{ind.POPULATION[k].label} : {counts.get(k, 0)}" for k in FUNNEL)
-        )
+        self._describe()
         self.update()
+
+    def _describe(self) -> None:
+        key = FUNNEL[self.current]
+        self.setAccessibleDescription(
+            f"Barre choisie : {ind.POPULATION[key].label} : {self.counts.get(key, 0)} ; Entrée pour voir les "
+            "jeunes. " + ", ".join(f"{ind.POPULATION[k].label} : {self.counts.get(k, 0)}" for k in FUNNEL)
+        )
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(600, self.minimumHeight())
@@ -92,7 +102,28 @@ class FunnelChart(QWidget):
     def mousePressEvent(self, event) -> None:  # noqa: N802
         key = self.bar_at(event.position().y())
         if key is not None:
+            self.current = FUNNEL.index(key)
             self.clicked.emit(key)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        moves = {Qt.Key.Key_Up: self.current - 1, Qt.Key.Key_Down: self.current + 1,
+                 Qt.Key.Key_Home: 0, Qt.Key.Key_End: len(FUNNEL) - 1}
+        if event.key() in moves:
+            self.current = min(max(moves[event.key()], 0), len(FUNNEL) - 1)
+            self._describe()
+            self.update()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit(FUNNEL[self.current])
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.update()
+        super().focusOutEvent(event)
 
     def paintEvent(self, _event) -> None:  # noqa: N802
         painter = QPainter(self)
@@ -106,7 +137,7 @@ class FunnelChart(QWidget):
             count = self.counts.get(key, 0)
             painter.setPen(self.palette().text().color())
             painter.setFont(self.font())
-            painter.drawText(QRectF(0, y, self.LABEL - 8, self.BAR), Qt.AlignmentFlag.AlignVCenter, ind.POPULATION[key].label)
+            painter.drawText(QRectF(6, y, self.LABEL - 14, self.BAR), Qt.AlignmentFlag.AlignVCenter, ind.POPULATION[key].label)
             length = usable * count / total if total else 0
             painter.fillRect(QRectF(self.LABEL, y, max(length, 1), self.BAR), SCHOOL)
             painter.setFont(bold)
@@ -115,6 +146,11 @@ class FunnelChart(QWidget):
                 Qt.AlignmentFlag.AlignVCenter,
                 f"{count}  ({percent(ind.rate(count, total))})",
             )
+        if self.hasFocus():  # the bar Enter would open, outlined
+            y = 5 + self.current * (self.BAR + self.GAP)
+            painter.setPen(QPen(self.palette().highlight().color(), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(1, y - 3, self.width() - 2, self.BAR + 6))
         painter.end()
 
 

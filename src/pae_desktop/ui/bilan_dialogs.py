@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core import indicators as ind
 from pae_desktop.ui.bilan_charts import percent, value_text
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.tasks import run_task
 from pae_desktop.ui.widgets import show_error, show_info
 
@@ -80,10 +81,11 @@ class YouthListDialog(QDialog):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self.open_current)
+        on_enter(self.table, lambda: self.open_current())
         buttons = QDialogButtonBox()
         buttons.addButton("Fermer", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
-        hint = QLabel(f"{len(people)} jeune{'s' if len(people) > 1 else ''} — double-cliquez pour ouvrir le dossier.")
+        hint = QLabel(f"{len(people)} jeune{'s' if len(people) > 1 else ''} — double-cliquez ou appuyez sur Entrée pour ouvrir le dossier.")
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.table)

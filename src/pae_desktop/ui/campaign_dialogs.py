@@ -28,6 +28,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import tab_after
 from pae_desktop.ui.table_model import Column, TableModel, record_table, selected_row
 from pae_desktop.ui.widgets import (
     Button,
@@ -98,6 +99,7 @@ class InformationDialog(GuardedDialog):
         layout.addWidget(self.recorded_table)
         layout.addWidget(delete, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
+        tab_after(self.classes, self.recorded_table, delete, buttons)  # built after the buttons, shown above
         self.load_recorded()
 
     def load_recorded(self) -> None:
@@ -184,6 +186,7 @@ class ExamResultsDialog(GuardedDialog):
         self.all_admitted.setAutoDefault(False)
         self.from_file.setAutoDefault(False)
         self.table = QTableWidget(0, len(RESULT_COLUMNS))
+        self.table.setAccessibleName("Résultats aux examens de la classe")
         self.table.setHorizontalHeaderLabels(RESULT_COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -224,6 +227,7 @@ class ExamResultsDialog(GuardedDialog):
                 lambda _i, youth_id=row.youth_id, box=combo: self.changes.__setitem__(youth_id, box.code())
             )
             self.table.setCellWidget(index, 3, combo)
+            tab_after(self.table.cellWidget(index - 1, 3) if index else self.table, combo)
         self.table.resizeColumnsToContents()
 
     def has_unsaved_changes(self) -> bool:

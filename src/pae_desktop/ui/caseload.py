@@ -33,6 +33,7 @@ from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS, Diploma, ExamResult, Stage
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, WARNING, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
 from pae_desktop.ui.widgets import labelled
@@ -268,6 +269,7 @@ class CaseloadView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.table.doubleClicked.connect(lambda _index: self.detail.focus_first_field())
+        on_enter(self.table, lambda: self.detail.focus_first_field())
 
         self.loader = BackgroundLoad(self, "Élèves", self._load, self._loaded, self._load_failed)
         self._select_after_load: int | None = None

@@ -22,6 +22,7 @@ from pae_desktop.core.services import contacts
 from pae_desktop.core.services.contacts import AttemptForm, AttemptResult, AttemptRow
 from pae_desktop.core.vocabulary import ContactChannel, ContactResult, NextStep, Stage
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import DARK_RED, Column, TableModel, record_table, selected_row
 from pae_desktop.ui.widgets import (
     Button,
@@ -166,8 +167,8 @@ class ContactDialog(GuardedDialog):
         """The youth's previous attempts, with «Modifier» and «Supprimer» above them."""
         self.history_model = TableModel(HISTORY, parent=self)
         self.table = record_table(self.history_model, "Tentatives précédentes", self)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        on_enter(self.table, lambda: self.edit_selected())
         self.history_title = history_title = QLabel()
         self.edit_button = QPushButton("&Modifier la tentative")
         self.delete_button = QPushButton("Su&pprimer la tentative")

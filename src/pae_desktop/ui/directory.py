@@ -27,6 +27,7 @@ from pae_desktop.core.vocabulary import PartnerType, PersonRole
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.interview_form import code_combo, message, set_combo_data
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import GREY, RIGHT, Column, TableModel, record_table, selected_row
 from pae_desktop.ui.undo import UNDO_HINT, DeletionUndo
 from pae_desktop.ui.widgets import Button, GuardedDialog, confirm, dialog_buttons
@@ -357,6 +358,8 @@ class DirectoryView(QWidget):
         self.partners.selectionModel().selectionChanged.connect(lambda *_args: self.reload_people())
         self.partners.doubleClicked.connect(lambda _index: self.edit_partner())
         self.people.doubleClicked.connect(lambda _index: self.edit_person())
+        on_enter(self.partners, lambda: self.edit_partner())
+        on_enter(self.people, lambda: self.edit_person())
         self.new_partner_button.clicked.connect(self.new_partner)
         self.edit_partner_button.clicked.connect(self.edit_partner)
         self.archive_partner_button.clicked.connect(self.toggle_partner_archived)

@@ -149,7 +149,6 @@ class ImportDialog(QDialog):
         self.history = QListWidget()
         self.history.setAccessibleName("Imports précédents")
         self.history.setMaximumHeight(120)
-        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for line in self._history_lines():
             self.history.addItem(line)
         layout = QVBoxLayout(page)

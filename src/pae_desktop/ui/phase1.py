@@ -27,6 +27,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.phase1_dialogs import EventDialog, InterviewDialog, WorkshopDialog
 from pae_desktop.ui.widgets import MessageLabel, confirm, labelled
 
@@ -90,6 +91,7 @@ class RecordListPage(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.delete_button.clicked.connect(self.delete)
         self.table.itemDoubleClicked.connect(lambda _item: self.edit())
+        on_enter(self.table, lambda: self.edit())
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
     def rows(self, session) -> list[tuple[int, int, list[str]]]:

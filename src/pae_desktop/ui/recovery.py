@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.dates import short_datetime
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import diagnosis, encryption
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import CENTER, GREY, RIGHT, Column, TableModel
 from pae_desktop.ui.widgets import MessageLabel, confirm
 
@@ -80,6 +81,7 @@ class RecoveryPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
+        on_enter(self.table, lambda: self.restore_selected())
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
         self.restore_button = QPushButton("&Restaurer la sauvegarde choisie")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -109,9 +109,15 @@ class SlotsView(QWidget):
         self.partner.setAccessibleName("Mission locale affichée")
         self.partner.setMinimumWidth(220)
         self.previous_button = QPushButton("◀")
-        self.previous_button.setToolTip("Semaine précédente")
         self.next_button = QPushButton("▶")
-        self.next_button.setToolTip("Semaine suivante")
+        # arrows carry no letter: a key each, and a name a screen reader can say
+        for button, name, key in (
+            (self.previous_button, "Semaine précédente", "Alt+PgUp"),
+            (self.next_button, "Semaine suivante", "Alt+PgDown"),
+        ):
+            button.setAccessibleName(name)
+            button.setShortcut(QKeySequence(key))
+            button.setToolTip(f"{name} ({QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)})")
         self.today_button = QPushButton("Cette semaine")
         self.week_title = QLabel()
         self.week_title.setStyleSheet("font-weight: bold; font-size: 12pt;")

@@ -6,21 +6,46 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from pae_desktop.core import rules
-from pae_desktop.core.dates import MONTHS
+from pae_desktop.core import palette, rules
+from pae_desktop.core.dates import MONTHS, french_date
 from pae_desktop.core.vocabulary import CarrierKind, ModuleType
 
-KIND_COLOURS = {
-    CarrierKind.ETABLISSEMENT: QColor("#2E75B6"),
-    CarrierKind.ENTREPRISE: QColor("#C55A11"),
-    CarrierKind.PARTENAIRE: QColor("#548235"),
+KIND_COLOURS = {kind: QColor(colour) for kind, colour in zip(CarrierKind, palette.CARRIERS, strict=True)}
+# The carrier kind is not told by its colour alone: a white hatching of its own over the colour.
+KIND_PATTERNS = {
+    CarrierKind.ETABLISSEMENT: None,
+    CarrierKind.ENTREPRISE: Qt.BrushStyle.BDiagPattern,
+    CarrierKind.PARTENAIRE: Qt.BrushStyle.CrossPattern,
 }
-PFMP_SHADE = QColor(197, 90, 17, 40)
-TODAY_COLOUR = QColor("#C00000")
-OUT_OF_RANGE = QColor("#C00000")
+PFMP_SHADE = QColor(213, 94, 0, 40)
+TODAY_COLOUR = QColor(palette.OUTSIDE)
+OUT_OF_RANGE = QColor(palette.OUTSIDE)
+OUTSIDE_TEXT = "hors des dates du parcours"
+
+
+def paint_kind(painter: QPainter, rect: QRectF, kind: CarrierKind, outside: bool = False) -> None:
+    """A bar (or a legend's swatch) of a carrier kind: its colour, its hatching; red cross-hatched and framed
+    when the module lies outside the pathway's dates."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(KIND_COLOURS.get(kind, QColor(palette.GREY)))
+    painter.drawRoundedRect(rect, 3, 3)
+    pattern = KIND_PATTERNS.get(kind)
+    if pattern is not None:
+        painter.setBrush(QBrush(QColor("white"), pattern))
+        painter.drawRoundedRect(rect, 3, 3)
+    if outside:
+        painter.setBrush(QBrush(OUT_OF_RANGE, Qt.BrushStyle.DiagCrossPattern))
+        painter.setPen(QPen(OUT_OF_RANGE, 2))
+        painter.drawRoundedRect(rect, 3, 3)
+
+
+def text_colour_on(colour: QColor) -> QColor:
+    """Black or white, whichever reads better on `colour` (4.5:1 where it can)."""
+    white = palette.contrast_ratio(colour.name(), palette.WHITE)
+    return QColor("white") if white >= palette.contrast_ratio(colour.name(), palette.BLACK) else QColor("black")
 
 
 @dataclass(frozen=True)
@@ -87,6 +112,8 @@ class TimelineWidget(QWidget):
             [rules.ModuleFacts(m.module_type, m.start_date, m.end_date) for m in modules]
         )
         self.setMinimumHeight(self._height())
+        self.setToolTip(self.describe())
+        self.setAccessibleDescription(self.describe())
         self.updateGeometry()
         self.update()
 
@@ -207,21 +234,26 @@ class TimelineWidget(QWidget):
                 continue
             left = self._x(self._clamp(module.start_date))
             right = self._x(self._clamp(module.end_date + dt.timedelta(days=1)))
-            colour = KIND_COLOURS.get(module.carrier_kind, QColor("#777777"))
             bar = QRectF(left, top + 5, max(2.0, right - left), self.ROW_HEIGHT - 10)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawRoundedRect(bar, 3, 3)
-            outside = (
-                self.start and self.end and (module.start_date < self.start or module.end_date > self.end)
-            )
-            if outside:
-                painter.setPen(QPen(OUT_OF_RANGE, 2))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(bar, 3, 3)
+            paint_kind(painter, bar, module.carrier_kind, self.is_outside(module))
             if module.module_type == ModuleType.PFMP:
-                painter.setPen(QPen(QColor("white")))
+                painter.setPen(QPen(text_colour_on(KIND_COLOURS.get(module.carrier_kind, QColor(palette.GREY)))))
                 painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, "PFMP")
+
+    def is_outside(self, module: TimelineModule) -> bool:
+        """The module starts before the pathway or ends after it."""
+        return bool(self.start and self.end and (module.start_date < self.start or module.end_date > self.end))
+
+    def describe(self) -> str:
+        """What the timeline shows, in words (its tooltip and what a screen reader reads)."""
+        if not self.modules:
+            return "Aucun module."
+        lines = []
+        for module in self.modules:
+            kind = module.carrier_kind.label if isinstance(module.carrier_kind, CarrierKind) else ""
+            line = f"{module.label} ({kind}) : du {french_date(module.start_date)} au {french_date(module.end_date)}"
+            lines.append(line + (f", {OUTSIDE_TEXT}" if self.is_outside(module) else ""))
+        return "\n".join(lines)
 
     def _paint_today(self, painter: QPainter, bottom: int) -> None:
         """Today's line, in the middle of today's column, when today is on the timeline."""
@@ -236,15 +268,22 @@ class TimelineWidget(QWidget):
         """The legend under the rows: the carrier kinds' colours and the PFMP shading."""
         x = 6.0
         y = bottom + 6
-        entries = [(KIND_COLOURS[kind], kind.label) for kind in CarrierKind] + [
-            (PFMP_SHADE, "semaines de PFMP")
+        def pfmp(p: QPainter, rect: QRectF) -> None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(PFMP_SHADE)
+            p.drawRect(rect)
+
+        entries = [
+            (lambda p, rect, kind=kind: paint_kind(p, rect, kind), kind.label) for kind in CarrierKind
+        ] + [
+            (lambda p, rect: paint_kind(p, rect, CarrierKind.ETABLISSEMENT, outside=True), OUTSIDE_TEXT),
+            (pfmp, "semaines de PFMP"),
         ]
         painter.setFont(small)
         small_metrics = QFontMetrics(small)
-        for colour, text in entries:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawRect(QRectF(x, y + 2, 10, 10))
+        for swatch, text in entries:
+            swatch(painter, QRectF(x, y + 1, 14, 12))
+            x += 4
             painter.setPen(QPen(self.palette().text().color()))
             painter.drawText(QRectF(x + 14, y, 400, 14), Qt.AlignmentFlag.AlignLeft, text)
             x += 14 + small_metrics.horizontalAdvance(text) + 16

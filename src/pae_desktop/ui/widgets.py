@@ -47,7 +47,7 @@ class DateField(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText("JJ/MM/AAAA")
         self.setMaxLength(10)
-        self.editingFinished.connect(self._tidy)
+        self.editingFinished.connect(lambda: self._tidy())  # not by name: PySide may emit it mid-destruction
 
     def _tidy(self) -> None:
         """A date typed another way («27082025», «27/8/25») shown as JJ/MM/AAAA once the field is left."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -41,6 +40,7 @@ from pae_desktop.core.worklist import (
 )
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.left_school import LeftSchoolNote
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
@@ -288,8 +288,7 @@ class WorklistsView(QWidget):
         self.contact_button.clicked.connect(self.record_contact)
         self.information_button.clicked.connect(self.record_information)
         self.results_button.clicked.connect(self.exam_results)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
+        on_enter(self.table, lambda: self.open_selected())
 
         buttons = QHBoxLayout()
         for button in (self.open_button, self.contact_button, self.mass_button, self.psad_button):

@@ -40,6 +40,7 @@ class CatalogueDialog(QDialog):
         self.app = context
         self.setWindowTitle("Catalogue des modules")
         self.list = QTableWidget(0, 3)
+        self.list.setAccessibleName("Entrées du catalogue des modules")
         self.list.setHorizontalHeaderLabels(["Intitulé", "Compté comme", "Porteur par défaut"])
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -158,6 +159,7 @@ class OfficeListDialog(QDialog):
         self.rows: list[svc.OfficeRow] = []
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("office_rows")
+        self.table.setAccessibleName("Parcours à saisir dans SIECLE")
         self.table.setHorizontalHeaderLabels(
             ["Saisie faite", "INE", "Nom", "Né(e) le", "MEF", "Entrée", "Boursier"]
         )

@@ -42,6 +42,7 @@ class FollowUpSection:
         self.attendance.setWordWrap(True)
         self.events = QTableWidget(0, 8)
         self.events.setObjectName("follow_ups")
+        self.events.setAccessibleName("Événements de suivi")
         self.events.setHorizontalHeaderLabels(
             ["Date", "Type", "Note", "Action suivante", "Échéance", "Fait le", "Demi-journées", "Justifiée"]
         )

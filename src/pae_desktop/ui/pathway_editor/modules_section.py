@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QInputDialog
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.vocabulary import ModuleType
+from pae_desktop.ui.keyboard import tab_after
 from pae_desktop.ui.pathway_editor.module_card import ModuleCard
 from pae_desktop.ui.undo import UNDO_HINT, say_in
 from pae_desktop.ui.widgets import confirm
@@ -126,5 +127,6 @@ class ModulesSection:
         card.remove_requested.connect(self.remove_module)
         self.cards_layout.addWidget(card)
         card.show()  # at once, not at the layout's next pass: its rule messages must be seen now
+        tab_after(self.cards[-1] if self.cards else self.delete_template_button, card)  # reading order
         self.cards.append(card)
         return card

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 
 from pae_desktop.core.proposals import ProposedModule, mission_locale_for
 from pae_desktop.core.services import pathways as svc
+from pae_desktop.ui.keyboard import tab_before
 
 WARNING_STYLE = "color: #8a5a00;"
 
@@ -73,6 +74,7 @@ class ProposalsSection:
             line = self._proposal_row(proposal)
             self.proposals_layout.addWidget(line)
             line.show()  # at once, not at the layout's next pass: what to complete must be seen now
+            tab_before(self.accept_selected_button, line)  # in reading order, not after the whole tab
         self._selection_changed()
 
     def _proposal_row(self, proposal: ProposedModule) -> QWidget:

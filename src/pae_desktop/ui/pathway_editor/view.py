@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import Stage
 from pae_desktop.ui.context import PATHWAYS, AppContext
+from pae_desktop.ui.keyboard import focus_first_field, on_enter
 from pae_desktop.ui.pathway_editor.dialogs import CatalogueDialog, OfficeListDialog, write_office_list
 from pae_desktop.ui.pathway_editor.editor import PathwayEditor
 from pae_desktop.ui.widgets import confirm
@@ -40,6 +41,7 @@ class PathwaysView(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("pathway_search")
         self.search.setPlaceholderText("Rechercher un jeune")
+        self.search.setAccessibleName("Rechercher un jeune")
         self.search.setClearButtonEnabled(True)
         self.show_all = QCheckBox("Tous les jeunes")
         self.show_all.setObjectName("show_all")
@@ -48,6 +50,7 @@ class PathwaysView(QWidget):
         )
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("pathway_youths")
+        self.table.setAccessibleName("Jeunes et leur parcours")
         self.table.setHorizontalHeaderLabels(["Jeune", "Situation"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -89,6 +92,7 @@ class PathwaysView(QWidget):
         self.search.textChanged.connect(self._filter)
         self.show_all.toggled.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._selected)
+        on_enter(self.table, lambda: focus_first_field(self.editor))  # into the chosen youth's pathway
         context.data_changed.connect(self._data_changed)
         context.campaign_changed.connect(self._campaign_changed)
         self._stale = True  # filled when first shown
