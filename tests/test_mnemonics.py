@@ -20,8 +20,9 @@ def mnemonics(qapp):
 
 
 # The proposals and module cards of the pathway tab: more buttons than their letters allow (with Alt+F, J and A
-# of the menus); the buttons repeated on each row and «Tout accepter» are reached with Tab.
-TOO_MANY_ON_THE_PATHWAY = {"Écarter", "Retirer", "Tout accepter"}
+# of the menus); the buttons repeated on each row, «Tout accepter» and «Ajouter la sélection» (whose text counts
+# the ticked lines) are reached with Tab.
+TOO_MANY_ON_THE_PATHWAY = {"Écarter", "Retirer", "Tout accepter", "Ajouter la sélection"}
 
 
 def _shown_texts(window) -> list[tuple[str, str]]:

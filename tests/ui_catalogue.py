@@ -150,14 +150,17 @@ def _dialog_factories(window, tmp_folder) -> list[tuple[str, object]]:
     from pae_desktop.core.services.campaigns import get_campaign
     from pae_desktop.storage import diagnosis
     from pae_desktop.ui import (
+        about,
         allowance,
         audit_view,
         backup_dialog,
         bilan_dialogs,
         campaign_dialogs,
+        confirmations,
         contact_dialog,
         data_protection,
         directory,
+        help_window,
         import_dialog,
         interview_day,
         interview_form,
@@ -229,6 +232,15 @@ def _dialog_factories(window, tmp_folder) -> list[tuple[str, object]]:
         ("Phrase de passe", lambda: data_protection.PassphraseDialog(window, title="Changer la phrase de passe", ask_current=True)),
         ("Connexion au serveur", lambda: login_dialog.LoginDialog("serveur/pae", "referent", "", window)),
         ("Verrouillage", lambda: lock_screen.LockScreen("L'application est verrouillée.", "la phrase de passe")),
+        ("À propos", lambda: about.AboutDialog(context.db.data_dir, window)),
+        ("Licences", lambda: about.LicencesDialog(window)),
+        (
+            "Confirmer en tapant le nom",
+            lambda: confirmations.ConfirmByTypingDialog(
+                window, "Supprimer le parcours de DURAND Léa ?", "DURAND Léa", "Supprimer le parcours"
+            ),
+        ),
+        ("Guide d'utilisation", lambda: help_window.HelpWindow(window)),
         (
             "Récupération",
             lambda: recovery.RecoveryWindow(tmp_folder, diagnosis.Damage(empty, diagnosis.EMPTY)),
