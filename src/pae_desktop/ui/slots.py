@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -34,6 +33,7 @@ from pae_desktop.core.dates import WEEKDAYS, french_datetime, monday_of, week_la
 from pae_desktop.core.text import fold
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.interview_form import message, print_document
 from pae_desktop.ui.slot_candidates import CandidatesPanel
 from pae_desktop.ui.slot_dialogs import ChooseSlotDialog, SlotEditDialog, SlotSeriesDialog
@@ -104,7 +104,7 @@ class SlotsView(QWidget):
 
     # --- building ----------------------------------------------------------------------------------------------
 
-    def _top_bar(self) -> QHBoxLayout:
+    def _top_bar(self) -> FlowLayout:
         self.partner = QComboBox()
         self.partner.setAccessibleName("Mission locale affichée")
         self.partner.setMinimumWidth(220)
@@ -136,7 +136,7 @@ class SlotsView(QWidget):
         self.ics_button.triggered.connect(self.export_ics)
         self.batch_button.triggered.connect(self.print_day)
         self.prepare_action.triggered.connect(self.prepare_day)
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window
         top.addWidget(QLabel("Partenaire :"))
         top.addWidget(self.partner)
         top.addSpacing(12)
@@ -162,7 +162,7 @@ class SlotsView(QWidget):
             day_list.setAccessibleName(f"Créneaux du {WEEKDAYS[index]}")
             day_list.setSpacing(2)
             day_list.setWordWrap(True)
-            day_list.setMinimumWidth(150)
+            day_list.setMinimumWidth(120)
             day_list.currentItemChanged.connect(lambda current, _prev: self._slot_selected(current))
             day_list.itemActivated.connect(self._slot_double_clicked)  # double-click or Enter
             self.week_grid.addWidget(title, 0, index)
@@ -171,7 +171,7 @@ class SlotsView(QWidget):
             self.day_lists.append(day_list)
         return week
 
-    def _actions(self) -> QHBoxLayout:
+    def _actions(self) -> FlowLayout:
         self.book_button = QPushButton("&Réserver pour le jeune choisi")
         self.move_button = QPushButton("&Déplacer…")
         self.cancel_booking_button = QPushButton("Annuler la réservation")
@@ -181,7 +181,7 @@ class SlotsView(QWidget):
         self.delete_slot_button.setToolTip("Un créneau jamais réservé, créé par erreur")
         self.convocation_button = QPushButton("&Convocation (PDF)")
         self.record_button = QPushButton("&Fiche d'entretien…")
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps on a narrow window
         for button, slot in (
             (self.book_button, self.book_selected),
             (self.move_button, self.move_selected),

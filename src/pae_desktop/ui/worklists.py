@@ -40,6 +40,7 @@ from pae_desktop.core.worklist import (
 )
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.left_school import LeftSchoolNote
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
@@ -267,7 +268,7 @@ class WorklistsView(QWidget):
         self.reload()
         self._select_current()  # reload() has just shown the first list: not twice
 
-    def _buttons(self) -> QHBoxLayout:
+    def _buttons(self) -> FlowLayout:
         """The actions under the table: on the selected youth at left, on the campaign at right."""
         self.open_button = QPushButton("&Ouvrir le dossier")
         self.contact_button = QPushButton("Noter une &tentative…")
@@ -290,7 +291,7 @@ class WorklistsView(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window
         for button in (self.open_button, self.contact_button, self.mass_button, self.psad_button):
             buttons.addWidget(button)
         buttons.addStretch()
