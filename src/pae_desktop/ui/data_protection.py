@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.tasks import after_first_paint
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ class DataProtectionPage(QWidget):
         self.audit_button.clicked.connect(self.open_audit)
         self.backup_button = QPushButton("Sauvegardes…")
         self.backup_button.clicked.connect(self.open_backups)
-        tools = QHBoxLayout()
+        tools = FlowLayout()  # wraps on a narrow screen
         for button in (
             self.notice_button,
             self.dpo_button,

@@ -1,10 +1,20 @@
-"""Windows and dialogs that fit the screen they open on: first size from the screen, clamped, scrollable forms."""
+"""Windows and dialogs that fit the screen they open on: first size from the screen, clamped, scrollable forms,
+tab labels never clipped."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QProxyStyle,
+    QScrollArea,
+    QStyle,
+    QStyleFactory,
+    QTabBar,
+    QWidget,
+)
 
 # The first window: this share of the screen's available area, never more than MAX_FIRST_SIZE, maximised when the
 # screen is smaller than SMALL_SCREEN (a 1366×768 laptop, 1920×1080 at 150 % or 200 %).
@@ -49,15 +59,22 @@ def _frame_extra(widget: QWidget) -> tuple[int, int]:
     return extra if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Created) and extra != (0, 0) else (0, TITLE_BAR)
 
 
-def fit_to_screen(widget: QWidget, area: QRect | None = None) -> None:
-    """A top-level window no larger than the available area of its screen and moved onto it (its frame too)."""
+def fit_to_screen(widget: QWidget, area: QRect | None = None, grow: bool = False) -> None:
+    """A top-level window no larger than the available area of its screen and moved onto it (its frame too).
+    `grow`: first given the size it asks for (Qt opens a window at most at 2/3 of the screen), as far as the
+    screen allows, about the same centre."""
     if widget.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
         return
     area = area or available_area(widget)
     extra_w, extra_h = _frame_extra(widget)
     inner = QRect(area.left(), area.top() + extra_h, area.width() - extra_w, area.height() - extra_h)
     current = widget.geometry()
-    fitted = clamp_rect(current, inner, widget.minimumSize())
+    wanted = QRect(current)
+    if grow:
+        hint = widget.sizeHint().boundedTo(inner.size()).expandedTo(current.size())
+        wanted.setSize(hint)
+        wanted.moveCenter(current.center())
+    fitted = clamp_rect(wanted, inner, widget.minimumSize())
     if fitted != current:
         widget.setGeometry(fitted)
 
@@ -71,23 +88,77 @@ def place_first_window(window: QWidget) -> None:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
+class FittingScrollArea(QScrollArea):
+    """A scroll area that asks for the room its widget would like: a dialog opens at its natural size (then
+    clamped to the screen), yet can shrink to a small screen."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        frame = 2 * self.frameWidth()
+        return inner.sizeHint().expandedTo(inner.minimumSizeHint()) + QSize(frame + bar, frame)
+
+
 def scrolled(widget: QWidget) -> QScrollArea:
     """`widget` in a frameless scroll area: a long form or a wide screen stays usable on a small screen (the
     scroll bars appear only when the window is smaller than what `widget` needs)."""
-    area = QScrollArea()
+    area = FittingScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(widget)
     return area
 
 
+ACCENTED_CAPITALS = "ÉÈÊÀÂÎÔÛÇ"
+TAB_STYLED = "pae_tab_text_room"  # property set on a tab bar given TabTextRoom
+
+
+class TabTextRoom(QProxyStyle):
+    """The application's style, except that a tab's text gets the height of its capital accents: Fusion gives
+    an unselected tab a text rectangle shorter than the font, which clipped the accent of «É» («Élèves»)."""
+
+    def subElementRect(self, element, option, widget=None) -> QRect:  # noqa: N802 - Qt's name
+        rect = super().subElementRect(element, option, widget)
+        if element == QStyle.SubElement.SE_TabBarTabText and rect.isValid():
+            metrics = option.fontMetrics
+            above = max(0, -metrics.tightBoundingRect(ACCENTED_CAPITALS).top() - metrics.ascent())
+            need = metrics.height() + 2 * above + 2  # centred: as much room below as the accents take above
+            if rect.height() < need:
+                grow = need - rect.height()
+                rect.adjust(0, -((grow + 1) // 2), 0, grow // 2)
+        return rect
+
+
+def tab_text_room(app: QApplication) -> TabTextRoom:
+    """One TabTextRoom for the application, over a fresh instance of its current style."""
+    existing = app.findChild(TabTextRoom)
+    if existing is not None:
+        return existing
+    style = TabTextRoom(QStyleFactory.create(app.style().name()))
+    style.setParent(app)
+    return style
+
+
+def give_tab_text_room(bar: QTabBar) -> None:
+    """`bar` drawn with TabTextRoom (once)."""
+    if not bar.property(TAB_STYLED):
+        bar.setProperty(TAB_STYLED, True)
+        bar.setStyle(tab_text_room(QApplication.instance()))
+
+
 class ScreenClamp(QObject):
-    """Watches the whole application: every window or dialog, when shown, is clamped to its screen."""
+    """Watches the whole application: every window or dialog, when shown, is clamped to its screen; every tab
+    bar, when first polished, is drawn with TabTextRoom."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+        kind = event.type()
+        if kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
             if watched.windowType() in (Qt.WindowType.Dialog, Qt.WindowType.Window, Qt.WindowType.Sheet):
-                fit_to_screen(watched)
+                fit_to_screen(watched, grow=not watched.testAttribute(Qt.WidgetAttribute.WA_Resized))
+        elif kind == QEvent.Type.Polish and isinstance(watched, QTabBar):
+            give_tab_text_room(watched)
         return False
 
 
