@@ -136,3 +136,15 @@ def immediate_background_work():
     tasks.use_runner(tasks.run_now)
     yield
     tasks.use_runner(tasks.run_now)
+
+
+@pytest.fixture(autouse=True)
+def private_qt_settings(tmp_path_factory):
+    """What the window remembers (QSettings: geometry, columns, last folders) goes to a folder of this test, never
+    to the user's own settings, and nothing of one test is seen by the next."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder

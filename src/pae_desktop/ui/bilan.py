@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from sqlalchemy import select
 from pae_desktop.core import indicators as ind
 from pae_desktop.core import trend as tr
 from pae_desktop.core.models import OriginalSchooling, Youth
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.bilan_charts import (  # noqa: F401 - re-exported
     ACADEMIE,
     COMPARED,
@@ -325,7 +325,9 @@ class BilanView(QWidget):
 
     # outputs
     def _ask_path(self, title: str, suggested: str, file_filter: str, suffix: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
+        path, _ = file_dialogs.save_file_name(
+            self, file_dialogs.PDF if suffix == ".pdf" else file_dialogs.EXPORT, title, suggested, file_filter
+        )
         return with_suffix(path, suffix) if path else None
 
     def save_pdf(self) -> None:
@@ -430,8 +432,9 @@ class BilanView(QWidget):
         run_on_gui(self, "Export du fichier FOQUALE…", work, done, lambda e: show_error(self, str(e)))
 
     def consolidate(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Consolider des fichiers FOQUALE (un par établissement)", "", "Fichiers FOQUALE (*.csv)"
+        paths, _ = file_dialogs.open_file_names(
+            self, file_dialogs.IMPORT,
+            "Consolider des fichiers FOQUALE (un par établissement)", "", "Fichiers FOQUALE (*.csv)"
         )
         if not paths:
             return

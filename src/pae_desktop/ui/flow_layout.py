@@ -70,18 +70,30 @@ class FlowLayout(QLayout):
         return [item for item in self._items if not (item.widget() and item.widget().isHidden())]
 
     def _place(self, rect: QRect, move: bool) -> int:
+        """Lays the items out in rows within `rect` (when `move`), each centred in its row's height; returns the
+        height they take."""
         margins = self.contentsMargins()
         area = rect.marginsRemoved(margins)
-        x, y, row_height = area.x(), area.y(), 0
+        rows: list[list[QLayoutItem]] = [[]]
+        x = area.x()
         for item in self._visible():
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and row_height > 0:
-                x, y, row_height = area.x(), y + row_height + self._spacing, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            row_height = max(row_height, hint.height())
-        return y + row_height - rect.y() + margins.bottom()
+            width = item.sizeHint().width()
+            if x + width > area.right() + 1 and rows[-1]:
+                rows.append([])
+                x = area.x()
+            rows[-1].append(item)
+            x += width + self._spacing
+        y = area.y()
+        for row in rows:
+            height = max((item.sizeHint().height() for item in row), default=0)
+            x = area.x()
+            for item in row:
+                hint = item.sizeHint()
+                if move:
+                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
+                x += hint.width() + self._spacing
+            y += height + self._spacing
+        return max(y - self._spacing - rect.y(), 0) + margins.bottom()
 
 
 def flow_row(*widgets: QWidget, parent: QWidget | None = None) -> QWidget:

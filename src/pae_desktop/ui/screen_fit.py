@@ -3,7 +3,7 @@ tab labels never clipped."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,11 +52,17 @@ def first_geometry(area: QRect) -> tuple[QRect, bool]:
     return rect, small
 
 
-def _frame_extra(widget: QWidget) -> tuple[int, int]:
-    """Width and height the window frame adds (a title bar's worth before the window is first shown)."""
+def _frame_margins(widget: QWidget) -> QMargins:
+    """What the window frame adds on each side (a title bar above it before the window is first shown)."""
     frame, inner = widget.frameGeometry(), widget.geometry()
-    extra = (frame.width() - inner.width(), frame.height() - inner.height())
-    return extra if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Created) and extra != (0, 0) else (0, TITLE_BAR)
+    margins = QMargins(
+        inner.left() - frame.left(),
+        inner.top() - frame.top(),
+        frame.right() - inner.right(),
+        frame.bottom() - inner.bottom(),
+    )
+    created = widget.testAttribute(Qt.WidgetAttribute.WA_WState_Created)
+    return margins if created and not margins.isNull() else QMargins(0, TITLE_BAR, 0, 0)
 
 
 def fit_to_screen(widget: QWidget, area: QRect | None = None, grow: bool = False) -> None:
@@ -66,8 +72,7 @@ def fit_to_screen(widget: QWidget, area: QRect | None = None, grow: bool = False
     if widget.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
         return
     area = area or available_area(widget)
-    extra_w, extra_h = _frame_extra(widget)
-    inner = QRect(area.left(), area.top() + extra_h, area.width() - extra_w, area.height() - extra_h)
+    inner = area.marginsRemoved(_frame_margins(widget))
     current = widget.geometry()
     wanted = QRect(current)
     if grow:

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from pae_desktop.core.services.campaigns import (
     update_campaign_dates,
 )
 from pae_desktop.core.services.school import MAX_LOGO_BYTES, SchoolForm, get_school, save_school, school_form
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.scheme_page import SchemePage
 from pae_desktop.ui.screen_fit import scrolled
@@ -92,7 +92,9 @@ class SchoolPage(QWidget):
             self.uai_message.clear_message()
 
     def choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choisir le logo", "", "Images (*.png *.jpg *.jpeg)")
+        path, _ = file_dialogs.open_file_name(
+            self, file_dialogs.IMAGE, "Choisir le logo", "", "Images (*.png *.jpg *.jpeg)"
+        )
         if not path:
             return
         data = Path(path).read_bytes()

@@ -14,7 +14,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QInputDialog,
     QLabel,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.dates import WEEKDAYS, french_datetime, monday_of, week_label
 from pae_desktop.core.text import fold
 from pae_desktop.ui import context as topics
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.interview_form import message, print_document
@@ -524,8 +524,9 @@ class SlotsView(QWidget):
             return
         with self.context.db.read() as session:
             name = session.get(Partner, partner_id).name
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Exporter les créneaux", f"creneaux-{fold(name).replace(' ', '-')}.ics", "Agenda (*.ics)"
+        path, _filter = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT,
+            "Exporter les créneaux", f"creneaux-{fold(name).replace(' ', '-')}.ics", "Agenda (*.ics)"
         )
         if not path:
             return

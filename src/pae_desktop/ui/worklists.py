@@ -39,6 +39,7 @@ from pae_desktop.core.worklist import (
     Worklists,
 )
 from pae_desktop.ui import context as topics
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.left_school import LeftSchoolNote
@@ -504,7 +505,6 @@ class WorklistsView(QWidget):
         campaign_id = self.context.campaign_id
         if campaign_id is None or self.lists is None:
             return
-        from PySide6.QtWidgets import QFileDialog
 
         from pae_desktop.core.errors import UserError
         from pae_desktop.core.models import Campaign
@@ -512,8 +512,8 @@ class WorklistsView(QWidget):
 
         with self.context.db.read() as session:
             year = session.get(Campaign, campaign_id).year
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
+        path, chosen = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT,
             "Liste des jeunes sans solution connue pour la PSAD",
             psad_file_name(year, self.lists.today),
             "Classeur (*.xlsx);;CSV (*.csv)",

@@ -7,7 +7,6 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -34,6 +33,7 @@ from pae_desktop.core.vocabulary import (
     PartnerType,
     carrier_kind_of,
 )
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.pathway_editor.common import (
     OK_STYLE,
@@ -567,8 +567,9 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         if self.youth_id is None or self.pathway_id is None:
             return None
         name = fold(self.rule_context.youth_name).replace(" ", "_") if self.rule_context else "jeune"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, f"Enregistrer — {kind.label}", f"{kind.value}_{name}.pdf", "Documents PDF (*.pdf)"
+        path, _filter = file_dialogs.save_file_name(
+            self, file_dialogs.PDF,
+            f"Enregistrer — {kind.label}", f"{kind.value}_{name}.pdf", "Documents PDF (*.pdf)"
         )
         if not path:
             return None
