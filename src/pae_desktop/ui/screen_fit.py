@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFrame,
     QProxyStyle,
     QScrollArea,
@@ -91,6 +92,15 @@ def place_first_window(window: QWidget) -> None:
     fit_to_screen(window)
     if small:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+def shrinkable(combo: QComboBox, characters: int = 18) -> QComboBox:
+    """A combo box whose width does not grow with its longest choice (the list still shows them whole)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    if combo.count():  # its list as wide as the longest choice
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+    return combo
 
 
 class FittingScrollArea(QScrollArea):
