@@ -148,3 +148,13 @@ def private_qt_settings(tmp_path_factory):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     return folder
+
+
+@pytest.fixture
+def screen_clamp(qapp):
+    """For this test only, what `ui.app.make_application` installs for the whole application: every window
+    fitted to its screen when shown, tab labels drawn with room for their accents."""
+    from pae_desktop.ui.screen_fit import install_screen_clamp, remove_screen_clamp
+
+    yield install_screen_clamp(qapp)
+    remove_screen_clamp(qapp)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter
 from pae_desktop.storage.database import open_database
 from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.remembered import GEOMETRY, app_settings, restore_window
-from pae_desktop.ui.screen_fit import available_area, install_screen_clamp
+from pae_desktop.ui.screen_fit import available_area
 
 
 def _window(qtbot, db):
@@ -57,8 +57,7 @@ def test_geometry_tab_splitter_and_columns_come_back_in_the_next_session(qtbot, 
         db.close()
 
 
-def test_a_geometry_saved_on_a_larger_screen_is_fitted_to_this_one(qtbot, qapp):
-    install_screen_clamp(qapp)  # as `ui.app.make_application` does
+def test_a_geometry_saved_on_a_larger_screen_is_fitted_to_this_one(qtbot, screen_clamp):
     big = QMainWindow()
     qtbot.addWidget(big)
     area = available_area(big)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QScrollArea, QTabBar, QTabWidget, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+)
 
 from pae_desktop.ui.screen_fit import (
     TITLE_BAR,
     available_area,
     clamp_rect,
     first_geometry,
-    install_screen_clamp,
     scrolled,
 )
 from ui_catalogue import screens
@@ -38,9 +46,13 @@ def test_every_tab_and_dialog_fits_the_small_screens(qtbot, demo_window, tmp_pat
             if needed.width() > screen.width() or needed.height() > screen.height():
                 too_big.append(f"{name}: {needed.toTuple()} > {screen.toTuple()}")
         if getattr(widget, "tabs", None) is not None and isinstance(widget, QMainWindow):  # the tab's view itself needs no sideways scrolling, even at 200 %
-            view = _tab_content(widget).minimumSizeHint()
-            if view.width() > SMALLEST_VIEW_WIDTH:
-                too_big.append(f"{name} (onglet sans défilement) : {view.width()} > {SMALLEST_VIEW_WIDTH}")
+            view = _tab_content(widget)
+            width = view.minimumSizeHint().width()
+            if name.startswith("Parcours ›"):  # the list beside the editor, itself in a scroll area of its own
+                width = view.findChild(QSplitter).widget(0).minimumSizeHint().width()
+                width += view.editor.minimumSizeHint().width()
+            if width > SMALLEST_VIEW_WIDTH:
+                too_big.append(f"{name} (onglet sans défilement) : {width} > {SMALLEST_VIEW_WIDTH}")
     assert not too_big, "\n".join(too_big)
 
 
@@ -66,8 +78,7 @@ def test_clamp_rect_shrinks_and_moves_onto_the_screen():
     assert clamp_rect(QRect(0, 0, 100, 100), area, QSize(2000, 100)).width() == 2000  # never below its minimum
 
 
-def test_a_dialog_larger_than_the_screen_is_clamped_when_shown(qtbot, qapp):
-    install_screen_clamp(qapp)
+def test_a_dialog_larger_than_the_screen_is_clamped_when_shown(qtbot, screen_clamp):
     area = available_area()
     dialog = QDialog()
     qtbot.addWidget(dialog)
@@ -79,8 +90,7 @@ def test_a_dialog_larger_than_the_screen_is_clamped_when_shown(qtbot, qapp):
     assert area.contains(dialog.frameGeometry())  # its title bar too
 
 
-def test_a_dialog_opens_at_the_size_its_form_asks_for_within_the_screen(qtbot, qapp):
-    install_screen_clamp(qapp)
+def test_a_dialog_opens_at_the_size_its_form_asks_for_within_the_screen(qtbot, screen_clamp):
     area = available_area()
     form = QLabel("x")
     form.setMinimumSize(area.width() // 2 + 40, area.height() // 3)  # more than Qt's 2/3 rule would leave
@@ -94,21 +104,33 @@ def test_a_dialog_opens_at_the_size_its_form_asks_for_within_the_screen(qtbot, q
     assert area.contains(dialog.geometry())
 
 
-def _tab_image(text: str):
+def test_a_frameless_window_keeps_its_place(qtbot, screen_clamp):
+    """The lock screen covers the main window exactly: no title bar to keep room for."""
+    from PySide6.QtCore import Qt
+
+    area = available_area()
+    cover = QDialog(None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.Dialog)
+    qtbot.addWidget(cover)
+    cover.setGeometry(area.left(), area.top(), area.width() // 2, area.height() // 2)
+    cover.show()
+    assert cover.geometry() == QRect(area.left(), area.top(), area.width() // 2, area.height() // 2)
+
+
+def _tab_image(qtbot, text: str):
     tabs = QTabWidget()
+    qtbot.addWidget(tabs)
     tabs.addTab(QLabel(), "Accueil")
     tabs.addTab(QLabel(), text)  # not selected
     tabs.resize(400, 100)
     tabs.show()
     bar = tabs.findChild(QTabBar)
     image = bar.grab().toImage().copy(bar.tabRect(1))
-    tabs.deleteLater()
+    tabs.close()
     return image
 
 
 @pytest.mark.parametrize("label", ["Élèves", "Événements", "À saisir"])
-def test_the_accent_of_a_capital_on_an_unselected_tab_is_drawn(qtbot, qapp, label):
+def test_the_accent_of_a_capital_on_an_unselected_tab_is_drawn(qtbot, screen_clamp, label):
     """Rendered: «Élèves» and «Elèves» must differ (Fusion clipped the accent, both looked like «Elèves»)."""
-    install_screen_clamp(qapp)
     plain = label.replace("É", "E").replace("À", "A")
-    assert _tab_image(label) != _tab_image(plain)
+    assert _tab_image(qtbot, label) != _tab_image(qtbot, plain)

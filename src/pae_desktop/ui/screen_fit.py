@@ -62,6 +62,8 @@ def _frame_margins(widget: QWidget) -> QMargins:
         frame.right() - inner.right(),
         frame.bottom() - inner.bottom(),
     )
+    if widget.windowFlags() & Qt.WindowType.FramelessWindowHint:
+        return QMargins()
     created = widget.testAttribute(Qt.WidgetAttribute.WA_WState_Created)
     return margins if created and not margins.isNull() else QMargins(0, TITLE_BAR, 0, 0)
 
@@ -175,6 +177,14 @@ class ScreenClamp(QObject):
         elif kind == QEvent.Type.Polish and isinstance(watched, QTabBar):
             give_tab_text_room(watched)
         return False
+
+
+def remove_screen_clamp(app: QApplication) -> None:
+    clamp = app.findChild(ScreenClamp)
+    if clamp is not None:
+        app.removeEventFilter(clamp)
+        clamp.deleteLater()
+        clamp.setParent(None)
 
 
 def install_screen_clamp(app: QApplication) -> ScreenClamp:
