@@ -4,7 +4,7 @@ the last tab; restored only where it fits the current screen."""
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QTableView, QWidget
 
 from pae_desktop.ui.screen_fit import fit_to_screen, place_first_window
 
@@ -49,9 +49,9 @@ def save_view(owner: QWidget, settings: QSettings | None = None) -> None:
     settings = settings or app_settings()
     for index, splitter in enumerate(owner.findChildren(QSplitter)):
         settings.setValue(_key(owner, "splitter", index, splitter), splitter.saveState())
-    for index, table in enumerate(owner.findChildren(QAbstractItemView)):
-        header = getattr(table, "horizontalHeader", lambda: None)()
-        if isinstance(header, QHeaderView) and header.count():
+    for index, table in enumerate(owner.findChildren(QTableView)):
+        header = table.horizontalHeader()
+        if header.count():
             widths = [header.sectionSize(i) for i in range(header.count())]
             settings.setValue(_key(owner, "columns", index, table), ",".join(map(str, widths)))
 
@@ -64,11 +64,11 @@ def restore_view(owner: QWidget, settings: QSettings | None = None) -> None:
         state = settings.value(_key(owner, "splitter", index, splitter))
         if isinstance(state, QByteArray | bytes):
             splitter.restoreState(QByteArray(state))
-    for index, table in enumerate(owner.findChildren(QAbstractItemView)):
-        header = getattr(table, "horizontalHeader", lambda: None)()
+    for index, table in enumerate(owner.findChildren(QTableView)):
         saved = settings.value(_key(owner, "columns", index, table))
-        if isinstance(header, QHeaderView) and isinstance(saved, str) and saved:
-            _restore_columns(header, [int(width) for width in saved.split(",") if width.isdigit()])
+        saved = ",".join(saved) if isinstance(saved, list) else saved  # an INI file may read it back as a list
+        if isinstance(saved, str) and saved:
+            _restore_columns(table.horizontalHeader(), [int(width) for width in saved.split(",") if width.isdigit()])
 
 
 def _restore_columns(header: QHeaderView, widths: list[int]) -> None:
@@ -77,7 +77,8 @@ def _restore_columns(header: QHeaderView, widths: list[int]) -> None:
             return False
         last = header.count() - 1 if header.stretchLastSection() else -1
         for section, width in enumerate(widths):
-            if section != last and header.sectionResizeMode(section) == QHeaderView.ResizeMode.Interactive:
+            interactive = header.sectionResizeMode(section) == QHeaderView.ResizeMode.Interactive
+            if section != last and interactive and width > 0 and not header.isSectionHidden(section):
                 header.resizeSection(section, max(width, header.minimumSectionSize()))
         return True
 
