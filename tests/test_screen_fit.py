@@ -104,6 +104,19 @@ def test_a_dialog_opens_at_the_size_its_form_asks_for_within_the_screen(qtbot, s
     assert area.contains(dialog.geometry())
 
 
+def test_a_dialog_is_centred_over_its_window(qtbot, screen_clamp):
+    area = available_area()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setGeometry(area.left() + 40, area.top() + 60, area.width() - 80, area.height() - 100)
+    window.show()
+    dialog = QDialog(window)
+    QVBoxLayout(dialog).addWidget(scrolled(QLabel("Une fiche")))
+    dialog.resize(300, 200)
+    dialog.show()
+    assert (dialog.geometry().center() - window.geometry().center()).manhattanLength() <= 2
+
+
 def test_a_frameless_window_keeps_its_place(qtbot, screen_clamp):
     """The lock screen covers the main window exactly: no title bar to keep room for."""
     from PySide6.QtCore import Qt

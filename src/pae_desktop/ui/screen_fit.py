@@ -71,7 +71,7 @@ def _frame_margins(widget: QWidget) -> QMargins:
 def fit_to_screen(widget: QWidget, area: QRect | None = None, grow: bool = False) -> None:
     """A top-level window no larger than the available area of its screen and moved onto it (its frame too).
     `grow`: first given the size it asks for (Qt opens a window at most at 2/3 of the screen), as far as the
-    screen allows, about the same centre."""
+    screen allows; a window not placed by the program is centred over its parent (else the screen)."""
     if widget.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
         return
     area = area or available_area(widget)
@@ -79,9 +79,10 @@ def fit_to_screen(widget: QWidget, area: QRect | None = None, grow: bool = False
     current = widget.geometry()
     wanted = QRect(current)
     if grow:
-        hint = widget.sizeHint().boundedTo(inner.size()).expandedTo(current.size())
-        wanted.setSize(hint)
-        wanted.moveCenter(current.center())
+        wanted.setSize(widget.sizeHint().boundedTo(inner.size()).expandedTo(current.size()))
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_Moved):
+        parent = widget.parentWidget()
+        wanted.moveCenter(parent.window().geometry().center() if parent is not None else inner.center())
     fitted = clamp_rect(wanted, inner, widget.minimumSize())
     if fitted != current:
         widget.setGeometry(fitted)
