@@ -147,3 +147,31 @@ def test_the_accent_of_a_capital_on_an_unselected_tab_is_drawn(qtbot, screen_cla
     """Rendered: «Élèves» and «Elèves» must differ (Fusion clipped the accent, both looked like «Elèves»)."""
     plain = label.replace("É", "E").replace("À", "A")
     assert _tab_image(qtbot, label) != _tab_image(qtbot, plain)
+
+
+def test_two_charts_side_by_side_only_when_there_is_room(qtbot):
+    from pae_desktop.ui.screen_fit import ResponsiveColumns
+
+    left, right = QLabel("Entonnoir"), QLabel("Taux")
+    pair = ResponsiveColumns([left, right], threshold=700)
+    qtbot.addWidget(pair)
+    pair.resize(900, 300)
+    pair.show()
+    qtbot.waitUntil(lambda: pair.columns() == 2)
+    assert right.geometry().left() > left.geometry().right() and right.geometry().top() == left.geometry().top()
+    pair.resize(500, 300)
+    qtbot.waitUntil(lambda: pair.columns() == 1)
+    qtbot.waitUntil(lambda: right.geometry().top() > left.geometry().bottom())
+    assert right.geometry().width() > 400  # the whole width for each
+
+
+def test_the_bilan_stacks_its_first_charts_on_a_small_screen(qtbot, demo_window):
+    from pae_desktop.ui.bilan import CHARTS_SIDE_BY_SIDE
+
+    bilan = demo_window.view("BilanView")
+    demo_window.tabs.setCurrentWidget(demo_window.views["BilanView"])
+    demo_window.showNormal()
+    demo_window.resize(960, 500)
+    qtbot.waitUntil(lambda: bilan.top_charts.columns() == 1)
+    demo_window.resize(CHARTS_SIDE_BY_SIDE + 200, 700)
+    qtbot.waitUntil(lambda: bilan.top_charts.columns() == 2)

@@ -57,6 +57,7 @@ from pae_desktop.ui.bilan_dialogs import (  # noqa: F401 - re-exported
 from pae_desktop.ui.bilan_phase1 import Phase1Box
 from pae_desktop.ui.bilan_trend import TrendBox
 from pae_desktop.ui.context import AUDIT, AppContext
+from pae_desktop.ui.screen_fit import ResponsiveColumns
 from pae_desktop.ui.widgets import show_error, show_info
 
 
@@ -71,6 +72,10 @@ def population_of(key: str) -> str | None:
     if key == "missions_locales":
         return "entretiens_avec_ml"
     return None
+
+
+# Below this width the campaign's two first charts stand one under the other.
+CHARTS_SIDE_BY_SIDE = 1100
 
 
 @dataclass
@@ -145,9 +150,11 @@ class BilanView(QWidget):
         self.table.setToolTip("Cliquez sur un nombre de jeunes pour voir la liste")
 
         grid = QGridLayout()
-        grid.addWidget(self._box("Du repérage au parcours (cliquez sur une barre)", self.funnel), 0, 0)
         self.rates_box = self._box("Taux comparés à l'académie (2023)", self.rates)
-        grid.addWidget(self.rates_box, 0, 1)
+        funnel_box = self._box("Du repérage au parcours (cliquez sur une barre)", self.funnel)
+        # side by side on a wide window, one under the other on a small screen (each chart stays readable)
+        self.top_charts = ResponsiveColumns([funnel_box, self.rates_box], CHARTS_SIDE_BY_SIDE)
+        grid.addWidget(self.top_charts, 0, 0, 1, 2)
         grid.addWidget(self._box("Sorties des parcours par catégorie", self.exits), 1, 0, 1, 2)
         self.phase1 = Phase1Box()
         grid.addWidget(self.phase1, 2, 0, 1, 2)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFrame,
+    QGridLayout,
     QProxyStyle,
     QScrollArea,
     QStyle,
@@ -104,6 +105,38 @@ def shrinkable(combo: QComboBox, characters: int = 18) -> QComboBox:
     if combo.count():  # its list as wide as the longest choice
         combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
     return combo
+
+
+class ResponsiveColumns(QWidget):
+    """Widgets side by side while the width allows it (at least `threshold` pixels), one under the other below:
+    two charts, or two halves of a form, each keep a readable width on a small screen."""
+
+    def __init__(self, widgets: list[QWidget], threshold: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._widgets = list(widgets)
+        self._threshold = threshold
+        self._columns = 0
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.arrange(len(self._widgets))
+
+    def columns(self) -> int:
+        return self._columns
+
+    def arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        for widget in self._widgets:
+            self._grid.removeWidget(widget)
+        for index, widget in enumerate(self._widgets):
+            self._grid.addWidget(widget, index // columns, index % columns)
+        for column in range(len(self._widgets)):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._columns = columns
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.arrange(len(self._widgets) if event.size().width() >= self._threshold else 1)
+        super().resizeEvent(event)
 
 
 class FittingScrollArea(QScrollArea):
