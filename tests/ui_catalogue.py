@@ -81,17 +81,23 @@ def _ids(db, campaign_id: int | None = None) -> dict[str, int]:
         }
 
 
+def _settle() -> None:
+    """Let what the screen queued run (zero timers queue more zero timers: a load, then what it shows)."""
+    for _round in range(5):
+        QApplication.processEvents()
+
+
 def _show(qtbot, widget: QWidget) -> QWidget:
     qtbot.addWidget(widget)
     widget.show()
-    QApplication.processEvents()
+    _settle()
     return widget
 
 
 def _close(widget: QWidget) -> None:
     widget.hide()  # not reject(): a guarded dialog would ask about what the walk typed
     widget.deleteLater()
-    QApplication.processEvents()
+    _settle()
 
 
 def _select_tab(window, title: str) -> QWidget:
@@ -99,7 +105,7 @@ def _select_tab(window, title: str) -> QWidget:
     for index in range(tabs.count()):
         if tabs.tabText(index).replace("&", "") == title:
             tabs.setCurrentIndex(index)
-            QApplication.processEvents()
+            _settle()
             return tabs.widget(index).build()
     raise LookupError(title)
 
@@ -109,7 +115,7 @@ def _sub_tabs(name: str, tabs: QTabWidget, shown: QWidget) -> Iterator[tuple[str
     for index in range(tabs.count()):
         if tabs.isTabVisible(index):
             tabs.setCurrentIndex(index)
-            QApplication.processEvents()
+            _settle()
             yield f"{name} › {tabs.tabText(index).replace('&', '')}", shown
     tabs.setCurrentIndex(0)
 
@@ -121,7 +127,7 @@ def _window_screens(qtbot, window) -> Iterator[tuple[str, QWidget]]:
             continue
         tabs.setCurrentIndex(index)
         view = tabs.widget(index).build()
-        QApplication.processEvents()
+        _settle()
         name = f"Onglet {tabs.tabText(index).replace('&', '')}"
         inner = getattr(view, "tabs", None)
         if isinstance(inner, QTabWidget):
@@ -131,11 +137,11 @@ def _window_screens(qtbot, window) -> Iterator[tuple[str, QWidget]]:
     ids = _ids(window.context.db, window.context.campaign_id)
     caseload = _select_tab(window, "Élèves")
     caseload.detail.load(ids["youth"])
-    QApplication.processEvents()
+    _settle()
     yield "Élèves › dossier du jeune", window
     pathways = _select_tab(window, "Parcours")
     pathways.show_youth(ids["youth"])
-    QApplication.processEvents()
+    _settle()
     yield from _sub_tabs("Parcours › dossier", pathways.editor.tabs, window)
 
 
