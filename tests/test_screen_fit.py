@@ -175,3 +175,28 @@ def test_the_bilan_stacks_its_first_charts_on_a_small_screen(qtbot, demo_window)
     qtbot.waitUntil(lambda: bilan.top_charts.columns() == 1)
     demo_window.resize(CHARTS_SIDE_BY_SIDE + 200, 700)
     qtbot.waitUntil(lambda: bilan.top_charts.columns() == 2)
+
+
+def test_a_scrolled_form_adds_no_tab_stop_and_scrolls_to_the_field_reached(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit, QWidget
+
+    form = QWidget()
+    fields = [QLineEdit(form) for _ in range(30)]
+    column = QVBoxLayout(form)
+    for field in fields:
+        column.addWidget(field)
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    area = scrolled(form)
+    QVBoxLayout(dialog).addWidget(area)
+    dialog.resize(300, 150)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fields[0].setFocus()
+    for _ in range(len(fields) - 1):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is fields[-1]
+    assert area.verticalScrollBar().value() > 0  # scrolled down to it
+    qtbot.keyClick(fields[-1], Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is fields[0]  # round again, never a stop on the scroll area itself

@@ -158,6 +158,7 @@ def scrolled(widget: QWidget) -> QScrollArea:
     area = FittingScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no extra Tab stop: it scrolls to the field Tab reaches
     area.setWidget(widget)
     return area
 
