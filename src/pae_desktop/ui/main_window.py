@@ -255,8 +255,9 @@ class MainWindow(QMainWindow):
                 self.tabs.addTab(tab, title)
             self.stack.addWidget(self.tabs)
             self._refresh_phase1_tab()
-            self._restore_last_tab()
-        self._refresh_phase1_tab()
+            self._restore_last_tab()  # once the phase-1 tab is shown or hidden
+        else:
+            self._refresh_phase1_tab()
         self.stack.setCurrentWidget(self.tabs)
         self._refresh_title(name)
         self.statusBar().showMessage(f"Données : {self.context.db.data_dir}")
