@@ -200,3 +200,19 @@ def test_a_scrolled_form_adds_no_tab_stop_and_scrolls_to_the_field_reached(qtbot
     assert area.verticalScrollBar().value() > 0  # scrolled down to it
     qtbot.keyClick(fields[-1], Qt.Key.Key_Tab)
     assert dialog.focusWidget() is fields[0]  # round again, never a stop on the scroll area itself
+
+
+def test_the_welcome_text_is_whole_on_a_small_window(qtbot, db):
+    """First launch on a 1920×1080 screen at 200 %: the wrapped introduction gets all its lines."""
+    from pae_desktop.ui.main_window import MainWindow, WelcomePage
+
+    window = MainWindow(db, maintenance=False)
+    qtbot.addWidget(window)
+    window.showNormal()
+    window.resize(864, 486)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.findChild(WelcomePage)
+    intro = next(label for label in page.findChildren(QLabel) if label.wordWrap() and "accompagne" in label.text())
+    assert intro.height() >= intro.heightForWidth(intro.width())
+    window._quiet()

@@ -128,6 +128,7 @@ class WelcomePage(QWidget):
             layout.addWidget(button)
         layout.addSpacing(16)
         layout.addWidget(where)
+        card.setMinimumHeight(card.heightForWidth(card.width()))  # the wrapped intro whole, on any screen
         outer = QVBoxLayout(self)
         outer.addStretch()
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
