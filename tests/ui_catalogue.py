@@ -190,8 +190,17 @@ def _dialog_factories(window, tmp_folder) -> list[tuple[str, object]]:
         foquale.write_rows(path, campaign_a())
         return bilan_dialogs.NetworkReportDialog(consolidate([path]), window)
 
+    def first_launch():
+        from pae_desktop.storage.database import open_database
+        from pae_desktop.ui.main_window import MainWindow
+
+        folder = tmp_folder / "premier-lancement"
+        folder.mkdir(exist_ok=True)
+        return MainWindow(open_database(folder), maintenance=False)
+
     empty = tmp_folder / "vide.sqlite"
     return [
+        ("Premier lancement", first_launch),
         ("Paramètres", lambda: settings_dialog.SettingsDialog(context, window)),
         ("Nouvelle campagne", lambda: settings_dialog.SettingsDialog(context, window, new_campaign=True)),
         ("Importer les élèves", lambda: import_dialog.ImportDialog(context, [], window)),
