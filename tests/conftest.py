@@ -162,3 +162,25 @@ def immediate_background_work():
     tasks.use_runner(tasks.run_now)
     yield
     tasks.use_runner(tasks.run_now)
+
+
+@pytest.fixture(autouse=True)
+def private_qt_settings(tmp_path_factory):
+    """What the window remembers (QSettings: geometry, columns, last folders) goes to a folder of this test, never
+    to the user's own settings, and nothing of one test is seen by the next."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def screen_clamp(qapp):
+    """For this test only, what `ui.app.make_application` installs for the whole application: every window
+    fitted to its screen when shown, tab labels drawn with room for their accents."""
+    from pae_desktop.ui.screen_fit import install_screen_clamp, remove_screen_clamp
+
+    yield install_screen_clamp(qapp)
+    remove_screen_clamp(qapp)

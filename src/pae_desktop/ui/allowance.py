@@ -9,7 +9,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from pae_desktop.core.allowance import CAP_REACHED, NOT_RECORDED, AllowanceLine, AllowanceTotal
 from pae_desktop.core.text import fold
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import RIGHT, WARNING, Column, TableModel, record_table, selected_row
@@ -214,7 +214,9 @@ class AllowanceDialog(QDialog):
             return None
         year = self.report.campaign_year if self.report else ""
         kind = "Classeur (*.xlsx)" if suffix == ".xlsx" else "CSV (*.csv)"
-        path, _chosen = QFileDialog.getSaveFileName(self, TITLE, f"pfmp_aplypro_{year}{suffix}", kind)
+        path, _chosen = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT, TITLE, f"pfmp_aplypro_{year}{suffix}", kind
+        )
         if not path:
             return None
         if not path.lower().endswith(suffix):

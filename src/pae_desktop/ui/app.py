@@ -72,6 +72,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     install_french(app)
+    from pae_desktop.ui.screen_fit import install_screen_clamp
+
+    install_screen_clamp(app)  # no dialog larger than its screen
     return app
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
+    QFileDialog,  # noqa: F401 - the tests patch its static methods here
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +32,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.operations import protection
 from pae_desktop.storage import backup as backups
 from pae_desktop.storage import paths
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.tasks import run_task
 from pae_desktop.ui.widgets import confirm
@@ -154,8 +155,8 @@ class BackupDialog(QDialog):
         return Path(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
 
     def backup_now(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Dossier de la sauvegarde (une clé USB, par exemple)", str(Path.home())
+        folder = file_dialogs.existing_directory(
+            self, file_dialogs.BACKUP, "Dossier de la sauvegarde (une clé USB, par exemple)", str(Path.home())
         )
         if not folder:
             return
@@ -182,8 +183,8 @@ class BackupDialog(QDialog):
             self.restore(file)
 
     def restore_from_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
+        name, _ = file_dialogs.open_file_name(
+            self, file_dialogs.BACKUP,
             "Sauvegarde à restaurer",
             str(Path.home()),
             "Sauvegardes PAE Desktop (*.db);;Tous les fichiers (*)",

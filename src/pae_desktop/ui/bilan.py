@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from sqlalchemy import select
 from pae_desktop.core import indicators as ind
 from pae_desktop.core import trend as tr
 from pae_desktop.core.models import OriginalSchooling, Youth
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.bilan_charts import (  # noqa: F401 - re-exported
     ACADEMIE,
     COMPARED,
@@ -58,6 +58,7 @@ from pae_desktop.ui.bilan_phase1 import Phase1Box
 from pae_desktop.ui.bilan_trend import TrendBox
 from pae_desktop.ui.context import AUDIT, AppContext
 from pae_desktop.ui.keyboard import on_enter
+from pae_desktop.ui.screen_fit import ResponsiveColumns
 from pae_desktop.ui.widgets import show_error, show_info
 
 
@@ -72,6 +73,10 @@ def population_of(key: str) -> str | None:
     if key == "missions_locales":
         return "entretiens_avec_ml"
     return None
+
+
+# Below this width the campaign's two first charts stand one under the other.
+CHARTS_SIDE_BY_SIDE = 1100
 
 
 @dataclass
@@ -150,9 +155,11 @@ class BilanView(QWidget):
         )
 
         grid = QGridLayout()
-        grid.addWidget(self._box("Du repérage au parcours (cliquez sur une barre)", self.funnel), 0, 0)
         self.rates_box = self._box("Taux comparés à l'académie (2023)", self.rates)
-        grid.addWidget(self.rates_box, 0, 1)
+        funnel_box = self._box("Du repérage au parcours (cliquez sur une barre)", self.funnel)
+        # side by side on a wide window, one under the other on a small screen (each chart stays readable)
+        self.top_charts = ResponsiveColumns([funnel_box, self.rates_box], CHARTS_SIDE_BY_SIDE)
+        grid.addWidget(self.top_charts, 0, 0, 1, 2)
         grid.addWidget(self._box("Sorties des parcours par catégorie", self.exits), 1, 0, 1, 2)
         self.phase1 = Phase1Box()
         grid.addWidget(self.phase1, 2, 0, 1, 2)
@@ -330,7 +337,9 @@ class BilanView(QWidget):
 
     # outputs
     def _ask_path(self, title: str, suggested: str, file_filter: str, suffix: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
+        path, _ = file_dialogs.save_file_name(
+            self, file_dialogs.PDF if suffix == ".pdf" else file_dialogs.EXPORT, title, suggested, file_filter
+        )
         return with_suffix(path, suffix) if path else None
 
     def save_pdf(self) -> None:
@@ -435,8 +444,9 @@ class BilanView(QWidget):
         run_on_gui(self, "Export du fichier FOQUALE…", work, done, lambda e: show_error(self, str(e)))
 
     def consolidate(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Consolider des fichiers FOQUALE (un par établissement)", "", "Fichiers FOQUALE (*.csv)"
+        paths, _ = file_dialogs.open_file_names(
+            self, file_dialogs.IMPORT,
+            "Consolider des fichiers FOQUALE (un par établissement)", "", "Fichiers FOQUALE (*.csv)"
         )
         if not paths:
             return

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pae_desktop.core import indicators as ind
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.bilan_charts import percent, value_text
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.keyboard import on_enter
@@ -154,7 +154,10 @@ class NetworkReportDialog(QDialog):
     def save(self, fmt: str) -> None:
         suggested = f"Consolidation_FOQUALE_{self.report.campagne}.{fmt}"
         filters = {"pdf": "PDF (*.pdf)", "xlsx": "Classeur Excel (*.xlsx)", "json": "JSON (*.json)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Enregistrer la consolidation", suggested, filters[fmt])
+        path, _ = file_dialogs.save_file_name(
+            self, file_dialogs.PDF if fmt == "pdf" else file_dialogs.EXPORT,
+            "Enregistrer la consolidation", suggested, filters[fmt]
+        )
         if not path:
             return
         path = with_suffix(path, fmt)

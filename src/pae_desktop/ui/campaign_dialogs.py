@@ -8,7 +8,6 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +26,7 @@ from pae_desktop.core.dates import short_date
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.vocabulary import ExamResult, InformationKind
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.keyboard import tab_after
 from pae_desktop.ui.table_model import Column, TableModel, record_table, selected_row
@@ -239,8 +239,9 @@ class ExamResultsDialog(GuardedDialog):
             self.table.cellWidget(row, 3).set_code(ExamResult.ADMIS.value)
 
     def read_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "Fichier de résultats", "", "Tableurs (*.csv *.xlsx *.xls);;Tous les fichiers (*)"
+        path, _filter = file_dialogs.open_file_name(
+            self, file_dialogs.IMPORT,
+            "Fichier de résultats", "", "Tableurs (*.csv *.xlsx *.xls);;Tous les fichiers (*)"
         )
         if not path:
             return

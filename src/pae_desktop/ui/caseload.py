@@ -33,6 +33,7 @@ from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MIN_WORKSHOPS, Diploma, ExamResult, Stage
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout, keep_together
 from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, WARNING, Column, TableModel  # noqa: F401
 from pae_desktop.ui.tasks import BackgroundLoad
@@ -211,13 +212,14 @@ class CaseloadView(QWidget):
         search_row = QHBoxLayout()
         search_row.addWidget(labelled("&Rechercher :", self.search, "Recherche dans les élèves"))
         search_row.addWidget(self.search, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(labelled("É&tape :", self.stage_filter, "Filtrer par étape"))
-        filters.addWidget(self.stage_filter, 1)
-        filters.addWidget(labelled("&Diplôme :", self.diploma_filter, "Filtrer par diplôme"))
-        filters.addWidget(self.diploma_filter, 1)
-        filters.addWidget(labelled("C&lasse :", self.division_filter, "Filtrer par classe"))
-        filters.addWidget(self.division_filter, 1)
+        filters = FlowLayout()  # the filters wrap on a narrow window, each label beside its list
+        filters.addWidget(keep_together(labelled("É&tape :", self.stage_filter, "Filtrer par étape"), self.stage_filter))
+        filters.addWidget(
+            keep_together(labelled("&Diplôme :", self.diploma_filter, "Filtrer par diplôme"), self.diploma_filter)
+        )
+        filters.addWidget(
+            keep_together(labelled("C&lasse :", self.division_filter, "Filtrer par classe"), self.division_filter)
+        )
         filters.addWidget(self.below_minimum_filter)
 
         self.table = QTableView()

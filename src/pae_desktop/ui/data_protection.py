@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
+    QFileDialog,  # noqa: F401 - the tests patch its static methods here
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.storage import encryption
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.confirmations import confirm_by_typing
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.tasks import after_first_paint
 from pae_desktop.ui.widgets import confirm
 
@@ -175,7 +177,7 @@ class DataProtectionPage(QWidget):
         self.audit_button.clicked.connect(self.open_audit)
         self.backup_button = QPushButton("Sauvegardes…")
         self.backup_button.clicked.connect(self.open_backups)
-        tools = QHBoxLayout()
+        tools = FlowLayout()  # wraps on a narrow screen
         for button in (
             self.notice_button,
             self.dpo_button,
@@ -307,8 +309,9 @@ class DataProtectionPage(QWidget):
     # --- tools ------------------------------------------------------------------------------------------------
 
     def print_notice(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Notice d'information (RGPD)", str(Path.home() / "notice-rgpd.pdf"), "PDF (*.pdf)"
+        name, _ = file_dialogs.save_file_name(
+            self, file_dialogs.PDF,
+            "Notice d'information (RGPD)", str(Path.home() / "notice-rgpd.pdf"), "PDF (*.pdf)"
         )
         if not name:
             return
@@ -326,7 +329,9 @@ class DataProtectionPage(QWidget):
 
     def print_dpo_pack(self) -> None:
         """The register entry, the AIPD and the notice, as three PDFs in a folder the user picks."""
-        folder = QFileDialog.getExistingDirectory(self, "Documents pour le DPO", str(Path.home()))
+        folder = file_dialogs.existing_directory(
+            self, file_dialogs.PDF, "Documents pour le DPO", str(Path.home())
+        )
         if not folder:
             return
         from pae_desktop.core.operations.printing import DPO_PACK, print_document

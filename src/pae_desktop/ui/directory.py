@@ -26,6 +26,7 @@ from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PartnerType, PersonRole
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.interview_form import code_combo, message, set_combo_data
 from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.table_model import GREY, RIGHT, Column, TableModel, record_table, selected_row
@@ -293,7 +294,7 @@ class DirectoryView(QWidget):
         self.edit_partner_button = QPushButton("Modifier…")
         self.archive_partner_button = QPushButton("Archiver / réactiver")
         self.delete_partner_button = QPushButton("Supprimer")
-        partner_buttons = QHBoxLayout()
+        partner_buttons = FlowLayout()  # wraps on a narrow window
         for button in (
             self.new_partner_button,
             self.edit_partner_button,
@@ -321,7 +322,7 @@ class DirectoryView(QWidget):
         self.edit_person_button = QPushButton("Modifier…")
         self.archive_person_button = QPushButton("Archiver / réactiver")
         self.delete_person_button = QPushButton("Supprimer")
-        people_buttons = QHBoxLayout()
+        people_buttons = FlowLayout()  # wraps on a narrow window
         for button in (
             self.new_person_button,
             self.edit_person_button,

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -47,7 +46,7 @@ from pae_desktop.core.services.census import (
     read_sources,
 )
 from pae_desktop.io.spreadsheet import missing_required
-from pae_desktop.ui import tasks
+from pae_desktop.ui import file_dialogs, tasks
 from pae_desktop.ui.context import AppContext
 
 # The preview's model and the mapping editor live beside the dialog; importable from here as before.
@@ -279,8 +278,8 @@ class ImportDialog(QDialog):
         self.message.clear_message()
 
     def choose_files(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, "Choisir les fichiers à importer", "", FILE_FILTER
+        paths, _filter = file_dialogs.open_file_names(
+            self, file_dialogs.IMPORT, "Choisir les fichiers à importer", "", FILE_FILTER
         )
         if paths:
             self.add_paths(paths)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from pae_desktop.core.dates import french_date
 from pae_desktop.core.text import fold
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import DateField, MessageLabel, labelled, run_operation
 
@@ -227,7 +228,7 @@ class PrepareDayDialog(QDialog):
         )
 
     def export_ics(self) -> None:
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QMessageBox
 
         from pae_desktop.core.operations.interview_day import export_day_calendar
 
@@ -235,7 +236,9 @@ class PrepareDayDialog(QDialog):
         if day is None:
             return
         default = self._file(f"agenda_{day}").with_suffix(".ics").name
-        path, _filter = QFileDialog.getSaveFileName(self, "Agenda de la journée", default, "Agenda (*.ics)")
+        path, _filter = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT, "Agenda de la journée", default, "Agenda (*.ics)"
+        )
         if not path:
             return
         names = QMessageBox.question(

@@ -32,6 +32,15 @@ from pae_desktop.core.services.first_paint import (
 from pae_desktop.storage.database import Database, open_database
 from pae_desktop.ui import context as topics
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.remembered import (
+    last_tab,
+    restore_view,
+    restore_window,
+    save_last_tab,
+    save_view,
+    save_window,
+)
+from pae_desktop.ui.screen_fit import scrolled
 from pae_desktop.ui.tasks import run_task
 from pae_desktop.ui.widgets import show_error, show_info
 
@@ -64,7 +73,8 @@ class LazyTab(QWidget):
     def build(self) -> QWidget:
         if self.view is None:
             self.view = self._factory()
-            self.layout().addWidget(self.view)
+            self.layout().addWidget(scrolled(self.view))  # a wide view scrolls on a small screen, never cut
+            restore_view(self.view)
         return self.view
 
     def showEvent(self, event) -> None:  # noqa: N802
@@ -116,6 +126,7 @@ class WelcomePage(QWidget):
             layout.addWidget(button)
         layout.addSpacing(16)
         layout.addWidget(where)
+        card.setMinimumHeight(card.heightForWidth(card.width()))  # the wrapped intro whole, on any screen
         outer = QVBoxLayout(self)
         outer.addStretch()
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -130,7 +141,6 @@ class MainWindow(QMainWindow):
         self.tabs: QTabWidget | None = None
         self.views: dict[str, LazyTab] = {}
         self.setWindowTitle("PAE Desktop")
-        self.resize(1280, 800)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.setAcceptDrops(True)
@@ -149,6 +159,7 @@ class MainWindow(QMainWindow):
         self.refresh_timer.timeout.connect(self.refresh_from_others)
         self.refresh_timer.start()
         self.show_content()
+        restore_window(self)  # the last session's size and place, fitted to this screen; else most of it
         from pae_desktop.ui.role_guard import install_role_guard
 
         self.role_guard = install_role_guard(self, db.access)  # a staff login on a shared server: by its role
@@ -245,10 +256,27 @@ class MainWindow(QMainWindow):
                 self.views[class_name] = tab
                 self.tabs.addTab(tab, title)
             self.stack.addWidget(self.tabs)
-        self._refresh_phase1_tab()
+            self._refresh_phase1_tab()
+            self._restore_last_tab()  # once the phase-1 tab is shown or hidden
+        else:
+            self._refresh_phase1_tab()
         self.stack.setCurrentWidget(self.tabs)
         self._refresh_title(name)
         self.statusBar().showMessage(f"Données : {self.context.db.data_dir}")
+
+    def _restore_last_tab(self) -> None:
+        tab = self.views.get(last_tab())
+        if tab is not None and self.tabs.isTabVisible(self.tabs.indexOf(tab)):
+            self.tabs.setCurrentWidget(tab)
+
+    def save_remembered_state(self) -> None:
+        """Geometry, toolbars, the current tab, and each view's splitters and columns, for the next session."""
+        save_window(self)
+        for class_name, tab in self.views.items():
+            if tab.view is not None:
+                save_view(tab.view)
+            if self.tabs is not None and self.tabs.currentWidget() is tab:
+                save_last_tab(class_name)
 
     def _refresh_title(self, name: str | None = None) -> None:
         if name is None:
@@ -477,6 +505,7 @@ class MainWindow(QMainWindow):
             return
         self.context.db = db
         if self.tabs is not None:
+            self.save_remembered_state()
             self.stack.removeWidget(self.tabs)
             self.tabs.deleteLater()
             self.tabs = None
@@ -514,6 +543,7 @@ class MainWindow(QMainWindow):
         if not self._unsaved_changes_kept():
             event.ignore()
             return
+        self.save_remembered_state()
         self._quiet()
         self.context.db.close()
         event.accept()

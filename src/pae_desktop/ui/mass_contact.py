@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFileDialog,
+    QFileDialog,  # noqa: F401 - the tests patch its static methods here
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pae_desktop.core.errors import UserError
 from pae_desktop.core.vocabulary import ContactResult
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import (
     Button,
@@ -129,8 +130,9 @@ class MassContactDialog(QDialog):
 
     def export_contacts(self) -> None:
         suggested = str(self._default_dir() / f"contacts_{_slug(self.list_title)}_{dt.date.today():%Y%m%d}.csv")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Enregistrer la liste de contacts", suggested, "CSV pour SMS et ENT (*.csv);;Classeur (*.xlsx)"
+        path, _ = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT,
+            "Enregistrer la liste de contacts", suggested, "CSV pour SMS et ENT (*.csv);;Classeur (*.xlsx)"
         )
         if not path:
             return
@@ -141,12 +143,16 @@ class MassContactDialog(QDialog):
 
     def print_letters(self) -> None:
         suggested = str(self._default_dir() / f"courriers_{_slug(self.list_title)}_{dt.date.today():%Y%m%d}.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, "Enregistrer les courriers", suggested, "PDF (*.pdf)")
+        path, _ = file_dialogs.save_file_name(
+            self, file_dialogs.PDF, "Enregistrer les courriers", suggested, "PDF (*.pdf)"
+        )
         if path:
             self._letters(path if path.lower().endswith(".pdf") else f"{path}.pdf")
 
     def print_letter_files(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Dossier des courriers", str(self._default_dir()))
+        folder = file_dialogs.existing_directory(
+            self, file_dialogs.PDF, "Dossier des courriers", str(self._default_dir())
+        )
         if folder:
             self._letters(folder)
 
@@ -156,7 +162,9 @@ class MassContactDialog(QDialog):
         self._run("Préparation des courriers…", lambda s, p: print_letters(s, self.youth_ids, target, progress=p))
 
     def write_emails(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Dossier des brouillons de courriels", str(self._default_dir()))
+        folder = file_dialogs.existing_directory(
+            self, file_dialogs.EXPORT, "Dossier des brouillons de courriels", str(self._default_dir())
+        )
         if not folder:
             return
         from pae_desktop.core.operations.mass_contact import write_email_drafts

@@ -24,6 +24,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import PHASE1_MAX_MINUTES, PHASE1_MIN_MINUTES, Phase1EventKind
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.screen_fit import scrolled
 from pae_desktop.ui.widgets import (
     NOT_TYPED,
     Button,
@@ -95,8 +96,10 @@ class _Phase1Dialog(GuardedDialog):
         self.version: int | None = None
         self.message = MessageLabel()
         self.layout_ = QFormLayout()
+        body = QWidget()
+        body.setLayout(self.layout_)
         outer = QVBoxLayout(self)
-        outer.addLayout(self.layout_)
+        outer.addWidget(scrolled(body), 1)  # the form scrolls on a small screen, the buttons stay in sight
         outer.addWidget(self.message)
         outer.addWidget(
             dialog_buttons(self, self.save, {Button.Save: "&Enregistrer", Button.Cancel: "Annuler"})

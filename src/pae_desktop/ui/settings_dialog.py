@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,8 +30,10 @@ from pae_desktop.core.services.campaigns import (
     update_campaign_dates,
 )
 from pae_desktop.core.services.school import MAX_LOGO_BYTES, SchoolForm, get_school, save_school, school_form
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.scheme_page import SchemePage
+from pae_desktop.ui.screen_fit import scrolled
 from pae_desktop.ui.widgets import Button, DateField, GuardedDialog, MessageLabel, dialog_buttons, labelled
 
 
@@ -91,7 +92,9 @@ class SchoolPage(QWidget):
             self.uai_message.clear_message()
 
     def choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choisir le logo", "", "Images (*.png *.jpg *.jpeg)")
+        path, _ = file_dialogs.open_file_name(
+            self, file_dialogs.IMAGE, "Choisir le logo", "", "Images (*.png *.jpg *.jpeg)"
+        )
         if not path:
             return
         data = Path(path).read_bytes()
@@ -214,19 +217,19 @@ class SettingsDialog(GuardedDialog):
         self.scheme_page = SchemePage()
         self.tabs = QTabWidget()
         if not new_campaign:
-            self.tabs.addTab(self.school_page, "Établissement")
-        self.tabs.addTab(self.campaign_page, "Nouvelle campagne" if new_campaign else "Campagne")
+            self.tabs.addTab(scrolled(self.school_page), "Établissement")  # each page scrolls on a small screen
+        self.tabs.addTab(scrolled(self.campaign_page), "Nouvelle campagne" if new_campaign else "Campagne")
         if not new_campaign:
-            self.tabs.addTab(self.scheme_page, "Dispositif")
+            self.tabs.addTab(scrolled(self.scheme_page), "Dispositif")
             from pae_desktop.ui.shared_database import SharedDatabasePage
 
             self.shared_page = SharedDatabasePage(context.db)
-            self.tabs.addTab(self.shared_page, "Base partagée")
+            self.tabs.addTab(scrolled(self.shared_page), "Base partagée")
             if self._has_school():
                 from pae_desktop.ui.data_protection import DataProtectionPage
 
                 self.protection_page = DataProtectionPage(context)
-                self.tabs.addTab(self.protection_page, "Protection des données")
+                self.tabs.addTab(scrolled(self.protection_page), "Protection des données")
         data_dir = QLabel(f"Données enregistrées dans : {context.db.data_dir}")
         data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_dir.setWordWrap(True)

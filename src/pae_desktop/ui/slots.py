@@ -14,9 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -33,7 +31,9 @@ from PySide6.QtWidgets import (
 from pae_desktop.core.dates import WEEKDAYS, french_datetime, monday_of, week_label
 from pae_desktop.core.text import fold
 from pae_desktop.ui import context as topics
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.interview_form import message, print_document
 from pae_desktop.ui.slot_candidates import CandidatesPanel
 from pae_desktop.ui.slot_dialogs import ChooseSlotDialog, SlotEditDialog, SlotSeriesDialog
@@ -104,7 +104,7 @@ class SlotsView(QWidget):
 
     # --- building ----------------------------------------------------------------------------------------------
 
-    def _top_bar(self) -> QHBoxLayout:
+    def _top_bar(self) -> FlowLayout:
         self.partner = QComboBox()
         self.partner.setAccessibleName("Mission locale affichée")
         self.partner.setMinimumWidth(220)
@@ -142,7 +142,7 @@ class SlotsView(QWidget):
         self.ics_button.triggered.connect(self.export_ics)
         self.batch_button.triggered.connect(self.print_day)
         self.prepare_action.triggered.connect(self.prepare_day)
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window
         top.addWidget(QLabel("Partenaire :"))
         top.addWidget(self.partner)
         top.addSpacing(12)
@@ -168,7 +168,7 @@ class SlotsView(QWidget):
             day_list.setAccessibleName(f"Créneaux du {WEEKDAYS[index]}")
             day_list.setSpacing(2)
             day_list.setWordWrap(True)
-            day_list.setMinimumWidth(150)
+            day_list.setMinimumWidth(120)
             day_list.currentItemChanged.connect(lambda current, _prev: self._slot_selected(current))
             day_list.itemActivated.connect(self._slot_double_clicked)  # double-click or Enter
             self.week_grid.addWidget(title, 0, index)
@@ -177,7 +177,7 @@ class SlotsView(QWidget):
             self.day_lists.append(day_list)
         return week
 
-    def _actions(self) -> QHBoxLayout:
+    def _actions(self) -> FlowLayout:
         self.book_button = QPushButton("&Réserver pour le jeune choisi")
         self.move_button = QPushButton("&Déplacer…")
         self.cancel_booking_button = QPushButton("Annuler la réservation")
@@ -187,7 +187,7 @@ class SlotsView(QWidget):
         self.delete_slot_button.setToolTip("Un créneau jamais réservé, créé par erreur")
         self.convocation_button = QPushButton("&Convocation (PDF)")
         self.record_button = QPushButton("&Fiche d'entretien…")
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps on a narrow window
         for button, slot in (
             (self.book_button, self.book_selected),
             (self.move_button, self.move_selected),
@@ -531,8 +531,9 @@ class SlotsView(QWidget):
             return
         with self.context.db.read() as session:
             name = session.get(Partner, partner_id).name
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Exporter les créneaux", f"creneaux-{fold(name).replace(' ', '-')}.ics", "Agenda (*.ics)"
+        path, _filter = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT,
+            "Exporter les créneaux", f"creneaux-{fold(name).replace(' ', '-')}.ics", "Agenda (*.ics)"
         )
         if not path:
             return

@@ -39,7 +39,9 @@ from pae_desktop.core.worklist import (
     Worklists,
 )
 from pae_desktop.ui import context as topics
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.keyboard import on_enter
 from pae_desktop.ui.left_school import LeftSchoolNote
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel  # noqa: F401
@@ -268,7 +270,7 @@ class WorklistsView(QWidget):
         self.reload()
         self._select_current()  # reload() has just shown the first list: not twice
 
-    def _buttons(self) -> QHBoxLayout:
+    def _buttons(self) -> FlowLayout:
         """The actions under the table: on the selected youth at left, on the campaign at right."""
         self.open_button = QPushButton("&Ouvrir le dossier")
         self.contact_button = QPushButton("Noter une &tentative…")
@@ -290,7 +292,7 @@ class WorklistsView(QWidget):
         self.results_button.clicked.connect(self.exam_results)
         on_enter(self.table, lambda: self.open_selected())
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window
         for button in (self.open_button, self.contact_button, self.mass_button, self.psad_button):
             buttons.addWidget(button)
         buttons.addStretch()
@@ -503,7 +505,6 @@ class WorklistsView(QWidget):
         campaign_id = self.context.campaign_id
         if campaign_id is None or self.lists is None:
             return
-        from PySide6.QtWidgets import QFileDialog
 
         from pae_desktop.core.errors import UserError
         from pae_desktop.core.models import Campaign
@@ -511,8 +512,8 @@ class WorklistsView(QWidget):
 
         with self.context.db.read() as session:
             year = session.get(Campaign, campaign_id).year
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
+        path, chosen = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT,
             "Liste des jeunes sans solution connue pour la PSAD",
             psad_file_name(year, self.lists.today),
             "Classeur (*.xlsx);;CSV (*.csv)",

@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -43,6 +42,7 @@ from pae_desktop.core.services.youths import (
 )
 from pae_desktop.core.vocabulary import FREE_TEXT_REMINDER, Diploma, ExamResult, ParentLink, Sex
 from pae_desktop.ui import context as topics
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.left_school import LeftSchoolBanner
 from pae_desktop.ui.phase1_panel import Phase1Panel
@@ -284,8 +284,9 @@ class YouthDetail(QWidget):
         """The right of access: everything held on this youth in one PDF (the print is audited)."""
         if self.youth_id is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Dossier complet du jeune", f"dossier_{self.last_name.text().strip() or 'jeune'}.pdf", "PDF (*.pdf)"
+        path, _ = file_dialogs.save_file_name(
+            self, file_dialogs.PDF,
+            "Dossier complet du jeune", f"dossier_{self.last_name.text().strip() or 'jeune'}.pdf", "PDF (*.pdf)"
         )
         if not path:
             return

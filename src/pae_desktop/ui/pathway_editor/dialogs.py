@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +26,7 @@ from pae_desktop.core.errors import UserError
 from pae_desktop.core.operations import Changes
 from pae_desktop.core.services import pathways as svc
 from pae_desktop.core.vocabulary import CarrierKind, ModuleType
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.pathway_editor.common import date_field, message_label, read_date, warn
 from pae_desktop.ui.widgets import Button, dialog_buttons
@@ -262,8 +262,9 @@ class OfficeListDialog(QDialog):
         if self.app.campaign_id is None:
             return None
         label = "Classeur (*.xlsx)" if suffix == ".xlsx" else "Documents PDF (*.pdf)"
-        path, _chosen = QFileDialog.getSaveFileName(
-            self, "Liste « À saisir dans SIECLE »", f"a_saisir_dans_siecle{suffix}", label
+        path, _chosen = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT,
+            "Liste « À saisir dans SIECLE »", f"a_saisir_dans_siecle{suffix}", label
         )
         if not path:
             return None

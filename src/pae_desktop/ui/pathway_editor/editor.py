@@ -7,7 +7,6 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -34,8 +33,10 @@ from pae_desktop.core.vocabulary import (
     PartnerType,
     carrier_kind_of,
 )
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.confirmations import confirm_by_typing
 from pae_desktop.ui.context import AppContext
+from pae_desktop.ui.flow_layout import FlowLayout, keep_together
 from pae_desktop.ui.pathway_editor.common import (
     OK_STYLE,
     date_field,
@@ -203,7 +204,7 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         form.addRow("Note :", self._with_message(self.notes, "notes"))
         return form
 
-    def _module_bar(self) -> QHBoxLayout:
+    def _module_bar(self) -> FlowLayout:
         """The proposals box, the cards' host, and the bar that adds a module or applies a template."""
         self._proposals_box()  # proposals from the interview
 
@@ -226,17 +227,15 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         self.delete_template_button = QPushButton("Supprimer le modèle")
         self.delete_template_button.setObjectName("delete_template")
         self.delete_template_button.clicked.connect(self.delete_template)
-        module_bar = QHBoxLayout()
+        module_bar = FlowLayout()  # wraps on a narrow window
         module_bar.addWidget(self.add_module_button)
-        module_bar.addStretch(1)
-        module_bar.addWidget(QLabel("Modèle :"))
-        module_bar.addWidget(self.templates)
+        module_bar.addWidget(keep_together(QLabel("Modèle :"), self.templates))
         module_bar.addWidget(self.apply_template_button)
         module_bar.addWidget(self.save_template_button)
         module_bar.addWidget(self.delete_template_button)
         return module_bar
 
-    def _action_bars(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+    def _action_bars(self) -> tuple[QHBoxLayout, FlowLayout]:
         """The save, revert and delete buttons with the status message; the print buttons."""
         self.save_button = QPushButton("Enregistrer le parcours")
         self.save_button.setObjectName("save_pathway")
@@ -247,7 +246,7 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         self.revert_button.clicked.connect(lambda: self.load(self.youth_id))
         self.status = message_label("status")
         self.print_buttons: dict[DocumentKind, QPushButton] = {}
-        prints = QHBoxLayout()
+        prints = FlowLayout()  # wraps on a narrow window
         prints.addWidget(QLabel("Imprimer :"))
         for kind, _module, text in DOCUMENTS:
             button = QPushButton(text)
@@ -574,8 +573,9 @@ class PathwayEditor(ProposalsSection, ModulesSection, FollowUpSection, ExitSecti
         if self.youth_id is None or self.pathway_id is None:
             return None
         name = fold(self.rule_context.youth_name).replace(" ", "_") if self.rule_context else "jeune"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, f"Enregistrer — {kind.label}", f"{kind.value}_{name}.pdf", "Documents PDF (*.pdf)"
+        path, _filter = file_dialogs.save_file_name(
+            self, file_dialogs.PDF,
+            f"Enregistrer — {kind.label}", f"{kind.value}_{name}.pdf", "Documents PDF (*.pdf)"
         )
         if not path:
             return None

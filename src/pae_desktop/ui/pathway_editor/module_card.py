@@ -25,6 +25,7 @@ from pae_desktop.ui.pathway_editor.common import (
     read_date,
     show_problems,
 )
+from pae_desktop.ui.screen_fit import shrinkable
 
 
 class ModuleCard(QFrame):
@@ -88,6 +89,8 @@ class ModuleCard(QFrame):
         for partner_id, name, ptype in partners:
             kind = carrier_kind_of(ptype).label
             self.carrier.addItem(f"{name} — {PartnerType.label_of(ptype)} ({kind})", partner_id)
+        shrinkable(self.kind)  # the card fits a narrow window
+        shrinkable(self.carrier, 24)
         self.place = QLineEdit(module.place)
         self.place.setObjectName("module_place")
         self.place.setAccessibleName("Lieu")

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from pae_desktop.core.text import fold
 from pae_desktop.core.vocabulary import Stage
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import PATHWAYS, AppContext
 from pae_desktop.ui.keyboard import focus_first_field, on_enter
 from pae_desktop.ui.pathway_editor.dialogs import CatalogueDialog, OfficeListDialog, write_office_list
@@ -198,8 +198,8 @@ class PathwaysView(QWidget):
     def export_office_list(self) -> str | None:
         if self.app.campaign_id is None:
             return None
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
+        path, chosen = file_dialogs.save_file_name(
+            self, file_dialogs.EXPORT,
             "Liste « À saisir dans SIECLE »",
             "a_saisir_dans_siecle.xlsx",
             "Classeur (*.xlsx);;PDF (*.pdf)",
