@@ -2,8 +2,8 @@
 
 Reference: `shared/reference/siecle/NOTES.md`. A file is recognised by its root element, never by its name;
 the parser is given the raw bytes so that it honours the declared encoding (ISO-8859-15 in every real file,
-UTF-8 with or without BOM tolerated); `defusedxml` refuses entity declarations (billion laughs) and external
-references; records are handled as they end and then cleared, so a 16 000-student file stays small in memory.
+UTF-8 with or without BOM tolerated); entity declarations (billion laughs) and external references are refused
+as `defusedxml` refuses them, ElementTree's C parser reading the rest (`io.xml_stream`); records are handled as they end and then cleared, so a 16 000-student file stays small in memory.
 Every refusal is a `FileRefused` naming the file (and the line and column when the XML is malformed).
 """
 
@@ -228,12 +228,13 @@ def iter_elements(
     """Each element as it ends, for a defused, streamed parse of `stream` (the root comes last), refused
     past `max_bytes` read."""
     from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-    from defusedxml.ElementTree import iterparse
+
+    from pae_desktop.io.xml_stream import element_ends
 
     reader = limits.BoundedReader(stream, name, max_bytes)
     seen = 0
     try:
-        for _event, element in iterparse(reader, events=("end",)):
+        for element in element_ends(reader):
             yield element
             seen += 1
             if progress is not None and seen % (_READ_REPORT_EVERY * 20) == 0:
