@@ -91,8 +91,9 @@ def parse_date(value: object) -> dt.date | None:
     text = clean(value)
     if not text:
         return None
-    match = _DATE.match(text)
-    if match:
+    if len(text) == 10 and text[2] == text[5] == "/" and (text[:2] + text[3:5] + text[6:]).isdecimal():
+        day, month, year = int(text[:2]), int(text[3:5]), int(text[6:])  # JJ/MM/AAAA, as SIECLE writes it
+    elif match := _DATE.match(text):
         day, month, year = (int(g) for g in match.groups())
     elif match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
@@ -215,7 +216,17 @@ def _french_expat(message: str) -> str:
 
 def _children(element: Element) -> dict[str, str]:
     """The direct children's trimmed text, by tag (an absent tag and an empty one are the same)."""
-    return {child.tag: clean(child.text) for child in element if len(child) == 0}
+    values = {}
+    for child in element:
+        if len(child):
+            continue
+        text = child.text
+        if text:  # `clean`, its common case spelled out: a third of the reading calls it
+            text = text.strip()
+            if text and not (text.isprintable() and text[0] not in "'\"=" and text[-1] not in "'\""):
+                text = clean(text)
+        values[child.tag] = text or ""
+    return values
 
 
 def iter_elements(
@@ -283,6 +294,8 @@ def read_siecle(
         if not seen % _BUDGET_EVERY:
             _check_budget(parsed, name, seen - freed)
         tag = element.tag
+        if tag not in _RECORD_TAGS:  # nine in ten elements: a field of a record, read with its record
+            continue
         if tag == "PARAMETRES":
             parsed.params = _parameters(element)
         elif tag == "ELEVE":
@@ -323,8 +336,6 @@ def read_siecle(
             )
             mefs = tuple(clean(m.text)[:10] for m in element.iter("CODE_MEF") if clean(m.text))
             parsed.divisions[code] = (clean(element.findtext("LIBELLE_LONG")), mefs)
-        else:
-            continue
         freed += sum(1 for _ in element.iter()) - 1  # the element itself stays in its parent, empty
         element.clear()
     _check_budget(parsed, name, seen - freed)
@@ -348,6 +359,10 @@ def _set_kind(parsed: SiecleFile, root: Element | None, name: str) -> None:
 
 
 _BUDGET_EVERY = 1 << 16
+# The elements `read_siecle` reads as records (and clears); the others are their fields, or kept.
+_RECORD_TAGS = frozenset(
+    ("PARAMETRES", "ELEVE", "STRUCTURES_ELEVE", "BOURSE", "ADRESSE", "PERSONNE", "RESPONSABLE_ELEVE", "MEF", "DIVISION")
+)
 
 
 def _check_budget(parsed: SiecleFile, name: str, kept: int) -> None:
