@@ -20,6 +20,7 @@ from pae_desktop.core.models import (
     OriginalSchooling,
     Pathway,
     Youth,
+    utcnow,
 )
 from pae_desktop.core.operations import AUDIT, CAMPAIGNS, PATHWAYS, SCHOOL, YOUTHS, Changes
 from pae_desktop.core.services.campaigns import ensure_campaign, get_campaign
@@ -206,6 +207,7 @@ def _insert_youths(
     session: Session, campaign_id: int, secret: bytes, batch: list[tuple[dict, dict, list]]
 ) -> list[int]:
     youth_rows = []
+    now = utcnow()  # one time for the batch, not two calls of the column defaults for each row
     for values, _schooling, _reps in batch:
         phones = [_phone(str(values.get(name, ""))) for name in ("phone", "phone2")]
         row = {
@@ -228,6 +230,8 @@ def _insert_youths(
             "city": values.get("city", ""),
             "boursier": bool(values.get("boursier", False)),
             "version": 1,
+            "created_at": now,
+            "updated_at": now,
         }
         row["search_key"] = youth_search_key(
             _Keyed(row["last_name"], row["usage_name"], row["first_names"], row["ine"])
