@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
@@ -43,7 +44,7 @@ KIND_LABELS = {
     STRUCTURES: "structures",
 }
 NO_END_DATE = dt.date(9999, 12, 31)
-_READ_REPORT_EVERY = 500
+_READ_REPORT_ELEMENTS = 10_000  # reading reports its progress every so many elements
 
 Progress = Callable[[int, int, str], None]
 
@@ -229,26 +230,26 @@ def _children(element: Element) -> dict[str, str]:
     return values
 
 
-def iter_elements(
+def element_batches(
     stream: IO[bytes],
     name: str,
     total: int = 0,
     progress: Progress | None = None,
     max_bytes: int = limits.DEFAULT_MAX_FILE_MB * limits.MEGABYTE,
-) -> Iterator[Element]:
-    """Each element as it ends, for a defused, streamed parse of `stream` (the root comes last), refused
-    past `max_bytes` read."""
+) -> Iterator[list[Element]]:
+    """The elements as they end, a list for each chunk read, for a defused, streamed parse of `stream` (the root
+    comes last), refused past `max_bytes` read."""
     from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-    from pae_desktop.io.xml_stream import element_ends
+    from pae_desktop.io.xml_stream import ended_batches
 
     reader = limits.BoundedReader(stream, name, max_bytes)
     seen = 0
     try:
-        for element in element_ends(reader):
-            yield element
-            seen += 1
-            if progress is not None and seen % (_READ_REPORT_EVERY * 20) == 0:
+        for batch in ended_batches(reader):
+            yield batch
+            reported, seen = seen // _READ_REPORT_ELEMENTS, seen + len(batch)
+            if progress is not None and seen // _READ_REPORT_ELEMENTS != reported:
                 progress(reader.count, total, f"Lecture de {name}…")
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
@@ -288,7 +289,7 @@ def read_siecle(
     student_address: dict[int, str] = {}  # index in parsed.students → ADRESSE_ID
     root: Element | None = None
     seen = freed = 0
-    for element in iter_elements(stream, name, total, progress, max_bytes):
+    for element in chain.from_iterable(element_batches(stream, name, total, progress, max_bytes)):
         root = element
         seen += 1
         if not seen % _BUDGET_EVERY:
