@@ -337,7 +337,7 @@ def read_siecle(
             )
             mefs = tuple(clean(m.text)[:10] for m in element.iter("CODE_MEF") if clean(m.text))
             parsed.divisions[code] = (clean(element.findtext("LIBELLE_LONG")), mefs)
-        freed += sum(1 for _ in element.iter()) - 1  # the element itself stays in its parent, empty
+        freed += len(list(element.iter())) - 1  # the element itself stays in its parent, empty
         element.clear()
     _check_budget(parsed, name, seen - freed)
     _set_kind(parsed, root, name)
