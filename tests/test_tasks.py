@@ -152,3 +152,17 @@ def test_a_load_of_a_hidden_view_starts_at_once(qtbot):
     loads = []
     tasks.BackgroundLoad(view, "Essai", lambda: loads.append("loaded"), lambda _result: None).request()
     assert loads == ["loaded"]
+
+
+def test_the_interpreter_lock_is_handed_over_often_while_a_task_runs(qtbot):
+    import sys
+
+    from pae_desktop.core.bulk import HAND_OVER_SECONDS
+
+    before = sys.getswitchinterval()
+    assert before > HAND_OVER_SECONDS  # Python's 5 ms
+    seen = []
+    tasks.run_in_thread(None, "Essai", lambda progress: sys.getswitchinterval(), seen.append)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen == [HAND_OVER_SECONDS]
+    assert sys.getswitchinterval() == before

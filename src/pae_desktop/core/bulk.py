@@ -1,4 +1,4 @@
-"""Bulk work (an import, a batch of documents): the garbage collector's full passes wait until it ends.
+"""Bulk work (an import, a batch of documents): the collector's full passes wait, the lock changes hands often.
 
 While an import keeps tens of thousands of records alive, each full pass of the cyclic collector walks them all
 (six passes of up to 110 ms in a 16 000-student import, 7 % of its time, for 560 objects found) and holds the
@@ -10,6 +10,7 @@ are gone.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -69,3 +70,17 @@ full_collections_deferred.__doc__ = "The collector's thresholds come back when t
 # report: a collection every few hundred new dicts cost a third of a 16 000-youth report). A collector that was
 # off before stays off.
 collector_paused = _shared(_pause, _resume)
+
+
+def _hand_over_often() -> float:
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, HAND_OVER_SECONDS))
+    return interval
+
+
+# While work runs on a worker thread, the interpreter lock is handed over every millisecond rather than every
+# 5 ms: the window's thread, woken by an event, waits that long for the lock at most before it asks for it
+# (longest freeze of the window during a 16 000-student import: 37 → 25 ms, median of four alternated runs on
+# a loaded machine, the import no slower).
+HAND_OVER_SECONDS = 0.001
+lock_handed_over_often = _shared(_hand_over_often, sys.setswitchinterval)

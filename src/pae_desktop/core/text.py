@@ -6,6 +6,9 @@ import unicodedata
 
 # Ligatures that NFKD leaves alone but users type as two letters («coeur» finds «Cœur»).
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+# The combining marks of the Latin accents (U+0300–U+036F), deleted in one `translate` rather than one test a
+# character: the other marks, rarer, are still found one by one.
+_LATIN_MARKS = {code: None for code in range(0x300, 0x370) if unicodedata.combining(chr(code))}
 
 
 def fold(text: str | None) -> str:
@@ -15,8 +18,9 @@ def fold(text: str | None) -> str:
     if text.isascii():  # no accent nor ligature to take off: most names and every class code (5x faster)
         return " ".join(text.lower().split())
     text = text.translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = unicodedata.normalize("NFKD", text).translate(_LATIN_MARKS)
+    if not stripped.isascii():  # marks beyond Latin accents, or letters of other scripts
+        stripped = "".join(c for c in stripped if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
 
 

@@ -129,8 +129,8 @@ def quote(value: str) -> str:
     return value
 
 
-def encode(rows: Iterable[Mapping[str, str]]) -> bytes:
-    """The whole file: BOM, header, one CRLF-terminated line per row, UTF-8.
+def encode(rows: Iterable[Mapping[str, str]], blank: Iterable[str] = ()) -> bytes:
+    """The whole file: BOM, header, one CRLF-terminated line per row, UTF-8; the `blank` columns left empty.
 
     The csv module's minimal quoting is exactly RFC 4180's rule of spec §1 (`;`, `"`, CR or LF): a test
     holds it to `quote`.
@@ -140,12 +140,16 @@ def encode(rows: Iterable[Mapping[str, str]]) -> bytes:
     writer = csv.writer(buffer, delimiter=SEPARATOR, quotechar='"', lineterminator=CRLF, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     guarded = [index for index, column in enumerate(COLUMNS) if column in PROTECTED]
+    blank = set(blank)
+    blanked = [index for index, column in enumerate(COLUMNS) if column in blank]
     getter = operator.itemgetter(*COLUMNS)
     for row in rows:
         try:
             values = list(getter(row))
         except KeyError:
             values = [row.get(column) or "" for column in COLUMNS]
+        for index in blanked:
+            values[index] = ""
         for index in guarded:
             value = values[index]
             if value and needs_protection(value):
@@ -185,9 +189,7 @@ def file_name(uai: str, campagne: int, today: dt.date | None = None) -> str:
 
 def write_rows(path: str | Path, rows: Iterable[Mapping[str, str]], *, nominative: bool = True) -> Path:
     """Write the rows; unless `nominative`, the columns naming a person are left empty whatever the rows hold."""
-    if not nominative:
-        rows = ({**row, **dict.fromkeys(NOMINATIVE_COLUMNS, "")} for row in rows)
-    return write_atomic(path, encode(rows))
+    return write_atomic(path, encode(rows, () if nominative else NOMINATIVE_COLUMNS))
 
 
 # --- reading ----------------------------------------------------------------------------------------------

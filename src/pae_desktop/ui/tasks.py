@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTime
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
-from pae_desktop.core.bulk import full_collections_deferred
+from pae_desktop.core.bulk import full_collections_deferred, lock_handed_over_often
 from pae_desktop.core.errors import UserError
 from pae_desktop.ui.widgets import show_error
 
@@ -46,7 +46,8 @@ class _Worker(QObject):
 
     def run(self) -> None:
         try:
-            with full_collections_deferred():  # a full pass holds the interpreter lock: the window would freeze
+            # a full pass holds the interpreter lock, and the window waits for the lock: it would freeze
+            with full_collections_deferred(), lock_handed_over_often():
                 result = self._work(self._progress)
         except BaseException as error:  # handed to the GUI thread, which shows it
             self.finished.emit(None, error)

@@ -142,12 +142,12 @@ class _Index:
         for youth_id, *values in session.execute(reps_query):
             self.reps.setdefault(youth_id, []).append(tuple(values))
 
-    def match(self, record: StudentRecord) -> int | None:
+    def match(self, record: StudentRecord, key: tuple | None) -> int | None:
+        """The youth a record is, by INE, ELEVE_ID, then its name key (`name_key` of the record)."""
         for ine in record.all_ines:
             found = self.by_ine.get(normalise_ine(ine))
             if found is not None:
                 return found
         if record.eleve_id and record.eleve_id in self.by_siecle_id:
             return self.by_siecle_id[record.eleve_id]
-        key = name_key(record.last_name, record.first_names, record.birth_date)
         return self.by_name.get(key) if key is not None else None

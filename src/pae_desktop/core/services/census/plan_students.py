@@ -55,6 +55,7 @@ class _Row:
     status: rules.Status
     youth_id: int | None = None
     problems: list[str] = field(default_factory=list)
+    name_key: tuple | None = None  # `name_key` of the record, computed once
 
 
 @dataclass
@@ -107,7 +108,8 @@ def _plan_students(
         row.status = rules.census_status(
             row.detection, record.status, record.division, record.leave_date, plan.export_date, cutoff
         )
-        row.youth_id = index.match(record)
+        row.name_key = name_key(record.last_name, record.first_names, record.birth_date)
+        row.youth_id = index.match(record, row.name_key)
     label_classes = _label_classes(rows, options)
     preview.label_classes = sorted(label_classes.values(), key=lambda c: fold(c.division))
     pae_by_ine = _pae_pathways(session, plan, rows)
@@ -206,7 +208,7 @@ def _plan_entering(plan: _Plan, index: _Index, row: _Row, common: dict, seen: _S
     )
     if record.ine and normalise_ine(record.ine) in seen.duplicate_ines:
         problems.append(f"INE {normalise_ine(record.ine)} présent plusieurs fois dans le fichier")
-    key = name_key(record.last_name, record.first_names, record.birth_date)
+    key = row.name_key
     if not problems and row.youth_id is not None and row.youth_id in seen.youths:
         problems.append(f"même élève que {seen.youths[row.youth_id]}")
     elif not problems and row.youth_id is None and key is not None and key in seen.names and not record.ine:
