@@ -478,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             found = measure_whole_processes(args, data_dir, school_dir if with_school else None, work_dir, process_repeat)
             measured |= {r["name"]: r for r in found}
         if with_school:
-            found, facts = measure_school(school_dir, work_dir, wanted, heavy_repeat)
+            found, facts = measure_school(school_dir, work_dir, wanted, min(heavy_repeat, 2))
             measured |= found
             school = {"students": args.school, "build_seconds": round(school["build_seconds"], 1)} | facts
         found, gaps = measure_in_process(data_dir, info, work_dir, args, wanted, (repeat, heavy_repeat))
