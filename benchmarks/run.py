@@ -27,6 +27,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+# The application of this checkout, here and in the processes the suite starts, whatever the venv has installed.
+SRC = HERE.parent / "src"
+if SRC.is_dir():
+    sys.path.insert(0, str(SRC))
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH", "")) if p)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import batches  # noqa: E402
