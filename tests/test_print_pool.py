@@ -132,3 +132,15 @@ def test_a_spawned_worker_importing_the_entry_point_does_not_start_the_applicati
 
     monkeypatch.setattr(cli, "main", _never_here)
     runpy.run_module("pae_desktop.__main__", run_name="__mp_main__")  # what «spawn» does in each worker
+
+
+def test_a_worker_loads_the_renderers_not_the_database_layer():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pae_desktop.documents import batch_worker; batch_worker.warm('fiche_entretien'); "
+        "print(sorted(m for m in ('sqlalchemy', 'PySide6') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[]", done.stderr

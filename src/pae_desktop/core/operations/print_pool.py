@@ -13,7 +13,6 @@ renders in the calling process.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 from collections import deque
@@ -50,21 +49,10 @@ def workers_for(count: int, workers: int | None = None) -> int:
 
 
 def render(renderer: str, school: Any, record: Any, options: Any) -> bytes:
-    """One document's PDF bytes (`documents.<renderer>.render`), written nowhere."""
-    return importlib.import_module(f"pae_desktop.documents.{renderer}").render(None, school, record, options)
+    """One document's PDF bytes, rendered in the calling process."""
+    from pae_desktop.documents.batch_worker import render as render_here
 
-
-def _render_in_worker(*args: Any) -> bytes:
-    """What a worker runs (by name: the worker's own `render`)."""
-    return render(*args)
-
-
-def _warm(renderer: str) -> None:
-    """A worker's start: the renderer, reportlab and the fonts are loaded before the first document arrives."""
-    from pae_desktop.documents.layout import register_fonts
-
-    importlib.import_module(f"pae_desktop.documents.{renderer}")
-    register_fonts()
+    return render_here(renderer, school, record, options)
 
 
 @dataclass
@@ -93,11 +81,13 @@ class BatchRenderer:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from pae_desktop.documents import batch_worker
+
         try:
             return ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm,
+                initializer=batch_worker.warm,
                 initargs=(renderer,),
             )
         except (OSError, ValueError, NotImplementedError, ImportError) as error:
@@ -130,8 +120,10 @@ class BatchRenderer:
     def _submit(self, job: _Job):
         from concurrent.futures.process import BrokenProcessPool
 
+        from pae_desktop.documents import batch_worker
+
         try:
-            return self._pool.submit(_render_in_worker, *job.args)
+            return self._pool.submit(batch_worker.render, *job.args)
         except (BrokenProcessPool, RuntimeError, OSError) as error:
             self._give_up(error)
             return None
