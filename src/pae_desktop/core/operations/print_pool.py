@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pae_desktop.core.bulk import full_collections_deferred
+
 log = logging.getLogger(__name__)
 
 # Below this many documents the pool's start (each worker imports reportlab and the renderers, about half a
@@ -151,6 +153,7 @@ class BatchRenderer:
         return len(self._pending)
 
 
+@full_collections_deferred()  # a full pass over the caller's heap stalls the feeding of the workers
 def render_all(
     items: list[Any],
     renderer: str,
