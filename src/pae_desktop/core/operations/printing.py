@@ -364,25 +364,36 @@ def print_each(
     folder: str | os.PathLike,
     options: Any = None,
     progress=None,
+    *,
+    workers: int | None = None,
 ) -> Changes:
     """One PDF per youth in `folder` (created if needed), each named by `file_name`: the youths the kind does
-    not concern are refused as in `print_document`. `progress(done, total, message)` once per youth."""
+    not concern are refused as in `print_document`. `progress(done, total, message)` once per youth. The
+    records are built here, in the caller's transaction, and rendered over worker processes for a large batch
+    (`print_pool`; `workers`: how many, 1 for none, by default one per core); each file is written whole."""
+    from pae_desktop.core.operations.print_pool import render_all
+    from pae_desktop.documents.page import write_bytes
+
     spec = spec_of(kind)
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} doit être un dossier (c'est un fichier).")
     folder.mkdir(parents=True, exist_ok=True)
-    school, rows = school_info(session), []
-    for index, youth_id in enumerate(youth_ids):
-        if progress is not None:
-            progress(index, len(youth_ids), f"{index + 1}/{len(youth_ids)}")
+    school, rows, targets = school_info(session), [], {}
+
+    def prepare(_index: int, youth_id: int):
         youth = _youth(session, youth_id)
         if not spec.covers(session, youth.id):
             raise UserError(spec.outside)
-        youth_options = options or document_options(session, youth.campaign)
-        target = folder / file_name(spec.kind, youth)
-        data = _render_youth(session, spec, youth, target, youth_options, None, school)
-        rows.append(record_print(session, spec.kind, youth.id, data, target))
+        youth_options = (options or document_options(session, youth.campaign)).for_campaign(youth.campaign)
+        targets[youth_id] = folder / file_name(spec.kind, youth)
+        return school, spec.record(session, youth.id, None, youth_options.printed_on), youth_options
+
+    def finish(youth_id: int, data: bytes) -> None:
+        write_bytes(targets[youth_id], data)
+        rows.append(record_print(session, spec.kind, youth_id, data, targets[youth_id]))
+
+    render_all(list(youth_ids), spec.renderer, prepare, finish, progress, workers)
     return _printed(rows, folder)
 
 
