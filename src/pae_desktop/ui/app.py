@@ -124,6 +124,9 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
     except UserError as error:
         QMessageBox.critical(None, "PAE Desktop", str(error))
         return None
+    from pae_desktop.ui import first_lists
+
+    first_lists.start(db)  # the home lists derived on the second core while the window is built
     from pae_desktop.ui.main_window import MainWindow
 
     window = MainWindow(db)

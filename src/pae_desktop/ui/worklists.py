@@ -319,6 +319,12 @@ class WorklistsView(QWidget):
 
     @staticmethod
     def _load(db, campaign_id: int) -> Worklists:
+        from pae_desktop.ui import first_lists
+
+        prefetch = first_lists.take(db, campaign_id)  # the window's first lists, derived while it was built
+        lists = prefetch.result() if prefetch is not None else None
+        if lists is not None:
+            return lists
         from pae_desktop.core.services import contacts
 
         with db.read() as session:

@@ -214,7 +214,7 @@ def _item(row, stage: Stage, attempts: list, detail: str, when: dt.date | None) 
         phone or phone_raw,
         email,
         when,
-        max((a.at for a in attempts), default=None),
+        attempts[-1].at if attempts else None,  # in time order (`load_facts`): the latest is the last
         len(attempts),
         detail,
         key,
@@ -252,7 +252,7 @@ def _members(
             Youth.campaign_id == campaign.id, Youth.anonymised_at.is_(None), Youth.left_school_on.is_(None)
         )
     )
-    for row in session.execute(query):
+    for row in session.connection().execute(query).all():  # Core rows, fetched at once (`load_facts`)
         youth_id = row[0]
         case = facts.get(youth_id)
         if case is None:

@@ -1,0 +1,117 @@
+"""The window's first «Accueil» lists, derived by a child process while the window is built (`ui.first_lists`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from pae_desktop.core.models import Campaign
+from pae_desktop.core.services import contacts
+from pae_desktop.core.worklist import Worklist
+from pae_desktop.ui import first_lists
+from pae_desktop.ui.worklists import WorklistsView
+
+pytestmark = pytest.mark.skipif(not first_lists.supported(), reason="no fork on this system")
+
+
+@pytest.fixture
+def demo(demo_db):
+    if not demo_db.is_sqlite:
+        pytest.skip("the child reads a SQLite file; a server's lists are derived by the view")
+    with demo_db.read() as session:
+        campaign_id = session.scalars(select(Campaign.id)).one()
+    return demo_db, campaign_id
+
+
+def derived(db, campaign_id):
+    with db.read() as session:
+        return contacts.worklists(session, campaign_id)
+
+
+def test_the_child_derives_the_lists_the_window_would(demo):
+    db, campaign_id = demo
+    started = first_lists.start(db)
+    assert started is not None and started.campaign_id == campaign_id
+    lists = first_lists.take(db, campaign_id).result()
+    expected = derived(db, campaign_id)
+    assert sum(expected.counts.values()) > 0
+    assert lists.counts == expected.counts and lists.home_order == expected.home_order
+    for name in Worklist:
+        assert isinstance(lists.items[name], first_lists.Deferred)
+        assert tuple(lists.items[name]) == expected.items[name]  # the same youths, details, order
+    assert lists == expected
+    assert first_lists.take(db, campaign_id) is None  # taken once: a later load derives afresh
+
+
+def test_a_failed_child_leaves_the_view_to_derive_the_lists(demo, monkeypatch):
+    db, campaign_id = demo
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the child fails")
+
+    monkeypatch.setattr(contacts, "worklists", broken)
+    first_lists.start(db)  # the child inherits the broken function
+    monkeypatch.undo()
+    lists = WorklistsView._load(db, campaign_id)
+    assert lists == derived(db, campaign_id)
+    assert not isinstance(lists.items[Worklist.A_CONTACTER], first_lists.Deferred)
+
+
+def test_a_prefetch_for_another_campaign_is_dropped(demo):
+    db, campaign_id = demo
+    started = first_lists.start(db)
+    assert first_lists.take(db, campaign_id + 1) is None
+    assert started.done  # the child was stopped and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)
+
+
+PROBE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+from pae_desktop.ui import first_lists
+from pae_desktop.ui.worklists import WorklistsView
+
+loaded = WorklistsView._loaded
+
+
+def probe(view, lists):
+    loaded(view, lists)
+    shown = view.lists.home_order[0]
+    print(type(lists.items[shown]).__name__, view.model.rowCount() == len(lists.items[shown]), flush=True)
+    print(sorted((name.value, count) for name, count in lists.counts.items()), flush=True)
+    QTimer.singleShot(0, QApplication.quit)
+
+
+WorklistsView._loaded = probe
+from pae_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_window_shows_the_childs_lists(tmp_path):
+    """A real start: the «Accueil» lists come from the child, the same as derived in place."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    data = tmp_path / "donnees"
+    demo = [sys.executable, "-m", "pae_desktop", "demo", "--students", "40", "--data-dir", str(data)]
+    subprocess.run(demo, check=True, capture_output=True, env=env)
+    probe = [sys.executable, "-c", PROBE, "--data-dir", str(data)]
+    out = subprocess.run(probe, check=True, capture_output=True, text=True, env=env, timeout=120).stdout.split("\n")
+    from pae_desktop.storage.database import open_database
+
+    db = open_database(data)
+    try:
+        with db.read() as session:
+            campaign_id = session.scalars(select(Campaign.id).order_by(Campaign.year.desc())).first()
+        expected = derived(db, campaign_id)
+    finally:
+        db.close()
+    assert out[0] == "Deferred True"
+    assert out[1] == str(sorted((name.value, count) for name, count in expected.counts.items()))
