@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 
@@ -59,6 +60,25 @@ def test_a_failed_child_leaves_the_view_to_derive_the_lists(demo, monkeypatch):
     lists = WorklistsView._load(db, campaign_id)
     assert lists == derived(db, campaign_id)
     assert not isinstance(lists.items[Worklist.A_CONTACTER], first_lists.Deferred)
+
+
+def test_the_other_lists_are_derived_here_if_the_childs_second_piece_is_unreadable(demo, monkeypatch):
+    db, campaign_id = demo
+    real = pickle.dumps
+
+    class SecondPieceBroken:
+        load = staticmethod(pickle.load)
+        UnpicklingError = pickle.UnpicklingError
+
+        @staticmethod
+        def dumps(value, protocol=None):
+            return b"not a pickle" if isinstance(value, dict) else real(value, protocol=protocol)
+
+    monkeypatch.setattr(first_lists, "pickle", SecondPieceBroken)
+    first_lists.start(db)  # the child inherits the broken writer
+    monkeypatch.undo()
+    lists = first_lists.take(db, campaign_id).result()
+    assert lists == derived(db, campaign_id)
 
 
 def test_a_prefetch_for_another_campaign_is_dropped(demo):
