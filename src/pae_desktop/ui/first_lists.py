@@ -142,8 +142,12 @@ _started: list[Prefetch] = []
 
 def supported() -> bool:
     """Forking a process that has loaded Qt is safe where the child touches nothing of Qt: Linux and the BSDs (not
-    macOS, whose system libraries refuse work after a fork; Windows has no fork)."""
-    return hasattr(os, "fork") and sys.platform != "darwin"
+    macOS, whose system libraries refuse work after a fork; Windows has no fork). With one core the child would only
+    take turns with the window."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores >= 2
 
 
 def start(db) -> Prefetch | None:
@@ -187,16 +191,19 @@ def _child(db, campaign_id: int, write_fd: int) -> None:
         first = lists.home_order[0]
         counts = {name: len(items) for name, items in lists.items.items()}
         rest = {name: items for name, items in lists.items.items() if name is not first}
-        data = pickle.dumps((dataclasses.replace(lists, items=counts), first, lists.items[first]), protocol=5)
-        data += pickle.dumps(rest, protocol=5)  # both made before anything is written
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write_fd, view) :]
+        _write(write_fd, pickle.dumps((dataclasses.replace(lists, items=counts), first, lists.items[first]), protocol=5))
+        _write(write_fd, pickle.dumps(rest, protocol=5))  # while the window shows the first (if it fails: derived)
         status = 0
     except BaseException:  # noqa: BLE001 - the parent derives the lists itself
         pass
     finally:
         os._exit(status)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def take(db, campaign_id: int) -> Prefetch | None:
