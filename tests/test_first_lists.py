@@ -19,6 +19,13 @@ from pae_desktop.ui.worklists import WorklistsView
 pytestmark = pytest.mark.skipif(not first_lists.supported(), reason="no fork on this system")
 
 
+@pytest.fixture(autouse=True)
+def no_child_expected_after(monkeypatch):
+    """The children started here are read by hand, not by a view: nothing waits for them after the test."""
+    monkeypatch.setattr(first_lists, "_expected", False)
+    monkeypatch.setattr(first_lists, "_waiting", [])
+
+
 @pytest.fixture
 def demo(demo_db):
     if not demo_db.is_sqlite:
@@ -135,3 +142,24 @@ def test_the_window_shows_the_childs_lists(tmp_path):
         db.close()
     assert out[0] == "Deferred True"
     assert out[1] == str(sorted((name.value, count) for name, count in expected.counts.items()))
+
+
+def test_the_start_up_maintenance_waits_for_the_childs_lists(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    ran = []
+    first_lists.after_first_lists(owner, lambda: ran.append("no child"))
+    assert ran == ["no child"]  # no child at work: at once, as before
+    monkeypatch.setattr(first_lists, "_expected", True)
+    first_lists.after_first_lists(owner, lambda: ran.append("after the lists"))
+    assert ran == ["no child"]
+    first_lists.arrived()
+    assert ran == ["no child", "after the lists"]
+    monkeypatch.setattr(first_lists, "_expected", True)
+    monkeypatch.setattr(first_lists, "WAIT_AT_MOST_MS", 10)
+    first_lists.after_first_lists(owner, lambda: ran.append("at the latest"))
+    qtbot.waitUntil(lambda: len(ran) == 3, timeout=5000)  # the lists never came: it starts all the same, once
+    first_lists.arrived()
+    assert ran == ["no child", "after the lists", "at the latest"]

@@ -138,6 +138,37 @@ class Deferred(Sequence):
 
 _pending: list[Prefetch] = []
 _started: list[Prefetch] = []
+_expected = False  # a child's lists are on their way to the window
+_waiting: list = []
+WAIT_AT_MOST_MS = 5000
+
+
+def after_first_lists(owner, start) -> None:
+    """`start()` once the window's first lists are shown (`arrived`), at the latest after 5 s; at once when no
+    child derives them. The start-up maintenance (integrity check, backup) would otherwise take the second core
+    from the child: measured, it delayed the lists by a third."""
+    if not _expected:
+        start()
+        return
+    from PySide6.QtCore import QTimer
+
+    done = []
+
+    def once() -> None:
+        if not done:
+            done.append(True)
+            start()
+
+    _waiting.append(once)
+    QTimer.singleShot(WAIT_AT_MOST_MS, owner, once)
+
+
+def arrived() -> None:
+    """The «Accueil» view has shown its first lists (or said it could not): what waited for them starts."""
+    global _expected
+    _expected = False
+    while _waiting:
+        _waiting.pop(0)()
 
 
 def supported() -> bool:
@@ -173,6 +204,8 @@ def start(db) -> Prefetch | None:
         os.close(read_fd)
         _child(db, campaign_id, write_fd)
     os.close(write_fd)
+    global _expected
+    _expected = True
     prefetch = Prefetch(db, campaign_id, pid, read_fd)
     _pending.append(prefetch)
     _started.append(prefetch)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from pae_desktop.core.worklist import (
     Worklists,
 )
 from pae_desktop.ui import context as topics
+from pae_desktop.ui import first_lists
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.left_school import LeftSchoolNote
 from pae_desktop.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel  # noqa: F401
@@ -319,8 +320,6 @@ class WorklistsView(QWidget):
 
     @staticmethod
     def _load(db, campaign_id: int) -> Worklists:
-        from pae_desktop.ui import first_lists
-
         prefetch = first_lists.take(db, campaign_id)  # the window's first lists, derived while it was built
         lists = prefetch.result() if prefetch is not None else None
         if lists is not None:
@@ -331,6 +330,7 @@ class WorklistsView(QWidget):
             return contacts.worklists(session, campaign_id)
 
     def _loaded(self, lists: Worklists) -> None:
+        QTimer.singleShot(0, first_lists.arrived)  # once these lists are painted: the start-up maintenance
         self.lists = lists
         self.header.setText(days_left_text(self.lists))
         self.phase1_classes.set_classes(lists.phase1_classes)
@@ -348,6 +348,7 @@ class WorklistsView(QWidget):
             self._select_following(following, row)
 
     def _load_failed(self, error: BaseException) -> None:
+        first_lists.arrived()
         if self.lists is None:
             self.header.setText("Les listes de travail n'ont pas pu être chargées.")
             self.help.setText("")
