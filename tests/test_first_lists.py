@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(not first_lists.supported(), reason="no fork on 
 def no_child_expected_after(monkeypatch):
     """The children started here are read by hand, not by a view: nothing waits for them after the test."""
     monkeypatch.setattr(first_lists, "_expected", False)
+    monkeypatch.setattr(first_lists, "_armed", None)
     monkeypatch.setattr(first_lists, "_waiting", [])
 
 
@@ -42,9 +43,15 @@ def derived(db, campaign_id):
 
 def test_the_child_derives_the_lists_the_window_would(demo):
     db, campaign_id = demo
-    started = first_lists.start(db)
-    assert started is not None and started.campaign_id == campaign_id
-    lists = first_lists.take(db, campaign_id).result()
+    first_lists.arm(db)
+    started = []
+    real_start = first_lists.start
+    first_lists.start = lambda *args: started.append(real_start(*args)) or started[-1]
+    try:
+        lists = WorklistsView._load(db, campaign_id)  # the view's first load after the window opened
+    finally:
+        first_lists.start = real_start
+    started = started[0]
     expected = derived(db, campaign_id)
     assert sum(expected.counts.values()) > 0
     assert lists.counts == expected.counts and lists.home_order == expected.home_order
@@ -52,7 +59,10 @@ def test_the_child_derives_the_lists_the_window_would(demo):
         assert isinstance(lists.items[name], first_lists.Deferred)
         assert tuple(lists.items[name]) == expected.items[name]  # the same youths, details, order
     assert lists == expected
-    assert first_lists.take(db, campaign_id) is None  # taken once: a later load derives afresh
+    assert first_lists.first_load(db, campaign_id) is None  # once: a later load derives afresh
+    assert started not in first_lists._started  # the child reaped, its lists held by the view alone
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)
 
 
 def test_a_failed_child_leaves_the_view_to_derive_the_lists(demo, monkeypatch):
@@ -62,8 +72,9 @@ def test_a_failed_child_leaves_the_view_to_derive_the_lists(demo, monkeypatch):
         raise RuntimeError("the child fails")
 
     monkeypatch.setattr(contacts, "worklists", broken)
-    first_lists.start(db)  # the child inherits the broken function
+    started = first_lists.start(db, campaign_id)  # the child inherits the broken function
     monkeypatch.undo()
+    assert started.result() is None
     lists = WorklistsView._load(db, campaign_id)
     assert lists == derived(db, campaign_id)
     assert not isinstance(lists.items[Worklist.A_CONTACTER], first_lists.Deferred)
@@ -82,17 +93,20 @@ def test_the_other_lists_are_derived_here_if_the_childs_second_piece_is_unreadab
             return b"not a pickle" if isinstance(value, dict) else real(value, protocol=protocol)
 
     monkeypatch.setattr(first_lists, "pickle", SecondPieceBroken)
-    first_lists.start(db)  # the child inherits the broken writer
+    started = first_lists.start(db, campaign_id)  # the child inherits the broken writer
     monkeypatch.undo()
-    lists = first_lists.take(db, campaign_id).result()
+    lists = started.result()
     assert lists == derived(db, campaign_id)
 
 
-def test_a_prefetch_for_another_campaign_is_dropped(demo):
+def test_only_the_armed_database_forks_its_first_load(demo):
     db, campaign_id = demo
-    started = first_lists.start(db)
-    assert first_lists.take(db, campaign_id + 1) is None
-    assert started.done  # the child was stopped and reaped
+    assert first_lists.first_load(db, campaign_id) is None  # not armed: a test's or a later window's view
+    first_lists.arm(db)
+    assert first_lists.first_load(object(), campaign_id) is None  # another database's view: not this one
+    started = first_lists.start(db, campaign_id)
+    started._end()  # a child never read: stopped and reaped
+    assert started.done and started not in first_lists._started
     with pytest.raises(ChildProcessError):
         os.waitpid(started.pid, os.WNOHANG)
 

@@ -126,7 +126,7 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
         return None
     from pae_desktop.ui import first_lists
 
-    first_lists.start(db)  # the home lists derived on the second core while the window is built
+    first_lists.arm(db)  # the first home lists derived on the second core, once the window is painted
     from pae_desktop.ui.main_window import MainWindow
 
     window = MainWindow(db)

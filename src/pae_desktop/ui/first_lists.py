@@ -1,18 +1,21 @@
-"""The «Accueil» lists of the first window, derived on the second core while the window is being built.
+"""The «Accueil» lists of the first window, derived on the second core once the window is painted.
 
-At start-up the window needs a quarter of a second to build and paint, and the home lists of a large school half a
-second to derive (the ORM models declared, the stage of every case). `start(db)`, called as soon as the database
-is open, forks a child process that derives them (`core.services.contacts.worklists`, the one definition) and
-sends them back through a pipe; the view's first load (`take`) waits for them on its worker thread instead of
-deriving them again. The child shares nothing with the window but the database file, which it reads through its
-own connections; it exits as soon as it has written. Nothing is kept: the lists are the database's state at the
-moment the window opened, taken once by the first load; any later change reloads them the usual way.
+At start-up the home lists of a large school take half a second to derive (the ORM models declared, the facts read,
+the stage of every case), on the view's worker thread, where they competed for the interpreter with what the window
+does after its first paint (the idle lock's settings, the start-up maintenance), and left their temporaries in the
+window's memory. `arm(db)`, called when the window opens, makes the view's first load (`first_load`, on its worker
+thread) fork a child process that derives them (`core.services.contacts.worklists`, the one definition) and sends
+them back through a pipe. The child shares nothing with the window but the database file, which it reads through
+its own connections; it exits as soon as it has written. Nothing is kept: the lists are the database's state at
+that first load, taken once; any later change reloads them the usual way, in the view's worker thread.
 
-The child sends the counts and the list shown first, then the other lists in one piece (a youth's name, phone… one
-object for all the lists they are in); the window shows the first while a thread reads the others.
+Forking before the first paint was measured and dropped: the window's pages copied on write and the child's work
+on a busy machine delayed the first paint by a fifth. The child sends the counts and the list shown first, then the
+other lists in one piece (a youth's name, phone… one object for all the lists they are in), which a thread reads
+while the window shows the first.
 
-Where `os.fork` is missing or unsafe (Windows, macOS), or when anything fails, the view derives the lists itself on
-its worker thread, as before.
+Where `os.fork` is missing or unsafe (Windows, macOS), with one core, or when anything fails, the view derives the
+lists itself on its worker thread, as before.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ class Prefetch:
         if self._pipe.closed:
             return
         self._pipe.close()
+        if self in _started:  # reaped: the lists are the view's alone, freed with them
+            _started.remove(self)
         try:
             if kill:
                 os.kill(self.pid, signal.SIGKILL)
@@ -118,7 +123,6 @@ class Deferred(Sequence):
     def _decoded(self) -> tuple:
         if self._items is None:
             self._items = self._prefetch.rest()[self._name]
-            self._prefetch = None
         return self._items
 
     def __len__(self) -> int:
@@ -136,8 +140,8 @@ class Deferred(Sequence):
     __hash__ = None
 
 
-_pending: list[Prefetch] = []
 _started: list[Prefetch] = []
+_armed = None  # the database whose view's first load runs in a child
 _expected = False  # a child's lists are on their way to the window
 _waiting: list = []
 WAIT_AT_MOST_MS = 5000
@@ -181,17 +185,26 @@ def supported() -> bool:
     return cores >= 2
 
 
-def start(db) -> Prefetch | None:
-    """Derive, in a child process, the home lists of the campaign the window will show first (the most recent)."""
-    if not supported() or not db.is_sqlite:
-        return None
-    from pae_desktop.core.services.first_paint import campaign_years
+def arm(db) -> None:
+    """The window just opened on `db`: its «Accueil» view's first load will run in a child (`first_load`)."""
+    global _armed, _expected
+    if supported() and db.is_sqlite:
+        _armed, _expected = db, True
 
-    with db.read() as session:
-        campaigns = campaign_years(session)
-    if not campaigns:
+
+def first_load(db, campaign_id: int):
+    """On the worker thread of the view's first load after `arm(db)`: the lists derived by a child, or None (the
+    caller derives them itself, as for any later load)."""
+    global _armed
+    if _armed is not db:
         return None
-    campaign_id = campaigns[0][0]
+    _armed = None
+    prefetch = start(db, campaign_id)
+    return prefetch.result() if prefetch is not None else None
+
+
+def start(db, campaign_id: int) -> Prefetch | None:
+    """Fork the child that derives the campaign's home lists; None when it could not be started."""
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
@@ -204,10 +217,7 @@ def start(db) -> Prefetch | None:
         os.close(read_fd)
         _child(db, campaign_id, write_fd)
     os.close(write_fd)
-    global _expected
-    _expected = True
     prefetch = Prefetch(db, campaign_id, pid, read_fd)
-    _pending.append(prefetch)
     _started.append(prefetch)
     return prefetch
 
@@ -239,19 +249,7 @@ def _write(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def take(db, campaign_id: int) -> Prefetch | None:
-    """The prefetch of this database and campaign, once; any other one is dropped."""
-    found = None
-    while _pending:
-        prefetch = _pending.pop()
-        if found is None and prefetch.db is db and prefetch.campaign_id == campaign_id and not prefetch.done:
-            found = prefetch
-        else:
-            prefetch._end()
-    return found
-
-
 @atexit.register
 def _end_all() -> None:
-    while _started:
-        _started.pop()._end()
+    for prefetch in list(_started):
+        prefetch._end()

@@ -320,8 +320,7 @@ class WorklistsView(QWidget):
 
     @staticmethod
     def _load(db, campaign_id: int) -> Worklists:
-        prefetch = first_lists.take(db, campaign_id)  # the window's first lists, derived while it was built
-        lists = prefetch.result() if prefetch is not None else None
+        lists = first_lists.first_load(db, campaign_id)  # at start-up, on the second core (`ui.first_lists`)
         if lists is not None:
             return lists
         from pae_desktop.core.services import contacts
