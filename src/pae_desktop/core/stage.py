@@ -107,11 +107,12 @@ def derive_stage(
         return Stage.ABANDON
     if _on_or_before(facts.pathway_start, on):
         return Stage.PARCOURS_EN_COURS
-    decision = Decision.from_code(latest_decision(facts, on))
-    if decision is not None:
-        return STAGE_OF_DECISION[decision]
-    if any(i.held_on <= on for i in facts.interviews):
-        return Stage.ENTRETIEN_REALISE
+    if facts.interviews:  # most cases have none: neither rule below can hold (a tenth of the lists' time)
+        decision = Decision.from_code(latest_decision(facts, on))
+        if decision is not None:
+            return STAGE_OF_DECISION[decision]
+        if any(i.held_on <= on for i in facts.interviews):
+            return Stage.ENTRETIEN_REALISE
     if any(b <= on for b in facts.bookings):
         return Stage.ENTRETIEN_PLANIFIE
     if any(

@@ -585,6 +585,8 @@ def install_data_protection(
     window.installEventFilter(close_backup)
     QTimer.singleShot(0, lambda: after_first_paint(window, start_idle_lock))
     context.data_changed.connect(lambda _topics: start_idle_lock())  # the settings saved: the new delay
-    if maintenance:
-        QTimer.singleShot(0, lambda: after_first_paint(window, maintain))
+    if maintenance:  # after the first lists when a child derives them (`ui.first_lists`)
+        from pae_desktop.ui.first_lists import after_first_lists
+
+        QTimer.singleShot(0, lambda: after_first_paint(window, lambda: after_first_lists(window, maintain)))
     return DataProtection(actions, idle_lock, close_backup)

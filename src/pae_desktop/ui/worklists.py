@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -39,7 +39,7 @@ from pae_desktop.core.worklist import (
     Worklists,
 )
 from pae_desktop.ui import context as topics
-from pae_desktop.ui import file_dialogs
+from pae_desktop.ui import file_dialogs, first_lists
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.keyboard import on_enter
@@ -321,12 +321,16 @@ class WorklistsView(QWidget):
 
     @staticmethod
     def _load(db, campaign_id: int) -> Worklists:
+        lists = first_lists.first_load(db, campaign_id)  # at start-up, on the second core (`ui.first_lists`)
+        if lists is not None:
+            return lists
         from pae_desktop.core.services import contacts
 
         with db.read() as session:
             return contacts.worklists(session, campaign_id)
 
     def _loaded(self, lists: Worklists) -> None:
+        QTimer.singleShot(0, first_lists.arrived)  # once these lists are painted: the start-up maintenance
         self.lists = lists
         self.header.setText(days_left_text(self.lists))
         self.phase1_classes.set_classes(lists.phase1_classes)
@@ -344,6 +348,7 @@ class WorklistsView(QWidget):
             self._select_following(following, row)
 
     def _load_failed(self, error: BaseException) -> None:
+        first_lists.arrived()
         if self.lists is None:
             self.header.setText("Les listes de travail n'ont pas pu être chargées.")
             self.help.setText("")

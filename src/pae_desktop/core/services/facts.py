@@ -46,7 +46,9 @@ def load_facts(
 ) -> tuple[dict[int, CaseFacts], dict[int, PendingDates]]:
     """The facts and pending dates of every youth of a campaign (or of `youth_ids` in it)."""
     session.flush()
-    conn = session.connection()  # plain columns: Core rows, without the ORM's loading step for each
+    # plain columns: Core rows, without the ORM's loading step for each; each query's rows fetched at once
+    # (`.all()`): iterating a result fetches row by row, a tenth of a second more at 16 000 youths
+    conn = session.connection()
     ids_divisions = _ids_divisions(conn, campaign_id, youth_ids)
     ids = [row[0] for row in ids_divisions]
     division_of = {row[0]: row[1] or "" for row in ids_divisions}
@@ -130,7 +132,7 @@ def _information(
         select(InformationAction.division, InformationAction.on).where(
             InformationAction.campaign_id == campaign_id, InformationAction.division != ""
         )
-    ):
+    ).all():
         class_actions[division].append(on)
     for youth_id, on in conn.execute(
         where_youth(
@@ -139,7 +141,7 @@ def _information(
             ),
             InformationTarget.youth_id,
         )
-    ):
+    ).all():
         info[youth_id].append(on)
     return info, class_actions
 
@@ -159,7 +161,7 @@ def _attempts(conn, where_youth) -> tuple[dict[int, list[AttemptFact]], dict[int
             ),
             ContactAttempt.youth_id,
         ).order_by(ContactAttempt.at)
-    ):
+    ).all():
         attempts[youth_id].append(AttemptFact(at, result, next_step or ""))
         recontact[youth_id] = next_date  # the latest attempt's «À relancer le …» wins
     return attempts, recontact
@@ -176,7 +178,7 @@ def _bookings(conn, where_youth) -> tuple[dict[int, list[dt.date]], dict[int, dt
             .where(SlotBooking.cancelled_at.is_(None)),
             SlotBooking.youth_id,
         )
-    ):
+    ).all():
         bookings[youth_id].append(booked_at.date())
         if youth_id not in next_slot or starts_at > next_slot[youth_id]:
             next_slot[youth_id] = starts_at
@@ -198,7 +200,7 @@ def _interviews(conn, where_youth) -> dict[int, list[InterviewFact]]:
             ).outerjoin(InterviewSlot, InterviewSlot.id == Interview.slot_id),
             Interview.youth_id,
         )
-    ):
+    ).all():
         interviews[youth_id].append(InterviewFact(held_on, decision or "", decided_on, slot_start, interview_id))
     return interviews
 
@@ -210,7 +212,7 @@ def _pathways_exits_follow_up(
     pathways: dict[int, tuple[dt.date, dt.date | None]] = {}
     for youth_id, start, abandoned in conn.execute(
         where_youth(select(Pathway.youth_id, Pathway.start_date, Pathway.abandoned_on), Pathway.youth_id)
-    ):
+    ).all():
         pathways[youth_id] = (start, abandoned)
 
     exits: dict[int, dt.date] = dict(
@@ -225,7 +227,7 @@ def _pathways_exits_follow_up(
             ),
             FollowUpEvent.youth_id,
         )
-    ):
+    ).all():
         if youth_id not in follow_up or due_on < follow_up[youth_id][0]:
             follow_up[youth_id] = (due_on, action)
     return pathways, exits, follow_up

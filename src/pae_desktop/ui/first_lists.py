@@ -1,0 +1,255 @@
+"""The «Accueil» lists of the first window, derived on the second core once the window is painted.
+
+At start-up the home lists of a large school take half a second to derive (the ORM models declared, the facts read,
+the stage of every case), on the view's worker thread, where they competed for the interpreter with what the window
+does after its first paint (the idle lock's settings, the start-up maintenance), and left their temporaries in the
+window's memory. `arm(db)`, called when the window opens, makes the view's first load (`first_load`, on its worker
+thread) fork a child process that derives them (`core.services.contacts.worklists`, the one definition) and sends
+them back through a pipe. The child shares nothing with the window but the database file, which it reads through
+its own connections; it exits as soon as it has written. Nothing is kept: the lists are the database's state at
+that first load, taken once; any later change reloads them the usual way, in the view's worker thread.
+
+Forking before the first paint was measured and dropped: the window's pages copied on write and the child's work
+on a busy machine delayed the first paint by a fifth. The child sends the counts and the list shown first, then the
+other lists in one piece (a youth's name, phone… one object for all the lists they are in), which a thread reads
+while the window shows the first.
+
+Where `os.fork` is missing or unsafe (Windows, macOS), with one core, or when anything fails, the view derives the
+lists itself on its worker thread, as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import datetime as dt
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+_FAILED = 1
+_inherited: list = []  # in the child, what it must leave untouched until it exits
+
+
+class Prefetch:
+    """A child process deriving the lists of one campaign of one database; `result()` reads them once."""
+
+    def __init__(self, db, campaign_id: int, pid: int, fd: int) -> None:
+        self.db = db
+        self.campaign_id = campaign_id
+        self.pid = pid
+        self.day = dt.date.today()
+        self.done = False
+        self._pipe = os.fdopen(fd, "rb")  # blocking reads release the interpreter to the window
+        self._lock = threading.Lock()
+        self._rest: dict | None = None
+
+    def result(self):
+        """The child's Worklists, or None when it failed (the caller derives them itself). The list shown first
+        is there; the others are read by a thread, each waited for at its first look (`Deferred`)."""
+        if self.done:
+            return None
+        self.done = True
+        try:
+            head, first, items = pickle.load(self._pipe)
+        except (EOFError, pickle.UnpicklingError, ValueError) as error:  # the child failed before it wrote
+            log.info("Listes de l'accueil dérivées sur place (processus auxiliaire : %s)", error)
+            self._end()
+            return None
+        if dt.date.today() != self.day:
+            self._end()
+            return None
+        lists = dataclasses.replace(
+            head,
+            items={
+                name: Deferred(count, self, name, items if name is first else None)
+                for name, count in head.items.items()
+            },
+        )
+        threading.Thread(target=self.rest, daemon=True).start()
+        return lists
+
+    def rest(self) -> dict:
+        """The lists after the first, read once (derived here if the child failed meanwhile)."""
+        with self._lock:
+            if self._rest is None:
+                try:
+                    self._rest = pickle.load(self._pipe)
+                    self._end(kill=False)
+                except (EOFError, pickle.UnpicklingError, ValueError, OSError) as error:
+                    log.warning("Listes de l'accueil dérivées sur place (processus auxiliaire : %s)", error)
+                    from pae_desktop.core.services.contacts import worklists
+
+                    with self.db.read() as session:
+                        self._rest = worklists(session, self.campaign_id, self.day).items
+                finally:
+                    self._end()
+            return self._rest
+
+    def _end(self, kill: bool = True) -> None:
+        """Close the pipe and reap the child (killed first unless it has written everything)."""
+        self.done = True
+        if self._pipe.closed:
+            return
+        self._pipe.close()
+        if self in _started:  # reaped: the lists are the view's alone, freed with them
+            _started.remove(self)
+        try:
+            if kill:
+                os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+class Deferred(Sequence):
+    """One list's items: the one shown first at once, the others once the child's second piece is read."""
+
+    def __init__(self, count: int, prefetch: Prefetch, name, items: tuple | None = None) -> None:
+        self._count = count
+        self._prefetch = prefetch
+        self._name = name
+        self._items = items
+
+    def _decoded(self) -> tuple:
+        if self._items is None:
+            self._items = self._prefetch.rest()[self._name]
+        return self._items
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self._decoded()[index]
+
+    def __iter__(self):
+        return iter(self._decoded())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None
+
+
+_started: list[Prefetch] = []
+_armed = None  # the database whose view's first load runs in a child
+_expected = False  # a child's lists are on their way to the window
+_waiting: list = []
+WAIT_AT_MOST_MS = 5000
+
+
+def after_first_lists(owner, start) -> None:
+    """`start()` once the window's first lists are shown (`arrived`), at the latest after 5 s; at once when no
+    child derives them. The start-up maintenance (integrity check, backup) would otherwise take the second core
+    from the child: measured, it delayed the lists by a third."""
+    if not _expected:
+        start()
+        return
+    from PySide6.QtCore import QTimer
+
+    done = []
+
+    def once() -> None:
+        if not done:
+            done.append(True)
+            start()
+
+    _waiting.append(once)
+    QTimer.singleShot(WAIT_AT_MOST_MS, owner, once)
+
+
+def arrived() -> None:
+    """The «Accueil» view has shown its first lists (or said it could not): what waited for them starts."""
+    global _expected
+    _expected = False
+    while _waiting:
+        _waiting.pop(0)()
+
+
+def supported() -> bool:
+    """Forking a process that has loaded Qt is safe where the child touches nothing of Qt: Linux and the BSDs (not
+    macOS, whose system libraries refuse work after a fork; Windows has no fork). With one core the child would only
+    take turns with the window."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores >= 2
+
+
+def arm(db) -> None:
+    """The window just opened on `db`: its «Accueil» view's first load will run in a child (`first_load`)."""
+    global _armed, _expected
+    if supported() and db.is_sqlite:
+        _armed, _expected = db, True
+
+
+def first_load(db, campaign_id: int):
+    """On the worker thread of the view's first load after `arm(db)`: the lists derived by a child, or None (the
+    caller derives them itself, as for any later load)."""
+    global _armed
+    if _armed is not db:
+        return None
+    _armed = None
+    prefetch = start(db, campaign_id)
+    return prefetch.result() if prefetch is not None else None
+
+
+def start(db, campaign_id: int) -> Prefetch | None:
+    """Fork the child that derives the campaign's home lists; None when it could not be started."""
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as error:
+        log.warning("Processus auxiliaire des listes non lancé : %s", error)
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:  # the child: derive, write, leave without running anything of the parent's (Qt, atexit)
+        os.close(read_fd)
+        _child(db, campaign_id, write_fd)
+    os.close(write_fd)
+    prefetch = Prefetch(db, campaign_id, pid, read_fd)
+    _started.append(prefetch)
+    return prefetch
+
+
+def _child(db, campaign_id: int, write_fd: int) -> None:
+    status = _FAILED
+    try:
+        _inherited.append(db.engine.pool)  # the parent's pooled connections: neither used nor closed here
+        db.engine.dispose(close=False)
+        from pae_desktop.core.services.contacts import worklists
+
+        with db.read() as session:
+            lists = worklists(session, campaign_id)
+        first = lists.home_order[0]
+        counts = {name: len(items) for name, items in lists.items.items()}
+        rest = {name: items for name, items in lists.items.items() if name is not first}
+        _write(write_fd, pickle.dumps((dataclasses.replace(lists, items=counts), first, lists.items[first]), protocol=5))
+        _write(write_fd, pickle.dumps(rest, protocol=5))  # while the window shows the first (if it fails: derived)
+        status = 0
+    except BaseException:  # noqa: BLE001 - the parent derives the lists itself
+        pass
+    finally:
+        os._exit(status)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+@atexit.register
+def _end_all() -> None:
+    for prefetch in list(_started):
+        prefetch._end()
