@@ -181,3 +181,24 @@ def test_the_application_runs_with_the_mnemonics_and_the_focus_ring_then_leaves_
         gc.unfreeze()
     assert seen == {"filter": True, "ring": True}
     assert qapp.findChild(MnemonicFilter) is None and FOCUS_STYLE not in qapp.styleSheet()
+
+
+def test_tab_leaves_every_table_of_every_screen(qtbot, demo_window, tmp_path, qapp):
+    from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+    from pae_desktop.ui.mnemonics import install_mnemonics
+    from ui_catalogue import screens
+
+    installed = install_mnemonics(qapp)
+    try:
+        tables = 0
+        for name, window in screens(qtbot, demo_window, tmp_path):
+            installed.flush()
+            for view in window.findChildren(QAbstractItemView):
+                if view.isVisible():
+                    tables += isinstance(view, QTableView)
+                    assert not view.tabKeyNavigation(), f"{name} : Tab parcourt les cellules de {view.accessibleName()}"
+        assert tables > 20
+    finally:
+        qapp.removeEventFilter(installed)
+        installed.setParent(None)

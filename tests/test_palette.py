@@ -86,3 +86,10 @@ def test_a_module_outside_the_pathway_is_written_not_only_drawn(qtbot):
     assert timeline.accessibleDescription() == timeline.toolTip()
     timeline.resize(900, timeline.minimumHeight())
     timeline.grab()  # paints the hatching and the legend without error
+
+
+def test_the_grey_of_archived_records_is_readable_text():
+    from pae_desktop.ui.table_model import GREY
+
+    for background in ("#ffffff", "#efefef"):  # a row, an alternate row of Fusion
+        assert palette.contrast_ratio(GREY.color().name(), background) >= 4.5

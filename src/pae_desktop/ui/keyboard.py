@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -95,6 +95,15 @@ QAbstractItemView:focus, QPushButton:focus, QToolButton:focus {
 }
 QCheckBox:focus, QRadioButton:focus { border: 2px solid palette(highlight); border-radius: 3px; }
 """
+
+
+def tab_leaves_tables(window: QWidget) -> None:
+    """Tab moves to the next field, not to the next cell: Qt's tables take Tab for their cells by default, so a
+    keyboard user had to walk every cell to get out (RGAA 12.8). The arrows still move within a table; the
+    widgets set in cells (combos) stay in the Tab chain."""
+    for view in window.findChildren(QAbstractItemView):
+        if view.tabKeyNavigation():
+            view.setTabKeyNavigation(False)
 
 
 def show_focus(app: QApplication) -> None:

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop.ui.keyboard import tab_leaves_tables
+
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 DIGITS = "0123456789"
 
@@ -307,6 +309,7 @@ class MnemonicFilter(QObject):
         for window in pending:
             if shiboken6.isValid(window) and window.isVisible():
                 assign_mnemonics(window)
+                tab_leaves_tables(window)  # the same pass: what a keyboard user needs of what was just shown
 
 
 def install_mnemonics(app: QApplication) -> MnemonicFilter:

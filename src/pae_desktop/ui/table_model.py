@@ -39,7 +39,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
-GREY = QBrush(QColor("#808080"))  # archived records
+GREY = QBrush(QColor("#666666"))  # archived records: 5.7:1 on white, 5.0:1 on an alternate row (RGAA 3.2)
 DARK_RED = QBrush(QColor("#8b0000"))  # failed attempts
 WARNING = QBrush(QColor("#8a5a00"))  # the warning colour of `widgets.MessageLabel`
 
