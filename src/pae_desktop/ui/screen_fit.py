@@ -45,12 +45,16 @@ def clamp_rect(rect: QRect, area: QRect, minimum: QSize | None = None) -> QRect:
 
 
 def first_geometry(area: QRect) -> tuple[QRect, bool]:
-    """The first window's geometry on a screen of available `area`, centred, and whether to maximise it."""
+    """The first window's geometry on a screen of available `area`, centred, and whether to maximise it. On a
+    small screen the whole area even before maximising: where no window manager maximises (a kiosk, a remote
+    session) or once the user restores it, the window still gets every pixel the screen has."""
+    small = area.width() < SMALL_SCREEN.width() or area.height() < SMALL_SCREEN.height()
+    if small:
+        return QRect(area), True
     width = min(int(area.width() * FIRST_SHARE), MAX_FIRST_SIZE.width())
     height = min(int(area.height() * FIRST_SHARE), MAX_FIRST_SIZE.height())
     rect = QRect(0, 0, width, height)
     rect.moveCenter(area.center())
-    small = area.width() < SMALL_SCREEN.width() or area.height() < SMALL_SCREEN.height()
     return rect, small
 
 
