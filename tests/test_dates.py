@@ -110,6 +110,22 @@ def test_times_are_written_one_way():
     assert day_and_time(moment) == "27/08 à 9 h 05"
 
 
+def test_the_time_fields_show_hours_the_same_way(qtbot):
+    from PySide6.QtCore import QDate, QDateTime, QTime
+    from PySide6.QtWidgets import QDateTimeEdit, QTimeEdit
+
+    from pae_desktop.core.dates import QT_DATETIME_FORMAT, QT_TIME_FORMAT, french_time, short_datetime
+
+    edit = QTimeEdit(QTime(9, 45))
+    edit.setDisplayFormat(QT_TIME_FORMAT)
+    qtbot.addWidget(edit)
+    assert edit.text() == french_time(dt.time(9, 45)) == "9 h 45"
+    both = QDateTimeEdit(QDateTime(QDate(2025, 8, 27), QTime(14, 0)))
+    both.setDisplayFormat(QT_DATETIME_FORMAT)
+    qtbot.addWidget(both)
+    assert both.text() == short_datetime(dt.datetime(2025, 8, 27, 14, 0)) == "27/08/2025 14 h 00"
+
+
 def test_no_user_facing_time_is_written_with_a_colon_or_hhmm():
     """Every time a person reads goes through core.dates (`%H:%M`/`%Hh%M` are for files and machines only)."""
     import re
@@ -131,6 +147,7 @@ def test_no_user_facing_time_is_written_with_a_colon_or_hhmm():
         if where in allowed or where.startswith("storage/migrations"):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(r"%H:%M|%Hh%M|%H h %M", line):
+            # Python's strftime, and Qt's display formats of the time and date-time fields
+            if re.search(r"%H:%M|%Hh%M|%H h %M|HH:mm|hh:mm|H:mm", line):
                 found.append(f"{where}:{number}: {line.strip()}")
     assert found == []

@@ -39,6 +39,11 @@ def french_date(value: dt.date | dt.datetime | None, *, weekday: bool = False, d
     return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 
+# The same writing in Qt's time and date-time fields (Qt's display-format syntax: quoted text is literal).
+QT_TIME_FORMAT = "H' h 'mm"
+QT_DATETIME_FORMAT = "dd/MM/yyyy H' h 'mm"
+
+
 def french_time(value: dt.time | dt.datetime | str | None, default: str = "") -> str:
     """«9 h 00», «14 h 30» (French typography: spaces around «h»): every time a person reads. A time stored as
     «HH:MM» text (phase 1 workshops) is written alike; other text is given back as it is."""

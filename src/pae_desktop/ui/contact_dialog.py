@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core.dates import short_datetime
+from pae_desktop.core.dates import QT_DATETIME_FORMAT, short_datetime
 from pae_desktop.core.errors import CONFLICT_MESSAGE, UserError
 from pae_desktop.core.services import contacts
 from pae_desktop.core.services.contacts import AttemptForm, AttemptResult, AttemptRow
@@ -90,7 +90,7 @@ class ContactDialog(GuardedDialog):
         info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.when = QDateTimeEdit(QDateTime(form.at.date(), form.at.time()))
-        self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.when.setDisplayFormat(QT_DATETIME_FORMAT)
         self.when.setCalendarPopup(True)
         self.channel = CodeCombo(ContactChannel)
         self.channel.set_code(form.channel)

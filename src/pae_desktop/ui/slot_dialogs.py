@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pae_desktop.core.dates import SHORT_WEEKDAYS, french_date, french_datetime
+from pae_desktop.core.dates import QT_TIME_FORMAT, SHORT_WEEKDAYS, french_date, french_datetime
 from pae_desktop.core.text import fold
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.widgets import (
@@ -40,7 +40,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole
 
 def _time_edit(value: dt.time, name: str) -> QTimeEdit:
     edit = QTimeEdit(QTime(value.hour, value.minute))
-    edit.setDisplayFormat("HH:mm")
+    edit.setDisplayFormat(QT_TIME_FORMAT)
     edit.setAccessibleName(name)
     return edit
 
