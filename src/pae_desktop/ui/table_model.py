@@ -71,6 +71,11 @@ def _row_id(row: Any) -> Any:
 class TableModel(QAbstractTableModel):
     """Immutable rows shown through declared columns; sorted and filtered here (see the module's docstring)."""
 
+    # What a view still asking while the model is torn down reads: the collector can clear the Python half of a
+    # model before its C++ half and its header view go (seen at the end of a test, never a user's crash).
+    columns: tuple[Column, ...] = ()
+    _rows: Sequence[Any] = ()
+
     def __init__(
         self,
         columns: Sequence[Column],
@@ -173,7 +178,7 @@ class TableModel(QAbstractTableModel):
         return 0 if parent is not None and parent.isValid() else len(self.columns)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]
         column = self.columns[index.column()]
@@ -195,7 +200,7 @@ class TableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
+            return self.columns[section].header if section < len(self.columns) else None
         return None
 
 
