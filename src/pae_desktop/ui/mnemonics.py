@@ -314,9 +314,6 @@ class MnemonicFilter(QObject):
 
 def install_mnemonics(app: QApplication) -> MnemonicFilter:
     """Once, for the whole application."""
-    found = app.findChild(MnemonicFilter)
-    if found is not None:
-        return found
-    mnemonic_filter = MnemonicFilter(app)
-    app.installEventFilter(mnemonic_filter)
-    return mnemonic_filter
+    from pae_desktop.ui.widgets import install_once
+
+    return install_once(app, MnemonicFilter)

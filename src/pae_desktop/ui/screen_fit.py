@@ -228,9 +228,6 @@ def remove_screen_clamp(app: QApplication) -> None:
 
 def install_screen_clamp(app: QApplication) -> ScreenClamp:
     """Once per application (idempotent): every dialog shown is clamped to its screen."""
-    existing = app.findChild(ScreenClamp)
-    if existing is not None:
-        return existing
-    clamp = ScreenClamp(app)
-    app.installEventFilter(clamp)
-    return clamp
+    from pae_desktop.ui.widgets import install_once
+
+    return install_once(app, ScreenClamp)

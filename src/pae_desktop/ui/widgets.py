@@ -246,3 +246,14 @@ def run_operation(
         return None
     context.apply(result)
     return result
+
+
+def install_once(app, filter_class: type):
+    """The application-wide event filter of `filter_class`: created and installed by the first call, found by
+    the next ones (a test or a second window may ask again)."""
+    found = app.findChild(filter_class)
+    if found is not None:
+        return found
+    created = filter_class(app)
+    app.installEventFilter(created)
+    return created
