@@ -1,6 +1,6 @@
 """Take the user guide's screenshots from the demonstration school: one PNG per screen into docs/guide/images/.
 
-    QT_QPA_PLATFORM=offscreen PYTHONPATH=src .venv/bin/python scripts/guide_screenshots.py [--out DIR]
+    PYTHONPATH=src .venv/bin/python scripts/guide_screenshots.py [--out DIR]
 
 The demo school is built in a temporary folder on a fixed day (the same pictures on every run), the window is
 sized 1366×768 (the smallest school laptop) and every screen is grabbed, scaled to at most 1200 px wide and saved
@@ -16,7 +16,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+SIZE = (1366, 768)
+# Off screen, a screen of that size: the application keeps every window inside its screen, and the offscreen
+# platform's own is 800×600. (Under a real display, QT_QPA_PLATFORM=xcb, that display's screen is used.)
+if "QT_QPA_PLATFORM" not in os.environ:
+    _screen = Path(tempfile.mkdtemp(prefix="pae-guide-screen-")) / "screen.json"
+    _screen.write_text(
+        '{"screens": [{"name": "guide", "x": 0, "y": 0, "width": %d, "height": %d, "logicalDpi": 96}]}' % SIZE,
+        encoding="utf-8",
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -25,7 +34,6 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 DAY = dt.date(2026, 10, 12)  # the autumn of campaign 2026: pathways under way, last year's bilan closed
-SIZE = (1366, 768)
 MAX_WIDTH = 1200
 
 
