@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import tempfile
@@ -21,10 +22,8 @@ SIZE = (1366, 768)
 # platform's own is 800×600. (Under a real display, QT_QPA_PLATFORM=xcb, that display's screen is used.)
 if "QT_QPA_PLATFORM" not in os.environ:
     _screen = Path(tempfile.mkdtemp(prefix="pae-guide-screen-")) / "screen.json"
-    _screen.write_text(
-        '{"screens": [{"name": "guide", "x": 0, "y": 0, "width": %d, "height": %d, "logicalDpi": 96}]}' % SIZE,
-        encoding="utf-8",
-    )
+    _geometry = {"name": "guide", "x": 0, "y": 0, "width": SIZE[0], "height": SIZE[1], "logicalDpi": 96}
+    _screen.write_text(json.dumps({"screens": [_geometry]}), encoding="utf-8")
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
