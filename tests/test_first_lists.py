@@ -1,4 +1,4 @@
-"""The window's first «Accueil» lists, derived by a child process while the window is built (`ui.first_lists`)."""
+"""The window's first «Accueil» lists, derived by a child process while the window is built (`pae_desktop.first_lists`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from pae_desktop import first_lists
 from pae_desktop.core.models import Campaign
 from pae_desktop.core.services import contacts
 from pae_desktop.core.worklist import Worklist
-from pae_desktop.ui import first_lists
 from pae_desktop.ui.worklists import WorklistsView
 
 pytestmark = pytest.mark.skipif(not first_lists.supported(), reason="no fork on this system")
@@ -25,6 +25,9 @@ def no_child_expected_after(monkeypatch):
     monkeypatch.setattr(first_lists, "_expected", False)
     monkeypatch.setattr(first_lists, "_armed", None)
     monkeypatch.setattr(first_lists, "_waiting", [])
+    monkeypatch.setattr(first_lists, "_early", None)
+    yield
+    first_lists._cancel_helper()  # a prepared child left unused by a failed test: stopped and reaped
 
 
 @pytest.fixture
@@ -111,13 +114,55 @@ def test_only_the_armed_database_forks_its_first_load(demo):
         os.waitpid(started.pid, os.WNOHANG)
 
 
+def test_the_prepared_child_derives_the_first_lists_while_the_window_paints(demo):
+    db, campaign_id = demo
+    first_lists.prepare()  # as `cli.window_runner` does before Qt is loaded
+    helper = first_lists._helper
+    assert helper is not None
+    first_lists.arm(db)
+    first_lists.request_early(db, campaign_id)  # the view's first request, before the paint
+    assert first_lists._helper is None and first_lists._early.pid == helper.pid  # the prepared child, asked now
+    lists = WorklistsView._load(db, campaign_id)  # the worker thread only waits for its answer
+    expected = derived(db, campaign_id)
+    assert isinstance(lists.items[Worklist.A_CONTACTER], first_lists.Deferred)
+    assert lists == expected and lists.left_school == expected.left_school
+    assert first_lists._early is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(helper.pid, os.WNOHANG)  # reaped once it has written
+
+
+def test_an_early_request_for_another_campaign_is_dropped(demo):
+    db, campaign_id = demo
+    first_lists.prepare()
+    first_lists.arm(db)
+    first_lists.request_early(db, campaign_id + 1000)  # the view switched campaign before its first load
+    early = first_lists._early
+    lists = WorklistsView._load(db, campaign_id)
+    assert early.done and early not in first_lists._started  # the other campaign's child stopped and reaped
+    assert lists == derived(db, campaign_id)
+
+
+def test_a_prepared_child_no_window_asks_is_stopped(demo):
+    db, _campaign_id = demo
+    first_lists.prepare()
+    pid = first_lists._helper.pid
+
+    class Server:
+        is_sqlite = False  # a shared server: its lists are derived by the view
+
+    first_lists.arm(Server())
+    assert first_lists._helper is None and first_lists._armed is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # told there is no request, it left; reaped
+
+
 PROBE = """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 app = QApplication(sys.argv[:1])
-from pae_desktop.ui import first_lists
+from pae_desktop import first_lists
 from pae_desktop.ui.worklists import WorklistsView
 
 loaded = WorklistsView._loaded

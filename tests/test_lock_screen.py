@@ -193,3 +193,32 @@ def test_the_idle_timer_locks_a_plain_database_with_a_pin(school_db, qtbot):
     qtbot.waitUntil(lambda: lock.locked, timeout=5000)
     _type(qtbot, lock, PIN)
     assert not lock.locked
+
+
+def test_the_window_takes_the_idle_delay_of_the_settings_off_the_gui_thread(school_db, qtbot, monkeypatch):
+    from pae_desktop.ui import data_protection, tasks
+
+    with school_db.transaction() as session:
+        settings.put(session, settings.LOCK_AFTER_MINUTES, 7)
+    ran: list[str] = []
+    real = tasks.run_now
+
+    def runner(parent, title, *args, **kwargs):
+        ran.append(title)
+        return real(parent, title, *args, **kwargs)
+
+    monkeypatch.setattr(tasks, "_runner", runner)
+    window, *_ = _window(qtbot)
+    context = AppContext(school_db)
+    hooks = data_protection.install_data_protection(window, context, maintenance=False)
+    qtbot.waitUntil(lambda: hooks.idle_lock.minutes == 7, timeout=3000)
+    assert ran == ["Délai de verrouillage"]  # a background task, not a read on the GUI thread
+    with school_db.transaction() as session:
+        settings.put(session, settings.LOCK_AFTER_MINUTES, 3)
+    context.changed("settings")  # the settings saved: the new delay
+    qtbot.waitUntil(lambda: hooks.idle_lock.minutes == 3, timeout=3000)
+    failed = []
+    monkeypatch.setattr(data_protection.log, "warning", lambda *args: failed.append(args))
+    monkeypatch.setattr(settings, "get", lambda *_args: (_ for _ in ()).throw(OSError("disque indisponible")))
+    context.changed("settings")
+    assert hooks.idle_lock.minutes == 3 and failed  # unread: the delay kept, the log says why

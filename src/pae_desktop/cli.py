@@ -137,10 +137,20 @@ def open_files(args: argparse.Namespace, files: list[str]) -> int:
         for name in missing:
             print(f"pae-desktop : fichier introuvable : « {name} »", file=sys.stderr)
         return 1
-    from pae_desktop.ui.app import run_app
-
+    run_app = window_runner()
     paths = [str(Path(name).resolve()) for name in files]
     return run_app(data_dir=args.data_dir, database_url=args.database_url, import_files=paths)
+
+
+def window_runner():
+    """`ui.app.run_app`, once the child that derives the window's first lists is forked (`first_lists.prepare`):
+    before Qt is loaded, so that it imports the models while the window is built."""
+    from pae_desktop import first_lists
+
+    first_lists.prepare()
+    from pae_desktop.ui.app import run_app
+
+    return run_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,9 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         return open_files(options, files)
     args = parser.parse_args(argv)
     if args.command is None:
-        from pae_desktop.ui.app import run_app
-
-        return run_app(data_dir=args.data_dir, database_url=args.database_url)
+        return window_runner()(data_dir=args.data_dir, database_url=args.database_url)
     from pae_desktop.commands import run_command
 
     return run_command(args)

@@ -123,6 +123,7 @@ class Worklists:
     latest_end: dt.date | None = None  # the campaign's last day of pathways (31 December)
     # during phase 1's school year only (`core.phase1.classes_to_watch`), whatever campaign the window shows
     phase1_classes: ClassesBelowMinimum | None = None
+    left_school: int = 0  # youths an import marked as having left the school: out of every list
 
     @property
     def days_left(self) -> int:

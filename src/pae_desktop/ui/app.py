@@ -137,7 +137,7 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
     except UserError as error:
         QMessageBox.critical(None, "PAE Desktop", str(error))
         return None
-    from pae_desktop.ui import first_lists
+    from pae_desktop import first_lists
 
     first_lists.arm(db)  # the first home lists derived on the second core, once the window is painted
     from pae_desktop.ui.main_window import MainWindow

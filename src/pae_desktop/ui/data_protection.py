@@ -32,7 +32,7 @@ from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.confirmations import confirm_by_typing
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.flow_layout import FlowLayout
-from pae_desktop.ui.tasks import after_first_paint
+from pae_desktop.ui.tasks import after_first_paint, run_task
 from pae_desktop.ui.widgets import confirm
 
 log = logging.getLogger(__name__)
@@ -519,6 +519,11 @@ class DataProtection:
     close_backup: _CloseBackup
 
 
+def _idle_delay_unread(error: BaseException) -> None:
+    """The idle delay could not be read (the base busy, damaged): the lock keeps its delay, the log says why."""
+    log.warning("Délai de verrouillage non lu : %s", error)
+
+
 def install_data_protection(
     window: QMainWindow, context: AppContext, *, maintenance: bool = True
 ) -> DataProtection:
@@ -558,11 +563,16 @@ def install_data_protection(
     # the idle delay is read once the window is painted: start-up does not wait for the settings
     idle_lock = install_idle_lock(window, context.db, minutes=0)
 
-    def start_idle_lock() -> None:
+    def read_idle_delay(_progress) -> float:
         from pae_desktop.core import settings
 
         with context.db.read() as session:
-            idle_lock.set_minutes(float(settings.get(session, settings.LOCK_AFTER_MINUTES) or 0))
+            return float(settings.get(session, settings.LOCK_AFTER_MINUTES) or 0)
+
+    def start_idle_lock() -> None:
+        # On a worker thread: the first read of a setting declares the ORM models, a sixth of a second that
+        # froze the window just painted and held back the loading of its lists.
+        run_task(window, "Délai de verrouillage", read_idle_delay, idle_lock.set_minutes, _idle_delay_unread, quiet=True)
 
     lock_action = QAction("&Verrouiller", window)
     lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -585,8 +595,8 @@ def install_data_protection(
     window.installEventFilter(close_backup)
     QTimer.singleShot(0, lambda: after_first_paint(window, start_idle_lock))
     context.data_changed.connect(lambda _topics: start_idle_lock())  # the settings saved: the new delay
-    if maintenance:  # after the first lists when a child derives them (`ui.first_lists`)
-        from pae_desktop.ui.first_lists import after_first_lists
+    if maintenance:  # after the first lists when a child derives them (`pae_desktop.first_lists`)
+        from pae_desktop.first_lists import after_first_lists
 
         QTimer.singleShot(0, lambda: after_first_paint(window, lambda: after_first_lists(window, maintain)))
     return DataProtection(actions, idle_lock, close_backup)

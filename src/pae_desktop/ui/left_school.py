@@ -93,14 +93,9 @@ class LeftSchoolNote(QLabel):
         self.count = 0
         self.setVisible(False)
 
-    def refresh(self, db, campaign_id: int | None) -> None:
-        from pae_desktop.core.services.census import left_school_count
-
-        if campaign_id is None:
-            self.count = 0
-        else:
-            with db.read() as session:
-                self.count = left_school_count(session, campaign_id)
+    def show_count(self, count: int) -> None:
+        """The count of the home lists (`Worklists.left_school`): derived with them, off the GUI thread."""
+        self.count = count
         several = self.count > 1
         self.setText(
             f"{self.count} jeune{'s' if several else ''} marqué{'s' if several else ''} « A quitté "

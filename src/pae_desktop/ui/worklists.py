@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pae_desktop import first_lists
 from pae_desktop.core.dates import day_and_time
 from pae_desktop.core.rules import ATTENDANCE_ALERT_HALF_DAYS, ATTENDANCE_WATCH_HALF_DAYS
 from pae_desktop.core.text import fold
@@ -39,7 +40,7 @@ from pae_desktop.core.worklist import (
     Worklists,
 )
 from pae_desktop.ui import context as topics
-from pae_desktop.ui import file_dialogs, first_lists
+from pae_desktop.ui import file_dialogs
 from pae_desktop.ui.context import AppContext
 from pae_desktop.ui.flow_layout import FlowLayout
 from pae_desktop.ui.keyboard import on_enter
@@ -306,7 +307,7 @@ class WorklistsView(QWidget):
         if campaign_id is None:
             self.lists = None
             self.phase1_classes.set_classes(None)
-            self.left_note.refresh(self.context.db, None)
+            self.left_note.show_count(0)
             self.header.setText("Aucune campagne : importez les élèves de terminale pour commencer.")
             self.model.set_items([])
             self._refresh_chooser()
@@ -317,11 +318,12 @@ class WorklistsView(QWidget):
             self.help.setText("Chargement…")
             self.empty.setVisible(False)
         # Thousands of youths take a second to derive: the window stays usable, the lists shown until then stay.
+        first_lists.request_early(self.context.db, campaign_id)  # at start-up: derived while the window paints
         self.loader.request(self.context.db, campaign_id)
 
     @staticmethod
     def _load(db, campaign_id: int) -> Worklists:
-        lists = first_lists.first_load(db, campaign_id)  # at start-up, on the second core (`ui.first_lists`)
+        lists = first_lists.first_load(db, campaign_id)  # at start-up, on the second core (`pae_desktop.first_lists`)
         if lists is not None:
             return lists
         from pae_desktop.core.services import contacts
@@ -334,7 +336,7 @@ class WorklistsView(QWidget):
         self.lists = lists
         self.header.setText(days_left_text(self.lists))
         self.phase1_classes.set_classes(lists.phase1_classes)
-        self.left_note.refresh(self.context.db, self.context.campaign_id)
+        self.left_note.show_count(lists.left_school)
         if lists.home_order != self.order:
             self._fill_chooser(lists.home_order)
             if not self.picked:  # the phase's first list, until the user picks another

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pae_desktop.core import rules, settings
@@ -325,13 +325,25 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     return campaign
 
 
+def left_school_count(session: Session, campaign_id: int) -> int:
+    """The campaign's youths marked as having left the school (anonymised ones apart): out of the to-do lists."""
+    return session.scalar(
+        select(func.count(Youth.id)).where(
+            Youth.campaign_id == campaign_id,
+            Youth.anonymised_at.is_(None),
+            Youth.left_school_on.is_not(None),
+        )
+    ) or 0
+
+
 def worklists(
     session: Session, campaign_id: int, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> Worklists:
     """Every list of «Accueil»: the contact lists («À contacter», «À relancer aujourd'hui», «Injoignables»,
     «Entretien à proposer», «Entretien à saisir») and the follow-up lists («Actions en retard», «Parcours
     finissant», «Sortie à saisir», «À saisir dans SIECLE», «Absences», «Sans solution connue»); during phase 1's
-    school year, the classes with fewer than four workshops (of that year's campaign)."""
+    school year, the classes with fewer than four workshops (of that year's campaign); how many youths an import
+    marked as having left, out of every list."""
     today, now = _when(today, now)
     campaign = _campaign(session, campaign_id)
     return Worklists(
@@ -340,6 +352,7 @@ def worklists(
         _members(session, campaign, today, now),
         campaign.latest_end,
         classes_to_watch(session, today),
+        left_school_count(session, campaign_id),
     )
 
 

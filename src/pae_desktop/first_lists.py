@@ -142,6 +142,7 @@ class Deferred(Sequence):
 
 _started: list[Prefetch] = []
 _armed = None  # the database whose view's first load runs in a child
+_early: Prefetch | None = None  # the prepared child's lists, asked for before the first paint
 _expected = False  # a child's lists are on their way to the window
 _waiting: list = []
 WAIT_AT_MOST_MS = 5000
@@ -190,21 +191,114 @@ def arm(db) -> None:
     global _armed, _expected
     if supported() and db.is_sqlite:
         _armed, _expected = db, True
+    else:
+        _cancel_helper()
 
 
 def first_load(db, campaign_id: int):
     """On the worker thread of the view's first load after `arm(db)`: the lists derived by a child, or None (the
     caller derives them itself, as for any later load)."""
-    global _armed
+    global _armed, _early
     if _armed is not db:
         return None
     _armed = None
-    prefetch = start(db, campaign_id)
+    prefetch, _early = _early, None
+    if prefetch is not None and prefetch.campaign_id != campaign_id:
+        prefetch._end()
+        prefetch = None
+    if prefetch is None:
+        prefetch = start(db, campaign_id)
     return prefetch.result() if prefetch is not None else None
 
 
+def request_early(db, campaign_id: int) -> None:
+    """The view's first request, on the GUI thread before the window paints: the prepared child derives the lists
+    while the window paints, and `first_load` only waits for them. Only a prepared child (`prepare`): forking
+    here would copy the window's pages."""
+    global _early
+    if _armed is db and _helper is not None and _early is None:
+        _early = start(db, campaign_id)
+
+
+class Helper:
+    """A child forked at the window's process start (`prepare`): it imports the ORM models and the rules while
+    the window is built, then serves one request, (database URL, passphrase, campaign), as `_child` does."""
+
+    def __init__(self, pid: int, request_fd: int, answer_fd: int) -> None:
+        self.pid = pid
+        self.request_fd = request_fd
+        self.answer_fd = answer_fd
+
+    def request(self, db, campaign_id: int) -> Prefetch | None:
+        """Ask for the campaign's lists of `db`; None if the child is gone (the caller forks or derives)."""
+        try:
+            _write(self.request_fd, pickle.dumps((db.url, db.passphrase, campaign_id), protocol=5))
+        except OSError as error:
+            log.info("Processus auxiliaire des listes indisponible : %s", error)
+            self.cancel()
+            return None
+        os.close(self.request_fd)
+        prefetch = Prefetch(db, campaign_id, self.pid, self.answer_fd)
+        _started.append(prefetch)
+        return prefetch
+
+    def cancel(self) -> None:
+        """No request will come: the child reads the end of its pipe and leaves; reaped here."""
+        for fd in (self.request_fd, self.answer_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+_helper: Helper | None = None
+
+
+def prepare() -> None:
+    """At the start of the window's process, before Qt and SQLAlchemy are loaded: fork the child that will derive
+    the first lists. Forked later, it paid for importing and configuring the ORM models (a quarter of a second)
+    after the first paint; forked here, it does that on the second core while the window is built."""
+    global _helper
+    if _helper is not None or not supported():
+        return
+    request_read, request_write = os.pipe()
+    answer_read, answer_write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as error:
+        log.warning("Processus auxiliaire des listes non lancé : %s", error)
+        for fd in (request_read, request_write, answer_read, answer_write):
+            os.close(fd)
+        return
+    if pid == 0:
+        os.close(request_write)
+        os.close(answer_read)
+        _serve(request_read, answer_write)
+    os.close(request_read)
+    os.close(answer_write)
+    _helper = Helper(pid, request_write, answer_read)
+
+
+def _cancel_helper() -> None:
+    global _helper
+    helper, _helper = _helper, None
+    if helper is not None:
+        helper.cancel()
+
+
 def start(db, campaign_id: int) -> Prefetch | None:
-    """Fork the child that derives the campaign's home lists; None when it could not be started."""
+    """The child that derives the campaign's home lists: the one `prepare` forked, else forked now; None when it
+    could not be started."""
+    global _helper
+    helper, _helper = _helper, None
+    if helper is not None:
+        prefetch = helper.request(db, campaign_id)
+        if prefetch is not None:
+            return prefetch
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
@@ -222,6 +316,27 @@ def start(db, campaign_id: int) -> Prefetch | None:
     return prefetch
 
 
+def _serve(request_fd: int, answer_fd: int) -> None:
+    """The prepared child: import, wait for the request (none: the window needs no lists), derive, write, leave."""
+    status = _FAILED
+    try:
+        from sqlalchemy.orm import Session, configure_mappers
+
+        from pae_desktop.core.services.contacts import worklists
+        from pae_desktop.storage.database import make_engine
+
+        configure_mappers()
+        with os.fdopen(request_fd, "rb") as requests:
+            url, passphrase, campaign_id = pickle.load(requests)
+        with Session(make_engine(url, passphrase)) as session:
+            _send(answer_fd, worklists(session, campaign_id))
+        status = 0
+    except BaseException:  # noqa: BLE001 - the parent derives the lists itself
+        pass
+    finally:
+        os._exit(status)
+
+
 def _child(db, campaign_id: int, write_fd: int) -> None:
     status = _FAILED
     try:
@@ -230,17 +345,21 @@ def _child(db, campaign_id: int, write_fd: int) -> None:
         from pae_desktop.core.services.contacts import worklists
 
         with db.read() as session:
-            lists = worklists(session, campaign_id)
-        first = lists.home_order[0]
-        counts = {name: len(items) for name, items in lists.items.items()}
-        rest = {name: items for name, items in lists.items.items() if name is not first}
-        _write(write_fd, pickle.dumps((dataclasses.replace(lists, items=counts), first, lists.items[first]), protocol=5))
-        _write(write_fd, pickle.dumps(rest, protocol=5))  # while the window shows the first (if it fails: derived)
+            _send(write_fd, worklists(session, campaign_id))
         status = 0
     except BaseException:  # noqa: BLE001 - the parent derives the lists itself
         pass
     finally:
         os._exit(status)
+
+
+def _send(fd: int, lists) -> None:
+    """The counts and the list shown first, then the other lists in one piece (if that fails: derived there)."""
+    first = lists.home_order[0]
+    counts = {name: len(items) for name, items in lists.items.items()}
+    rest = {name: items for name, items in lists.items.items() if name is not first}
+    _write(fd, pickle.dumps((dataclasses.replace(lists, items=counts), first, lists.items[first]), protocol=5))
+    _write(fd, pickle.dumps(rest, protocol=5))
 
 
 def _write(fd: int, data: bytes) -> None:
@@ -251,5 +370,6 @@ def _write(fd: int, data: bytes) -> None:
 
 @atexit.register
 def _end_all() -> None:
+    _cancel_helper()
     for prefetch in list(_started):
         prefetch._end()
