@@ -31,3 +31,15 @@ def median_time(work: Callable[[], object], repeat: int, before: Callable[[], ob
         work()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def paired_medians(app: Callable[[], object], floor: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """The medians of `repeat` runs of each, taken in pairs (app, floor, app, floor…): a busy moment of the
+    machine hits both alike, as for the whole processes."""
+    app_times, floor_times = [], []
+    for _ in range(repeat):
+        for work, times in ((app, app_times), (floor, floor_times)):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+    return statistics.median(app_times), statistics.median(floor_times)

@@ -56,7 +56,7 @@ def test_workers_give_the_files_progress_and_audit_of_one_process(demo_db, tmp_p
     before = _prints(demo_db)
     runs = {}
     for workers in (1, 2):
-        if workers == 2:  # spawned workers import the module afresh: only the calling process sees this patch
+        if workers == 2:  # workers start from a clean interpreter (forkserver, spawn): they never see this patch
             monkeypatch.setattr(print_pool, "render", _never_here)
         calls = Calls()
         folder = tmp_path / f"w{workers}"
@@ -139,8 +139,33 @@ def test_a_worker_loads_the_renderers_not_the_database_layer():
     import sys
 
     code = (
-        "import sys; from pae_desktop.documents import batch_worker; batch_worker.warm('fiche_entretien'); "
+        "import sys; import pae_desktop.documents.batch_worker_preload; "
+        "from pae_desktop.documents import batch_worker; batch_worker.warm('fiche_entretien'); "
         "print(sorted(m for m in ('sqlalchemy', 'PySide6') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_workers_come_ready_from_a_forkserver_where_there_is_one(monkeypatch):
+    import multiprocessing
+    import sys
+
+    context = print_pool._context(multiprocessing)
+    if sys.platform.startswith("linux"):
+        assert context.get_start_method() == "forkserver"
+        # the server loads the renderers' common part once; each worker is forked from it, ready
+        assert multiprocessing.forkserver._forkserver._preload_modules == ["pae_desktop.documents.batch_worker_preload"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # a PyInstaller bundle: spawn, as on Windows
+    assert print_pool._context(multiprocessing).get_start_method() == "spawn"
+
+
+def test_documents_keep_their_streams_binary_and_reportlab_its_accelerators(demo_db, tmp_path):
+    from reportlab.lib import rl_accel
+
+    with demo_db.transaction() as session:
+        print_each(session, "courrier", _youths(demo_db, 1), tmp_path / "un", workers=1)
+    (path,) = (tmp_path / "un").iterdir()
+    data = path.read_bytes()
+    assert b"/FlateDecode" in data and b"ASCII85Decode" not in data  # compressed, not also ASCII85-encoded
+    assert rl_accel.fp_str.__module__ == "_rl_accel"  # the C accelerators (pyproject's rl_accel), not Python's

@@ -40,3 +40,12 @@ def warm(renderer: str) -> None:
     lower_priority()
     importlib.import_module(f"pae_desktop.documents.{renderer}")
     register_fonts()
+
+
+
+def preload() -> None:
+    """reportlab, the layout every renderer uses and the fonts, loaded once: the «forkserver»'s preload, whose
+    workers inherit them (`warm` then only imports the batch's renderer)."""
+    from pae_desktop.documents.layout import register_fonts
+
+    register_fonts()

@@ -75,6 +75,7 @@ PROTECTED: tuple[str, ...] = (
     "dispositif",
 )
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_MAY_NEED_PROTECTION = frozenset(_DANGEROUS) | {"'"}  # first characters worth asking `needs_protection` about
 
 _YES_NO = ("informe", "contacte", "entretien_accepte", "entretien_realise", "ml_presente", "partenarial", "abandon")
 _COUNTS = ("nb_tentatives_contact", "nb_modules", "jours_pfmp")
@@ -152,7 +153,7 @@ def encode(rows: Iterable[Mapping[str, str]], blank: Iterable[str] = ()) -> byte
             values[index] = ""
         for index in guarded:
             value = values[index]
-            if value and needs_protection(value):
+            if value and value[0] in _MAY_NEED_PROTECTION and needs_protection(value):  # 48 000 cells at 16 000
                 values[index] = "'" + value
         writer.writerow(values)
     return buffer.getvalue().encode("utf-8")

@@ -57,6 +57,22 @@ def render(renderer: str, school: Any, record: Any, options: Any) -> bytes:
     return render_here(renderer, school, record, options)
 
 
+def _context(multiprocessing):
+    """«forkserver» where there is one (Linux, the BSDs) outside a frozen bundle: a clean server process imports
+    reportlab and the renderers once for the session, and each worker is forked from it ready, instead of
+    importing them again (a quarter of a second each); else «spawn»."""
+    import sys
+
+    if sys.platform == "darwin" or getattr(sys, "frozen", False):
+        return multiprocessing.get_context("spawn")
+    try:
+        context = multiprocessing.get_context("forkserver")
+    except ValueError:  # Windows
+        return multiprocessing.get_context("spawn")
+    context.set_forkserver_preload(["pae_desktop.documents.batch_worker_preload"])
+    return context
+
+
 @dataclass
 class _Job:
     key: Any
@@ -88,7 +104,7 @@ class BatchRenderer:
         try:
             return ProcessPoolExecutor(
                 self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=_context(multiprocessing),
                 initializer=batch_worker.warm,
                 initargs=(renderer,),
             )

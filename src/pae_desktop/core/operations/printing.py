@@ -380,12 +380,16 @@ def print_each(
         raise UserError(f"{folder} doit être un dossier (c'est un fichier).")
     folder.mkdir(parents=True, exist_ok=True)
     school, rows, targets = school_info(session), [], {}
+    campaign_options: dict[int, Any] = {}  # read once per campaign, not once per youth
 
     def prepare(_index: int, youth_id: int):
         youth = _youth(session, youth_id)
         if not spec.covers(session, youth.id):
             raise UserError(spec.outside)
-        youth_options = (options or document_options(session, youth.campaign)).for_campaign(youth.campaign)
+        if youth.campaign_id not in campaign_options:
+            chosen = options or document_options(session, youth.campaign)
+            campaign_options[youth.campaign_id] = chosen.for_campaign(youth.campaign)
+        youth_options = campaign_options[youth.campaign_id]
         targets[youth_id] = folder / file_name(spec.kind, youth)
         return school, spec.record(session, youth.id, None, youth_options.printed_on), youth_options
 
