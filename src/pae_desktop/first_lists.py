@@ -1,21 +1,28 @@
-"""The «Accueil» lists of the first window, derived on the second core once the window is painted.
+"""The «Accueil» lists of the first window, derived on the second core while the window is built and painted.
 
 At start-up the home lists of a large school take half a second to derive (the ORM models declared, the facts read,
 the stage of every case), on the view's worker thread, where they competed for the interpreter with what the window
-does after its first paint (the idle lock's settings, the start-up maintenance), and left their temporaries in the
-window's memory. `arm(db)`, called when the window opens, makes the view's first load (`first_load`, on its worker
-thread) fork a child process that derives them (`core.services.contacts.worklists`, the one definition) and sends
-them back through a pipe. The child shares nothing with the window but the database file, which it reads through
-its own connections; it exits as soon as it has written. Nothing is kept: the lists are the database's state at
-that first load, taken once; any later change reloads them the usual way, in the view's worker thread.
+does after its first paint, and left their temporaries in the window's memory. So a child process derives them
+(`core.services.contacts.worklists`, the one definition) and sends them back through a pipe:
 
-Forking before the first paint was measured and dropped: the window's pages copied on write and the child's work
-on a busy machine delayed the first paint by a fifth. The child sends the counts and the list shown first, then the
-other lists in one piece (a youth's name, phone… one object for all the lists they are in), which a thread reads
-while the window shows the first.
+- `prepare()`, called by `cli.window_runner` before Qt and SQLAlchemy are loaded, forks the child at once: a small
+  process, no thread yet. The child imports SQLAlchemy, the models and the rules and configures the mappers on the
+  second core while the window's process imports Qt and builds the window, then waits for one request.
+- `arm(db)`, when the window opens on a SQLite file; `request_early(db, campaign_id)`, from the view's first
+  `reload()` on the GUI thread before the paint, sends the request (the database's URL, its passphrase, the
+  campaign): the child derives while the window paints. The view's first load (`first_load`, on its worker thread
+  once the window is painted) then only waits for the answer.
+- Without a prepared child (a window opened by a test, or `prepare` could not fork), `first_load` forks one then;
+  forking there, after the paint, copies the window's pages but still spares the window the derivation.
 
-Where `os.fork` is missing or unsafe (Windows, macOS), with one core, or when anything fails, the view derives the
-lists itself on its worker thread, as before.
+The child shares nothing with the window but the database file, which it reads through its own connections; it exits
+as soon as it has written (or when no request comes: its pipe closed). Nothing is kept: the lists are the database's
+state at that first load, taken once; any later change reloads them the usual way, in the view's worker thread. The
+child sends the counts and the list shown first, then the other lists in one piece (a youth's name, phone… one object
+for all the lists they are in), which a thread reads while the window shows the first.
+
+Where `os.fork` is missing or unsafe (Windows, macOS), with one core, on a shared server, or when anything fails,
+the view derives the lists itself on its worker thread, as before.
 """
 
 from __future__ import annotations
