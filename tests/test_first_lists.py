@@ -154,6 +154,12 @@ def test_a_prepared_child_no_window_asks_is_stopped(demo):
     assert first_lists._helper is None and first_lists._armed is None
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # told there is no request, it left; reaped
+    first_lists.prepare()
+    pid = first_lists._helper.pid
+    first_lists.not_needed()  # a database without a campaign, the recovery window
+    assert first_lists._helper is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 PROBE = """
@@ -222,3 +228,16 @@ def test_the_start_up_maintenance_waits_for_the_childs_lists(qtbot, monkeypatch)
     qtbot.waitUntil(lambda: len(ran) == 3, timeout=5000)  # the lists never came: it starts all the same, once
     first_lists.arrived()
     assert ran == ["no child", "after the lists", "at the latest"]
+
+
+def test_a_home_screen_without_a_campaign_stops_the_prepared_child(school_db, qtbot):
+    from pae_desktop.ui.context import AppContext
+
+    first_lists.prepare()
+    pid = first_lists._helper.pid
+    first_lists.arm(school_db)
+    view = WorklistsView(AppContext(school_db, None))  # set up, no students imported yet: no lists to derive
+    qtbot.addWidget(view)
+    assert first_lists._helper is None and first_lists._armed is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

@@ -171,16 +171,29 @@ def after_first_lists(owner, start) -> None:
             done.append(True)
             start()
 
+    def at_the_latest() -> None:
+        _cancel_helper()  # never asked by then (the window opened on another tab): it stops waiting
+        once()
+
     _waiting.append(once)
-    QTimer.singleShot(WAIT_AT_MOST_MS, owner, once)
+    QTimer.singleShot(WAIT_AT_MOST_MS, owner, at_the_latest)
 
 
 def arrived() -> None:
     """The «Accueil» view has shown its first lists (or said it could not): what waited for them starts."""
     global _expected
     _expected = False
+    _cancel_helper()  # the first lists are shown: a prepared child still waiting is not needed
     while _waiting:
         _waiting.pop(0)()
+
+
+def not_needed() -> None:
+    """No first lists will be asked for (a database without a campaign, the recovery window, a refused opening):
+    the prepared child stops instead of waiting for the whole session, and what waited for the lists starts."""
+    global _armed
+    _armed = None
+    arrived()
 
 
 def supported() -> bool:

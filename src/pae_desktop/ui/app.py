@@ -121,6 +121,7 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
     use_data_dir_settings(folder)
     log_file = setup_logging(folder)
     install_excepthook(log_file)
+    from pae_desktop import first_lists
     from pae_desktop.storage.diagnosis import DamagedDatabase
     from pae_desktop.ui.lock_screen import open_database_with_prompt
     from pae_desktop.ui.login_dialog import open_with_login
@@ -131,14 +132,14 @@ def open_window(app: QApplication, data_dir: str | None, database_url: str | Non
         from pae_desktop.ui.recovery import RecoveryWindow
 
         log.warning("Base endommagée : %s", damaged.damage.message())
+        first_lists.not_needed()
         recovery = RecoveryWindow(folder, damaged.damage, database_url)
         recovery.show()
         return recovery
     except UserError as error:
+        first_lists.not_needed()
         QMessageBox.critical(None, "PAE Desktop", str(error))
         return None
-    from pae_desktop import first_lists
-
     first_lists.arm(db)  # the first home lists derived on the second core, once the window is painted
     from pae_desktop.ui.main_window import MainWindow
 

@@ -305,6 +305,7 @@ class WorklistsView(QWidget):
     def reload(self) -> None:
         campaign_id = self.context.campaign_id
         if campaign_id is None:
+            first_lists.not_needed()  # nothing to derive: the prepared child stops, the maintenance starts
             self.lists = None
             self.phase1_classes.set_classes(None)
             self.left_note.show_count(0)
