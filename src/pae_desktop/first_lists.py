@@ -263,12 +263,17 @@ class Helper:
         return prefetch
 
     def cancel(self) -> None:
-        """No request will come: the child reads the end of its pipe and leaves; reaped here."""
+        """No request will come: the child, which has only read, is stopped at once (not left to finish its
+        imports before it reads the end of its pipe) and reaped."""
         for fd in (self.request_fd, self.answer_fd):
             try:
                 os.close(fd)
             except OSError:
                 pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         try:
             os.waitpid(self.pid, 0)
         except ChildProcessError:
