@@ -26,53 +26,57 @@ def peak_rss():
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
-# "shown": the first paint of the window; "ready": the «Accueil» lists filled (loaded off the GUI thread).
+# "shown": the first paint of the window; "ready": the «Accueil» lists filled (loaded off the GUI thread). The
+# process starts as `pae-desktop` does: the command line first, which forks the first lists' child before Qt is
+# loaded (`cli.window_runner`); the window's classes are watched from there on, and Qt's application is the one the
+# application makes. Importing them before the command line, as this script once did, forked the child after Qt and
+# SQLAlchemy were loaded, which no launch does.
 APP_PROCESS = PEAK_RSS + """
 import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from pae_desktop import cli
+
+prepared = cli.window_runner
 
 
-class FirstPaint(QObject):
-    seen = False
+def watched_runner():
+    run_app = prepared()
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+    from pae_desktop.ui.main_window import MainWindow
+    from pae_desktop.ui.worklists import WorklistsView
 
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and not self.seen:
-            self.seen = True
-            print(f"shown {time.time():.6f} {peak_rss()}", flush=True)
-        return False
+    class FirstPaint(QObject):
+        seen = False
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and not self.seen:
+                self.seen = True
+                print(f"shown {time.time():.6f} {peak_rss()}", flush=True)
+            return False
+
+    spy = FirstPaint()
+    show = MainWindow.show
+
+    # Watched from the window's show() on, as the floor's window is: a Python filter on the whole application makes
+    # PySide wrap every event the window's construction sends (hundreds), which a user's launch never does.
+    def watched_show(window):
+        QApplication.instance().installEventFilter(spy)
+        show(window)
+
+    MainWindow.show = watched_show
+    filled = WorklistsView._loaded
+
+    def loaded(view, lists):
+        filled(view, lists)
+        print(f"ready {time.time():.6f} {peak_rss()}", flush=True)
+        QTimer.singleShot(0, QApplication.quit)
+
+    WorklistsView._loaded = loaded
+    return run_app
 
 
-app = QApplication(sys.argv[:1])
-spy = FirstPaint()
-from pae_desktop.ui.main_window import MainWindow
-from pae_desktop.ui.worklists import WorklistsView
-
-# Watched from the window's show() on, as the floor's window is: a Python filter on the whole application makes
-# PySide wrap every event the window's construction sends (hundreds), which a user's launch never does.
-show = MainWindow.show
-
-
-def watched_show(window):
-    app.installEventFilter(spy)
-    show(window)
-
-
-MainWindow.show = watched_show
-
-filled = WorklistsView._loaded
-
-
-def loaded(view, lists):
-    filled(view, lists)
-    print(f"ready {time.time():.6f} {peak_rss()}", flush=True)
-    QTimer.singleShot(0, QApplication.quit)
-
-
-WorklistsView._loaded = loaded
-from pae_desktop.cli import main
-
-sys.exit(main(sys.argv[1:]))
+cli.window_runner = watched_runner
+sys.exit(cli.main(sys.argv[1:]))
 """
 FLOOR_PROCESS = PEAK_RSS + floors.STARTUP_SCRIPT.replace(
     "            QTimer.singleShot(0, QApplication.quit)",

@@ -46,6 +46,7 @@ def derived(db, campaign_id):
 
 def test_the_child_derives_the_lists_the_window_would(demo):
     db, campaign_id = demo
+    first_lists.prepare()
     first_lists.arm(db)
     started = []
     real_start = first_lists.start
@@ -75,7 +76,8 @@ def test_a_failed_child_leaves_the_view_to_derive_the_lists(demo, monkeypatch):
         raise RuntimeError("the child fails")
 
     monkeypatch.setattr(contacts, "worklists", broken)
-    started = first_lists.start(db, campaign_id)  # the child inherits the broken function
+    first_lists.prepare()  # the child inherits the broken function
+    started = first_lists.start(db, campaign_id)
     monkeypatch.undo()
     assert started.result() is None
     lists = WorklistsView._load(db, campaign_id)
@@ -96,7 +98,8 @@ def test_the_other_lists_are_derived_here_if_the_childs_second_piece_is_unreadab
             return b"not a pickle" if isinstance(value, dict) else real(value, protocol=protocol)
 
     monkeypatch.setattr(first_lists, "pickle", SecondPieceBroken)
-    started = first_lists.start(db, campaign_id)  # the child inherits the broken writer
+    first_lists.prepare()  # the child inherits the broken writer
+    started = first_lists.start(db, campaign_id)
     monkeypatch.undo()
     lists = started.result()
     assert lists == derived(db, campaign_id)
@@ -107,6 +110,8 @@ def test_only_the_armed_database_forks_its_first_load(demo):
     assert first_lists.first_load(db, campaign_id) is None  # not armed: a test's or a later window's view
     first_lists.arm(db)
     assert first_lists.first_load(object(), campaign_id) is None  # another database's view: not this one
+    assert first_lists.start(db, campaign_id) is None  # no prepared child: none is forked now (the view derives)
+    first_lists.prepare()
     started = first_lists.start(db, campaign_id)
     started._end()  # a child never read: stopped and reaped
     assert started.done and started not in first_lists._started
@@ -241,3 +246,22 @@ def test_a_home_screen_without_a_campaign_stops_the_prepared_child(school_db, qt
     assert first_lists._helper is None and first_lists._armed is None
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_silent_child_is_stopped_and_the_view_derives_the_lists(demo, monkeypatch):
+    import time
+
+    db, campaign_id = demo
+
+    def stuck(*_args, **_kwargs):
+        time.sleep(60)
+
+    monkeypatch.setattr(contacts, "worklists", stuck)
+    first_lists.prepare()  # the child inherits the function that never returns
+    monkeypatch.undo()
+    monkeypatch.setattr(first_lists, "ANSWER_WITHIN_S", 0.5)
+    started = first_lists.start(db, campaign_id)
+    assert started.result() is None  # given up after half a second, not waited for
+    assert started.done and started not in first_lists._started
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)  # stopped and reaped

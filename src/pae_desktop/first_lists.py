@@ -12,8 +12,9 @@ does after its first paint, and left their temporaries in the window's memory. S
   `reload()` on the GUI thread before the paint, sends the request (the database's URL, its passphrase, the
   campaign): the child derives while the window paints. The view's first load (`first_load`, on its worker thread
   once the window is painted) then only waits for the answer.
-- Without a prepared child (a window opened by a test, or `prepare` could not fork), `first_load` forks one then;
-  forking there, after the paint, copies the window's pages but still spares the window the derivation.
+- Without a prepared child (a window opened by a test, `prepare` could not fork, the child stopped because the
+  window opened on another tab), the view derives the lists itself: no child is forked once the window's process
+  has threads (see `start`). A child silent for `ANSWER_WITHIN_S` is stopped and the view derives them too.
 
 The child shares nothing with the window but the database file, which it reads through its own connections; it exits
 as soon as it has written (or when no request comes: its pipe closed). Nothing is kept: the lists are the database's
@@ -33,6 +34,7 @@ import datetime as dt
 import logging
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
@@ -41,7 +43,7 @@ from collections.abc import Sequence
 log = logging.getLogger(__name__)
 
 _FAILED = 1
-_inherited: list = []  # in the child, what it must leave untouched until it exits
+ANSWER_WITHIN_S = 30  # a child silent for this long is stopped, and the view derives the lists itself
 
 
 class Prefetch:
@@ -63,6 +65,10 @@ class Prefetch:
         if self.done:
             return None
         self.done = True
+        if not select.select([self._pipe], [], [], ANSWER_WITHIN_S)[0]:
+            log.warning("Listes de l'accueil dérivées sur place : le processus auxiliaire ne répond pas.")
+            self._end()
+            return None
         try:
             head, first, items = pickle.load(self._pipe)
         except (EOFError, pickle.UnpicklingError, ValueError) as error:  # the child failed before it wrote
@@ -242,7 +248,7 @@ def request_early(db, campaign_id: int) -> None:
 
 class Helper:
     """A child forked at the window's process start (`prepare`): it imports the ORM models and the rules while
-    the window is built, then serves one request, (database URL, passphrase, campaign), as `_child` does."""
+    the window is built, then serves one request: (database URL, passphrase, campaign)."""
 
     def __init__(self, pid: int, request_fd: int, answer_fd: int) -> None:
         self.pid = pid
@@ -316,29 +322,13 @@ def _cancel_helper() -> None:
 
 
 def start(db, campaign_id: int) -> Prefetch | None:
-    """The child that derives the campaign's home lists: the one `prepare` forked, else forked now; None when it
-    could not be started."""
+    """The prepared child (`prepare`) asked for the campaign's home lists; None without one: the caller derives
+    them. No child is forked here: the window's process has threads by then, and a fork taken while one of them
+    holds a lock (an import's, the allocator's) leaves the child waiting for it for ever — measured: the idle
+    delay's first read, importing the models on its worker thread, froze such a child and the lists with it."""
     global _helper
     helper, _helper = _helper, None
-    if helper is not None:
-        prefetch = helper.request(db, campaign_id)
-        if prefetch is not None:
-            return prefetch
-    read_fd, write_fd = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError as error:
-        log.warning("Processus auxiliaire des listes non lancé : %s", error)
-        os.close(read_fd)
-        os.close(write_fd)
-        return None
-    if pid == 0:  # the child: derive, write, leave without running anything of the parent's (Qt, atexit)
-        os.close(read_fd)
-        _child(db, campaign_id, write_fd)
-    os.close(write_fd)
-    prefetch = Prefetch(db, campaign_id, pid, read_fd)
-    _started.append(prefetch)
-    return prefetch
+    return helper.request(db, campaign_id) if helper is not None else None
 
 
 def _serve(request_fd: int, answer_fd: int) -> None:
@@ -355,22 +345,6 @@ def _serve(request_fd: int, answer_fd: int) -> None:
             url, passphrase, campaign_id = pickle.load(requests)
         with Session(make_engine(url, passphrase)) as session:
             _send(answer_fd, worklists(session, campaign_id))
-        status = 0
-    except BaseException:  # noqa: BLE001 - the parent derives the lists itself
-        pass
-    finally:
-        os._exit(status)
-
-
-def _child(db, campaign_id: int, write_fd: int) -> None:
-    status = _FAILED
-    try:
-        _inherited.append(db.engine.pool)  # the parent's pooled connections: neither used nor closed here
-        db.engine.dispose(close=False)
-        from pae_desktop.core.services.contacts import worklists
-
-        with db.read() as session:
-            _send(write_fd, worklists(session, campaign_id))
         status = 0
     except BaseException:  # noqa: BLE001 - the parent derives the lists itself
         pass
