@@ -113,15 +113,20 @@ class Prefetch:
         self._pipe.close()
         if self in _started:  # reaped: the lists are the view's alone, freed with them
             _started.remove(self)
-        try:
-            if kill:
-                os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        _stop(self.pid, kill)
+
+
+def _stop(pid: int, kill: bool = True) -> None:
+    """Reap a child, killed first unless it has written everything (it only ever reads the database)."""
+    try:
+        if kill:
+            os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 class Deferred(Sequence):
@@ -203,9 +208,9 @@ def not_needed() -> None:
 
 
 def supported() -> bool:
-    """Forking a process that has loaded Qt is safe where the child touches nothing of Qt: Linux and the BSDs (not
-    macOS, whose system libraries refuse work after a fork; Windows has no fork). With one core the child would only
-    take turns with the window."""
+    """Forking is safe where the child touches nothing the parent's system libraries set up: Linux and the BSDs
+    (not macOS, whose system libraries refuse work after a fork; Windows has no fork). With one core the child would
+    only take turns with the window."""
     if not hasattr(os, "fork") or sys.platform == "darwin":
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -238,9 +243,8 @@ def first_load(db, campaign_id: int):
 
 
 def request_early(db, campaign_id: int) -> None:
-    """The view's first request, on the GUI thread before the window paints: the prepared child derives the lists
-    while the window paints, and `first_load` only waits for them. Only a prepared child (`prepare`): forking
-    here would copy the window's pages."""
+    """The view's first request, on the GUI thread before the window paints: the prepared child (`prepare`)
+    derives the lists while the window paints, and `first_load` only waits for them."""
     global _early
     if _armed is db and _helper is not None and _early is None:
         _early = start(db, campaign_id)
@@ -256,7 +260,7 @@ class Helper:
         self.answer_fd = answer_fd
 
     def request(self, db, campaign_id: int) -> Prefetch | None:
-        """Ask for the campaign's lists of `db`; None if the child is gone (the caller forks or derives)."""
+        """Ask for the campaign's lists of `db`; None if the child is gone (the caller derives them)."""
         try:
             _write(self.request_fd, pickle.dumps((db.url, db.passphrase, campaign_id), protocol=5))
         except OSError as error:
@@ -276,14 +280,7 @@ class Helper:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        _stop(self.pid)
 
 
 _helper: Helper | None = None
